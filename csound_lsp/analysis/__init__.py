@@ -1,0 +1,1 @@
+"""Analysis layer: pure functions over the document model and the catalog."""

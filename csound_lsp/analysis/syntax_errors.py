@@ -1,0 +1,101 @@
+"""Readable syntax errors from the tree's ERROR and MISSING nodes.
+
+tree-sitter marks what it could not parse; users need to hear what is wrong in Csound's terms
+("missing endin for instr 3"), on the smallest range that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node, Tree
+
+from csound_lsp.analysis.findings import Finding, Severity
+
+_BLOCK_NAMES = {
+    "instrument_definition": "instr",
+    "udo_definition": "opcode",
+    "if_statement": "if",
+    "while_loop": "while",
+    "until_loop": "until",
+}
+
+_MAX_ERRORS = 200
+_SNIPPET = 30
+
+
+def syntax_errors(tree: Tree, source: bytes) -> list[Finding]:
+    """Every syntax error in the tree, at most a few hundred so huge broken files stay responsive."""
+    findings: list[Finding] = []
+    for node in _problem_nodes(tree.root_node):
+        findings.append(_describe(node, source))
+        if len(findings) >= _MAX_ERRORS:
+            break
+    return findings
+
+
+def _problem_nodes(root: Node) -> Iterator[Node]:
+    if not root.has_error:
+        return
+    cursor = root.walk()
+    visited_children = False
+    while True:
+        node = cursor.node
+        assert node is not None
+        if not visited_children:
+            if node.is_missing or node.is_error:
+                yield node
+                # An ERROR node's insides are noise: report the node once and skip them.
+                visited_children = True
+                continue
+            if node.has_error and cursor.goto_first_child():
+                continue
+            visited_children = True
+        elif cursor.goto_next_sibling():
+            visited_children = False
+        elif not cursor.goto_parent():
+            return
+
+
+def _describe(node: Node, source: bytes) -> Finding:
+    if node.is_missing:
+        return _missing(node, source)
+    text = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    snippet = first_line if len(first_line) <= _SNIPPET else first_line[:_SNIPPET] + "..."
+    start, end = node.start_byte, node.end_byte
+    # Keep the squiggle on one line: an error spanning lines is shown where it starts.
+    newline = source.find(b"\n", start, end)
+    if newline != -1 and newline > start:
+        end = newline
+    context = _enclosing_block(node, source)
+    where = f" in {context}" if context else ""
+    message = f"syntax error{where}: unexpected '{snippet}'" if snippet else f"syntax error{where}"
+    return Finding(start, end, Severity.ERROR, "syntax-error", message)
+
+
+def _missing(node: Node, source: bytes) -> Finding:
+    wanted = node.type
+    context = _enclosing_block(node, source)
+    if context and wanted in {"endin", "endop", "endif", "od", "fi"}:
+        message = f"missing {wanted} for {context}"
+    elif wanted.isidentifier() or wanted in {")", "]", "}", ",", "#", '"'}:
+        message = f"missing '{wanted}'" + (f" in {context}" if context else "")
+    else:
+        message = f"missing {wanted.replace('_', ' ')}" + (f" in {context}" if context else "")
+    start = node.start_byte
+    return Finding(start, start, Severity.ERROR, "missing", message)
+
+
+def _enclosing_block(node: Node, source: bytes) -> str | None:
+    current: Node | None = node.parent
+    while current is not None:
+        keyword = _BLOCK_NAMES.get(current.type)
+        if keyword is not None:
+            names = current.children_by_field_name("name")
+            label = ", ".join(
+                source[n.start_byte : n.end_byte].decode("utf-8", errors="replace") for n in names
+            )
+            return f"{keyword} {label}".strip()
+        current = current.parent
+    return None

@@ -1,0 +1,104 @@
+"""`csound-lsp check PATH...`: the editor's diagnostics, printed for terminals, scripts and CI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from csound_lsp.analysis.diagnostics import static_findings
+from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.syntax.document import Document, Encoding
+from csound_lsp.syntax.languages import is_csound_path
+from csound_lsp.syntax.store import ReadError, path_to_uri, read_text
+
+_SEVERITY_WORDS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "info",
+    Severity.HINT: "hint",
+}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("check", help="report diagnostics for Csound files or folders")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders to walk for Csound files")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--syntax-only", action="store_true", help="only syntax errors from the parse tree")
+    parser.set_defaults(run=run)
+
+
+def iter_csound_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Yields (path, problem): folders are walked for Csound files, in a stable order."""
+    for raw in paths:
+        if os.path.isdir(raw):
+            for root, dirs, files in os.walk(raw):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if is_csound_path(name):
+                        yield os.path.join(root, name), None
+        elif os.path.exists(raw):
+            yield raw, None
+        else:
+            yield raw, f"{raw}: no such file or directory"
+
+
+def findings_for(path: str, text: str, syntax_only: bool) -> tuple[Document, list[Finding]]:
+    document = Document(path_to_uri(path), text, encoding=Encoding.UTF32)
+    findings = static_findings(document)
+    if syntax_only:
+        findings = [f for f in findings if f.code in {"syntax-error", "missing"}]
+    return document, findings
+
+
+def _record(path: str, document: Document, finding: Finding) -> dict[str, Any]:
+    span = document.index.span(finding.start_byte, finding.end_byte)
+    return {
+        "path": finding.path or path,
+        "line": span.start.line + 1,
+        "column": span.start.character + 1,
+        "end_line": span.end.line + 1,
+        "end_column": span.end.character + 1,
+        "severity": _SEVERITY_WORDS[finding.severity],
+        "code": finding.code,
+        "source": finding.source,
+        "message": finding.message,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    records: list[dict[str, Any]] = []
+    unreadable = False
+    for path, problem in iter_csound_files(args.paths):
+        if problem is not None:
+            print(f"csound-lsp: {problem}", file=sys.stderr)
+            unreadable = True
+            continue
+        try:
+            text, replaced = read_text(path)
+        except ReadError as exc:
+            print(f"csound-lsp: {exc}", file=sys.stderr)
+            unreadable = True
+            continue
+        if replaced:
+            print(f"csound-lsp: {path}: not valid UTF-8; undecodable bytes were replaced", file=sys.stderr)
+        if "\x00" in text:
+            print(f"csound-lsp: {path}: looks like a binary file, skipped", file=sys.stderr)
+            unreadable = True
+            continue
+        document, findings = findings_for(path, text, args.syntax_only)
+        records.extend(_record(path, document, f) for f in findings)
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for r in records:
+            print(f"{r['path']}:{r['line']}:{r['column']}: {r['severity']}: {r['message']} [{r['code']}]")
+    if unreadable:
+        return 2
+    return 1 if any(r["severity"] == "error" for r in records) else 0
+
+

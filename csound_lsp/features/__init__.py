@@ -1,0 +1,1 @@
+"""Feature layer: pure functions from documents and positions to lsprotocol results."""

@@ -1,0 +1,70 @@
+"""The three Csound languages (csd, orc, sco) compiled into our extension, and how files map onto them."""
+
+from __future__ import annotations
+
+import enum
+from functools import cache
+from pathlib import PurePath
+
+from tree_sitter import Language, Parser
+
+from csound_lsp import _binding
+
+
+class FileKind(enum.Enum):
+    """Which grammar a file is parsed with."""
+
+    CSD = "csd"
+    ORC = "orc"
+    SCO = "sco"
+
+
+_SUFFIXES = {
+    ".csd": FileKind.CSD,
+    ".orc": FileKind.ORC,
+    ".udo": FileKind.ORC,
+    ".inc": FileKind.ORC,
+    ".sco": FileKind.SCO,
+}
+
+_LANGUAGE_IDS = {
+    "csound-csd": FileKind.CSD,
+    "csound-orc": FileKind.ORC,
+    "csound-udo": FileKind.ORC,
+    "csound-sco": FileKind.SCO,
+}
+
+CSOUND_SUFFIXES = frozenset(_SUFFIXES)
+
+
+def kind_for(path_or_uri: str, language_id: str | None = None) -> FileKind:
+    """Picks the grammar by file suffix first; the client's languageId only breaks ties.
+
+    A plain `csound` languageId says nothing about the dialect, so the suffix decides, and an
+    unknown suffix with that id is treated as a whole CSD, the most common Csound file.
+    """
+    suffix = PurePath(path_or_uri.split("?", 1)[0]).suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    if language_id in _LANGUAGE_IDS:
+        return _LANGUAGE_IDS[language_id]
+    return FileKind.CSD
+
+
+def is_csound_path(path: str) -> bool:
+    return PurePath(path).suffix.lower() in _SUFFIXES
+
+
+@cache
+def language(kind: FileKind) -> Language:
+    capsule = {
+        FileKind.CSD: _binding.language_csd,
+        FileKind.ORC: _binding.language_orc,
+        FileKind.SCO: _binding.language_sco,
+    }[kind]()
+    return Language(capsule)
+
+
+def new_parser(kind: FileKind) -> Parser:
+    """A fresh parser: parsers hold state, so each document owns its own."""
+    return Parser(language(kind))

@@ -1,0 +1,109 @@
+"""All documents the server knows: the open ones (owned by the client) and files read from disk.
+
+Included files and workspace files are parsed on demand and cached by their modification time, so
+a feature that follows an `#include` never reparses an unchanged file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from csound_lsp.syntax.document import Document, Encoding
+from csound_lsp.syntax.languages import FileKind, kind_for
+
+#: Files larger than this are not read from disk for includes or workspace indexing.
+MAX_DISK_FILE_BYTES = 20 * 1024 * 1024
+
+
+def uri_to_path(uri: str) -> str | None:
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("file", ""):
+        return None
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def path_to_uri(path: str | os.PathLike[str]) -> str:
+    return Path(path).absolute().as_uri()
+
+
+@dataclass(frozen=True)
+class _DiskKey:
+    mtime_ns: int
+    size: int
+
+
+class ReadError(Exception):
+    """A file could not be read as Csound text; the message says why in words."""
+
+
+def read_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
+    """Reads a Csound file, replacing undecodable bytes; returns the text and whether any were replaced."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_DISK_FILE_BYTES:
+            raise ReadError(f"{path}: file is {size // (1024 * 1024)} MB, larger than the 20 MB limit")
+        data = Path(path).read_bytes()
+    except IsADirectoryError as exc:
+        raise ReadError(f"{path}: is a directory") from exc
+    except FileNotFoundError as exc:
+        raise ReadError(f"{path}: no such file") from exc
+    except PermissionError as exc:
+        raise ReadError(f"{path}: permission denied") from exc
+    except OSError as exc:
+        raise ReadError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), True
+
+
+class DocumentStore:
+    """Open documents by URI, plus a cache of files parsed from disk."""
+
+    def __init__(self, encoding: Encoding = Encoding.UTF16) -> None:
+        self.encoding = encoding
+        self._open: dict[str, Document] = {}
+        self._disk: dict[str, tuple[_DiskKey, Document]] = {}
+
+    def open(self, uri: str, text: str, version: int, language_id: str | None = None) -> Document:
+        document = Document(uri, text, version, encoding=self.encoding, language_id=language_id)
+        self._open[uri] = document
+        return document
+
+    def get(self, uri: str) -> Document | None:
+        return self._open.get(uri)
+
+    def close(self, uri: str) -> None:
+        self._open.pop(uri, None)
+
+    def open_documents(self) -> list[Document]:
+        return list(self._open.values())
+
+    def for_path(self, path: str) -> Document | None:
+        """The document for a path: the open one if the client has it, else a cached parse from disk."""
+        uri = path_to_uri(path)
+        if uri in self._open:
+            return self._open[uri]
+        try:
+            stat = os.stat(path)
+        except OSError:
+            self._disk.pop(path, None)
+            return None
+        key = _DiskKey(stat.st_mtime_ns, stat.st_size)
+        cached = self._disk.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        try:
+            text, _ = read_text(path)
+        except ReadError:
+            return None
+        kind = kind_for(path)
+        # An included file inside a CSD's orchestra is orchestra code whatever its suffix says.
+        if kind is FileKind.CSD and not text.lstrip().startswith("<"):
+            kind = FileKind.ORC
+        document = Document(uri, text, 0, kind=kind, encoding=self.encoding)
+        self._disk[path] = (key, document)
+        return document
