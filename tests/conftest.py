@@ -14,6 +14,9 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
+#: What the server answered to `initialize`, per client (pytest-lsp does not keep it).
+INITIALIZE_RESULTS: dict[int, types.InitializeResult] = {}
+
 SERVER = ClientServerConfig(
     server_command=[sys.executable, "-m", "csound_lsp", "serve"],
     server_env={"CSOUND_LSP_AI_HOST": "http://127.0.0.1:9", "PYTHONUNBUFFERED": "1"},
@@ -40,7 +43,7 @@ def client_capabilities() -> types.ClientCapabilities:
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
-    await lsp_client.initialize_session(
+    INITIALIZE_RESULTS[id(lsp_client)] = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(),
             root_uri=ROOT.as_uri(),

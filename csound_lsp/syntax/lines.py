@@ -1,0 +1,131 @@
+"""Positions: LSP counts characters in the client's encoding (UTF-16 by default), tree-sitter counts
+UTF-8 bytes. `LineIndex` converts between the two so every feature can work on bytes and the tree.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node, Point
+
+_NEWLINE = re.compile(rb"\r\n|\r|\n")
+
+
+class Encoding(enum.Enum):
+    """The unit LSP character offsets are counted in (negotiated with the client)."""
+
+    UTF8 = "utf-8"
+    UTF16 = "utf-16"
+    UTF32 = "utf-32"
+
+    @classmethod
+    def parse(cls, value: str | None) -> Encoding:
+        for member in cls:
+            if member.value == value:
+                return member
+        return cls.UTF16
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A zero-based line and character offset in the client's encoding units."""
+
+    line: int
+    character: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of a document in client units, as LSP expects."""
+
+    start: Position
+    end: Position
+
+
+def _units(text: str, encoding: Encoding) -> int:
+    if encoding is Encoding.UTF32:
+        return len(text)
+    if encoding is Encoding.UTF8:
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2
+
+
+class LineIndex:
+    """Line starts of a UTF-8 buffer, and conversions between bytes and client positions."""
+
+    def __init__(self, source: bytes, encoding: Encoding = Encoding.UTF16) -> None:
+        self.source = source
+        self.encoding = encoding
+        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(source))]
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_bytes(self, line: int) -> bytes:
+        """The bytes of a line without its line terminator."""
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.source)
+        return self.source[start:end].rstrip(b"\r\n")
+
+    def offset(self, position: Position) -> int:
+        """Byte offset of a client position, clamped to the document like LSP asks."""
+        if position.line < 0:
+            return 0
+        if position.line >= len(self.line_starts):
+            return len(self.source)
+        start = self.line_starts[position.line]
+        raw = self.line_bytes(position.line)
+        if position.character <= 0:
+            return start
+        if raw.isascii() or self.encoding is Encoding.UTF8:
+            return start + min(position.character, len(raw))
+        text = raw.decode("utf-8", errors="replace")
+        consumed = 0
+        for index, char in enumerate(text):
+            if consumed >= position.character:
+                return start + len(text[:index].encode("utf-8"))
+            consumed += _units(char, self.encoding)
+        return start + len(raw)
+
+    def position(self, offset: int) -> Position:
+        """Client position of a byte offset (an offset inside a character moves to its start)."""
+        offset = max(0, min(offset, len(self.source)))
+        line = self._line_of(offset)
+        start = self.line_starts[line]
+        prefix = self.source[start:offset]
+        if prefix.isascii() or self.encoding is Encoding.UTF8:
+            return Position(line, len(prefix))
+        return Position(line, _units(prefix.decode("utf-8", errors="ignore"), self.encoding))
+
+    def point(self, offset: int) -> Point:
+        """tree-sitter point (row, byte column) of a byte offset."""
+        line = self._line_of(offset)
+        return Point(line, offset - self.line_starts[line])
+
+    def offset_of_point(self, point: Point) -> int:
+        if point.row >= len(self.line_starts):
+            return len(self.source)
+        return min(self.line_starts[point.row] + point.column, len(self.source))
+
+    def position_of_point(self, point: Point) -> Position:
+        return self.position(self.offset_of_point(point))
+
+    def span(self, start_byte: int, end_byte: int) -> Span:
+        return Span(self.position(start_byte), self.position(end_byte))
+
+    def node_span(self, node: Node) -> Span:
+        return self.span(node.start_byte, node.end_byte)
+
+    def _line_of(self, offset: int) -> int:
+        starts = self.line_starts
+        low, high = 0, len(starts) - 1
+        while low < high:
+            mid = (low + high + 1) // 2
+            if starts[mid] <= offset:
+                low = mid
+            else:
+                high = mid - 1
+        return low

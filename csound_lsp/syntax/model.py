@@ -1,0 +1,274 @@
+"""The typed model of one document, derived from its tree in a single walk.
+
+Features and analyses read this model instead of raw text: sections, header settings, instruments,
+UDOs, variables with their rate and every definition and use, labels, macros, includes, opcode calls
+and score statements. Building it is cheap enough to redo after every edit (it is cached per version).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+if TYPE_CHECKING:
+    from csound_lsp.syntax.document import Document
+
+HEADER_NAMES = frozenset({"sr", "kr", "ksmps", "nchnls", "nchnls_i", "0dbfs", "A4"})
+RATE_LETTERS = frozenset("aikSfwb")
+_PFIELD = re.compile(r"p(\d+)$")
+
+
+def rate_of(name: str) -> str | None:
+    """Csound's rate of a variable from its name: the first letter, after an optional `g`."""
+    if not name:
+        return None
+    if _PFIELD.match(name):
+        return "i"
+    if name[0] == "g" and len(name) > 1 and name[1] in RATE_LETTERS:
+        return name[1]
+    if name[0] in RATE_LETTERS:
+        return name[0]
+    return None
+
+
+def is_global_name(name: str) -> bool:
+    return len(name) > 1 and name[0] == "g" and name[1] in RATE_LETTERS
+
+
+class ScopeKind(enum.Enum):
+    GLOBAL = "global"
+    INSTRUMENT = "instrument"
+    UDO = "udo"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A named occurrence: where a name stands in the source."""
+
+    name: str
+    start_byte: int
+    end_byte: int
+
+    def contains(self, offset: int) -> bool:
+        return self.start_byte <= offset <= self.end_byte
+
+
+@dataclass(eq=False)
+class Variable:
+    name: str
+    rate: str | None
+    is_global: bool
+    scope: Scope
+    #: Csound 7 declared type (`freq:k` → "k"), else None.
+    declared_type: str | None = None
+    is_array: bool = False
+    definitions: list[Ref] = field(default_factory=list)
+    uses: list[Ref] = field(default_factory=list)
+
+    @property
+    def refs(self) -> list[Ref]:
+        return sorted([*self.definitions, *self.uses], key=lambda r: r.start_byte)
+
+
+@dataclass(eq=False)
+class Label:
+    name: str
+    scope: Scope
+    definition: Ref | None = None
+    uses: list[Ref] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class OpcodeCall:
+    """One use of an opcode, as a statement (`aOut oscili 1, 440`) or a call (`oscili(1, 440)`)."""
+
+    name: str
+    ref: Ref
+    node: Node
+    outputs: list[Node]
+    arguments: list[Node]
+    is_function: bool
+    scope: Scope
+    #: Rate annotation of a call such as `oscili:a(...)`.
+    annotated_rate: str | None = None
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    name: str
+    start_byte: int
+    end_byte: int
+    node: Node | None
+    variables: dict[str, Variable] = field(default_factory=dict)
+    labels: dict[str, Label] = field(default_factory=dict)
+    calls: list[OpcodeCall] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentName:
+    text: str
+    #: The number for numbered instruments (`instr 3`), None for named ones.
+    number: float | None
+    ref: Ref
+
+
+@dataclass(eq=False)
+class Instrument:
+    names: list[InstrumentName]
+    node: Node
+    scope: Scope
+    #: The comment lines directly above the instrument, without comment markers.
+    doc: str = ""
+
+    @property
+    def label(self) -> str:
+        return ", ".join(n.text for n in self.names)
+
+
+@dataclass(eq=False)
+class Udo:
+    name: str
+    ref: Ref
+    output_types: str
+    input_types: str
+    node: Node
+    scope: Scope
+    #: "classic" (`opcode name, a, kk`) or "typed" (Csound 7 `opcode name(x:k):a`).
+    syntax: str
+    parameters: list[tuple[str, str]] = field(default_factory=list)
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderSetting:
+    name: str
+    value_text: str
+    value: float | None
+    start_byte: int
+    end_byte: int
+    value_start_byte: int
+    value_end_byte: int
+
+
+@dataclass(eq=False)
+class Macro:
+    name: str
+    ref: Ref
+    parameters: list[str]
+    body: str
+    node: Node
+    uses: list[Ref] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Include:
+    target: str
+    ref: Ref
+    node: Node
+
+
+@dataclass(eq=False)
+class ScoreStatement:
+    letter: str
+    node: Node
+    fields: list[Node]
+    #: For `i` statements: the text of p1 (a number or a quoted name), else None.
+    instrument: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    tag: str
+    node: Node
+    start_byte: int
+    end_byte: int
+
+
+@dataclass(eq=False)
+class OptionFlag:
+    flag: str
+    value: str | None
+    node: Node
+
+
+@dataclass(eq=False)
+class DocumentModel:
+    source: bytes
+    root: Node
+    global_scope: Scope
+    scopes: list[Scope] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    header: dict[str, HeaderSetting] = field(default_factory=dict)
+    instruments: list[Instrument] = field(default_factory=list)
+    udos: dict[str, Udo] = field(default_factory=dict)
+    macros: dict[str, Macro] = field(default_factory=dict)
+    macro_uses: list[Ref] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)
+    score: list[ScoreStatement] = field(default_factory=list)
+    options: list[OptionFlag] = field(default_factory=list)
+    #: Instrument references outside `instr` lines: score `i` statements and event-like opcodes.
+    instrument_refs: list[Ref] = field(default_factory=list)
+
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def scope_at(self, offset: int) -> Scope:
+        for scope in self.scopes:
+            if scope.start_byte <= offset <= scope.end_byte:
+                return scope
+        return self.global_scope
+
+    def section_at(self, offset: int) -> Section | None:
+        for section in self.sections:
+            if section.start_byte <= offset <= section.end_byte:
+                return section
+        return None
+
+    def calls(self) -> list[OpcodeCall]:
+        result = list(self.global_scope.calls)
+        for scope in self.scopes:
+            result.extend(scope.calls)
+        return result
+
+    def variable_at(self, offset: int) -> tuple[Variable, Ref] | None:
+        """The variable whose definition or use covers the offset."""
+        scope = self.scope_at(offset)
+        for candidate in (scope, self.global_scope):
+            for variable in candidate.variables.values():
+                for ref in variable.refs:
+                    if ref.contains(offset):
+                        return variable, ref
+        return None
+
+    def lookup_variable(self, name: str, scope: Scope) -> Variable | None:
+        found = scope.variables.get(name)
+        if found is None and scope is not self.global_scope:
+            found = self.global_scope.variables.get(name)
+        return found
+
+    def instrument_named(self, text: str) -> Instrument | None:
+        """Finds an instrument by number (`3`, `3.1` → 3) or by name (with or without quotes)."""
+        wanted = text.strip().strip('"')
+        number: float | None
+        try:
+            number = float(int(float(wanted)))
+        except ValueError:
+            number = None
+        for instrument in self.instruments:
+            for name in instrument.names:
+                if number is not None and name.number == number:
+                    return instrument
+                if number is None and name.text.lstrip("+") == wanted:
+                    return instrument
+        return None
+
+
+def build_model(document: Document) -> DocumentModel:
+    from csound_lsp.syntax.model_builder import ModelBuilder
+
+    return ModelBuilder(document.source, document.tree.root_node).build()

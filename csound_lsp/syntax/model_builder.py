@@ -1,0 +1,430 @@
+"""Builds a `DocumentModel` in one walk over the tree (node names: grammars/tree-sitter-csound/NODES.md)."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from csound_lsp.syntax.model import (
+    HEADER_NAMES,
+    DocumentModel,
+    HeaderSetting,
+    Include,
+    Instrument,
+    InstrumentName,
+    Label,
+    Macro,
+    OpcodeCall,
+    OptionFlag,
+    Ref,
+    Scope,
+    ScopeKind,
+    ScoreStatement,
+    Section,
+    Udo,
+    Variable,
+    is_global_name,
+    rate_of,
+)
+
+#: Opcodes whose arguments name a label (all of them for the plain forms, the last for the
+#: conditional ones), so those identifiers are label uses, not variables.
+LABEL_OPCODES = frozenset(
+    {
+        "goto", "igoto", "kgoto", "tigoto", "reinit", "rigoto",
+        "cggoto", "cigoto", "ckgoto", "cngoto", "cnkgoto", "timout", "loop_lt", "loop_le",
+        "loop_gt", "loop_ge",
+    }
+)  # fmt: skip
+
+#: Opcodes whose first argument names an instrument (number or quoted name).
+INSTRUMENT_OPCODES = frozenset(
+    {
+        "schedule", "schedkwhen", "schedkwhennamed", "event", "event_i", "schedwhen", "nstrnum",
+        "turnoff2", "turnoff2_i", "turnoff3", "scoreline_i", "subinstr", "subinstrinit",
+        "active", "massign", "prealloc", "maxalloc", "cutoff", "nstance",
+    }
+)  # fmt: skip
+
+_SECTION_TYPES = {
+    "options_section",
+    "instruments_section",
+    "score_section",
+    "licence_section",
+    "file_section",
+    "unknown_section",
+}
+
+_NUMBER_NODES = {"number", "integer", "float"}
+
+
+class ModelBuilder:
+    def __init__(self, source: bytes, root: Node) -> None:
+        self.source = source
+        self.root = root
+        self.global_scope = Scope(ScopeKind.GLOBAL, "global", 0, len(source), None)
+        self.model = DocumentModel(source, root, self.global_scope)
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def ref(self, node: Node, name: str | None = None) -> Ref:
+        return Ref(name if name is not None else self.text(node), node.start_byte, node.end_byte)
+
+    def doc_comment(self, node: Node) -> str:
+        """The run of comment lines right above a definition, markers stripped."""
+        lines: list[str] = []
+        sibling = node.prev_sibling
+        expected_row = node.start_point.row - 1
+        while sibling is not None and sibling.type == "comment" and sibling.end_point.row == expected_row:
+            text = self.text(sibling).strip()
+            for marker in (";", "//"):
+                if text.startswith(marker):
+                    text = text[len(marker) :]
+            if text.startswith("/*"):
+                text = text[2:].removesuffix("*/")
+            lines.append(text.strip())
+            expected_row = sibling.start_point.row - 1
+            sibling = sibling.prev_sibling
+        return "\n".join(reversed(lines)).strip()
+
+    # -- walk --------------------------------------------------------------------------------------
+    def build(self) -> DocumentModel:
+        self.visit_children(self.root, self.global_scope)
+        return self.model
+
+    def visit_children(self, node: Node, scope: Scope) -> None:
+        for child in node.named_children:
+            self.visit(child, scope)
+
+    def visit(self, node: Node, scope: Scope) -> None:
+        kind = node.type
+        handler = getattr(self, f"on_{kind}", None)
+        if handler is not None:
+            handler(node, scope)
+        elif kind == "identifier":
+            self.use(node, scope)
+        elif kind in _SECTION_TYPES:
+            self.on_section(node, scope)
+        else:
+            self.visit_children(node, scope)
+
+    def on_section(self, node: Node, scope: Scope) -> None:
+        tag = node.type.removesuffix("_section")
+        start_tag = node.child_by_field_name("start") or next(
+            (c for c in node.named_children if c.type == "start_tag"), None
+        )
+        if start_tag is not None:
+            name = next((c for c in start_tag.named_children if c.type == "tag_name"), None)
+            if name is not None:
+                tag = self.text(name)
+        self.model.sections.append(Section(tag, node, node.start_byte, node.end_byte))
+        self.visit_children(node, scope)
+
+    # -- orchestra structure -----------------------------------------------------------------------
+    def on_instrument_definition(self, node: Node, scope: Scope) -> None:
+        names: list[InstrumentName] = []
+        for name_node in node.children_by_field_name("name"):
+            text = self.text(name_node)
+            number: float | None = None
+            if name_node.type in _NUMBER_NODES:
+                try:
+                    number = float(text)
+                except ValueError:
+                    number = None
+            names.append(InstrumentName(text, number, self.ref(name_node)))
+        label = "instr " + ", ".join(n.text for n in names)
+        inner = Scope(ScopeKind.INSTRUMENT, label, node.start_byte, node.end_byte, node)
+        self.model.scopes.append(inner)
+        self.model.instruments.append(Instrument(names, node, inner, self.doc_comment(node)))
+        for child in node.named_children:
+            if child.type in _NUMBER_NODES or child in node.children_by_field_name("name"):
+                continue
+            self.visit(child, inner)
+
+    def on_udo_definition(self, node: Node, scope: Scope) -> None:
+        name_node = node.child_by_field_name("name")
+        name = self.text(name_node) if name_node is not None else ""
+        inner = Scope(ScopeKind.UDO, f"opcode {name}", node.start_byte, node.end_byte, node)
+        self.model.scopes.append(inner)
+        outputs = node.child_by_field_name("output_types")
+        inputs = node.child_by_field_name("input_types")
+        parameters_node = node.child_by_field_name("parameters")
+        returns = node.child_by_field_name("return_types")
+        parameters: list[tuple[str, str]] = []
+        if parameters_node is not None:
+            for parameter in parameters_node.named_children:
+                if parameter.type == "typed_identifier":
+                    p_name = parameter.child_by_field_name("name")
+                    p_type = parameter.child_by_field_name("type")
+                    if p_name is not None:
+                        type_text = self.text(p_type) if p_type is not None else ""
+                        parameters.append((self.text(p_name), type_text))
+                        self.define(p_name, inner, declared_type=type_text or None)
+                elif parameter.type == "identifier":
+                    parameters.append((self.text(parameter), rate_of(self.text(parameter)) or ""))
+                    self.define(parameter, inner)
+        if parameters_node is not None or returns is not None:
+            syntax = "typed"
+            output_types = _type_letters(self.text(returns)) if returns is not None else ""
+            input_types = "".join(t for _, t in parameters)
+        else:
+            syntax = "classic"
+            output_types = self.text(outputs).strip() if outputs is not None else ""
+            input_types = self.text(inputs).strip() if inputs is not None else ""
+        udo = Udo(
+            name,
+            self.ref(name_node) if name_node is not None else Ref(name, node.start_byte, node.start_byte),
+            output_types,
+            input_types,
+            node,
+            inner,
+            syntax,
+            parameters,
+            self.doc_comment(node),
+        )
+        if name and name not in self.model.udos:
+            self.model.udos[name] = udo
+        skip = {id(n) for n in (name_node, outputs, inputs, parameters_node, returns) if n is not None}
+        for child in node.named_children:
+            if id(child) not in skip:
+                self.visit(child, inner)
+
+    # -- statements --------------------------------------------------------------------------------
+    def on_opcode_statement(self, node: Node, scope: Scope) -> None:
+        opcode = node.child_by_field_name("opcode")
+        outputs = node.children_by_field_name("output")
+        arguments_node = node.child_by_field_name("arguments")
+        arguments = list(arguments_node.named_children) if arguments_node is not None else []
+        arguments = [a for a in arguments if a.type != "comment"]
+        name = self.text(opcode) if opcode is not None else ""
+        for output in outputs:
+            self.define_target(output, scope)
+        if opcode is not None:
+            call = OpcodeCall(name, self.ref(opcode), node, outputs, arguments, False, scope)
+            scope.calls.append(call)
+        self.visit_arguments(name, arguments, scope)
+
+    def visit_arguments(self, opcode: str, arguments: list[Node], scope: Scope) -> None:
+        for position, argument in enumerate(arguments):
+            is_label = opcode in LABEL_OPCODES and (
+                opcode not in {"cggoto", "cigoto", "ckgoto", "cngoto", "cnkgoto", "timout"}
+                or position == len(arguments) - 1
+            )
+            if opcode.startswith("loop_") and position != len(arguments) - 1:
+                is_label = False
+            if is_label and argument.type == "identifier":
+                self.label_use(argument, scope)
+                continue
+            if position == 0 and opcode in INSTRUMENT_OPCODES and argument.type in ("string", *_NUMBER_NODES):
+                self.model.instrument_refs.append(self.ref(argument))
+            self.visit(argument, scope)
+
+    def on_call_expression(self, node: Node, scope: Scope) -> None:
+        function = node.child_by_field_name("function")
+        rate = node.child_by_field_name("rate")
+        arguments_node = node.child_by_field_name("arguments")
+        arguments = [a for a in arguments_node.named_children if a.type != "comment"] if arguments_node else []
+        name = self.text(function) if function is not None else ""
+        if function is not None:
+            scope.calls.append(
+                OpcodeCall(
+                    name,
+                    self.ref(function),
+                    node,
+                    [],
+                    arguments,
+                    True,
+                    scope,
+                    self.text(rate).lstrip(":") if rate is not None else None,
+                )
+            )
+        self.visit_arguments(name, arguments, scope)
+
+    def on_assignment(self, node: Node, scope: Scope) -> None:
+        left = node.child_by_field_name("left")
+        operator = node.child_by_field_name("operator")
+        right = node.child_by_field_name("right")
+        if left is not None:
+            name = self.text(left)
+            if scope is self.global_scope and name in HEADER_NAMES and right is not None:
+                self.header(node, name, right)
+            else:
+                if operator is not None and self.text(operator) != "=":
+                    self.use_target(left, scope)
+                self.define_target(left, scope)
+        if right is not None:
+            self.visit(right, scope)
+
+    def header(self, node: Node, name: str, value: Node) -> None:
+        text = self.text(value)
+        try:
+            number: float | None = float(text)
+        except ValueError:
+            number = None
+        self.model.header.setdefault(
+            name,
+            HeaderSetting(
+                name, text, number, node.start_byte, node.end_byte, value.start_byte, value.end_byte
+            ),
+        )
+
+    def on_label_statement(self, node: Node, scope: Scope) -> None:
+        label = node.child_by_field_name("label")
+        if label is None:
+            return
+        name = self.text(label)
+        entry = scope.labels.setdefault(name, Label(name, scope))
+        if entry.definition is None:
+            entry.definition = self.ref(label)
+        for child in node.named_children:
+            if child != label:
+                self.visit(child, scope)
+
+    def on_goto_statement(self, node: Node, scope: Scope) -> None:
+        for child in node.named_children:
+            if child.type == "identifier":
+                self.label_use(child, scope)
+            else:
+                self.visit(child, scope)
+
+    def on_if_goto_statement(self, node: Node, scope: Scope) -> None:
+        label = node.child_by_field_name("label")
+        for child in node.named_children:
+            if label is not None and child == label:
+                self.label_use(child, scope)
+            elif label is None and child.type == "identifier" and child == node.named_children[-1]:
+                self.label_use(child, scope)
+            else:
+                self.visit(child, scope)
+
+    # -- preprocessor ------------------------------------------------------------------------------
+    def on_define_directive(self, node: Node, scope: Scope) -> None:
+        name = node.child_by_field_name("name")
+        if name is None:
+            return
+        parameters = node.child_by_field_name("parameters")
+        body = node.child_by_field_name("body")
+        parameter_names = (
+            [self.text(p) for p in parameters.named_children if p.type != "comment"]
+            if parameters is not None
+            else []
+        )
+        body_text = self.text(body).strip() if body is not None else ""
+        if body_text.startswith("#") and body_text.endswith("#") and len(body_text) >= 2:
+            body_text = body_text[1:-1]
+        macro = Macro(self.text(name), self.ref(name), parameter_names, body_text, node)
+        self.model.macros.setdefault(macro.name, macro)
+
+    def on_macro_use(self, node: Node, scope: Scope) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            ref = self.ref(name, self.text(name).lstrip("$").rstrip("."))
+            self.model.macro_uses.append(ref)
+        arguments = node.child_by_field_name("arguments")
+        if arguments is not None:
+            self.visit_children(arguments, scope)
+
+    def on_include_directive(self, node: Node, scope: Scope) -> None:
+        path = node.child_by_field_name("path")
+        if path is None:
+            return
+        raw = self.text(path).strip()
+        target = raw[1:-1] if len(raw) >= 2 and raw[0] in "\"<|" else raw
+        self.model.includes.append(Include(target, self.ref(path, target), node))
+
+    # -- score and options -------------------------------------------------------------------------
+    def on_score_statement(self, node: Node, scope: Scope) -> None:
+        kind = node.child_by_field_name("kind")
+        letter = self.text(kind).strip() if kind is not None else self.text(node)[:1]
+        fields = [f for f in node.children_by_field_name("field") if f.type != "comment"]
+        instrument = None
+        if letter == "i" and fields:
+            instrument = self.text(fields[0])
+            self.model.instrument_refs.append(self.ref(fields[0]))
+        self.model.score.append(ScoreStatement(letter, node, fields, instrument))
+        for child in node.named_children:
+            if child.type == "macro_use":
+                self.visit(child, scope)
+            elif child.type == "score_expression":
+                self.visit_children(child, scope)
+
+    def on_option(self, node: Node, scope: Scope) -> None:
+        flag = node.child_by_field_name("flag")
+        value = node.child_by_field_name("value")
+        self.model.options.append(
+            OptionFlag(
+                self.text(flag) if flag is not None else self.text(node),
+                self.text(value) if value is not None else None,
+                node,
+            )
+        )
+
+    # -- variables and labels ----------------------------------------------------------------------
+    def scope_for(self, name: str, scope: Scope) -> Scope:
+        return self.global_scope if is_global_name(name) or scope.kind is ScopeKind.GLOBAL else scope
+
+    def variable(self, name: str, scope: Scope, declared_type: str | None = None) -> Variable:
+        owner = self.scope_for(name, scope)
+        existing = owner.variables.get(name)
+        if existing is None and owner is not self.global_scope:
+            # A global defined in the header and used inside an instrument keeps one entry.
+            existing = self.global_scope.variables.get(name) if not rate_of(name) else None
+        if existing is None:
+            rate = declared_type[:1] if declared_type else rate_of(name)
+            existing = Variable(name, rate, owner is self.global_scope, owner, declared_type)
+            owner.variables[name] = existing
+        return existing
+
+    def define(self, node: Node, scope: Scope, declared_type: str | None = None) -> None:
+        name = self.text(node)
+        self.variable(name, scope, declared_type).definitions.append(self.ref(node))
+
+    def use(self, node: Node, scope: Scope) -> None:
+        self.variable(self.text(node), scope).uses.append(self.ref(node))
+
+    def define_target(self, node: Node, scope: Scope) -> None:
+        """Marks an output or assignment target as a definition (arrays: the array's name)."""
+        if node.type == "identifier":
+            self.define(node, scope)
+        elif node.type == "typed_identifier":
+            name = node.child_by_field_name("name")
+            type_node = node.child_by_field_name("type")
+            if name is not None:
+                self.define(name, scope, self.text(type_node) if type_node is not None else None)
+        elif node.type == "array_access":
+            array = node.child_by_field_name("array")
+            if array is not None:
+                self.use_target(array, scope)
+            for index in node.children_by_field_name("index"):
+                self.visit(index, scope)
+        elif node.type == "array_declaration":
+            name = node.child_by_field_name("name") or next(
+                (c for c in node.named_children if c.type == "identifier"), None
+            )
+            if name is not None:
+                self.define(name, scope)
+                self.variable(self.text(name), scope).is_array = True
+        else:
+            self.visit(node, scope)
+
+    def use_target(self, node: Node, scope: Scope) -> None:
+        if node.type == "identifier":
+            self.use(node, scope)
+        elif node.type == "typed_identifier":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self.use(name, scope)
+        else:
+            self.visit(node, scope)
+
+    def label_use(self, node: Node, scope: Scope) -> None:
+        name = self.text(node)
+        scope.labels.setdefault(name, Label(name, scope)).uses.append(self.ref(node))
+
+
+def _type_letters(text: str) -> str:
+    """`(a,k)` or `:a` or `a` → "ak" (Csound 7 return types), `void` → ""."""
+    cleaned = text.strip().lstrip(":").strip("()")
+    parts = [p.strip() for p in cleaned.split(",") if p.strip()]
+    return "".join("" if p == "void" else p for p in parts)

@@ -1,0 +1,106 @@
+"""The document model's incremental parsing: every edit must give the tree a fresh parse gives."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from csound_lsp.syntax.document import Document, Encoding, Position, Span
+from csound_lsp.syntax.languages import FileKind, kind_for
+
+CSD = """<CsoundSynthesizer>
+<CsOptions>
+-d -m0
+</CsOptions>
+<CsInstruments>
+sr = 44100
+ksmps = 32
+nchnls = 2
+0dbfs = 1
+
+; a plucked tone — «café»
+instr 1
+  iFreq = p4
+  aSig pluck 0.5, iFreq, iFreq, 0, 1
+  outs aSig, aSig
+endin
+</CsInstruments>
+<CsScore>
+i 1 0 1 220
+</CsScore>
+</CsoundSynthesizer>
+"""
+
+
+def sexp(document: Document) -> str:
+    return str(document.tree.root_node)
+
+
+def fresh(document: Document) -> Document:
+    return Document(document.uri, document.text, kind=document.kind, encoding=document.encoding)
+
+
+def test_kind_from_suffix_and_language_id() -> None:
+    assert kind_for("file:///a/piece.csd") is FileKind.CSD
+    assert kind_for("file:///a/lib.udo") is FileKind.ORC
+    assert kind_for("file:///a/notes.sco") is FileKind.SCO
+    assert kind_for("untitled:1", "csound-sco") is FileKind.SCO
+    assert kind_for("untitled:1", "csound") is FileKind.CSD
+
+
+def test_each_kind_parses_its_own_root() -> None:
+    assert Document("file:///x.csd", CSD).tree.root_node.type == "csd_document"
+    assert Document("file:///x.orc", "instr 1\nendin\n").tree.root_node.type == "orchestra"
+    assert Document("file:///x.sco", "i 1 0 1\ne\n").tree.root_node.type == "score"
+
+
+def test_clean_document_has_no_errors() -> None:
+    assert not Document("file:///x.csd", CSD).tree.root_node.has_error
+
+
+def test_incremental_edit_in_non_ascii_line() -> None:
+    document = Document("file:///x.csd", CSD, encoding=Encoding.UTF16)
+    line = CSD.splitlines().index("; a plucked tone — «café»")
+    column = len("; a plucked tone — «café»")  # all BMP characters: one UTF-16 unit each
+    document.apply_edits([(Span(Position(line, column), Position(line, column)), " ☕ 𝄞")], version=2)
+    assert "café» ☕ 𝄞\n" in document.text
+    assert sexp(document) == sexp(fresh(document))
+    assert document.version == 2
+
+
+def test_full_replacement_and_sequence_of_changes() -> None:
+    document = Document("file:///x.orc", "instr 1\nendin\n")
+    document.apply_edits(
+        [
+            (None, "instr 2\n  a1 oscili 1, 440\nendin\n"),
+            (Span(Position(1, 2), Position(1, 4)), "aTone"),
+            (Span(Position(2, 5), Position(2, 5)), "\ninstr 3\nendin"),
+        ]
+    )
+    assert document.text == "instr 2\n  aTone oscili 1, 440\nendin\ninstr 3\nendin\n"
+    assert sexp(document) == sexp(fresh(document))
+
+
+EDIT = st.tuples(
+    st.floats(min_value=0, max_value=1),
+    st.integers(min_value=0, max_value=12),
+    st.text(alphabet="aikS \n;,=()[]\"{}#$+-*/0123456789.endinstr\té€𝄞", max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDIT, min_size=1, max_size=8), st.sampled_from(list(Encoding)))
+def test_random_edits_match_fresh_parse(edits: list[tuple[float, int, str]], encoding: Encoding) -> None:
+    document = Document("file:///x.csd", CSD, encoding=encoding)
+    for where, length, text in edits:
+        source = document.source
+        start = int(where * len(source))
+        # Edits start and end on character boundaries, as a client's would.
+        while 0 < start < len(source) and (source[start] & 0xC0) == 0x80:
+            start -= 1
+        end = min(len(source), start + length)
+        while end < len(source) and (source[end] & 0xC0) == 0x80:
+            end += 1
+        span = Span(document.index.position(start), document.index.position(end))
+        document.apply_edits([(span, text)])
+        assert sexp(document) == sexp(fresh(document))
