@@ -62,6 +62,7 @@ def _describe(node: Node, source: bytes) -> Finding:
         return _missing(node, source)
     text = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
     first_line = text.strip().splitlines()[0] if text.strip() else ""
+    first_line = "".join(c if c.isprintable() else " " for c in first_line).strip()
     snippet = first_line if len(first_line) <= _SNIPPET else first_line[:_SNIPPET] + "..."
     start, end = node.start_byte, node.end_byte
     # Keep the squiggle on one line: an error spanning lines is shown where it starts.
@@ -77,6 +78,13 @@ def _describe(node: Node, source: bytes) -> Finding:
 def _missing(node: Node, source: bytes) -> Finding:
     wanted = node.type
     context = _enclosing_block(node, source)
+    block = _enclosing_block_node(node)
+    if context and block is not None and wanted in {"endin", "endop", "endif", "od", "fi", "enduntil"}:
+        # Shown on the line that opens the block: that is where the reader looks for its end.
+        line_end = source.find(b"\n", block.start_byte)
+        end = line_end if line_end != -1 else block.end_byte
+        message = f"missing {wanted} for {context}"
+        return Finding(block.start_byte, end, Severity.ERROR, f"missing-{wanted}", message)
     if context and wanted in {"endin", "endop", "endif", "od", "fi"}:
         message = f"missing {wanted} for {context}"
     elif wanted.isidentifier() or wanted in {")", "]", "}", ",", "#", '"'}:
@@ -85,6 +93,13 @@ def _missing(node: Node, source: bytes) -> Finding:
         message = f"missing {wanted.replace('_', ' ')}" + (f" in {context}" if context else "")
     start = node.start_byte
     return Finding(start, start, Severity.ERROR, "missing", message)
+
+
+def _enclosing_block_node(node: Node) -> Node | None:
+    current: Node | None = node.parent
+    while current is not None and current.type not in _BLOCK_NAMES:
+        current = current.parent
+    return current
 
 
 def _enclosing_block(node: Node, source: bytes) -> str | None:

@@ -63,6 +63,7 @@ class ModelBuilder:
         self.root = root
         self.global_scope = Scope(ScopeKind.GLOBAL, "global", 0, len(source), None)
         self.model = DocumentModel(source, root, self.global_scope)
+        self.udo_names: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------------
     def text(self, node: Node) -> str:
@@ -90,8 +91,24 @@ class ModelBuilder:
 
     # -- walk --------------------------------------------------------------------------------------
     def build(self) -> DocumentModel:
+        self.udo_names = self.collect_udo_names()
         self.visit_children(self.root, self.global_scope)
         return self.model
+
+    def collect_udo_names(self) -> set[str]:
+        """UDO names first, so `MyUdo kIn` (two plain words) can be read as a call wherever it stands."""
+        names: set[str] = set()
+        containers = [self.root]
+        containers += [c for c in self.root.named_children if c.type == "synthesizer"]
+        for container in list(containers):
+            containers += [c for c in container.named_children if c.type == "instruments_section"]
+        for container in containers:
+            for child in container.named_children:
+                if child.type == "udo_definition":
+                    name = child.child_by_field_name("name")
+                    if name is not None:
+                        names.add(self.text(name))
+        return names
 
     def visit_children(self, node: Node, scope: Scope) -> None:
         for child in node.named_children:
@@ -185,9 +202,9 @@ class ModelBuilder:
         )
         if name and name not in self.model.udos:
             self.model.udos[name] = udo
-        skip = {id(n) for n in (name_node, outputs, inputs, parameters_node, returns) if n is not None}
+        skip = [n for n in (name_node, outputs, inputs, parameters_node, returns) if n is not None]
         for child in node.named_children:
-            if id(child) not in skip:
+            if not any(child == n for n in skip):
                 self.visit(child, inner)
 
     # -- statements --------------------------------------------------------------------------------
@@ -198,6 +215,16 @@ class ModelBuilder:
         arguments = list(arguments_node.named_children) if arguments_node is not None else []
         arguments = [a for a in arguments if a.type != "comment"]
         name = self.text(opcode) if opcode is not None else ""
+        if (
+            opcode is not None
+            and opcode.type == "identifier"
+            and len(outputs) == 1
+            and not arguments
+            and self.text(outputs[0]) in self.udo_names
+        ):
+            # `MyUdo kIn`: the grammar cannot know MyUdo is an opcode; the file's UDOs say so.
+            opcode, arguments, outputs = outputs[0], [opcode], []
+            name = self.text(opcode)
         for output in outputs:
             self.define_target(output, scope)
         if opcode is not None:
@@ -333,6 +360,23 @@ class ModelBuilder:
         target = raw[1:-1] if len(raw) >= 2 and raw[0] in "\"<|" else raw
         self.model.includes.append(Include(target, self.ref(path, target), node))
 
+    def on_undef_directive(self, node: Node, scope: Scope) -> None:
+        self.macro_name_use(node)
+
+    def on_ifdef_directive(self, node: Node, scope: Scope) -> None:
+        self.macro_name_use(node)
+
+    def on_ifndef_directive(self, node: Node, scope: Scope) -> None:
+        self.macro_name_use(node)
+
+    def macro_name_use(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.model.macro_uses.append(self.ref(name))
+
+    def on_struct_definition(self, node: Node, scope: Scope) -> None:
+        """Struct members are type fields, not variables."""
+
     # -- score and options -------------------------------------------------------------------------
     def on_score_statement(self, node: Node, scope: Scope) -> None:
         kind = node.child_by_field_name("kind")
@@ -348,6 +392,11 @@ class ModelBuilder:
                 self.visit(child, scope)
             elif child.type == "score_expression":
                 self.visit_children(child, scope)
+
+    def on_score_loop(self, node: Node, scope: Scope) -> None:
+        for child in node.named_children:
+            if child.type != "identifier":
+                self.visit(child, scope)
 
     def on_option(self, node: Node, scope: Scope) -> None:
         flag = node.child_by_field_name("flag")
