@@ -2,13 +2,69 @@
 
 from __future__ import annotations
 
+from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.analysis.syntax_errors import syntax_errors
+from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.model import DocumentModel
+
+#: Past this many syntax errors the tree is too broken for the semantic checks to say anything useful.
+_SEMANTIC_LIMIT = 50
 
 
-def static_findings(document: Document) -> list[Finding]:
-    """All static findings for a document, sorted by position."""
+def semantic_findings(
+    model: DocumentModel,
+    catalog: Catalog,
+    *,
+    includes_unresolved: bool = False,
+    report_unused: bool = True,
+) -> list[Finding]:
+    """Checks that read the model: opcodes and rates, variables, labels, instruments, score, header."""
+    findings = opcode_checks.opcode_findings(model, catalog, includes_unresolved=includes_unresolved)
+    findings += variable_checks.variable_findings(
+        model, includes_unresolved=includes_unresolved, report_unused=report_unused
+    )
+    findings += structure_checks.instrument_findings(model)
+    findings += structure_checks.score_findings(model, includes_unresolved=includes_unresolved)
+    findings += structure_checks.table_findings(model, includes_unresolved=includes_unresolved)
+    findings += structure_checks.envelope_findings(model)
+    findings += structure_checks.header_findings(model)
+    findings += structure_checks.option_findings(model)
+    findings += structure_checks.macro_findings(model, includes_unresolved=includes_unresolved)
+    return findings
+
+
+def static_findings(
+    document: Document,
+    catalog: Catalog | None = None,
+    *,
+    includes_unresolved: bool | None = None,
+    report_unused: bool = True,
+) -> list[Finding]:
+    """All static findings for a document, sorted by position.
+
+    `includes_unresolved` says whether some `#include` could not be read; when None, any include
+    counts as unresolved (callers that resolve includes pass the real answer).
+    """
     findings = syntax_errors(document.tree, document.source)
+    if len(findings) <= _SEMANTIC_LIMIT:
+        model = document.model
+        unresolved = bool(model.includes) if includes_unresolved is None else includes_unresolved
+        semantic = semantic_findings(
+            model,
+            catalog or default_catalog(),
+            includes_unresolved=unresolved,
+            report_unused=report_unused,
+        )
+        findings += _outside_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))
     return findings
+
+
+def _outside_errors(semantic: list[Finding], syntax: list[Finding]) -> list[Finding]:
+    """Drops semantic findings inside a syntax error's line: one problem, one message."""
+    if not syntax:
+        return semantic
+    spans = [(f.start_byte, f.end_byte) for f in syntax if f.code == "syntax-error"]
+    return [f for f in semantic if not any(s <= f.start_byte <= e for s, e in spans)]

@@ -388,15 +388,25 @@ class ModelBuilder:
             self.model.instrument_refs.append(self.ref(fields[0]))
         self.model.score.append(ScoreStatement(letter, node, fields, instrument))
         for child in node.named_children:
-            if child.type == "macro_use":
+            if child.type == "identifier" and letter == "r":
+                self.score_macro(child, node)
+            elif child.type == "macro_use":
                 self.visit(child, scope)
             elif child.type == "score_expression":
                 self.visit_children(child, scope)
 
     def on_score_loop(self, node: Node, scope: Scope) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.score_macro(name, node)
         for child in node.named_children:
             if child.type != "identifier":
                 self.visit(child, scope)
+
+    def score_macro(self, name: Node, node: Node) -> None:
+        """`{ 4 CNT` and `r 3 CNT` define a macro holding the repeat counter."""
+        text = self.text(name)
+        self.model.macros.setdefault(text, Macro(text, self.ref(name), [], "(repeat counter)", node))
 
     def on_option(self, node: Node, scope: Scope) -> None:
         flag = node.child_by_field_name("flag")

@@ -1,0 +1,283 @@
+"""Whole-document checks: instruments and score, tables, envelopes, header, options and macros."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.catalog import headers, options
+from csound_lsp.catalog.cheatsheet import cheat_entry
+from csound_lsp.syntax.model import DocumentModel, Instrument, OpcodeCall
+
+_PFIELD = re.compile(r"p(\d+)$")
+#: Envelope opcodes whose value arguments (every other one, from the first) must not be zero.
+_EXPONENTIAL = {"expseg": 2, "expsega": 2, "expsegr": 2, "expon": 2, "expcurve": 0}
+#: Table-number arguments that mean "no table" or "the default table" rather than a real one.
+_NO_TABLE = {0.0, -1.0}
+
+
+def _number(model: DocumentModel, node: Node) -> float | None:
+    if node.type != "number":
+        return None
+    try:
+        return float(model.text(node))
+    except ValueError:
+        return None
+
+
+def _first_line_end(model: DocumentModel, node: Node) -> int:
+    end = model.source.find(b"\n", node.start_byte, node.end_byte)
+    return end if end != -1 else node.end_byte
+
+
+def instrument_findings(model: DocumentModel) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: dict[str, Instrument] = {}
+    for instrument in model.instruments:
+        for name in instrument.names:
+            key = str(name.number) if name.number is not None else name.text.lstrip("+")
+            if key in seen and seen[key] is not instrument:
+                findings.append(
+                    Finding(
+                        name.ref.start_byte,
+                        name.ref.end_byte,
+                        Severity.ERROR,
+                        "duplicate-instrument",
+                        f"instr {name.text} is already defined on line "
+                        f"{seen[key].node.start_point.row + 1}",
+                    )
+                )
+            else:
+                seen[key] = instrument
+    return findings
+
+
+def pfields_read(instrument: Instrument) -> int:
+    """The highest p-field an instrument reads (p4 → 4), counting `p(N)` calls with a literal N."""
+    highest = 3
+    for name in instrument.scope.variables:
+        match = _PFIELD.match(name)
+        if match:
+            highest = max(highest, int(match.group(1)))
+    for call in instrument.scope.calls:
+        if call.name == "p" and call.arguments and call.arguments[0].type == "number":
+            text = (call.arguments[0].text or b"").decode()
+            if text.isdigit():
+                highest = max(highest, int(text))
+    return highest
+
+
+def score_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
+    """Score lines against the orchestra: unknown instruments and notes with too few p-fields."""
+    if not model.instruments or includes_unresolved or model.macro_uses:
+        return []
+    findings: list[Finding] = []
+    longest: dict[int, int] = {}
+    for statement in model.score:
+        if statement.letter != "i" or not statement.fields:
+            continue
+        first = statement.fields[0]
+        if first.type not in ("number", "string"):
+            continue
+        text = model.text(first)
+        instrument = model.instrument_named(text.lstrip("-"))
+        if instrument is None:
+            findings.append(
+                Finding(
+                    first.start_byte,
+                    first.end_byte,
+                    Severity.ERROR,
+                    "unknown-instrument",
+                    f"no instrument {text} in the orchestra",
+                )
+            )
+            continue
+        count = len(statement.fields)
+        key = id(instrument)
+        wanted = pfields_read(instrument)
+        # Csound carries missing trailing p-fields from the previous note of the same instrument.
+        available = max(count, longest.get(key, 0))
+        longest[key] = available
+        if available < wanted:
+            findings.append(
+                Finding(
+                    statement.node.start_byte,
+                    _first_line_end(model, statement.node),
+                    Severity.WARNING,
+                    "missing-pfields",
+                    f"instr {instrument.label} reads p{wanted}, but this note gives {count} p-fields "
+                    f"(p{count + 1}..p{wanted} will be 0)",
+                    data={"wanted": wanted, "given": count},
+                )
+            )
+    return findings
+
+
+def _table_arguments(call: OpcodeCall) -> list[Node]:
+    entry = cheat_entry(call.name)
+    if entry is None:
+        return []
+    found = []
+    for index, arg in enumerate(entry.args):
+        name = arg.name.lower()
+        if (name.startswith(("ifn", "kfn", "ift", "ifnum")) or name in {"ifn", "kfn"}) and index < len(
+            call.arguments
+        ):
+            found.append(call.arguments[index])
+    return found
+
+
+def table_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
+    """Table numbers written as literals in the orchestra with no `f` statement or ftgen for them."""
+    if includes_unresolved or model.macro_uses:
+        return []
+    defined: set[float] = set()
+    for statement in model.score:
+        if statement.letter == "f" and statement.fields:
+            number = _number(model, statement.fields[0])
+            if number is not None:
+                defined.add(abs(number))
+    calls = model.calls()
+    for call in calls:
+        if call.name in ("ftgen", "ftgenonce", "ftgentmp") and call.arguments:
+            number = _number(model, call.arguments[0])
+            if number is not None:
+                defined.add(number)
+    # Without a score in this file (a bare .orc), tables may come from anywhere: stay quiet.
+    if not any(s.tag in ("CsScore",) for s in model.sections) and not model.score:
+        return []
+    findings: list[Finding] = []
+    for call in calls:
+        for argument in _table_arguments(call):
+            number = _number(model, argument)
+            if number is None or number in _NO_TABLE or number in defined or number != int(number):
+                continue
+            findings.append(
+                Finding(
+                    argument.start_byte,
+                    argument.end_byte,
+                    Severity.WARNING,
+                    "missing-table",
+                    f"function table {int(number)} is never created (no 'f {int(number)}' score line "
+                    "or ftgen)",
+                    data={"table": int(number)},
+                )
+            )
+    return findings
+
+
+def envelope_findings(model: DocumentModel) -> list[Finding]:
+    findings: list[Finding] = []
+    for call in model.calls():
+        step = _EXPONENTIAL.get(call.name)
+        if step is None or step == 0:
+            continue
+        for index in range(0, len(call.arguments), step):
+            argument = call.arguments[index]
+            number = _number(model, argument)
+            if number == 0:
+                findings.append(
+                    Finding(
+                        argument.start_byte,
+                        argument.end_byte,
+                        Severity.ERROR,
+                        "exponential-zero",
+                        f"'{call.name}' cannot reach or leave 0 on an exponential curve; use a small "
+                        "value such as 0.001",
+                    )
+                )
+    return findings
+
+
+def header_findings(model: DocumentModel) -> list[Finding]:
+    """Odd header values, and the missing ones that change how a piece sounds."""
+    findings: list[Finding] = []
+    values: dict[str, float] = {}
+    for name, setting in model.header.items():
+        if setting.value is not None:
+            values[name] = setting.value
+            for problem in headers.check_header_value(name, setting.value):
+                findings.append(
+                    Finding(
+                        setting.value_start_byte,
+                        setting.value_end_byte,
+                        Severity.WARNING,
+                        "header-value",
+                        problem,
+                    )
+                )
+    per_value = {p for name, value in values.items() for p in headers.check_header_value(name, value)}
+    for problem in headers.check_header(values):
+        if problem in per_value:
+            continue
+        anchor = model.header.get("ksmps") or model.header.get("kr") or model.header.get("sr")
+        if anchor is not None:
+            findings.append(
+                Finding(anchor.start_byte, anchor.end_byte, Severity.WARNING, "header-value", problem)
+            )
+    orchestra = next((s for s in model.sections if s.tag in ("CsInstruments", "CsOrchestra")), None)
+    if orchestra is not None and model.instruments and "0dbfs" not in model.header:
+        start_tag_end = model.source.find(b"\n", orchestra.start_byte)
+        end = start_tag_end if start_tag_end != -1 else orchestra.start_byte
+        findings.append(
+            Finding(
+                orchestra.start_byte,
+                end,
+                Severity.INFORMATION,
+                "missing-header",
+                "0dbfs is not set, so full scale is 32768; most code today sets 0dbfs = 1",
+                data={"missing": "0dbfs"},
+            )
+        )
+    return findings
+
+
+def option_findings(model: DocumentModel) -> list[Finding]:
+    findings: list[Finding] = []
+    for flag in model.options:
+        if not flag.flag.startswith("-"):
+            continue
+        if options.match_option(flag.flag)[0] is None and options.option(flag.flag) is None:
+            findings.append(
+                Finding(
+                    flag.node.start_byte,
+                    flag.node.end_byte,
+                    Severity.WARNING,
+                    "unknown-option",
+                    f"Csound has no option '{flag.flag}'",
+                )
+            )
+    return findings
+
+
+def macro_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
+    if includes_unresolved:
+        return []
+    findings: list[Finding] = []
+    for ref in model.macro_uses:
+        if ref.name not in model.macros and ref.name not in _BUILTIN_MACROS:
+            findings.append(
+                Finding(
+                    ref.start_byte,
+                    ref.end_byte,
+                    Severity.ERROR,
+                    "undefined-macro",
+                    f"macro ${ref.name} is not defined",
+                )
+            )
+    return findings
+
+
+#: Macros Csound defines itself.
+_BUILTIN_MACROS = frozenset({"M_PI", "M_E", "M_LN2", "M_LN10", "M_LOG2E", "M_LOG10E", "M_SQRT2", "M_SQRT1_2"}) | {
+    "M_PI_2",
+    "M_PI_4",
+    "M_1_PI",
+    "M_2_PI",
+    "M_2_SQRTPI",
+    "M_INF",
+    "M_NAN",
+    "CSOUND_VERSION",
+}

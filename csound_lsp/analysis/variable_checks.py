@@ -1,0 +1,137 @@
+"""Variables and labels: used before assignment, never defined, never used; undefined labels."""
+
+from __future__ import annotations
+
+from csound_lsp.analysis.expressions import RESERVED_NAMES
+from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind, Variable
+
+#: Names Csound defines for every instrument or UDO without an assignment.
+_IMPLICIT = RESERVED_NAMES | {"sr", "kr", "ksmps", "nchnls", "nchnls_i", "0dbfs", "A4", "$"}
+
+
+def _is_pfield(name: str) -> bool:
+    return name.startswith("p") and name[1:].isdigit()
+
+
+def _scope_has_macros(model: DocumentModel, scope: Scope) -> bool:
+    """Macro expansions can define anything, so strict checks stand down in their scope."""
+    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in model.macro_uses)
+
+
+def variable_findings(
+    model: DocumentModel, *, includes_unresolved: bool, report_unused: bool = True
+) -> list[Finding]:
+    findings: list[Finding] = []
+    global_defined = {name for name, v in model.global_scope.variables.items() if v.definitions}
+    global_macros = bool(model.macro_uses) or includes_unresolved
+    for scope in [model.global_scope, *model.scopes]:
+        macros_here = _scope_has_macros(model, scope)
+        for variable in scope.variables.values():
+            if variable.name in _IMPLICIT or _is_pfield(variable.name):
+                continue
+            if variable.rate is None and variable.declared_type is None:
+                # Not a Csound variable name at all (e.g. a misspelt opcode used as a value).
+                findings.extend(_not_a_variable(variable))
+                continue
+            if variable.is_global:
+                if not variable.definitions and variable.uses and not global_macros:
+                    findings.extend(_undefined(variable, "global variable"))
+                continue
+            if not variable.definitions:
+                if variable.name in global_defined or macros_here:
+                    continue
+                findings.extend(_undefined(variable, "variable"))
+                continue
+            first_definition = min(r.start_byte for r in variable.definitions)
+            early = [u for u in variable.uses if u.start_byte < first_definition]
+            if early and not macros_here and scope.kind is not ScopeKind.GLOBAL:
+                # A use on the right of its own first assignment counts as early too.
+                for use in early:
+                    findings.append(
+                        Finding(
+                            use.start_byte,
+                            use.end_byte,
+                            Severity.ERROR,
+                            "used-before-defined",
+                            f"'{variable.name}' is used before it is assigned",
+                        )
+                    )
+            if (
+                report_unused
+                and not variable.uses
+                and scope.kind is not ScopeKind.GLOBAL
+                and not any(_required_output(scope, ref.start_byte) for ref in variable.definitions)
+            ):
+                for definition in variable.definitions[:1]:
+                    findings.append(
+                        Finding(
+                            definition.start_byte,
+                            definition.end_byte,
+                            Severity.HINT,
+                            "unused-variable",
+                            f"'{variable.name}' is assigned but never used",
+                            unnecessary=True,
+                            data={"name": variable.name},
+                        )
+                    )
+        findings.extend(_label_findings(scope))
+    return findings
+
+
+#: Opcodes whose result must be received even when it is not used.
+_RESULT_REQUIRED = frozenset({"delayr", "xin"})
+
+
+def _required_output(scope: Scope, offset: int) -> bool:
+    """An output Csound makes you write: one of several results, or of an opcode like delayr."""
+    for call in scope.calls:
+        if call.outputs and call.outputs[0].start_byte <= offset <= call.outputs[-1].end_byte:
+            return len(call.outputs) > 1 or call.name in _RESULT_REQUIRED
+    return False
+
+
+def _undefined(variable: Variable, what: str) -> list[Finding]:
+    return [
+        Finding(
+            use.start_byte,
+            use.end_byte,
+            Severity.ERROR,
+            "undefined-variable",
+            f"{what} '{variable.name}' is never assigned",
+            data={"name": variable.name},
+        )
+        for use in variable.uses
+    ]
+
+
+def _not_a_variable(variable: Variable) -> list[Finding]:
+    refs = variable.refs
+    return [
+        Finding(
+            ref.start_byte,
+            ref.end_byte,
+            Severity.ERROR,
+            "invalid-variable",
+            f"'{variable.name}' is not a variable: Csound names start with a rate letter "
+            "(a, k, i, S, f, w, optionally after g)",
+        )
+        for ref in refs
+    ]
+
+
+def _label_findings(scope: Scope) -> list[Finding]:
+    findings: list[Finding] = []
+    for label in scope.labels.values():
+        if label.definition is None:
+            for use in label.uses:
+                findings.append(
+                    Finding(
+                        use.start_byte,
+                        use.end_byte,
+                        Severity.ERROR,
+                        "undefined-label",
+                        f"label '{label.name}' is not defined in {scope.name}",
+                    )
+                )
+    return findings
