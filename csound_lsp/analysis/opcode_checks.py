@@ -63,6 +63,8 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
             findings.extend(_check_udo_call(call, output_udo_types(udo), input_udo_types(udo), ctx))
             continue
         if opcode is None:
+            if b"$" in (call.node.text or b""):
+                continue  # a macro may expand to the opcode: nothing can be said before expansion
             if known_names is None:
                 known_names = [*catalog.names(), *model.udos]
             findings.append(_unknown(call, known_names, includes_unresolved))

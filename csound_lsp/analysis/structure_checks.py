@@ -84,11 +84,12 @@ def score_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[F
         text = model.text(first)
         instrument = model.instrument_named(text.lstrip("-"))
         if instrument is None:
+            # Csound compiles this and skips the note when it plays, so it is a warning.
             findings.append(
                 Finding(
                     first.start_byte,
                     first.end_byte,
-                    Severity.ERROR,
+                    Severity.WARNING,
                     "unknown-instrument",
                     f"no instrument {text} in the orchestra",
                 )

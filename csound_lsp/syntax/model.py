@@ -208,6 +208,8 @@ class DocumentModel:
     udos: dict[str, Udo] = field(default_factory=dict)
     macros: dict[str, Macro] = field(default_factory=dict)
     macro_uses: list[Ref] = field(default_factory=list)
+    #: Names tested by `#ifdef`/`#ifndef`/`#undef`: references, but never "undefined".
+    macro_tests: list[Ref] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
     score: list[ScoreStatement] = field(default_factory=list)
     options: list[OptionFlag] = field(default_factory=list)
@@ -253,7 +255,7 @@ class DocumentModel:
 
     def instrument_named(self, text: str) -> Instrument | None:
         """Finds an instrument by number (`3`, `3.1` → 3) or by name (with or without quotes)."""
-        wanted = text.strip().strip('"')
+        wanted = text.strip().strip('"').lstrip("-")
         number: float | None
         try:
             number = float(int(float(wanted)))

@@ -372,7 +372,7 @@ class ModelBuilder:
     def macro_name_use(self, node: Node) -> None:
         name = node.child_by_field_name("name")
         if name is not None:
-            self.model.macro_uses.append(self.ref(name))
+            self.model.macro_tests.append(self.ref(name))
 
     def on_struct_definition(self, node: Node, scope: Scope) -> None:
         """Struct members are type fields, not variables."""

@@ -1,0 +1,638 @@
+/**
+ * Shared definition of the Csound grammars.
+ *
+ * defineGrammar(dialect) returns the grammar for one dialect:
+ *   'csd' -> language `csound`,     root `csd_document` (a whole .csd file)
+ *   'orc' -> language `csound_orc`, root `orchestra`    (.orc/.udo/.inc)
+ *   'sco' -> language `csound_sco`, root `score`        (.sco)
+ *
+ * Statements end at a newline (or the end of input); `\` at the end of a line
+ * continues it. Whether a bare word at the start of a statement is an opcode
+ * is decided by the external scanner from Csound's list of opcode names.
+ */
+
+/* eslint-disable no-undef */
+
+// Operator precedence, lowest first, as Csound 6.18 evaluates it (checked by
+// running csound on probe expressions): `#` binds tighter than `^`, and
+// `||`/`&&` share one level.
+const PREC = {
+  ternary: 1,
+  logical: 2,
+  compare: 3,
+  bitor: 4,
+  bitand: 5,
+  shift: 6,
+  additive: 7,
+  multiplicative: 8,
+  power: 9,
+  xor: 10,
+  unary: 11,
+  postfix: 12,
+};
+
+
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/;
+
+function commaSep1(rule) {
+  return seq(rule, repeat(seq(',', rule)));
+}
+
+/** Rules every dialect shares: lexical pieces and the preprocessor. */
+function commonRules() {
+  return {
+    // Statement end: the external scanner emits it for a line break (or the
+    // end of input) only where a statement may end; elsewhere line breaks are
+    // plain whitespace, so a statement continues after a trailing comma.
+    _eol: ($) => $._newline,
+
+    comment: (_) =>
+      token(
+        choice(
+          seq(';', /[^\n]*/),
+          seq('//', /[^\n]*/),
+          seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/'),
+        ),
+      ),
+
+    number: (_) =>
+      token(
+        choice(
+          /0[xX][0-9A-Fa-f]+/,
+          /[0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?/,
+          /\.[0-9]+([eE][+-]?[0-9]+)?/,
+        ),
+      ),
+
+    string: (_) => token(seq('"', repeat(choice(/[^"\\\n]+/, /\\./)), '"')),
+
+    multiline_string: (_) => token(seq('{{', /([^}]|\}[^}])*/, '}}')),
+
+    // ---- preprocessor -------------------------------------------------
+    _preprocessor: ($) =>
+      choice(
+        $.define_directive,
+        $.undef_directive,
+        $.include_directive,
+        $.ifdef_directive,
+        $.ifndef_directive,
+        $.else_directive,
+        $.end_directive,
+      ),
+
+    define_directive: ($) =>
+      seq(
+        /#[ \t]*define/,
+        field('name', $.identifier),
+        optional(field('parameters', $.macro_parameters)),
+        field('body', $.macro_body),
+      ),
+
+    macro_parameters: ($) =>
+      seq(
+        token.immediate('('),
+        optional(seq($.identifier, repeat(seq(choice("'", '#'), $.identifier)))),
+        ')',
+      ),
+
+    macro_body: (_) => token(seq('#', repeat(choice(/[^#\\]+/, /\\./, /\\\r?\n/)), '#')),
+
+    undef_directive: ($) => seq(/#[ \t]*undef/, field('name', $.identifier)),
+
+    include_directive: ($) =>
+      seq(choice(/#[ \t]*include/, /#[ \t]*includestr/), field('path', choice($.string, $.include_path))),
+
+    include_path: (_) => token(choice(seq('<', /[^>\n]*/, '>'), seq('|', /[^|\n]*/, '|'))),
+
+    ifdef_directive: ($) => seq(/#[ \t]*ifdef/, field('name', $.identifier)),
+    ifndef_directive: ($) => seq(/#[ \t]*ifndef/, field('name', $.identifier)),
+    else_directive: (_) => /#[ \t]*else/,
+    end_directive: (_) => token(choice(/#[ \t]*end/, /#[ \t]*endif/)),
+
+    macro_use: ($) =>
+      prec.right(
+        seq(
+          '$',
+          field('name', alias(token.immediate(IDENT), $.identifier)),
+          optional(field('arguments', $.macro_arguments)),
+          optional(token.immediate('.')),
+        ),
+      ),
+
+    macro_arguments: ($) =>
+      seq(
+        token.immediate('('),
+        optional(seq($.macro_argument, repeat(seq(choice("'", '#'), $.macro_argument)))),
+        ')',
+      ),
+
+    macro_argument: (_) => token(repeat1(choice(/[^'#()\n]/, seq('(', /[^'#()\n]*/, ')')))),
+  };
+}
+
+/** Orchestra rules (instruments, UDOs, statements, expressions). */
+function orchestraRules() {
+  return {
+    _orchestra_item: ($) =>
+      choice($.instrument_definition, $.udo_definition, $.struct_definition, $._statement),
+
+    instrument_definition: ($) =>
+      seq(
+        alias($._kw_instr, 'instr'),
+        commaSep1(field('name', choice($.number, $.identifier, $.plus_name, $.macro_use))),
+        $._eol,
+        repeat($._body_item),
+        alias($._kw_endin, 'endin'),
+      ),
+
+    plus_name: ($) => seq('+', $.identifier),
+
+    _body_item: ($) => $._statement,
+
+    // Classic `opcode name, outtypes, intypes` and Csound 7
+    // `opcode name(arg:k, ...):(a, k)`.
+    udo_definition: ($) =>
+      seq(
+        alias($._kw_opcode, 'opcode'),
+        field('name', $.identifier),
+        choice(
+          seq(',', field('output_types', $.udo_types), ',', field('input_types', $.udo_types)),
+          seq(
+            field('parameters', $.parameter_list),
+            optional(seq(':', field('return_types', choice($.type, $.type_list)))),
+          ),
+        ),
+        $._eol,
+        repeat($._body_item),
+        alias($._kw_endop, 'endop'),
+      ),
+
+    udo_types: (_) => /[A-Za-z0-9\[\]]+/,
+
+    parameter_list: ($) =>
+      seq('(', optional(commaSep1(choice($.typed_identifier, $.identifier))), ')'),
+
+    type_list: ($) => seq('(', optional(commaSep1($.type)), ')'),
+
+    struct_definition: ($) =>
+      seq('struct', field('name', $.identifier), commaSep1(field('member', $.typed_identifier)), $._eol),
+
+    typed_identifier: ($) => seq(field('name', $.identifier), ':', field('type', $.type)),
+
+    type: ($) =>
+      prec.right(seq(field('name', alias($.identifier, $.type_name)), repeat(seq(token.immediate('['), ']')))),
+
+    _statement: ($) =>
+      choice(
+        $.opcode_statement,
+        $.assignment,
+        $.expression_statement,
+        $.if_statement,
+        $.if_goto_statement,
+        $.goto_statement,
+        $.while_loop,
+        $.until_loop,
+        $.label_statement,
+        $.macro_statement,
+        $._preprocessor,
+      ),
+
+    label_statement: ($) => seq(field('label', alias($._label_name, $.identifier)), ':'),
+
+    // A macro standing for whole statements, e.g. `$SETUP` on its own line.
+    macro_statement: ($) => seq($.macro_use, $._eol),
+
+    _output: ($) => choice($.identifier, alias('0dbfs', $.identifier), $.typed_identifier, $.array_declaration, $.array_access, $.member_access),
+
+    // `X Y` with X not a known opcode reads as output X, opcode Y (the
+    // dynamic precedence), the way Csound reads `icps cpsmidi`.
+    opcode_statement: ($) =>
+      choice(
+        prec.dynamic(
+          1,
+          seq(
+            commaSep1(field('output', $._output)),
+            field('opcode', choice($.opcode_name, $.identifier)),
+            optional(field('arguments', $.argument_list)),
+            $._eol,
+          ),
+        ),
+        seq(
+          field('opcode', choice($.opcode_name, $.identifier)),
+          optional(field('arguments', $.argument_list)),
+          $._eol,
+        ),
+      ),
+
+    argument_list: ($) => commaSep1($._expression),
+
+    assignment: ($) =>
+      seq(
+        field('left', $._output),
+        field('operator', choice('=', '+=', '-=', '*=', '/=')),
+        field('right', $._expression),
+        $._eol,
+      ),
+
+    expression_statement: ($) => seq($.call_expression, $._eol),
+
+    _then: (_) => choice('then', 'ithen', 'kthen'),
+
+    if_statement: ($) =>
+      seq(
+        'if',
+        field('condition', $._expression),
+        $._then,
+        $._eol,
+        repeat($._body_item),
+        repeat($.elseif_clause),
+        optional($.else_clause),
+        choice('endif', 'fi'),
+      ),
+
+    elseif_clause: ($) =>
+      seq('elseif', field('condition', $._expression), $._then, $._eol, repeat($._body_item)),
+
+    else_clause: ($) => seq('else', repeat($._body_item)),
+
+    _goto_keyword: (_) => choice('goto', 'igoto', 'kgoto'),
+
+    if_goto_statement: ($) =>
+      seq('if', field('condition', $._expression), $._goto_keyword, field('label', $.identifier), $._eol),
+
+    goto_statement: ($) => seq($._goto_keyword, field('label', $.identifier), $._eol),
+
+    // `enduntil` is an old spelling of `od` that Csound still reads.
+    while_loop: ($) =>
+      seq('while', field('condition', $._expression), 'do', $._eol, repeat($._body_item), choice('od', 'enduntil')),
+
+    until_loop: ($) =>
+      seq('until', field('condition', $._expression), 'do', $._eol, repeat($._body_item), choice('od', 'enduntil')),
+
+    // ---- expressions ---------------------------------------------------
+    _expression: ($) =>
+      choice(
+        $._primary,
+        $.unary_expression,
+        $.binary_expression,
+        $.ternary_expression,
+      ),
+
+    _primary: ($) =>
+      choice(
+        $.identifier,
+        alias('0dbfs', $.identifier),
+        $.number,
+        $.string,
+        $.multiline_string,
+        $.call_expression,
+        $.array_access,
+        $.member_access,
+        $.parenthesized_expression,
+        $.array_literal,
+        $.macro_use,
+      ),
+
+    parenthesized_expression: ($) => seq('(', $._expression, ')'),
+
+    array_literal: ($) => seq('[', optional(commaSep1($._expression)), ']'),
+
+    call_expression: ($) =>
+      seq(
+        field('function', $.identifier),
+        optional(seq(':', field('rate', $.identifier))),
+        '(',
+        optional(field('arguments', $.argument_list)),
+        ')',
+      ),
+
+    array_access: ($) =>
+      prec(
+        PREC.postfix,
+        seq(
+          field('array', choice($.identifier, $.array_access, $.member_access, $.call_expression)),
+          token.immediate('['),
+          field('index', $._expression),
+          ']',
+        ),
+      ),
+
+    array_declaration: ($) => seq(field('name', $.identifier), repeat1(seq(token.immediate('['), ']'))),
+
+    member_access: ($) =>
+      prec(
+        PREC.postfix,
+        seq(
+          field('object', choice($.identifier, $.array_access, $.member_access)),
+          token.immediate('.'),
+          field('member', alias(token.immediate(IDENT), $.identifier)),
+        ),
+      ),
+
+    unary_expression: ($) =>
+      prec(PREC.unary, seq(field('operator', choice('-', '+', '!', '~')), field('operand', $._expression))),
+
+    binary_expression: ($) => {
+      const table = [
+        [PREC.logical, choice('||', '&&')],
+        // A single `=` also compares, as in `if p4 = 0 then`.
+        [PREC.compare, choice('==', '!=', '<', '<=', '>', '>=', '=')],
+        [PREC.bitor, '|'],
+        [PREC.bitand, '&'],
+        [PREC.shift, choice('<<', '>>')],
+        [PREC.additive, choice('+', '-')],
+        [PREC.multiplicative, choice('*', '/', '%')],
+        [PREC.power, '^'],
+        [PREC.xor, '#'],
+      ];
+      return choice(
+        ...table.map(([level, operator]) =>
+          prec.left(
+            level,
+            seq(field('left', $._expression), field('operator', operator), field('right', $._expression)),
+          ),
+        ),
+      );
+    },
+
+    ternary_expression: ($) =>
+      prec.right(
+        PREC.ternary,
+        seq(
+          field('condition', $._expression),
+          '?',
+          field('consequence', $._expression),
+          ':',
+          field('alternative', $._expression),
+        ),
+      ),
+  };
+}
+
+/** Score rules (statements, loops, p-field values). */
+function scoreRules() {
+  return {
+    // Line breaks are whitespace in a score: a statement runs on until the
+    // next statement letter, so p-fields may continue on following lines.
+    _score_item: ($) => choice($.score_statement, $.score_loop, $._preprocessor, $.macro_use),
+
+    score_statement: ($) =>
+      choice(
+        prec.right(seq(field('kind', alias($._score_kind, $.statement_kind)), repeat(field('field', $._score_field)))),
+        // `m NAME`, `n NAME` and `r COUNT NAME` name a mark or a macro.
+        seq(field('kind', alias($._score_name_kind, $.statement_kind)), field('field', $.identifier)),
+        prec.right(
+          seq(
+            field('kind', alias($._score_repeat_kind, $.statement_kind)),
+            field('field', $._score_field),
+            optional(field('field', $.identifier)),
+          ),
+        ),
+      ),
+
+
+    score_loop: ($) =>
+      seq(
+        '{',
+        field('count', choice($.number, $.macro_use, $.score_expression)),
+        optional(field('name', $.identifier)),
+        repeat($._score_item),
+        '}',
+      ),
+
+    _score_field: ($) =>
+      choice(
+        alias($.score_number, $.number),
+        $.string,
+        $.carry,
+        $.ramp,
+        $.np_reference,
+        $.score_expression,
+        $.macro_use,
+        $.infinity,
+      ),
+
+    score_number: (_) =>
+      token(
+        seq(
+          optional(choice('-', '+')),
+          choice(/[0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?/, /\.[0-9]+([eE][+-]?[0-9]+)?/),
+        ),
+      ),
+
+    carry: (_) => token(choice('.', '+', '!', /\^[+-][0-9]*\.?[0-9]*/)),
+
+    ramp: (_) => choice('<', '>', '(', ')', '~'),
+
+    np_reference: (_) => token(prec(1, /[np]p[0-9]+/)),
+
+    score_expression: ($) => seq('[', $._score_expr, ']'),
+
+    _score_expr: ($) =>
+      choice(
+        alias($.score_number, $.number),
+        alias('~', $.random),
+        $.macro_use,
+        alias($._score_paren, $.parenthesized_expression),
+        alias($._score_unary, $.unary_expression),
+        alias($._score_binary, $.binary_expression),
+      ),
+
+    _score_paren: ($) => seq('(', $._score_expr, ')'),
+
+    _score_unary: ($) =>
+      prec(4, seq(field('operator', choice('-', '+', '@', '@@')), field('operand', $._score_expr))),
+
+    _score_binary: ($) =>
+      choice(
+        prec.left(1, seq(field('left', $._score_expr), field('operator', choice('+', '-')), field('right', $._score_expr))),
+        prec.left(
+          2,
+          seq(
+            field('left', $._score_expr),
+            field('operator', choice('*', '/', '%', '&', '|', '#')),
+            field('right', $._score_expr),
+          ),
+        ),
+        prec.left(3, seq(field('left', $._score_expr), field('operator', '^'), field('right', $._score_expr))),
+      ),
+  };
+}
+
+/** CSD container rules (sections, tags, options). */
+function csdRules() {
+  // One hidden rule per element kind, aliased to start_tag / end_tag, so each
+  // tag is a real node holding its name and attributes.
+  const startTag = ($, names) =>
+    seq('<', field('name', alias(choice(...names), $.tag_name)), repeat($.attribute), '>');
+  const endTag = ($, names) => seq(alias($._end_tag_open, '</'), field('name', alias(choice(...names), $.tag_name)), '>');
+  const SYNTH = ['CsoundSynthesizer', 'CsoundSynthesiser'];
+  const ORC = ['CsInstruments', 'CsOrchestra'];
+  return {
+    csd_document: ($) => repeat(choice($.synthesizer, $.unknown_section, $.outside_text)),
+
+    synthesizer: ($) =>
+      prec.right(seq(
+        alias($._synthesizer_start, $.start_tag),
+        repeat(
+          choice(
+            $.options_section,
+            $.instruments_section,
+            $.score_section,
+            $.licence_section,
+            $.file_section,
+            $.unknown_section,
+            $.outside_text,
+          ),
+        ),
+        // Csound accepts a file that stops without the closing tag.
+        optional(alias($._synthesizer_end, $.end_tag)),
+      )),
+    _synthesizer_start: ($) => startTag($, SYNTH),
+    _synthesizer_end: ($) => endTag($, SYNTH),
+
+    attribute: ($) =>
+      seq(field('name', $.attribute_name), optional(seq('=', field('value', $.attribute_value)))),
+
+    attribute_name: (_) => /[A-Za-z_:][A-Za-z0-9_:.\-]*/,
+
+    attribute_value: (_) => choice(/"[^"]*"/, /'[^']*'/, /[^\s"'>=]+/),
+
+    options_section: ($) =>
+      seq(alias($._options_start, $.start_tag), repeat($.option), alias($._options_end, $.end_tag)),
+    _options_start: ($) => startTag($, ['CsOptions']),
+    _options_end: ($) => endTag($, ['CsOptions']),
+
+    option: ($) =>
+      choice(
+        prec.right(
+          seq(
+            field('flag', $.option_flag),
+            optional(
+              choice(
+                seq(optional(token.immediate('=')), field('value', alias($._attached_value, $.option_value))),
+                field('value', choice(alias($._bare_value, $.option_value), $.string)),
+              ),
+            ),
+          ),
+        ),
+        field('value', choice(alias($._bare_value, $.option_value), $.string)),
+      ),
+
+    // `-o`, `-+rtaudio`, `--sample-rate`; for short flags the rest of the
+    // word (`-odac`) is the attached value.
+    option_flag: (_) => token(choice(/-[A-Za-z0-9?]/, /-\+[A-Za-z0-9_\-]+/, /--[A-Za-z0-9_][A-Za-z0-9_\-]*/)),
+
+    _attached_value: (_) => token.immediate(/[^\s=;][^\s;]*/),
+
+    _bare_value: (_) => /[^\s\-<;"][^\s;]*/,
+
+    instruments_section: ($) =>
+      seq(
+        alias($._instruments_start, $.start_tag),
+        repeat($._orchestra_item),
+        alias($._instruments_end, $.end_tag),
+      ),
+    _instruments_start: ($) => startTag($, ORC),
+    _instruments_end: ($) => endTag($, ORC),
+
+    score_section: ($) =>
+      seq(alias($._score_start, $.start_tag), repeat($._score_item), alias($._score_end, $.end_tag)),
+    _score_start: ($) => startTag($, ['CsScore']),
+    _score_end: ($) => endTag($, ['CsScore']),
+
+    licence_section: ($) => rawSection($, $._licence_tag_name),
+    file_section: ($) => rawSection($, $._file_tag_name),
+    unknown_section: ($) => rawSection($, $._unknown_tag_name),
+
+    _raw_start_licence: ($) => rawStart($, $._licence_tag_name),
+    _raw_start_file: ($) => rawStart($, $._file_tag_name),
+    _raw_start_unknown: ($) => rawStart($, $._unknown_tag_name),
+    _raw_end: ($) => seq(alias($._end_tag_open, '</'), field('name', $.tag_name), '>'),
+
+    tag_name: (_) => /[A-Za-z_][A-Za-z0-9_.:\-]*/,
+  };
+}
+
+function rawStart($, nameToken) {
+  return seq('<', field('name', alias(nameToken, $.tag_name)), repeat($.attribute), choice('>', '/>'));
+}
+
+function rawSection($, nameToken) {
+  const start = {
+    _licence_tag_name: $._raw_start_licence,
+    _file_tag_name: $._raw_start_file,
+    _unknown_tag_name: $._raw_start_unknown,
+  }[nameToken.name];
+  return seq(alias(start, $.start_tag), optional($.raw_text), alias($._raw_end, $.end_tag));
+}
+
+module.exports = function defineGrammar(dialect) {
+  const names = { csd: 'csound', orc: 'csound_orc', sco: 'csound_sco' };
+  // Every language carries every node type (the other dialects' rules sit
+  // behind a token the scanner never produces), so one set of queries
+  // compiles against all three.
+  const unreachable = ($, ...rules) => seq($._never, choice(...rules));
+  const roots = {
+    csd: {},
+    orc: {
+      orchestra: ($) => repeat(choice($._orchestra_item, $._other_dialects)),
+      _other_dialects: ($) => unreachable($, $.synthesizer, $.unknown_section, $._score_item),
+    },
+    sco: {
+      score: ($) => repeat(choice($._score_item, $._other_dialects)),
+      _other_dialects: ($) => unreachable($, $.synthesizer, $.unknown_section, $._orchestra_item),
+    },
+  };
+  if (!(dialect in names)) throw new Error(`unknown Csound dialect ${dialect}`);
+  const csd = csdRules();
+  if (dialect !== 'csd') delete csd.csd_document;
+  const rules = { ...roots[dialect], ...csd, ...orchestraRules(), ...scoreRules(), ...commonRules() };
+
+  const conflicts = ($) => [
+    [$._output, $.opcode_statement],
+    [$.argument_list, $.parenthesized_expression],
+    [$.call_expression, $._primary],
+  ];
+
+  return grammar({
+    name: names[dialect],
+    extras: ($) => [/\s/, /\\[ \t]*(;[^\n]*)?\r?\n/, $.comment],
+    externals: ($) => [
+      $.opcode_name,
+      $._label_name,
+      $._newline,
+      $._licence_tag_name,
+      $._file_tag_name,
+      $._unknown_tag_name,
+      $.raw_text,
+      $.outside_text,
+      // Score statement letters (`i1` is `i` then `1`), read by the scanner so
+      // that a word such as `i1` is never read as one name.
+      $._score_kind,
+      $._score_name_kind,
+      $._score_repeat_kind,
+      // `z`, an infinite duration.
+      $.infinity,
+      // `instr`, `endin`, `opcode`, `endop`: read by the scanner wherever a
+      // statement starts, even where they cannot stand, so an unfinished
+      // instrument ends in an error (and a missing `endin`) rather than
+      // taking the next instrument in as an opcode called `instr`.
+      $._kw_instr,
+      $._kw_endin,
+      $._kw_opcode,
+      $._kw_endop,
+      $._end_tag_open,
+      // Every other word: keywords are reserved, so the scanner reads words.
+      $.identifier,
+      // Never produced: guards the other dialects' rules (see `unreachable`).
+      $._never,
+      // Never used in a rule: valid only during error recovery, which tells
+      // the scanner that every symbol is being offered.
+      $._error_sentinel,
+    ],
+    conflicts,
+    supertypes: ($) => [$._expression],
+    rules,
+  });
+};

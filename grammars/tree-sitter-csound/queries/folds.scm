@@ -1,0 +1,18 @@
+[
+  (instrument_definition)
+  (udo_definition)
+  (if_statement)
+  (elseif_clause)
+  (else_clause)
+  (while_loop)
+  (until_loop)
+  (score_loop)
+  (options_section)
+  (instruments_section)
+  (score_section)
+  (licence_section)
+  (file_section)
+  (unknown_section)
+  (define_directive)
+  (multiline_string)
+] @fold
