@@ -10,7 +10,7 @@ from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import DocumentModel
 
 #: Past this many syntax errors the tree is too broken for the semantic checks to say anything useful.
-_SEMANTIC_LIMIT = 50
+SEMANTIC_LIMIT = 50
 
 
 def semantic_findings(
@@ -48,7 +48,7 @@ def static_findings(
     counts as unresolved (callers that resolve includes pass the real answer).
     """
     findings = syntax_errors(document.tree, document.source)
-    if len(findings) <= _SEMANTIC_LIMIT:
+    if len(findings) <= SEMANTIC_LIMIT:
         model = document.model
         unresolved = bool(model.includes) if includes_unresolved is None else includes_unresolved
         semantic = semantic_findings(
@@ -57,12 +57,12 @@ def static_findings(
             includes_unresolved=unresolved,
             report_unused=report_unused,
         )
-        findings += _outside_errors(semantic, findings)
+        findings += drop_inside_syntax_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))
     return findings
 
 
-def _outside_errors(semantic: list[Finding], syntax: list[Finding]) -> list[Finding]:
+def drop_inside_syntax_errors(semantic: list[Finding], syntax: list[Finding]) -> list[Finding]:
     """Drops semantic findings inside a syntax error's line: one problem, one message."""
     if not syntax:
         return semantic

@@ -7,6 +7,7 @@ argument that is wrong, with the overload we compared against, so a quick fix ca
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 from collections.abc import Iterator
 
@@ -52,7 +53,7 @@ def rate_words(found: str) -> str:
 
 def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolved: bool) -> list[Finding]:
     findings: list[Finding] = []
-    known_names: list[str] | None = None
+    known_names: tuple[str, ...] | None = None
     for call in model.calls():
         if call.name in _NOT_CHECKED:
             continue
@@ -66,7 +67,7 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
             if b"$" in (call.node.text or b""):
                 continue  # a macro may expand to the opcode: nothing can be said before expansion
             if known_names is None:
-                known_names = [*catalog.names(), *model.udos]
+                known_names = (*catalog.names(), *sorted(model.udos))
             findings.append(_unknown(call, known_names, includes_unresolved))
             continue
         if opcode.deprecated:
@@ -84,8 +85,20 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
     return findings
 
 
-def _unknown(call: OpcodeCall, known_names: list[str], includes_unresolved: bool) -> Finding:
-    suggestions = difflib.get_close_matches(call.name, known_names, n=3, cutoff=0.75)
+@functools.lru_cache(maxsize=4096)
+def suggestions_for(name: str, known_names: tuple[str, ...]) -> list[str]:
+    """Did-you-mean candidates; a cheap length and letter filter keeps difflib's work small."""
+    lowered = name.lower()
+    candidates = [
+        known
+        for known in known_names
+        if abs(len(known) - len(name)) <= 2 and (known[:1].lower() == lowered[:1] or known[-2:] == name[-2:])
+    ]
+    return difflib.get_close_matches(name, candidates, n=3, cutoff=0.75)
+
+
+def _unknown(call: OpcodeCall, known_names: tuple[str, ...], includes_unresolved: bool) -> Finding:
+    suggestions = suggestions_for(call.name, known_names)
     message = f"unknown opcode '{call.name}'"
     if suggestions:
         message += f"; did you mean '{suggestions[0]}'?"

@@ -9,7 +9,7 @@ from tree_sitter import Node
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import headers, options
 from csound_lsp.catalog.cheatsheet import cheat_entry
-from csound_lsp.syntax.model import DocumentModel, Instrument, OpcodeCall
+from csound_lsp.syntax.model import DocumentModel, Instrument, OpcodeCall, Ref
 
 _PFIELD = re.compile(r"p(\d+)$")
 #: Envelope opcodes whose value arguments (every other one, from the first) must not be zero.
@@ -45,8 +45,7 @@ def instrument_findings(model: DocumentModel) -> list[Finding]:
                         name.ref.end_byte,
                         Severity.ERROR,
                         "duplicate-instrument",
-                        f"instr {name.text} is already defined on line "
-                        f"{seen[key].node.start_point.row + 1}",
+                        f"instr {name.text} is already defined on line {seen[key].node.start_point.row + 1}",
                     )
                 )
             else:
@@ -69,8 +68,17 @@ def pfields_read(instrument: Instrument) -> int:
     return highest
 
 
-def score_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
-    """Score lines against the orchestra: unknown instruments and notes with too few p-fields."""
+def score_findings(
+    model: DocumentModel,
+    *,
+    includes_unresolved: bool,
+    pfields: dict[int, int] | None = None,
+) -> list[Finding]:
+    """Score lines against the orchestra: unknown instruments and notes with too few p-fields.
+
+    `pfields` maps an instrument's start byte to the highest p-field it reads, for callers whose
+    model does not hold instrument bodies (the incremental path).
+    """
     if not model.instruments or includes_unresolved or model.macro_uses:
         return []
     findings: list[Finding] = []
@@ -97,7 +105,9 @@ def score_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[F
             continue
         count = len(statement.fields)
         key = id(instrument)
-        wanted = pfields_read(instrument)
+        wanted = (
+            pfields.get(instrument.node.start_byte, 3) if pfields is not None else pfields_read(instrument)
+        )
         # Csound carries missing trailing p-fields from the previous note of the same instrument.
         available = max(count, longest.get(key, 0))
         longest[key] = available
@@ -130,42 +140,55 @@ def _table_arguments(call: OpcodeCall) -> list[Node]:
     return found
 
 
-def table_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
-    """Table numbers written as literals in the orchestra with no `f` statement or ftgen for them."""
-    if includes_unresolved or model.macro_uses:
-        return []
+def table_facts(model: DocumentModel) -> tuple[set[float], list[tuple[float, int, int]]]:
+    """Table numbers the document creates (`f` lines, ftgen) and literal table arguments it uses."""
     defined: set[float] = set()
     for statement in model.score:
         if statement.letter == "f" and statement.fields:
             number = _number(model, statement.fields[0])
             if number is not None:
                 defined.add(abs(number))
-    calls = model.calls()
-    for call in calls:
+    used: list[tuple[float, int, int]] = []
+    for call in model.calls():
         if call.name in ("ftgen", "ftgenonce", "ftgentmp") and call.arguments:
             number = _number(model, call.arguments[0])
             if number is not None:
                 defined.add(number)
+        for argument in _table_arguments(call):
+            number = _number(model, argument)
+            if number is not None:
+                used.append((number, argument.start_byte, argument.end_byte))
+    return defined, used
+
+
+def table_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
+    """Table numbers written as literals in the orchestra with no `f` statement or ftgen for them."""
+    if includes_unresolved or model.macro_uses:
+        return []
+    defined, used = table_facts(model)
+    return missing_tables(model, defined, used)
+
+
+def missing_tables(
+    model: DocumentModel, defined: set[float], used: list[tuple[float, int, int]]
+) -> list[Finding]:
     # Without a score in this file (a bare .orc), tables may come from anywhere: stay quiet.
     if not any(s.tag in ("CsScore",) for s in model.sections) and not model.score:
         return []
     findings: list[Finding] = []
-    for call in calls:
-        for argument in _table_arguments(call):
-            number = _number(model, argument)
-            if number is None or number in _NO_TABLE or number in defined or number != int(number):
-                continue
-            findings.append(
-                Finding(
-                    argument.start_byte,
-                    argument.end_byte,
-                    Severity.WARNING,
-                    "missing-table",
-                    f"function table {int(number)} is never created (no 'f {int(number)}' score line "
-                    "or ftgen)",
-                    data={"table": int(number)},
-                )
+    for number, start, end in used:
+        if number in _NO_TABLE or number in defined or number != int(number):
+            continue
+        findings.append(
+            Finding(
+                start,
+                end,
+                Severity.WARNING,
+                "missing-table",
+                f"function table {int(number)} is never created (no 'f {int(number)}' score line or ftgen)",
+                data={"table": int(number)},
             )
+        )
     return findings
 
 
@@ -253,11 +276,13 @@ def option_findings(model: DocumentModel) -> list[Finding]:
     return findings
 
 
-def macro_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[Finding]:
+def macro_findings(
+    model: DocumentModel, *, includes_unresolved: bool, extra_uses: list[Ref] | None = None
+) -> list[Finding]:
     if includes_unresolved:
         return []
     findings: list[Finding] = []
-    for ref in model.macro_uses:
+    for ref in [*model.macro_uses, *(extra_uses or [])]:
         if ref.name not in model.macros and ref.name not in _BUILTIN_MACROS:
             findings.append(
                 Finding(
@@ -272,7 +297,9 @@ def macro_findings(model: DocumentModel, *, includes_unresolved: bool) -> list[F
 
 
 #: Macros Csound defines itself.
-_BUILTIN_MACROS = frozenset({"M_PI", "M_E", "M_LN2", "M_LN10", "M_LOG2E", "M_LOG10E", "M_SQRT2", "M_SQRT1_2"}) | {
+_BUILTIN_MACROS = frozenset(
+    {"M_PI", "M_E", "M_LN2", "M_LN10", "M_LOG2E", "M_LOG10E", "M_SQRT2", "M_SQRT1_2"}
+) | {
     "M_PI_2",
     "M_PI_4",
     "M_1_PI",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from csound_lsp.analysis.expressions import RESERVED_NAMES
 from csound_lsp.analysis.findings import Finding, Severity
-from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind, Variable
+from csound_lsp.syntax.model import DocumentModel, Ref, Scope, ScopeKind, Variable
 
 #: Names Csound defines for every instrument or UDO without an assignment.
 _IMPLICIT = RESERVED_NAMES | {"sr", "kr", "ksmps", "nchnls", "nchnls_i", "0dbfs", "A4", "$"}
@@ -14,16 +14,32 @@ def _is_pfield(name: str) -> bool:
     return name.startswith("p") and name[1:].isdigit()
 
 
+def plain_variable(name: str, rate: str | None, declared_type: str | None) -> bool:
+    """Whether the name is an ordinary variable the definition checks apply to."""
+    return name not in _IMPLICIT and not _is_pfield(name) and (rate is not None or declared_type is not None)
+
+
 def _scope_has_macros(model: DocumentModel, scope: Scope) -> bool:
     """Macro expansions can define anything, so strict checks stand down in their scope."""
     return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in model.macro_uses)
 
 
 def variable_findings(
-    model: DocumentModel, *, includes_unresolved: bool, report_unused: bool = True
+    model: DocumentModel,
+    *,
+    includes_unresolved: bool,
+    report_unused: bool = True,
+    check_globals: bool = True,
+    also_defined: frozenset[str] = frozenset(),
 ) -> list[Finding]:
+    """All variable and label findings.
+
+    `check_globals=False` leaves out "global never assigned" (the incremental path checks that
+    across the whole document); `also_defined` names global-scope variables defined elsewhere.
+    """
     findings: list[Finding] = []
     global_defined = {name for name, v in model.global_scope.variables.items() if v.definitions}
+    global_defined |= also_defined
     global_macros = bool(model.macro_uses) or includes_unresolved
     for scope in [model.global_scope, *model.scopes]:
         macros_here = _scope_has_macros(model, scope)
@@ -35,8 +51,8 @@ def variable_findings(
                 findings.extend(_not_a_variable(variable))
                 continue
             if variable.is_global:
-                if not variable.definitions and variable.uses and not global_macros:
-                    findings.extend(_undefined(variable, "global variable"))
+                if check_globals and not variable.definitions and variable.uses and not global_macros:
+                    findings.extend(undefined_global(variable.name, variable.uses))
                 continue
             if not variable.definitions:
                 if variable.name in global_defined or macros_here:
@@ -89,6 +105,20 @@ def _required_output(scope: Scope, offset: int) -> bool:
         if call.outputs and call.outputs[0].start_byte <= offset <= call.outputs[-1].end_byte:
             return len(call.outputs) > 1 or call.name in _RESULT_REQUIRED
     return False
+
+
+def undefined_global(name: str, uses: list[Ref]) -> list[Finding]:
+    return [
+        Finding(
+            use.start_byte,
+            use.end_byte,
+            Severity.ERROR,
+            "undefined-variable",
+            f"global variable '{name}' is never assigned",
+            data={"name": name},
+        )
+        for use in uses
+    ]
 
 
 def _undefined(variable: Variable, what: str) -> list[Finding]:

@@ -22,6 +22,7 @@ import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -130,8 +131,9 @@ class Opcode:
         self, out_types: Sequence[str] | None = None, in_types: Sequence[str] | None = None
     ) -> list[Overload]:
         """Overloads that accept these types, best first (see ``choose``)."""
-        matches = [o for o in self.overloads if o.fits(out_types, in_types)]
-        return sorted(matches, key=lambda o: _rank(o, out_types, in_types))
+        outs = tuple(out_types) if out_types is not None else None
+        ins = tuple(in_types) if in_types is not None else None
+        return list(_fitting(self, outs, ins))
 
     def choose(
         self, out_types: Sequence[str] | None = None, in_types: Sequence[str] | None = None
@@ -144,6 +146,15 @@ class Opcode:
         """
         found = self.fitting(out_types, in_types)
         return found[0] if found else None
+
+
+@lru_cache(maxsize=65536)
+def _fitting(
+    opcode: Opcode, outs: tuple[str, ...] | None, ins: tuple[str, ...] | None
+) -> tuple[Overload, ...]:
+    """Memoised: analysis asks the same question for every call of an opcode with the same rates."""
+    matches = [o for o in opcode.overloads if o.fits(outs, ins)]
+    return tuple(sorted(matches, key=lambda o: _rank(o, outs, ins)))
 
 
 def _rank(

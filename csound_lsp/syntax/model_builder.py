@@ -58,9 +58,14 @@ _NUMBER_NODES = {"number", "integer", "float"}
 
 
 class ModelBuilder:
-    def __init__(self, source: bytes, root: Node) -> None:
+    """One walk over the tree. `skip_bodies` records instruments and UDOs by name and signature only:
+    the incremental analysis analyses their bodies one by one and caches the results.
+    """
+
+    def __init__(self, source: bytes, root: Node, *, skip_bodies: bool = False) -> None:
         self.source = source
         self.root = root
+        self.skip_bodies = skip_bodies
         self.global_scope = Scope(ScopeKind.GLOBAL, "global", 0, len(source), None)
         self.model = DocumentModel(source, root, self.global_scope)
         self.udo_names: set[str] = set()
@@ -73,26 +78,37 @@ class ModelBuilder:
         return Ref(name if name is not None else self.text(node), node.start_byte, node.end_byte)
 
     def doc_comment(self, node: Node) -> str:
-        """The run of comment lines right above a definition, markers stripped."""
+        """The run of `;` or `//` comment lines right above a definition, markers stripped.
+
+        Read from the bytes above the node: asking the tree for previous siblings costs time in
+        proportion to the number of siblings, which adds up over a long orchestra.
+        """
         lines: list[str] = []
-        sibling = node.prev_sibling
-        expected_row = node.start_point.row - 1
-        while sibling is not None and sibling.type == "comment" and sibling.end_point.row == expected_row:
-            text = self.text(sibling).strip()
-            for marker in (";", "//"):
-                if text.startswith(marker):
-                    text = text[len(marker) :]
-            if text.startswith("/*"):
-                text = text[2:].removesuffix("*/")
-            lines.append(text.strip())
-            expected_row = sibling.start_point.row - 1
-            sibling = sibling.prev_sibling
+        end = self.source.rfind(b"\n", 0, node.start_byte)
+        while end > 0:
+            start = self.source.rfind(b"\n", 0, end) + 1
+            line = self.source[start:end].decode("utf-8", errors="replace").strip()
+            if line.startswith(";"):
+                lines.append(line.lstrip(";").strip())
+            elif line.startswith("//"):
+                lines.append(line[2:].strip())
+            elif line.startswith("/*") and line.endswith("*/"):
+                lines.append(line[2:-2].strip())
+            else:
+                break
+            end = start - 1
         return "\n".join(reversed(lines)).strip()
 
     # -- walk --------------------------------------------------------------------------------------
     def build(self) -> DocumentModel:
         self.udo_names = self.collect_udo_names()
         self.visit_children(self.root, self.global_scope)
+        return self.model
+
+    def build_item(self, item: Node, udo_names: set[str]) -> DocumentModel:
+        """A model of one top-level instrument or UDO, for per-item analysis."""
+        self.udo_names = udo_names
+        self.visit(item, self.global_scope)
         return self.model
 
     def collect_udo_names(self) -> set[str]:
@@ -154,6 +170,8 @@ class ModelBuilder:
         inner = Scope(ScopeKind.INSTRUMENT, label, node.start_byte, node.end_byte, node)
         self.model.scopes.append(inner)
         self.model.instruments.append(Instrument(names, node, inner, self.doc_comment(node)))
+        if self.skip_bodies:
+            return
         for child in node.named_children:
             if child.type in _NUMBER_NODES or child in node.children_by_field_name("name"):
                 continue
@@ -202,6 +220,8 @@ class ModelBuilder:
         )
         if name and name not in self.model.udos:
             self.model.udos[name] = udo
+        if self.skip_bodies:
+            return
         skip = [n for n in (name_node, outputs, inputs, parameters_node, returns) if n is not None]
         for child in node.named_children:
             if not any(child == n for n in skip):
