@@ -271,7 +271,9 @@ class ModelBuilder:
         function = node.child_by_field_name("function")
         rate = node.child_by_field_name("rate")
         arguments_node = node.child_by_field_name("arguments")
-        arguments = [a for a in arguments_node.named_children if a.type != "comment"] if arguments_node else []
+        arguments = (
+            [a for a in arguments_node.named_children if a.type != "comment"] if arguments_node else []
+        )
         name = self.text(function) if function is not None else ""
         if function is not None:
             scope.calls.append(
@@ -338,9 +340,7 @@ class ModelBuilder:
     def on_if_goto_statement(self, node: Node, scope: Scope) -> None:
         label = node.child_by_field_name("label")
         for child in node.named_children:
-            if label is not None and child == label:
-                self.label_use(child, scope)
-            elif label is None and child.type == "identifier" and child == node.named_children[-1]:
+            if child == label:
                 self.label_use(child, scope)
             else:
                 self.visit(child, scope)
@@ -377,7 +377,7 @@ class ModelBuilder:
         if path is None:
             return
         raw = self.text(path).strip()
-        target = raw[1:-1] if len(raw) >= 2 and raw[0] in "\"<|" else raw
+        target = raw[1:-1] if len(raw) >= 2 and raw[0] in '"<|' else raw
         self.model.includes.append(Include(target, self.ref(path, target), node))
 
     def on_undef_directive(self, node: Node, scope: Scope) -> None:
