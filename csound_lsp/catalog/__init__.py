@@ -22,6 +22,7 @@ from csound_lsp.catalog.opcodes import (
     Overload,
     default_catalog,
     merge_installed,
+    use_catalog,
 )
 from csound_lsp.catalog.types import Param, describe_letter, describe_types, fits, parse_types
 
@@ -37,4 +38,5 @@ __all__ = [
     "fits",
     "merge_installed",
     "parse_types",
+    "use_catalog",
 ]

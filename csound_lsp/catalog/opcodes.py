@@ -319,3 +319,10 @@ def default_catalog() -> Catalog:
             if _default is None:
                 _default = Catalog.load()
     return _default
+
+
+def use_catalog(catalog: Catalog) -> None:
+    """Makes `catalog` (e.g. merged with the user's installed Csound) the one analyses read."""
+    global _default
+    with _lock:
+        _default = catalog
