@@ -31,6 +31,7 @@ def semantic_findings(
     findings += structure_checks.envelope_findings(model)
     findings += structure_checks.header_findings(model)
     findings += structure_checks.option_findings(model)
+    findings += structure_checks.include_findings(model)
     findings += structure_checks.macro_findings(model, includes_unresolved=includes_unresolved)
     return findings
 

@@ -133,6 +133,7 @@ class IncrementalDiagnostics:
         semantic += structure_checks.envelope_findings(skeleton)
         semantic += structure_checks.header_findings(skeleton)
         semantic += structure_checks.option_findings(skeleton)
+        semantic += structure_checks.include_findings(skeleton)
         semantic += structure_checks.macro_findings(
             skeleton, includes_unresolved=unresolved, extra_uses=macro_uses
         )

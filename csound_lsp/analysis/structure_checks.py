@@ -260,6 +260,24 @@ def header_findings(model: DocumentModel) -> list[Finding]:
 
 def option_findings(model: DocumentModel) -> list[Finding]:
     findings: list[Finding] = []
+    for section in model.sections:
+        if section.node.type != "options_section":
+            continue
+        for child in section.node.named_children:
+            before = model.source[child.start_byte - 1 : child.start_byte]
+            if child.type == "comment" and before and not before.isspace() and before != b">":
+                # Csound only starts a comment in <CsOptions> after white space; glued to a flag,
+                # the comment's words become extra file names and Csound stops.
+                findings.append(
+                    Finding(
+                        child.start_byte,
+                        _first_line_end(model, child),
+                        Severity.ERROR,
+                        "option-comment",
+                        "Csound reads this comment as more command-line words ('too many arguments'); "
+                        "put a space before ';'",
+                    )
+                )
     for flag in model.options:
         if not flag.flag.startswith("-"):
             continue
@@ -274,6 +292,22 @@ def option_findings(model: DocumentModel) -> list[Finding]:
                 )
             )
     return findings
+
+
+def include_findings(model: DocumentModel) -> list[Finding]:
+    """Includes of URLs: we never fetch them, and Csound needs the network to."""
+    return [
+        Finding(
+            include.ref.start_byte,
+            include.ref.end_byte,
+            Severity.WARNING,
+            "include-url",
+            f"#include of a URL ({include.target}): csound-lsp does not fetch it, and Csound can only "
+            "compile this file with network access",
+        )
+        for include in model.includes
+        if include.target.lower().startswith(("http:", "https:", "ftp:"))
+    ]
 
 
 def macro_findings(

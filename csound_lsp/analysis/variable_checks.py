@@ -59,10 +59,8 @@ def variable_findings(
                     continue
                 findings.extend(_undefined(variable, "variable"))
                 continue
-            first_definition = min(r.start_byte for r in variable.definitions)
-            early = [u for u in variable.uses if u.start_byte < first_definition]
+            early = variable.early_uses
             if early and not macros_here and scope.kind is not ScopeKind.GLOBAL:
-                # A use on the right of its own first assignment counts as early too.
                 for use in early:
                     findings.append(
                         Finding(

@@ -68,6 +68,9 @@ class Variable:
     is_array: bool = False
     definitions: list[Ref] = field(default_factory=list)
     uses: list[Ref] = field(default_factory=list)
+    #: Uses met before the first definition in Csound's evaluation order (arguments before
+    #: results, the right side of `=` before its target): "used before defined" in Csound.
+    early_uses: list[Ref] = field(default_factory=list)
 
     @property
     def refs(self) -> list[Ref]:

@@ -245,12 +245,13 @@ class ModelBuilder:
             # `MyUdo kIn`: the grammar cannot know MyUdo is an opcode; the file's UDOs say so.
             opcode, arguments, outputs = outputs[0], [opcode], []
             name = self.text(opcode)
-        for output in outputs:
-            self.define_target(output, scope)
         if opcode is not None:
             call = OpcodeCall(name, self.ref(opcode), node, outputs, arguments, False, scope)
             scope.calls.append(call)
+        # Arguments are read before results are written: `kx oscili kx, 1` reads kx first.
         self.visit_arguments(name, arguments, scope)
+        for output in outputs:
+            self.define_target(output, scope)
 
     def visit_arguments(self, opcode: str, arguments: list[Node], scope: Scope) -> None:
         for position, argument in enumerate(arguments):
@@ -298,12 +299,14 @@ class ModelBuilder:
             name = self.text(left)
             if scope is self.global_scope and name in HEADER_NAMES and right is not None:
                 self.header(node, name, right)
-            else:
-                if operator is not None and self.text(operator) != "=":
-                    self.use_target(left, scope)
-                self.define_target(left, scope)
+                return
+        # The right side is evaluated before the target is written (`kx = kx + 1` reads kx first).
         if right is not None:
             self.visit(right, scope)
+        if left is not None:
+            if operator is not None and self.text(operator) != "=":
+                self.use_target(left, scope)
+            self.define_target(left, scope)
 
     def header(self, node: Node, name: str, value: Node) -> None:
         text = self.text(value)
@@ -460,7 +463,11 @@ class ModelBuilder:
         self.variable(name, scope, declared_type).definitions.append(self.ref(node))
 
     def use(self, node: Node, scope: Scope) -> None:
-        self.variable(self.text(node), scope).uses.append(self.ref(node))
+        variable = self.variable(self.text(node), scope)
+        ref = self.ref(node)
+        variable.uses.append(ref)
+        if not variable.definitions:
+            variable.early_uses.append(ref)
 
     def define_target(self, node: Node, scope: Scope) -> None:
         """Marks an output or assignment target as a definition (arrays: the array's name)."""

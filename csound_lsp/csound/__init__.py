@@ -1,0 +1,1 @@
+"""Real Csound, only ever run in a separate process: compile checks and offline rendering."""
