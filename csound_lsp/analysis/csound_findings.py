@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.catalog import options
 from csound_lsp.csound.messages import LineQuality, RawDiagnostic
 from csound_lsp.csound.sanitize import Neutralised
 from csound_lsp.syntax.document import Document
@@ -61,7 +62,7 @@ def neutralised_findings(document: Document, changes: tuple[Neutralised, ...]) -
     """Tells the user, as information, what the check left out and why (never silently)."""
     findings = []
     for change in changes:
-        if change.line >= document.index.line_count:
+        if change.line >= document.index.line_count or _quiet(change):
             continue
         start = document.index.line_starts[change.line] + change.column
         end = _line_end(document, change.line)
@@ -71,6 +72,15 @@ def neutralised_findings(document: Document, changes: tuple[Neutralised, ...]) -
             Finding(start, max(start, end), severity, f"neutralised-{change.kind}", words, source=SOURCE)
         )
     return findings
+
+
+def _quiet(change: Neutralised) -> bool:
+    """Options the check only left out to keep Csound's messages parseable (message levels...)."""
+    if change.kind != "option":
+        return False
+    word = change.detail.split()[0] if change.detail.split() else ""
+    found = options.match_option(word)[0]
+    return found is not None and found.safe
 
 
 def _line_end(document: Document, line: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
-from csound_lsp.analysis.findings import Finding
+from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.syntax.document import Document
@@ -11,6 +11,22 @@ from csound_lsp.syntax.model import DocumentModel
 
 #: Past this many syntax errors the tree is too broken for the semantic checks to say anything useful.
 SEMANTIC_LIMIT = 50
+#: Past this size only syntax is checked, so a huge generated file stays responsive.
+SEMANTIC_MAX_BYTES = 2 * 1024 * 1024
+
+
+def too_large(source: bytes) -> Finding | None:
+    if len(source) <= SEMANTIC_MAX_BYTES:
+        return None
+    end = source.find(b"\n")
+    return Finding(
+        0,
+        end if end != -1 else 0,
+        Severity.INFORMATION,
+        "large-file",
+        f"file is {len(source) // (1024 * 1024)} MB: only syntax is checked above "
+        f"{SEMANTIC_MAX_BYTES // (1024 * 1024)} MB",
+    )
 
 
 def semantic_findings(
@@ -49,7 +65,10 @@ def static_findings(
     counts as unresolved (callers that resolve includes pass the real answer).
     """
     findings = syntax_errors(document.tree, document.source)
-    if len(findings) <= SEMANTIC_LIMIT:
+    large = too_large(document.source)
+    if large is not None:
+        findings.append(large)
+    elif len(findings) <= SEMANTIC_LIMIT:
         model = document.model
         unresolved = bool(model.includes) if includes_unresolved is None else includes_unresolved
         semantic = semantic_findings(

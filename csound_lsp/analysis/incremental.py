@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
-from csound_lsp.analysis.diagnostics import SEMANTIC_LIMIT, drop_inside_syntax_errors
+from csound_lsp.analysis.diagnostics import SEMANTIC_LIMIT, drop_inside_syntax_errors, too_large
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog, default_catalog
@@ -67,7 +67,10 @@ class IncrementalDiagnostics:
         catalog = self.catalog or default_catalog()
         source = document.source
         findings = syntax_errors(document.tree, source)
-        if len(findings) > SEMANTIC_LIMIT:
+        large = too_large(source)
+        if large is not None:
+            findings.append(large)
+        if large is not None or len(findings) > SEMANTIC_LIMIT:
             return sorted(findings, key=lambda f: (f.start_byte, f.end_byte, f.code))
         root = document.tree.root_node
         skeleton = ModelBuilder(source, root, skip_bodies=True).build()

@@ -219,6 +219,16 @@ def _check_call(call: OpcodeCall, opcode: Opcode, ctx: TypeContext) -> Iterator[
         yield _argument_finding(call, best, params, index, argument, ins[index], outs)
 
 
+def _udo_fits_with_nested_calls(call: OpcodeCall, udo_inputs: str, ins: list[str], ctx: TypeContext) -> bool:
+    options = [_call_outputs(a, ctx) or [t] for a, t in zip(call.arguments, ins, strict=False)]
+    combinations = 1
+    for choice in options:
+        combinations *= len(choice)
+    if combinations <= 1 or combinations > 64:
+        return False
+    return any(inputs_fit(list(combo), udo_inputs) for combo in itertools.product(*options))
+
+
 def _arity_fits(count: int, overload: Overload) -> bool:
     low, high = overload.input_arity
     return count >= low and (high is None or count <= high)
@@ -303,7 +313,11 @@ def _check_udo_call(
 ) -> Iterator[Finding]:
     ins = argument_types(call, ctx)
     outs = output_types(call, ctx)
-    if UNKNOWN not in ins and not inputs_fit(ins, udo_inputs):
+    if (
+        UNKNOWN not in ins
+        and not inputs_fit(ins, udo_inputs)
+        and not _udo_fits_with_nested_calls(call, udo_inputs, ins, ctx)
+    ):
         bad = mismatches(ins, udo_inputs)
         if not bad or len(ins) != len(parse_types(udo_inputs, "in")):
             start, end = _statement_range(call)

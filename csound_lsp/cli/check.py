@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -11,6 +12,10 @@ from typing import Any
 
 from csound_lsp.analysis.diagnostics import static_findings
 from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.analysis.syntax_errors import syntax_errors
+from csound_lsp.csound.worker import CsoundChecker
+from csound_lsp.features.csound_checks import findings_from
+from csound_lsp.features.diagnostics import merge_findings
 from csound_lsp.syntax.document import Document, Encoding
 from csound_lsp.syntax.languages import is_csound_path
 from csound_lsp.syntax.store import ReadError, path_to_uri, read_text
@@ -28,6 +33,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders to walk for Csound files")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--syntax-only", action="store_true", help="only syntax errors from the parse tree")
+    parser.add_argument(
+        "--no-csound", action="store_true", help="skip the real Csound compile (static analysis only)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -48,10 +56,25 @@ def iter_csound_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
 
 def findings_for(path: str, text: str, syntax_only: bool) -> tuple[Document, list[Finding]]:
     document = Document(path_to_uri(path), text, encoding=Encoding.UTF32)
-    findings = static_findings(document)
     if syntax_only:
-        findings = [f for f in findings if f.code == "syntax-error" or f.code.startswith("missing")]
-    return document, findings
+        return document, syntax_errors(document.tree, document.source)
+    return document, static_findings(document)
+
+
+async def with_csound(checked: list[tuple[str, Document, list[Finding]]]) -> None:
+    """Adds the real Csound's verdict to each file's findings, through one worker for all files."""
+    checker = CsoundChecker()
+    told: set[str] = set()
+    try:
+        for index, (path, document, findings) in enumerate(checked):
+            result = await checker.check(document.uri, 0, document.text, path)
+            if result.notice and result.notice not in told:
+                told.add(result.notice)
+                print(f"csound-lsp: {result.notice}", file=sys.stderr)
+            merged = merge_findings(findings, findings_from(document, result))
+            checked[index] = (path, document, merged)
+    finally:
+        await checker.close()
 
 
 def _record(path: str, document: Document, finding: Finding) -> dict[str, Any]:
@@ -71,6 +94,7 @@ def _record(path: str, document: Document, finding: Finding) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     records: list[dict[str, Any]] = []
+    checked: list[tuple[str, Document, list[Finding]]] = []
     unreadable = False
     for path, problem in iter_csound_files(args.paths):
         if problem is not None:
@@ -90,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
             unreadable = True
             continue
         document, findings = findings_for(path, text, args.syntax_only)
+        checked.append((path, document, findings))
+    if checked and not (args.syntax_only or args.no_csound):
+        asyncio.run(with_csound(checked))
+    for path, document, findings in checked:
         records.extend(_record(path, document, f) for f in findings)
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2)

@@ -1,0 +1,594 @@
+"""Deterministic quick fixes for static findings, as LSP code actions of kind `quickfix`.
+
+Every candidate fix is applied in memory and the analysis is run again on the result: a fix is only
+offered when its finding goes away and no new error appears, so a fix never trades one problem for
+another. The fixes themselves are small text edits worked out from the model and the tree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from lsprotocol import types
+from tree_sitter import Node
+
+from csound_lsp.analysis.diagnostics import static_findings
+from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.analysis.opcode_checks import rate_words
+from csound_lsp.catalog import Catalog, default_catalog
+from csound_lsp.features import convert
+from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.model import DocumentModel, HeaderSetting, OpcodeCall, Scope, Variable, rate_of
+
+#: The header a new piece starts with.
+STANDARD_HEADER = ("sr = 44100", "ksmps = 32", "nchnls = 2", "0dbfs = 1")
+#: A sine wave, the table most examples expect (GEN10 with one harmonic).
+SINE_TABLE = "0 8192 10 1"
+
+#: Conversions that change an argument's rate, keyed by the rate it has: (function, rate it gives).
+_CONVERSIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "a": (("k", "k"), ("downsamp", "k")),
+    "k": (("a", "a"), ("interp", "a"), ("upsamp", "a"), ("i", "i")),
+    "i": (("a", "a"),),
+    "c": (("a", "a"),),
+    "p": (("a", "a"),),
+    "r": (("a", "a"),),
+}
+#: Which rates a type letter accepts, for UDO arguments (the catalog's own findings list them).
+_LETTER_RATES = {"a": ("a",), "k": ("k", "i"), "i": ("i",), "J": ("k", "i"), "K": ("k", "i")}
+#: When an output's rate must change, the order to try the others in (closest first).
+_RENAME_ORDER = {"i": "ka", "k": "ai", "a": "ki"}
+
+#: Opcodes that only compute a value from their inputs: a statement calling one of them, whose
+#: result nobody reads, can go without changing what the instrument does.
+PURE_OPCODES = frozenset(
+    {
+        "init", "oscil", "oscili", "oscil3", "poscil", "poscil3", "vco", "vco2", "lfo", "buzz", "gbuzz",
+        "foscil", "foscili", "phasor", "linseg", "linsegr", "expseg", "expsega", "expsegr", "transeg",
+        "cosseg", "line", "expon", "linen", "linenr", "adsr", "madsr", "xadsr", "mxadsr", "rand",
+        "randi", "randh", "random", "rnd31", "noise", "pinkish", "pinker", "moogladder", "moogladder2",
+        "moogvcf", "moogvcf2", "butterlp", "butterhp", "butterbp", "butterbr", "tone", "atone",
+        "tonex", "reson", "resonz", "lowpass2", "zdf_ladder", "diode_ladder", "k35_lpf", "k35_hpf",
+        "statevar", "svfilter", "table", "tablei", "table3", "tab_i", "tab", "port", "portk",
+        "downsamp", "upsamp", "interp", "integ", "diff", "samphold", "limit", "balance", "balance2",
+        "rms", "follow", "follow2", "pluck", "wgpluck2", "mtof", "ftom", "cpsmidinn", "cpspch",
+        "octpch", "cpsoct", "ampdb", "dbamp", "ampdbfs", "dbfsamp", "abs", "int", "frac", "round",
+        "floor", "ceil", "sin", "cos", "tan", "exp", "log", "log2", "log10", "sqrt", "pow", "min", "max",
+        "a", "k", "i", "ntof", "semitone", "cent", "octave",
+    }
+)  # fmt: skip
+
+#: Keywords that close a block, as the syntax errors name them (`missing-endin`...).
+BLOCK_ENDS = frozenset({"endin", "endop", "endif", "fi", "od", "enduntil"})
+#: Fixes an editor must not apply on its own (preferred fixes may run on save): deleting code.
+_NEVER_PREFERRED = frozenset({"unused-variable"})
+_BLOCKS = frozenset({"instrument_definition", "udo_definition", "if_statement", "while_loop", "until_loop"})
+_STATEMENTS = frozenset({"opcode_statement", "assignment"})
+
+
+@dataclass(frozen=True, slots=True)
+class ByteEdit:
+    """Replace bytes [start, end) of the document with `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[ByteEdit, ...]
+    preferred: bool = False
+    #: Structural fixes (a missing `endin`) bring back checks the syntax error hid: only syntax
+    #: errors may not grow. Every other fix may not add an error of any kind.
+    structural: bool = False
+
+
+@dataclass
+class _Context:
+    document: Document
+    model: DocumentModel
+    catalog: Catalog
+    findings: list[Finding]
+    #: Per instrument: the text with the other instruments blanked out, and its findings.
+    reduced: dict[int, tuple[bytes, list[Finding]]] = field(default_factory=dict)
+
+    @property
+    def source(self) -> bytes:
+        return self.document.source
+
+    def text(self, start: int, end: int) -> str:
+        return self.source[start:end].decode("utf-8", errors="replace")
+
+
+def apply_edits(source: bytes, edits: tuple[ByteEdit, ...] | list[ByteEdit]) -> bytes:
+    """The document after the edits (which must not overlap), applied from the end backwards."""
+    result = source
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        result = result[: edit.start] + edit.text.encode("utf-8") + result[edit.end :]
+    return result
+
+
+def quick_fixes(
+    document: Document,
+    start_byte: int,
+    end_byte: int,
+    *,
+    findings: list[Finding] | None = None,
+    catalog: Catalog | None = None,
+) -> list[types.CodeAction]:
+    """Code actions for every finding that overlaps [start_byte, end_byte], checked fixes only."""
+    all_findings = current_findings(document) if findings is None else findings
+    ctx = _Context(document, document.model, catalog or default_catalog(), all_findings)
+    actions: list[types.CodeAction] = []
+    for finding in all_findings:
+        if finding.path is not None or finding.start_byte > end_byte or start_byte > finding.end_byte:
+            continue
+        diagnostic = convert.diagnostic(document, finding)
+        for fix in checked_fixes(ctx, finding):
+            actions.append(_code_action(document, fix, diagnostic))
+    return actions
+
+
+#: The static findings of each open document's current text: editors ask for code actions on every
+#: cursor move, and the text only changes with an edit (which replaces `Document.source`).
+_FINDINGS: WeakKeyDictionary[Document, tuple[bytes, list[Finding]]] = WeakKeyDictionary()
+
+
+def current_findings(document: Document) -> list[Finding]:
+    cached = _FINDINGS.get(document)
+    if cached is not None and cached[0] is document.source:
+        return cached[1]
+    findings = static_findings(document)
+    _FINDINGS[document] = (document.source, findings)
+    return findings
+
+
+def fixes_for(document: Document, finding: Finding, *, catalog: Catalog | None = None) -> list[Fix]:
+    """The checked fixes for one finding (what tests and the CLI use without LSP types)."""
+    ctx = _Context(document, document.model, catalog or default_catalog(), current_findings(document))
+    return checked_fixes(ctx, finding)
+
+
+def checked_fixes(ctx: _Context, finding: Finding) -> list[Fix]:
+    maker = _MAKERS.get(finding.code)
+    if maker is None and finding.code.removeprefix("missing-") in BLOCK_ENDS:
+        maker = _missing_end
+    if maker is None:
+        return []
+    good = [fix for fix in maker(ctx, finding) if _still_valid(ctx, finding, fix)]
+    if finding.code in _NEVER_PREFERRED:
+        return [_not_preferred(fix) for fix in good]
+    if good and not any(fix.preferred for fix in good):
+        good[0] = Fix(good[0].title, good[0].edits, True, good[0].structural)
+    elif sum(fix.preferred for fix in good) > 1:
+        first = next(i for i, fix in enumerate(good) if fix.preferred)
+        good = [fix if i == first else _not_preferred(fix) for i, fix in enumerate(good)]
+    return good
+
+
+def _not_preferred(fix: Fix) -> Fix:
+    return Fix(fix.title, fix.edits, False, fix.structural)
+
+
+def _code_action(document: Document, fix: Fix, diagnostic: types.Diagnostic) -> types.CodeAction:
+    edits = [
+        types.TextEdit(range=convert.byte_range(document, e.start, e.end), new_text=e.text)
+        for e in sorted(fix.edits, key=lambda e: e.start)
+    ]
+    return types.CodeAction(
+        title=fix.title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=types.WorkspaceEdit(changes={document.uri: edits}),
+        is_preferred=fix.preferred or None,
+    )
+
+
+# -- checking a fix ----------------------------------------------------------------------------------
+
+
+def _counts(findings: list[Finding], errors_only: bool) -> Counter[str]:
+    return Counter(f.code for f in findings if not errors_only or f.severity is Severity.ERROR)
+
+
+def _still_valid(ctx: _Context, finding: Finding, fix: Fix) -> bool:
+    """Applies the fix in memory: its finding must go and no error may be added."""
+    if not fix.edits:
+        return False
+    source, before = _validation_base(ctx, fix)
+    if finding not in before:
+        before = [*before, finding]
+    text = apply_edits(source, fix.edits).decode("utf-8", "replace")
+    fixed = Document(ctx.document.uri, text, kind=ctx.document.kind)
+    after = static_findings(fixed, ctx.catalog)
+    if _counts(after, False)[finding.code] >= _counts(before, False)[finding.code]:
+        return False
+    errors_before, errors_after = _counts(before, True), _counts(after, True)
+    for code, count in errors_after.items():
+        if fix.structural and not code.startswith(("syntax-error", "missing")):
+            continue
+        if count > errors_before[code]:
+            return False
+    return True
+
+
+def _validation_base(ctx: _Context, fix: Fix) -> tuple[bytes, list[Finding]]:
+    """The text a fix is checked against, and its findings before the fix.
+
+    A fix whose edits all lie inside one instrument cannot change what the analysis says about the
+    others, so they are blanked out (every byte but line breaks becomes a space: offsets stay put)
+    and both sides of the comparison are analysed without them. Large pieces stay quick.
+    """
+    instruments = ctx.model.instruments
+    if fix.structural or len(instruments) < 2:
+        return ctx.source, ctx.findings
+    inside = [
+        i
+        for i in instruments
+        if all(i.node.start_byte < e.start and e.end <= _content_end(i.node) for e in fix.edits)
+    ]
+    if len(inside) != 1:
+        return ctx.source, ctx.findings
+    kept = inside[0]
+    cached = ctx.reduced.get(id(kept))
+    if cached is None:
+        blanked = bytearray(ctx.source)
+        for other in instruments:
+            if other is not kept:
+                start, end = other.node.start_byte, other.node.end_byte
+                blanked[start:end] = bytes(b if b in b"\r\n" else 0x20 for b in blanked[start:end])
+        reduced = bytes(blanked)
+        text = reduced.decode("utf-8", "replace")
+        findings = static_findings(Document(ctx.document.uri, text, kind=ctx.document.kind), ctx.catalog)
+        cached = ctx.reduced[id(kept)] = (reduced, findings)
+    return cached
+
+
+# -- text helpers ----------------------------------------------------------------------------------
+
+
+def _line_start(source: bytes, offset: int) -> int:
+    return source.rfind(b"\n", 0, offset) + 1
+
+
+def _indent_at(source: bytes, offset: int) -> str:
+    start = _line_start(source, offset)
+    line = source[start:offset]
+    return line[: len(line) - len(line.lstrip(b" \t"))].decode("utf-8", "replace")
+
+
+def _content_end(node: Node) -> int:
+    """Where a node's text ends, without the line breaks and blank lines statements carry."""
+    text = node.text or b""
+    return node.start_byte + len(text.rstrip())
+
+
+def _insert_after_line(source: bytes, offset: int, lines: list[str]) -> ByteEdit:
+    """Inserts whole lines after the line that holds `offset`."""
+    newline = source.find(b"\n", offset)
+    body = "".join(line + "\n" for line in lines)
+    if newline == -1:
+        return ByteEdit(len(source), len(source), ("\n" if source else "") + body)
+    return ByteEdit(newline + 1, newline + 1, body)
+
+
+def _node_at(ctx: _Context, start: int, end: int) -> Node | None:
+    node = ctx.document.tree.root_node.named_descendant_for_byte_range(start, end)
+    return node if node is not None and node.start_byte == start and node.end_byte == end else None
+
+
+def _call_with_argument(ctx: _Context, start: int, end: int) -> tuple[OpcodeCall, int] | None:
+    for call in ctx.model.calls():
+        for index, argument in enumerate(call.arguments):
+            if argument.start_byte == start and argument.end_byte == end:
+                return call, index
+    return None
+
+
+# -- renaming a variable's rate ----------------------------------------------------------------------
+
+
+def renamed(name: str, rate: str) -> str | None:
+    """`kTrem` → `aTrem`, `gkLevel` → `gaLevel`; None for names that are only a rate letter."""
+    if name.startswith("g") and len(name) > 2 and name[1] in "aki":
+        return "g" + rate + name[2:]
+    if len(name) > 1 and name[0] in "aki":
+        return rate + name[1:]
+    return None
+
+
+def _rename_fixes(ctx: _Context, call: OpcodeCall, rates: str, why: str) -> Iterator[Fix]:
+    """Renames a statement's single output to each rate in turn, with every reference in scope."""
+    if call.is_function or len(call.outputs) != 1 or call.outputs[0].type != "identifier":
+        return
+    name = ctx.model.text(call.outputs[0])
+    variable = ctx.model.lookup_variable(name, call.scope)
+    if variable is None or variable.declared_type or variable.is_array or _has_macros(ctx, variable):
+        return
+    for rate in rates:
+        new_name = renamed(name, rate)
+        if new_name is None or new_name == name or _clashes(ctx, variable, new_name):
+            continue
+        edits = tuple(ByteEdit(ref.start_byte, ref.end_byte, new_name) for ref in variable.refs)
+        yield Fix(f"Rename '{name}' to '{new_name}' ({why} {rate_words(rate)})", edits)
+
+
+def _clashes(ctx: _Context, variable: Variable, new_name: str) -> bool:
+    if new_name in variable.scope.variables or new_name in ctx.model.global_scope.variables:
+        return True
+    if new_name in ctx.catalog or new_name in ctx.model.udos:
+        return True
+    # A global's new name must not collide with a local in any instrument either.
+    return variable.is_global and any(new_name in scope.variables for scope in ctx.model.scopes)
+
+
+def _has_macros(ctx: _Context, variable: Variable) -> bool:
+    scope: Scope = variable.scope
+    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in ctx.model.macro_uses)
+
+
+# -- the fixes -------------------------------------------------------------------------------------
+
+
+def _rate_mismatch(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    """Wraps the argument in a rate conversion, or changes the rate of the statement's output."""
+    found = str(finding.data.get("found", "")).rstrip("[]")
+    if found != finding.data.get("found", ""):
+        return  # arrays: no scalar conversion applies
+    accepts = [str(r) for r in finding.data.get("accepts") or []]
+    if not accepts:
+        accepts = list(_LETTER_RATES.get(str(finding.data.get("letter", "")), ("a", "k", "i")))
+    text = ctx.text(finding.start_byte, finding.end_byte)
+    for function, rate in _CONVERSIONS.get(found, ()):
+        if rate in accepts:
+            yield Fix(
+                f"Convert to {rate_words(rate)}: {function}({text})",
+                (ByteEdit(finding.start_byte, finding.end_byte, f"{function}({text})"),),
+            )
+    located = _call_with_argument(ctx, finding.start_byte, finding.end_byte)
+    if located is not None:
+        call = located[0]
+        current = rate_of(ctx.model.text(call.outputs[0])) if len(call.outputs) == 1 else None
+        if current in _RENAME_ORDER:
+            yield from _rename_fixes(ctx, call, _RENAME_ORDER[current], "make the output")
+
+
+def _output_rate(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    call = next(
+        (c for c in ctx.model.calls() if c.outputs and c.outputs[0].start_byte == finding.start_byte), None
+    )
+    if call is None:
+        return
+    current = rate_of(ctx.model.text(call.outputs[0])) or ""
+    offered = [str(r) for r in finding.data.get("offered") or []]
+    udo = ctx.model.udos.get(call.name)
+    if not offered and udo is not None and len(udo.output_types) == 1:
+        offered = [udo.output_types]
+    order = _RENAME_ORDER.get(current, "aki")
+    rates = "".join(r for r in order if r in offered)
+    yield from _rename_fixes(ctx, call, rates, "the opcode gives")
+
+
+def _unknown_opcode(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    for suggestion in finding.data.get("suggestions") or []:
+        yield Fix(
+            f"Change to '{suggestion}'",
+            (ByteEdit(finding.start_byte, finding.end_byte, str(suggestion)),),
+        )
+
+
+def _missing_end(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    """Closes the block on a new line after its last statement, at the block's indentation.
+
+    When the parser ran on into the next `instr` or `opcode` (an `if` left open at the end of an
+    instrument), the enclosing blocks are closed there too, so the next one starts clean.
+    """
+    keyword = finding.code.removeprefix("missing-")
+    for missing in _missing_nodes(ctx.document.tree.root_node, keyword):
+        block = missing.parent
+        while block is not None and block.type not in _BLOCKS:
+            block = block.parent
+        if block is None or block.start_byte != finding.start_byte:
+            continue
+        indent = _indent_at(ctx.source, block.start_byte)
+        end, cut = _block_content_end(ctx, block, missing, len(indent))
+        lines = [indent + keyword]
+        if cut:
+            lines += _enclosing_ends(ctx, block)
+        edit = _insert_after_line(ctx.source, end, lines)
+        title = f"Insert '{keyword}'" + "".join(f" and '{line.strip()}'" for line in lines[1:])
+        yield Fix(title, (edit,), preferred=True, structural=True)
+        return
+
+
+_END_KEYWORDS = {
+    "instrument_definition": "endin",
+    "udo_definition": "endop",
+    "if_statement": "endif",
+    "while_loop": "od",
+    "until_loop": "od",
+}
+
+
+def _enclosing_ends(ctx: _Context, block: Node) -> list[str]:
+    """The closing lines of the blocks around `block`, innermost first, up to its instr or opcode."""
+    lines: list[str] = []
+    if block.type in ("instrument_definition", "udo_definition"):
+        return lines
+    current = block.parent
+    while current is not None:
+        keyword = _END_KEYWORDS.get(current.type)
+        if keyword is not None:
+            lines.append(_indent_at(ctx.source, current.start_byte) + keyword)
+            if current.type in ("instrument_definition", "udo_definition"):
+                break
+        current = current.parent
+    return lines
+
+
+def _missing_nodes(root: Node, keyword: str) -> Iterator[Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_missing and node.type == keyword:
+            yield node
+        elif node.has_error:
+            stack.extend(reversed(node.children))
+
+
+def _block_content_end(ctx: _Context, block: Node, missing: Node, block_indent: int) -> tuple[int, bool]:
+    """The end of the block's last statement (and of comments indented under it), and whether the
+    block ran on into the start of another instrument or UDO."""
+    end = _first_line_end(ctx.source, block.start_byte)
+    for child in block.children:
+        if child == missing or child.start_byte > missing.start_byte or child.is_missing:
+            break
+        if child.is_error and (child.text or b"").lstrip().startswith((b"instr", b"opcode")):
+            return end, True
+        if child.type == "comment":
+            if len(_indent_at(ctx.source, child.start_byte)) > block_indent or child.start_byte < end:
+                end = max(end, _content_end(child))
+            continue
+        end = max(end, _content_end(child))
+    return end, False
+
+
+def _first_line_end(source: bytes, offset: int) -> int:
+    newline = source.find(b"\n", offset)
+    return newline if newline != -1 else len(source)
+
+
+def _missing_header(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    model = ctx.model
+    orchestra = next((s for s in model.sections if s.tag in ("CsInstruments", "CsOrchestra")), None)
+    present = [s for s in model.header.values() if orchestra is None or orchestra.start_byte <= s.start_byte]
+    if not any(name in model.header for name in ("sr", "kr", "ksmps", "nchnls", "0dbfs")):
+        anchor = orchestra.start_byte if orchestra is not None else None
+        if anchor is None:
+            return
+        edit = _insert_after_line(ctx.source, anchor, list(STANDARD_HEADER))
+        yield Fix("Insert the standard header (sr, ksmps, nchnls, 0dbfs)", (edit,))
+        return
+    if "0dbfs" in model.header:
+        return
+    last = max(present, key=lambda s: s.start_byte, default=None)
+    if last is not None:
+        indent = _indent_at(ctx.source, last.start_byte)
+        edit = _insert_after_line(ctx.source, _setting_end(ctx, last), [indent + "0dbfs = 1"])
+    elif orchestra is not None:
+        edit = _insert_after_line(ctx.source, orchestra.start_byte, ["0dbfs = 1"])
+    else:
+        return
+    yield Fix("Insert '0dbfs = 1'", (edit,))
+
+
+def _setting_end(ctx: _Context, setting: HeaderSetting) -> int:
+    return setting.start_byte + len(ctx.source[setting.start_byte : setting.end_byte].rstrip())
+
+
+def _missing_table(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    number = finding.data.get("table")
+    if not isinstance(number, int) or number <= 0:
+        return
+    score = next((s for s in ctx.model.sections if s.tag == "CsScore"), None)
+    if score is not None:
+        edit = _insert_after_line(ctx.source, score.start_byte, [f"f {number} {SINE_TABLE}"])
+        yield Fix(f"Add a sine table: 'f {number} {SINE_TABLE}' in the score", (edit,))
+        return
+    name = f"giTable{number}"
+    if name in ctx.model.global_scope.variables:
+        return
+    line = f"{name} ftgen {number}, {SINE_TABLE.replace(' ', ', ')}"
+    orchestra = next((s for s in ctx.model.sections if s.tag in ("CsInstruments", "CsOrchestra")), None)
+    settings = list(ctx.model.header.values())
+    if settings:
+        last = max(settings, key=lambda s: s.start_byte)
+        edit = _insert_after_line(ctx.source, _setting_end(ctx, last), [line])
+    elif orchestra is not None:
+        edit = _insert_after_line(ctx.source, orchestra.start_byte, [line])
+    else:
+        edit = ByteEdit(0, 0, line + "\n")
+    yield Fix(f"Add a sine table: '{line}'", (edit,))
+
+
+def _unused_variable(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    """Removes the statements that assign an unused variable, when they do nothing else."""
+    located = ctx.model.variable_at(finding.start_byte)
+    if located is None:
+        return
+    variable = located[0]
+    edits: list[ByteEdit] = []
+    for definition in variable.definitions:
+        node = _node_at(ctx, definition.start_byte, definition.end_byte)
+        statement = node.parent if node is not None else None
+        if statement is None or statement.type not in _STATEMENTS or not _removable(ctx, statement):
+            return
+        edits.append(_remove_statement(ctx.source, statement))
+    if len({(e.start, e.end) for e in edits}) != len(edits):
+        return
+    yield Fix(f"Remove the unused '{variable.name}'", tuple(edits))
+
+
+def _removable(ctx: _Context, statement: Node) -> bool:
+    if statement.type == "assignment":
+        operator = statement.child_by_field_name("operator")
+        left = statement.child_by_field_name("left")
+        if operator is None or ctx.model.text(operator) != "=" or left is None or left.type != "identifier":
+            return False
+        right = statement.child_by_field_name("right")
+        return right is not None and _pure(ctx, right)
+    outputs = statement.children_by_field_name("output")
+    opcode = statement.child_by_field_name("opcode")
+    if len(outputs) != 1 or outputs[0].type != "identifier" or opcode is None:
+        return False
+    if ctx.model.text(opcode) not in PURE_OPCODES:
+        return False
+    arguments = statement.child_by_field_name("arguments")
+    return arguments is None or _pure(ctx, arguments)
+
+
+def _pure(ctx: _Context, node: Node) -> bool:
+    """No call inside that could do something (only known pure functions), and no macros."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "macro_use":
+            return False
+        if current.type == "call_expression":
+            function = current.child_by_field_name("function")
+            if function is None or ctx.model.text(function) not in PURE_OPCODES:
+                return False
+        stack.extend(current.named_children)
+    return True
+
+
+def _remove_statement(source: bytes, statement: Node) -> ByteEdit:
+    """The whole line when the statement stands alone on it; after a label, just the statement."""
+    start = statement.start_byte
+    line_start = _line_start(source, start)
+    end = _content_end(statement)
+    prefix = source[line_start:start]
+    if prefix.strip():
+        return ByteEdit(line_start + len(prefix.rstrip()), end, "")
+    newline = source.find(b"\n", end)
+    return ByteEdit(line_start, newline + 1 if newline != -1 else len(source), "")
+
+
+def _exponential_zero(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+    yield Fix("Replace 0 with 0.001", (ByteEdit(finding.start_byte, finding.end_byte, "0.001"),))
+
+
+_MAKERS: dict[str, Callable[[_Context, Finding], Iterator[Fix]]] = {
+    "rate-mismatch": _rate_mismatch,
+    "output-rate": _output_rate,
+    "unknown-opcode": _unknown_opcode,
+    "missing-header": _missing_header,
+    "missing-table": _missing_table,
+    "unused-variable": _unused_variable,
+    "exponential-zero": _exponential_zero,
+}

@@ -1,0 +1,281 @@
+// End-to-end check of the extension in real VS Code (code-server) driven through Chromium by playwright-core.
+// Run by tests/editors/test_vscode.py; by hand:
+//   eval "$(/work/shared/tools/code-server /opt/code-server-e2e)"
+//   NODE_PATH=$PLAYWRIGHT_NODE_PATH CSLSP_VSIX=... CSLSP_FILE=... CSLSP_RESULT=... node e2e/drive.js
+// Environment: CODE_SERVER, CSLSP_VSIX, CSLSP_FILE (a broken CSD; its folder becomes the workspace), CSLSP_RESULT
+// (JSON written here), CSLSP_WORK (scratch dir), CSLSP_SCREENSHOTS (PNG folder), CSLSP_SETTINGS (JSON: user
+// settings to add, e.g. csound.server.python), CSLSP_FEATURES (comma list of server features to check: hover,
+// inline, explain). Each step records what it saw; a failed step records its error and the run goes on.
+"use strict";
+const { chromium } = require("playwright-core");
+const { spawn, execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const net = require("node:net");
+const path = require("node:path");
+
+const env = process.env;
+const work = env.CSLSP_WORK;
+const file = env.CSLSP_FILE;
+const shots = env.CSLSP_SCREENSHOTS;
+const features = new Set((env.CSLSP_FEATURES || "").split(",").filter(Boolean));
+const result = { steps: {}, skipped: {}, errors: {}, screenshots: [] };
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`code-server did not answer at ${url}`);
+}
+
+async function shot(page, name) {
+  if (!shots) return;
+  fs.mkdirSync(shots, { recursive: true });
+  const target = path.join(shots, `${name}.png`);
+  await page.screenshot({ path: target });
+  result.screenshots.push(target);
+}
+
+let currentPage;
+async function step(name, run) {
+  try {
+    result.steps[name] = await run();
+  } catch (error) {
+    result.errors[name] = String(error && error.stack ? error.stack : error).slice(0, 2000);
+    // what the screen looked like, for debugging (kept out of the committed screenshots)
+    await currentPage?.screenshot({ path: path.join(work, `failed-${name}.png`) }).catch(() => {});
+  }
+}
+
+/** The text of the editor line that contains `needle` (Monaco renders nbsp for spaces). */
+async function lineText(page, needle) {
+  const lines = await page.locator(".monaco-editor .view-lines .view-line").allInnerTexts();
+  return lines.map((l) => l.replace(/\u00a0/g, " ")).find((l) => l.includes(needle));
+}
+
+/** Moves the mouse onto an element (overlay widgets make playwright's own hover() refuse). */
+async function mouseOver(page, locator) {
+  await locator.waitFor({ state: "attached", timeout: 30000 });
+  const box = await locator.boundingBox();
+  if (!box) throw new Error("element has no box");
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+}
+
+/** Focuses the editor and scrolls it to the top. */
+async function editorTop(page) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+1");
+  await page.keyboard.press("Control+Home");
+  await page.waitForTimeout(300);
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.waitForTimeout(500);
+  await page.keyboard.press("Enter");
+}
+
+async function main() {
+  const userData = path.join(work, "user-data");
+  const extensions = path.join(work, "extensions");
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  const settings = {
+    "files.autoSave": "off",
+    "workbench.startupEditor": "none",
+    "security.workspace.trust.enabled": false,
+    "workbench.colorTheme": "Default Dark Modern",
+    "workbench.tips.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoUpdate": false,
+    "extensions.autoCheckUpdates": false,
+    "update.mode": "none",
+    "chat.disableAIFeatures": true,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    "editor.inlineSuggest.enabled": true,
+    "editor.hover.delay": 200,
+    "editor.stickyScroll.enabled": false,
+    "editor.minimap.enabled": false,
+    "csound.trace.server": "messages",
+    ...JSON.parse(env.CSLSP_SETTINGS || "{}"),
+  };
+  // Machine settings too: code-server is a remote window, where machine-scoped settings (csound.server.*)
+  // come from Machine/settings.json, not from the user's.
+  for (const scope of ["User", "Machine"]) {
+    fs.mkdirSync(path.join(userData, scope), { recursive: true });
+    fs.writeFileSync(path.join(userData, scope, "settings.json"), JSON.stringify(settings, null, 2));
+  }
+  execFileSync(
+    env.CODE_SERVER,
+    ["--user-data-dir", userData, "--extensions-dir", extensions, "--install-extension", env.CSLSP_VSIX],
+    { stdio: "inherit" },
+  );
+  result.steps.installed = fs.readdirSync(extensions).filter((d) => d.startsWith("csound-lsp."));
+
+  const port = await freePort();
+  const folder = path.dirname(file);
+  const codeServer = spawn(
+    env.CODE_SERVER,
+    [
+      "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
+      "--disable-workspace-trust", "--user-data-dir", userData, "--extensions-dir", extensions, folder,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const log = fs.createWriteStream(path.join(work, "code-server.log"));
+  codeServer.stdout.pipe(log);
+  codeServer.stderr.pipe(log);
+  let browser;
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60000);
+    browser = await chromium.launch({
+      executablePath: env.CHROMIUM || "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    currentPage = page;
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 90000 });
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(work, "workbench.png") });
+    if (env.CSLSP_ONLY_OPEN) result.only_open = true;
+
+    await step("open", async () => {
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible", timeout: 15000 });
+      await input.fill(path.basename(file));
+      const row = page.locator(".quick-input-list .monaco-list-row", { hasText: path.basename(file) }).first();
+      await row.waitFor({ timeout: 30000 });
+      await page.waitForTimeout(500);
+      await row.click();
+      await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30000 });
+      return await page.locator(".tabs-container .tab.active").innerText();
+    });
+
+    await step("language", async () => {
+      const status = page.locator("#status\\.editor\\.mode");
+      await status.waitFor({ timeout: 30000 });
+      return (await status.innerText()).trim();
+    });
+
+    await step("highlighting", async () => {
+      // TextMate tokens (and the server's semantic tokens, when they exist) give `instr` a keyword colour.
+      await editorTop(page);
+      const colours = await page.evaluate(() => {
+        const spans = [...document.querySelectorAll(".monaco-editor .view-line span span")];
+        const pick = (text) => spans.filter((s) => s.textContent === text).map((s) => getComputedStyle(s).color);
+        return { instr: pick("instr")[0], oscili: pick("oscili")[0], comment: pick("0.3")[0] };
+      });
+      return colours;
+    });
+
+    await step("squiggle", async () => {
+      const squiggle = page.locator(".monaco-editor .squiggly-error").first();
+      await squiggle.waitFor({ state: "attached", timeout: 90000 });
+      await mouseOver(page, squiggle);
+      const hover = page.locator(".monaco-hover-content").first();
+      await hover.waitFor({ state: "visible", timeout: 15000 });
+      await page.waitForTimeout(500);
+      await shot(page, "vscode-diagnostic-squiggle");
+      return { count: await squiggle.count(), hover: await hover.innerText() };
+    });
+
+    await step("problems", async () => {
+      await page.keyboard.press("Control+Shift+M");
+      const rows = page.locator(".markers-panel .monaco-list-row");
+      await rows.first().waitFor({ timeout: 30000 });
+      await page.waitForTimeout(500);
+      await shot(page, "vscode-problems-panel");
+      return await rows.allInnerTexts();
+    });
+
+    if (features.has("hover")) {
+      await step("hover", async () => {
+        await editorTop(page);
+        const token = page.locator(".monaco-editor .view-line span span", { hasText: /^oscili$/ }).first();
+        await mouseOver(page, token);
+        const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover-content").first();
+        await hover.waitFor({ state: "visible", timeout: 30000 });
+        await page.waitForTimeout(500);
+        await shot(page, "vscode-hover");
+        return await hover.innerText();
+      });
+    } else {
+      result.skipped.hover = "server does not advertise hoverProvider";
+    }
+
+    if (features.has("inline")) {
+      await step("inline_completion", async () => {
+        await editorTop(page);
+        const token = page.locator(".monaco-editor .view-line span span", { hasText: /^oscili$/ }).first();
+        await token.click({ force: true });
+        await page.keyboard.press("End");
+        await page.keyboard.press("Enter");
+        await page.keyboard.type("aEnv linseg ", { delay: 60 });
+        const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text").first();
+        await ghost.waitFor({ state: "attached", timeout: 120000 });
+        await page.waitForTimeout(500);
+        await shot(page, "vscode-inline-completion");
+        const suggested = await ghost.innerText();
+        await page.keyboard.press("Tab");
+        await page.waitForTimeout(800);
+        return { suggested, accepted: await lineText(page, "aEnv linseg") };
+      });
+    } else {
+      result.skipped.inline_completion = env.CSLSP_INLINE_SKIP || "server does not advertise inlineCompletionProvider";
+    }
+
+    if (features.has("explain")) {
+      await step("explain", async () => {
+        await editorTop(page);
+        const token = page.locator(".monaco-editor .view-line span span", { hasText: /^oscili$/ }).first();
+        await token.click({ force: true });
+        await runCommand(page, "Csound: Explain Selection (AI)");
+        const tab = page.locator(".tabs-container .tab", { hasText: "Explain:" }).first();
+        await tab.waitFor({ timeout: 180000 });
+        await page.waitForTimeout(1500);
+        await shot(page, "vscode-explain-panel");
+        return await tab.innerText();
+      });
+    } else {
+      result.skipped.explain = env.CSLSP_EXPLAIN_SKIP || "server does not answer csound/explain";
+    }
+
+    await step("server_log", async () => {
+      await runCommand(page, "Csound: Show Language Server Log");
+      await page.waitForTimeout(1500);
+      const text = await page.locator(".part.panel .monaco-editor .view-lines").first().innerText();
+      await shot(page, "vscode-server-log");
+      return text.replace(/\u00a0/g, " ").slice(0, 4000);
+    });
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    try {
+      process.kill(-codeServer.pid, "SIGTERM");
+    } catch {}
+    fs.writeFileSync(env.CSLSP_RESULT, JSON.stringify(result, null, 2));
+  }
+}
+
+main().catch((error) => {
+  result.errors.main = String(error && error.stack ? error.stack : error);
+  fs.writeFileSync(env.CSLSP_RESULT, JSON.stringify(result, null, 2));
+  process.exit(1);
+});

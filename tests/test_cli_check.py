@@ -1,0 +1,91 @@
+"""`csound-lsp check`: output formats, exit status, and bad input handled without a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+BROKEN = ROOT / "examples" / "broken-fm.csd"
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "csound_lsp", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_text_output_names_each_problem_and_exits_1() -> None:
+    result = run(str(BROKEN.relative_to(ROOT)))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "examples/broken-fm.csd:12:1: error: missing endin for instr 1 [missing-endin]" in lines
+    assert any(":17:9: error: unknown opcode 'oscilli'; did you mean 'oscili'?" in line for line in lines)
+    assert any(":19:21: error:" in line and "[rate-mismatch]" in line for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_json_output_has_the_documented_fields() -> None:
+    result = run("--format", "json", "--no-csound", str(BROKEN))
+    records = json.loads(result.stdout)
+    assert {tuple(sorted(r)) for r in records} == {
+        tuple(
+            sorted(
+                ["path", "line", "column", "end_line", "end_column", "severity", "code", "source", "message"]
+            )
+        )
+    }
+    first = next(r for r in records if r["code"] == "unknown-opcode")
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (17, 9, 17, 16)
+
+
+def test_clean_folder_exits_0(tmp_path: Path) -> None:
+    piece = ROOT / "corpus" / "instruments" / "fm-bell.csd"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "fm-bell.csd").write_text(piece.read_text())
+    (tmp_path / "notes.txt").write_text("not csound")
+    result = run(str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if ": error:" in line] == []
+
+
+def test_syntax_only_reports_only_syntax(tmp_path: Path) -> None:
+    result = run("--syntax-only", str(BROKEN))
+    codes = {line.rsplit("[", 1)[-1].rstrip("]") for line in result.stdout.splitlines()}
+    assert codes == {"missing-endin"}
+
+
+def test_bad_input_gives_a_message_and_exit_2(tmp_path: Path) -> None:
+    binary = tmp_path / "noise.csd"
+    binary.write_bytes(bytes(range(256)) * 10)
+    latin = tmp_path / "latin.orc"
+    latin.write_bytes("instr 1\n; caf\xe9\nendin\n".encode("latin-1"))
+    result = run(str(tmp_path / "missing.csd"), str(binary), str(latin), "--no-csound")
+    assert result.returncode == 2
+    assert "missing.csd: no such file or directory" in result.stderr
+    assert "noise.csd: looks like a binary file" in result.stderr
+    assert "latin.orc: not valid UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_huge_file_is_checked_without_trouble(tmp_path: Path) -> None:
+    big = tmp_path / "big.orc"
+    body = "instr 1\n  aSig oscili 0.1, 440\n  out aSig\nendin\n"
+    big.write_text("0dbfs = 1\n" + body * (10 * 1024 * 1024 // len(body)))
+    result = run("--no-csound", str(big))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0
+    assert "only syntax is checked" in result.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    result = run("--format", "yaml", str(BROKEN))
+    assert result.returncode == 2
