@@ -11,6 +11,8 @@ from typing import Any
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("serve", help="run the language server (stdio by default)")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+    # Language clients (vscode-languageclient among them) add --stdio for the default transport.
+    parser.add_argument("--stdio", action="store_true", help="use stdio (the default)")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.set_defaults(run=run)
 
