@@ -36,14 +36,12 @@ LABEL_OPCODES = frozenset(
     }
 )  # fmt: skip
 
-#: Opcodes whose first argument names an instrument (number or quoted name).
-INSTRUMENT_OPCODES = frozenset(
-    {
-        "schedule", "schedkwhen", "schedkwhennamed", "event", "event_i", "schedwhen", "nstrnum",
-        "turnoff2", "turnoff2_i", "turnoff3", "scoreline_i", "subinstr", "subinstrinit",
-        "active", "massign", "prealloc", "maxalloc", "cutoff", "nstance",
-    }
-)  # fmt: skip
+#: Opcodes with an argument that names an instrument (number or quoted name), and its position.
+INSTRUMENT_OPCODES = {
+    "schedule": 0, "schedulek": 0, "nstrnum": 0, "turnoff2": 0, "turnoff2_i": 0, "turnoff3": 0,
+    "subinstr": 0, "subinstrinit": 0, "active": 0, "prealloc": 0, "maxalloc": 0, "nstance": 0,
+    "event": 1, "event_i": 1, "massign": 1, "schedwhen": 1, "schedkwhen": 3, "schedkwhennamed": 3,
+}  # fmt: skip
 
 _SECTION_TYPES = {
     "options_section",
@@ -264,7 +262,7 @@ class ModelBuilder:
             if is_label and argument.type == "identifier":
                 self.label_use(argument, scope)
                 continue
-            if position == 0 and opcode in INSTRUMENT_OPCODES and argument.type in ("string", *_NUMBER_NODES):
+            if INSTRUMENT_OPCODES.get(opcode) == position and argument.type in ("string", *_NUMBER_NODES):
                 self.model.instrument_refs.append(self.ref(argument))
             self.visit(argument, scope)
 

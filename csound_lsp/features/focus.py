@@ -1,0 +1,171 @@
+"""The model a feature needs at one position, without modelling the whole document.
+
+A full model of a 5,000-line orchestra takes a few hundred milliseconds, and every keystroke drops it.
+Hover, signature help and completion only read the instrument or UDO under the cursor plus the
+document-wide names (instruments, UDOs, macros, header, global statements). So they use a skeleton
+model (bodies skipped, as the incremental diagnostics build it) with the one body under the cursor
+filled in, both cached per document version. Completion and signature help, which run on every
+keystroke, use a lighter model still: the other instruments are left out. When a full model is already
+built, it is used as is.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import threading
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.model import DocumentModel, Instrument, Scope, ScopeKind, Variable
+from csound_lsp.syntax.model_builder import ModelBuilder
+
+_ITEM_TYPES = ("instrument_definition", "udo_definition")
+
+
+@dataclass
+class _Entry:
+    source: bytes
+    skeleton: DocumentModel
+    items: dict[int, DocumentModel] = field(default_factory=dict)
+
+
+@dataclass
+class _Light:
+    source: bytes
+    models: dict[int, DocumentModel] = field(default_factory=dict)
+
+
+_cache: WeakKeyDictionary[Document, _Entry] = WeakKeyDictionary()
+_light: WeakKeyDictionary[Document, _Light] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def focused_model(document: Document, offset: int) -> DocumentModel:
+    """The document's model with full detail for the instrument or UDO at `offset` only."""
+    if "model" in document.__dict__:
+        return document.model
+    entry = _entry(document)
+    item = item_at(document, offset)
+    if item is None:
+        return entry.skeleton
+    return _focused(document, entry, item)
+
+
+def light_model(document: Document, offset: int) -> DocumentModel:
+    """Global statements, UDO signatures and the one item under the cursor; other instruments are left
+    out entirely (completion and signature help never read them; `focused_model` has them)."""
+    if "model" in document.__dict__:
+        return document.model
+    item = item_at(document, offset)
+    key = item.start_byte if item is not None else -1
+    with _lock:
+        entry = _light.get(document)
+        if entry is None or entry.source is not document.source:
+            entry = _Light(document.source)
+            _light[document] = entry
+        found = entry.models.get(key)
+    if found is not None:
+        return found
+    root = document.tree.root_node
+    builder = ModelBuilder(document.source, root, skip_bodies=True)
+    builder.udo_names = builder.collect_udo_names()
+    for container in _containers(root):
+        for child in container.named_children:
+            if item is not None and child.id == item.id:
+                builder.skip_bodies = False
+                builder.visit(child, builder.global_scope)
+                builder.skip_bodies = True
+            elif child.type != "instrument_definition":
+                builder.visit(child, builder.global_scope)
+    with _lock:
+        entry.models[key] = builder.model
+    return builder.model
+
+
+def with_body(document: Document, instrument: Instrument) -> Instrument:
+    """The instrument with its body's variables (skeleton instruments have empty scopes)."""
+    if "model" in document.__dict__ or instrument.scope.variables:
+        return instrument
+    model = _focused(document, _entry(document), instrument.node)
+    return next((i for i in model.instruments if i.node.id == instrument.node.id), instrument)
+
+
+def item_at(document: Document, offset: int) -> Node | None:
+    """The top-level instrument or UDO definition that holds `offset`."""
+    for container in _containers(document.tree.root_node):
+        if not container.start_byte <= offset <= container.end_byte:
+            continue
+        child: Node | None = container.named_descendant_for_byte_range(offset, offset)
+        while child is not None and child.parent is not None and child.parent.id != container.id:
+            child = child.parent
+        if child is not None and child.type in _ITEM_TYPES:
+            return child
+    return None
+
+
+def _containers(root: Node) -> list[Node]:
+    """The nodes whose children are the top-level orchestra items."""
+    containers = [root]
+    for child in root.named_children:
+        if child.type == "synthesizer":
+            containers.extend(c for c in child.named_children if c.type == "instruments_section")
+        elif child.type == "instruments_section":
+            containers.append(child)
+    return containers
+
+
+def _entry(document: Document) -> _Entry:
+    with _lock:
+        entry = _cache.get(document)
+        if entry is None or entry.source is not document.source:
+            source = document.source
+            skeleton = ModelBuilder(source, document.tree.root_node, skip_bodies=True).build()
+            entry = _Entry(source, skeleton)
+            _cache[document] = entry
+        return entry
+
+
+def _focused(document: Document, entry: _Entry, item: Node) -> DocumentModel:
+    found = entry.items.get(item.start_byte)
+    if found is not None:
+        return found
+    skeleton = entry.skeleton
+    body = ModelBuilder(entry.source, document.tree.root_node).build_item(item, set(skeleton.udos))
+    if not body.scopes:
+        return skeleton
+    inner = body.scopes[0]
+    merged = copy.copy(skeleton)
+    merged.scopes = [inner if s.start_byte == inner.start_byte else s for s in skeleton.scopes]
+    merged.instruments = [
+        dataclasses.replace(i, scope=inner) if i.node.id == item.id else i for i in skeleton.instruments
+    ]
+    merged.udos = {
+        name: dataclasses.replace(u, scope=inner) if u.node.id == item.id else u
+        for name, u in skeleton.udos.items()
+    }
+    merged.global_scope = _merged_globals(skeleton.global_scope, body.global_scope)
+    merged.macro_uses = [*skeleton.macro_uses, *body.macro_uses]
+    merged.instrument_refs = [*skeleton.instrument_refs, *body.instrument_refs]
+    entry.items[item.start_byte] = merged
+    return merged
+
+
+def _merged_globals(skeleton: Scope, body: Scope) -> Scope:
+    merged = Scope(ScopeKind.GLOBAL, skeleton.name, skeleton.start_byte, skeleton.end_byte, skeleton.node)
+    merged.labels = skeleton.labels
+    merged.calls = skeleton.calls
+    merged.variables = dict(skeleton.variables)
+    for name, variable in body.variables.items():
+        known = merged.variables.get(name)
+        if known is None:
+            merged.variables[name] = variable
+            continue
+        combined = Variable(name, known.rate, known.is_global, merged, known.declared_type, known.is_array)
+        combined.definitions = [*known.definitions, *variable.definitions]
+        combined.uses = [*known.uses, *variable.uses]
+        merged.variables[name] = combined
+    return merged

@@ -1,0 +1,123 @@
+"""Signature help: the overload being typed, picked by the output's rate and the arguments so far.
+
+`aSig oscili kAmp, |` shows the a-rate overload taking control-rate arguments first, with `kcps` active;
+`kLfo oscili |` shows the k-rate one. Every other overload follows, fitting ones first, so the client
+can page through them. Optional parameters show their defaults.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from csound_lsp.analysis.expressions import TypeContext
+from csound_lsp.catalog import Catalog, Opcode, Overload, default_catalog
+from csound_lsp.features.context import CallSite, Place, cursor_context, section_at
+from csound_lsp.features.focus import light_model
+from csound_lsp.features.overloads import (
+    KnownOpcodes,
+    NamedParam,
+    entry_for,
+    find_opcode,
+    rank,
+    signature_label,
+    text_type,
+)
+from csound_lsp.syntax.document import Document, Position
+from csound_lsp.syntax.model import Udo
+
+#: Opcodes with more overloads than this show the fitting ones only.
+MAX_SIGNATURES = 16
+
+
+def signature_help(
+    document: Document, position: Position, catalog: Catalog | None = None
+) -> types.SignatureHelp | None:
+    """Signature help at a position inside an opcode statement's arguments or a call's parentheses."""
+    offset = document.index.offset(position)
+    if section_at(document, offset) != "orchestra":
+        return None
+    catalog = catalog or default_catalog()
+    model = light_model(document, offset)
+    context = cursor_context(document, position, KnownOpcodes(catalog, model))
+    if context.place is not Place.ARGUMENT or context.call is None:
+        return None
+    call = context.call
+    found = find_opcode(call.name, model, catalog)
+    if found is None:
+        return None
+    opcode, udo = found
+    ordered, fitting = ordered_overloads(opcode, call, TypeContext.at(model, offset, catalog))
+    if not ordered:
+        return None
+    signatures = [_signature(opcode.name, o, udo, call.active, o in fitting) for o in ordered]
+    return types.SignatureHelp(
+        signatures=signatures,
+        active_signature=0,
+        active_parameter=signatures[0].active_parameter,
+    )
+
+
+def call_types(call: CallSite, ctx: TypeContext) -> tuple[list[str] | None, list[str]]:
+    """Output types (None when the call's result goes nowhere known) and the types of the arguments
+    typed so far, the active one included when something is typed in it."""
+    outs: list[str] | None = [text_type(o, ctx) for o in call.outputs] if call.outputs else None
+    if call.rate:
+        outs = [call.rate]
+    args = call.args if call.args and call.args[-1].strip() else call.args[:-1]
+    return outs, [text_type(a, ctx) for a in args]
+
+
+def ordered_overloads(
+    opcode: Opcode, call: CallSite, ctx: TypeContext
+) -> tuple[list[Overload], set[Overload]]:
+    """Every overload, best fitting first; and the set that fits what is typed."""
+    outs, ins = call_types(call, ctx)
+    if call.is_function and not outs:
+        outs = None
+    fitting = rank(opcode, outs, ins, complete=False)
+    if not fitting:
+        fitting = rank(opcode, None, ins, complete=False) or rank(opcode, outs, None, complete=False)
+    rest = [o for o in opcode.overloads if o not in fitting]
+    live_rest = sorted(rest, key=lambda o: (o.deprecated, o.outputs, o.inputs))
+    ordered = (fitting + live_rest)[: max(MAX_SIGNATURES, len(fitting))]
+    return ordered, set(fitting)
+
+
+def active_slot(inputs: list[NamedParam], active: int) -> int | None:
+    """The parameter index for the active argument: a variadic last slot takes all that follow."""
+    if active < len(inputs):
+        return active
+    if inputs and inputs[-1].param.variadic:
+        return len(inputs) - 1
+    return None
+
+
+def _signature(
+    name: str, overload: Overload, udo: Udo | None, active: int, fits: bool
+) -> types.SignatureInformation:
+    entry = entry_for(name) if udo is None else None
+    label, inputs, spans = signature_label(name, overload, entry, udo)
+    parameters = [
+        types.ParameterInformation(
+            label=span,
+            documentation=named.param.words + (f" — {named.meaning}" if named.meaning else ""),
+        )
+        for named, span in zip(inputs, spans, strict=True)
+    ]
+    notes: list[str] = []
+    if entry is not None:
+        notes.append(entry.description)
+    elif udo is not None and udo.doc:
+        notes.append(udo.doc)
+    if overload.deprecated:
+        notes.append("Deprecated form.")
+    if not fits:
+        notes.append("The arguments typed so far do not fit this form.")
+    return types.SignatureInformation(
+        label=label,
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(notes))
+        if notes
+        else None,
+        parameters=parameters,
+        active_parameter=active_slot(inputs, active),
+    )
