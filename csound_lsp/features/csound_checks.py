@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Callable
@@ -58,7 +59,7 @@ class CsoundScheduler:
         delay = 0.0 if immediately else settings.csound_debounce_ms / 1000
         task = asyncio.get_running_loop().create_task(self._run(document, document.version, delay))
         self._pending[document.uri] = task
-        task.add_done_callback(lambda t, uri=document.uri: self._forget(uri, t))
+        task.add_done_callback(functools.partial(self._forget, document.uri))
 
     def _forget(self, uri: str, task: asyncio.Task[None]) -> None:
         if self._pending.get(uri) is task:
