@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from csound_lsp import __version__
-from csound_lsp.cli import check, serve
+from csound_lsp.cli import check, index, search, serve
 
-COMMANDS = (serve, check)
+COMMANDS = (serve, check, index, search)
 
 
 def build_parser() -> argparse.ArgumentParser:
