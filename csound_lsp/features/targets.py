@@ -1,0 +1,292 @@
+"""What a name at a position refers to, and every place the same thing occurs.
+
+Navigation (definition, references, highlight) and rename share this: first find the *target*
+under the cursor (a local or global variable, an instrument, a UDO, a macro, a label or a named
+channel), then collect its *occurrences* over the documents of one program (the file, its
+`#include`s and the files that include it). Everything works on byte offsets and the model.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from csound_lsp.catalog.opcodes import default_catalog
+from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Ref, Scope, ScopeKind, is_global_name
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+#: Channel opcodes and which argument positions hold the channel name (None: every argument).
+CHANNEL_OPCODES: dict[str, tuple[int, ...] | None] = {
+    "chnset": (1,), "chnseti": (1,), "chnsetk": (1,), "chnseta": (1,), "chnsets": (1,),
+    "chnget": (0,), "chngeti": (0,), "chngetk": (0,), "chngeta": (0,), "chngets": (0,),
+    "chngetks": (0,), "chnsetks": (1,),
+    "chn_k": (0,), "chn_a": (0,), "chn_S": (0,), "chn_array": (0,),
+    "chnexport": (0,), "chnmix": (1,), "chnclear": None, "chnparams": (0,),
+}  # fmt: skip
+#: Channel opcodes that declare or write a channel: their uses count as definitions.
+CHANNEL_WRITERS = frozenset(
+    {"chnset", "chnseti", "chnsetk", "chnseta", "chnsets", "chnsetks", "chn_k", "chn_a", "chn_S",
+     "chn_array", "chnexport", "chnmix"}
+)  # fmt: skip
+
+
+class TargetKind(enum.Enum):
+    LOCAL = "local variable"
+    GLOBAL = "global variable"
+    INSTRUMENT = "instrument"
+    UDO = "UDO"
+    MACRO = "macro"
+    LABEL = "label"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The thing a name stands for. `key` identifies it across documents."""
+
+    kind: TargetKind
+    #: The text a rename replaces (a variable's name, an instrument's number or name, ...).
+    name: str
+    #: Instruments: "#3" for numbers, the name otherwise; channels and others: the name.
+    key: str
+    uri: str
+    #: The range of the name under the cursor.
+    start_byte: int
+    end_byte: int
+    #: For locals and labels: the start of the scope they live in.
+    scope_start: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    document: Document
+    start_byte: int
+    end_byte: int
+    is_definition: bool
+
+    @property
+    def uri(self) -> str:
+        return self.document.uri
+
+
+# -- instrument names -------------------------------------------------------------------------------
+def instrument_key(text: str, start_byte: int) -> tuple[str, int, int] | None:
+    """`3`, `3.1`, `-3`, `"Name"`, `+Name` → (key, start, end of the part a rename replaces)."""
+    lead = 0
+    body = text
+    if body.startswith('"'):
+        if len(body) < 2 or not body.endswith('"'):
+            return None
+        body, lead = body[1:-1], 1
+    if body[:1] in ("+", "-"):
+        body, lead = body[1:], lead + 1
+    if not body:
+        return None
+    whole = body.split(".", 1)[0]
+    if whole.isdigit():
+        return "#" + str(int(whole)), start_byte + lead, start_byte + lead + len(whole)
+    if IDENTIFIER.match(body):
+        return body, start_byte + lead, start_byte + lead + len(body.encode("utf-8"))
+    return None
+
+
+def _instrument_definitions(model: DocumentModel) -> Iterator[tuple[str, int, int]]:
+    for instrument in model.instruments:
+        for name in instrument.names:
+            found = instrument_key(name.text, name.ref.start_byte)
+            if found is not None:
+                yield found
+
+
+def _instrument_refs(model: DocumentModel) -> Iterator[tuple[str, int, int]]:
+    for ref in model.instrument_refs:
+        found = instrument_key(ref.name, ref.start_byte)
+        if found is not None:
+            yield found
+
+
+# -- channels ---------------------------------------------------------------------------------------
+def channel_refs(model: DocumentModel) -> Iterator[tuple[str, int, int, bool]]:
+    """(channel name, start, end inside the quotes, declares or writes) for every literal channel name."""
+    for call in model.calls():
+        if call.name not in CHANNEL_OPCODES:
+            continue
+        positions = CHANNEL_OPCODES[call.name]
+        writes = call.name in CHANNEL_WRITERS
+        for index, argument in enumerate(call.arguments):
+            if positions is not None and index not in positions:
+                continue
+            if argument.type != "string":
+                continue
+            raw = model.text(argument)
+            if len(raw) >= 2 and raw.endswith('"'):
+                yield raw[1:-1], argument.start_byte + 1, argument.end_byte - 1, writes
+
+
+# -- finding the target ------------------------------------------------------------------------------
+def _inside(offset: int, start: int, end: int) -> bool:
+    return start <= offset <= end
+
+
+def _scope_of_start(model: DocumentModel, start: int) -> Scope:
+    if start < 0:
+        return model.global_scope
+    for scope in model.scopes:
+        if scope.start_byte == start:
+            return scope
+    return model.global_scope
+
+
+def target_at(document: Document, offset: int) -> Target | None:
+    """The target whose name covers `offset`, or None (opcodes, numbers, empty space)."""
+    model = document.model
+    uri = document.uri
+    for macro in model.macros.values():
+        if _inside(offset, macro.ref.start_byte, macro.ref.end_byte):
+            return Target(
+                TargetKind.MACRO, macro.name, macro.name, uri, macro.ref.start_byte, macro.ref.end_byte
+            )
+    for ref in (*model.macro_uses, *model.macro_tests):
+        if ref.contains(offset):
+            return Target(TargetKind.MACRO, ref.name, ref.name, uri, ref.start_byte, ref.end_byte)
+    scope = model.scope_at(offset)
+    for label in scope.labels.values():
+        for ref in [*([label.definition] if label.definition else []), *label.uses]:
+            if ref.contains(offset):
+                return Target(
+                    TargetKind.LABEL,
+                    label.name,
+                    label.name,
+                    uri,
+                    ref.start_byte,
+                    ref.end_byte,
+                    _scope_start(scope),
+                )
+    for key, start, end in (*_instrument_definitions(model), *_instrument_refs(model)):
+        if _inside(offset, start, end):
+            name = model.source[start:end].decode("utf-8", errors="replace")
+            return Target(TargetKind.INSTRUMENT, name, key, uri, start, end)
+    for udo in model.udos.values():
+        if udo.ref.contains(offset):
+            return Target(TargetKind.UDO, udo.name, udo.name, uri, udo.ref.start_byte, udo.ref.end_byte)
+    for call in scope.calls:
+        if call.ref.contains(offset) and (call.name in model.udos or call.name not in default_catalog()):
+            # a call to something that is no Csound opcode: a UDO, perhaps from an included file
+            return Target(TargetKind.UDO, call.name, call.name, uri, call.ref.start_byte, call.ref.end_byte)
+    for name, start, end, _ in channel_refs(model):
+        if _inside(offset, start, end):
+            return Target(TargetKind.CHANNEL, name, name, uri, start, end)
+    found = model.variable_at(offset)
+    if found is not None:
+        variable, ref = found
+        if variable.name in model.udos and not variable.definitions:
+            return Target(TargetKind.UDO, variable.name, variable.name, uri, ref.start_byte, ref.end_byte)
+        if is_global_name(variable.name):
+            return Target(TargetKind.GLOBAL, variable.name, variable.name, uri, ref.start_byte, ref.end_byte)
+        return Target(
+            TargetKind.LOCAL,
+            variable.name,
+            variable.name,
+            uri,
+            ref.start_byte,
+            ref.end_byte,
+            _scope_start(variable.scope),
+        )
+    return None
+
+
+def _scope_start(scope: Scope) -> int:
+    return -1 if scope.kind is ScopeKind.GLOBAL else scope.start_byte
+
+
+# -- occurrences ------------------------------------------------------------------------------------
+def occurrences(target: Target, documents: Sequence[Document]) -> list[Occurrence]:
+    """Every occurrence of the target; locals and labels only in their own document and scope."""
+    result: list[Occurrence] = []
+    for document in documents:
+        if target.kind in (TargetKind.LOCAL, TargetKind.LABEL) and document.uri != target.uri:
+            continue
+        result.extend(_in_document(target, document))
+    unique = {(o.uri, o.start_byte): o for o in result}
+    return sorted(unique.values(), key=lambda o: (o.uri != target.uri, o.uri, o.start_byte))
+
+
+def _refs(document: Document, refs: Sequence[Ref], is_definition: bool) -> list[Occurrence]:
+    return [Occurrence(document, r.start_byte, r.end_byte, is_definition) for r in refs]
+
+
+def _in_document(target: Target, document: Document) -> list[Occurrence]:
+    model = document.model
+    kind = target.kind
+    if kind is TargetKind.LOCAL:
+        scope = _scope_of_start(model, target.scope_start)
+        variable = scope.variables.get(target.name)
+        if variable is None:
+            return []
+        return _refs(document, variable.definitions, True) + _refs(document, variable.uses, False)
+    if kind is TargetKind.GLOBAL:
+        variable = model.global_scope.variables.get(target.name)
+        if variable is None:
+            return []
+        return _refs(document, variable.definitions, True) + _refs(document, variable.uses, False)
+    if kind is TargetKind.LABEL:
+        label = _scope_of_start(model, target.scope_start).labels.get(target.name)
+        if label is None:
+            return []
+        found = _refs(document, label.uses, False)
+        if label.definition is not None:
+            found.append(Occurrence(document, label.definition.start_byte, label.definition.end_byte, True))
+        return found
+    if kind is TargetKind.INSTRUMENT:
+        found = [
+            Occurrence(document, s, e, True) for k, s, e in _instrument_definitions(model) if k == target.key
+        ]
+        found += [Occurrence(document, s, e, False) for k, s, e in _instrument_refs(model) if k == target.key]
+        return found
+    if kind is TargetKind.UDO:
+        found = []
+        udo = model.udos.get(target.name)
+        if udo is not None:
+            found.append(Occurrence(document, udo.ref.start_byte, udo.ref.end_byte, True))
+        found += [
+            Occurrence(document, c.ref.start_byte, c.ref.end_byte, False)
+            for c in model.calls()
+            if c.name == target.name
+        ]
+        return found
+    if kind is TargetKind.MACRO:
+        found = []
+        macro = model.macros.get(target.name)
+        if macro is not None:
+            found.append(Occurrence(document, macro.ref.start_byte, macro.ref.end_byte, True))
+        found += _refs(
+            document, [r for r in (*model.macro_uses, *model.macro_tests) if r.name == target.name], False
+        )
+        return found
+    # channels: declarations and writers count as definitions
+    return [
+        Occurrence(document, start, end, writes)
+        for name, start, end, writes in channel_refs(model)
+        if name == target.name
+    ]
+
+
+def definitions(target: Target, documents: Sequence[Document]) -> list[Occurrence]:
+    """Where the target is defined; a header setting answers for `sr`, `ksmps` and the like."""
+    found = [o for o in occurrences(target, documents) if o.is_definition]
+    return found
+
+
+def header_definition(document: Document, offset: int) -> tuple[int, int] | None:
+    """The header assignment (`sr = 44100`) for a header name used at `offset`, if any."""
+    found = document.model.variable_at(offset)
+    if found is None or found[0].name not in HEADER_NAMES:
+        return None
+    setting = document.model.header.get(found[0].name)
+    if setting is None:
+        return None
+    return setting.start_byte, setting.start_byte + len(setting.name)
