@@ -1,0 +1,59 @@
+"""The per-instrument incremental diagnostics must equal the plain whole-document analysis."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from csound_lsp.analysis.diagnostics import static_findings
+from csound_lsp.analysis.incremental import IncrementalDiagnostics
+from csound_lsp.syntax.document import Document, Position, Span
+from tests.conftest import ROOT
+
+MANUAL = Path("/usr/share/doc/csound-doc/html/examples")
+CORPUS = sorted((ROOT / "corpus").glob("*/*.csd"))
+
+
+def manual_sample() -> list[Path]:
+    if not MANUAL.is_dir():
+        return []
+    files = sorted(p for p in MANUAL.iterdir() if p.name.endswith((".csd", ".csd.gz")))
+    return files[::10]
+
+
+def read(path: Path) -> str:
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("path", CORPUS[::3] + manual_sample(), ids=lambda p: p.name)
+def test_same_findings_as_full_analysis(path: Path) -> None:
+    document = Document("file:///x.csd", read(path))
+    assert IncrementalDiagnostics().findings(document) == static_findings(document)
+
+
+EDIT = st.tuples(
+    st.floats(0, 1), st.integers(0, 6), st.sampled_from(["k", " ", "\n", "endin\n", "x", "", "instr 9\n"])
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDIT, min_size=1, max_size=6))
+def test_same_findings_after_each_edit(edits: list[tuple[float, int, str]]) -> None:
+    """One cache across a run of edits: reused items must never leave stale findings behind."""
+    text = (ROOT / "corpus" / "examples" / "udo-classic-and-arrays.csd").read_text()
+    document = Document("file:///x.csd", text)
+    cache = IncrementalDiagnostics()
+    cache.findings(document)
+    for where, length, insert in edits:
+        start = int(where * len(document.source))
+        end = min(len(document.source), start + length)
+        span = Span(document.index.position(start), document.index.position(end))
+        document.apply_edits([(span, insert)])
+        assert cache.findings(document) == static_findings(document)
