@@ -23,7 +23,14 @@ from csound_lsp.analysis.expressions import (
 )
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import Catalog, Opcode, Overload
-from csound_lsp.catalog.types import describe_letter, inputs_fit, mismatches, outputs_fit, parse_types
+from csound_lsp.catalog.types import (
+    TypeStringError,
+    describe_letter,
+    inputs_fit,
+    mismatches,
+    outputs_fit,
+    parse_types,
+)
 from csound_lsp.syntax.model import DocumentModel, OpcodeCall
 
 #: Words that look like opcodes in the tree but are handled by the grammar or are never checked.
@@ -61,7 +68,8 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
         opcode = catalog.get(call.name)
         ctx = TypeContext(model, call.scope, catalog)
         if udo is not None:
-            findings.extend(_check_udo_call(call, output_udo_types(udo), input_udo_types(udo), ctx))
+            if _valid_udo_types(udo.output_types, udo.input_types):
+                findings.extend(_check_udo_call(call, output_udo_types(udo), input_udo_types(udo), ctx))
             continue
         if opcode is None:
             if b"$" in (call.node.text or b""):
@@ -95,6 +103,16 @@ def suggestions_for(name: str, known_names: tuple[str, ...]) -> list[str]:
         if abs(len(known) - len(name)) <= 2 and (known[:1].lower() == lowered[:1] or known[-2:] == name[-2:])
     ]
     return difflib.get_close_matches(name, candidates, n=3, cutoff=0.75)
+
+
+def _valid_udo_types(outputs: str, inputs: str) -> bool:
+    """A UDO declared with letters Csound does not know cannot be checked against (Csound says why)."""
+    try:
+        parse_types("" if outputs in ("0", "") else outputs, "out")
+        parse_types("" if inputs in ("0", "") else inputs, "in")
+    except TypeStringError:
+        return False
+    return True
 
 
 def _unknown(call: OpcodeCall, known_names: tuple[str, ...], includes_unresolved: bool) -> Finding:

@@ -1,0 +1,258 @@
+"""What one top-level instrument or UDO contributes, cached by its bytes with offsets relative to its start.
+
+Two layers per item: its skeleton facts (names, UDO signature), which depend on its bytes alone, and
+its analysis (findings and the facts the document-wide checks merge), which also depends on a few
+document-wide facts. An analysis records exactly which of those it read (the UDO signatures of the
+words it contains, the global-scope definitions of the variables it leaves undefined), so a change
+elsewhere only invalidates the items that can see it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from tree_sitter import Node
+
+from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis.findings import Finding
+from csound_lsp.catalog import Catalog
+from csound_lsp.syntax.model import (
+    DocumentModel,
+    Instrument,
+    InstrumentName,
+    Ref,
+    Scope,
+    ScopeKind,
+    Udo,
+)
+from csound_lsp.syntax.model_builder import ModelBuilder
+
+ITEM_TYPES = ("instrument_definition", "udo_definition")
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The document-wide facts item checks read."""
+
+    udos: dict[str, tuple[str, str]]
+    #: The UDO names the builder reads `MyUdo kIn` with (top-level UDOs only, as `ModelBuilder` does).
+    udo_names: frozenset[str]
+    global_names: frozenset[str]
+    includes_unresolved: bool
+    report_unused: bool
+
+
+@dataclass
+class ItemResult:
+    """One item's findings and facts, with byte offsets relative to the item's start."""
+
+    findings: list[Finding]
+    pfields: int | None
+    global_defs: set[str]
+    global_uses: dict[str, list[Ref]]
+    tables_defined: set[float]
+    tables_used: list[tuple[float, int, int]]
+    macro_uses: list[Ref]
+    has_macros: bool
+    #: Local variables with no definition: their findings depend on the global-scope definitions.
+    undefined_names: frozenset[str]
+    #: An unknown opcode's did-you-mean reads every UDO name.
+    reads_all_udo_names: bool
+
+    @property
+    def has_facts(self) -> bool:
+        """Whether the item adds anything to the document-wide facts beyond its p-fields."""
+        return bool(
+            self.global_defs or self.global_uses or self.tables_defined or self.tables_used or self.has_macros
+        )
+
+
+@dataclass
+class ItemEntry:
+    """A cached item: skeleton facts from its bytes, and its analysis while the context allows."""
+
+    is_udo: bool
+    #: Instruments: (text, number, start, end) per name.
+    names: list[tuple[str, float | None, int, int]]
+    #: UDOs: the name node's text, None without a name node.
+    udo_name: str | None
+    udo: Udo | None
+    words: frozenset[str]
+    result: ItemResult | None = None
+    #: The findings moved to `last_base`, reused while the item does not move.
+    last_base: int = -1
+    last_findings: list[Finding] = field(default_factory=list)
+    names_base: int = -1
+    last_names: list[InstrumentName] = field(default_factory=list)
+
+    def names_at(self, base: int) -> list[InstrumentName]:
+        if base != self.names_base:
+            self.last_names = [
+                InstrumentName(text, number, Ref(text, start + base, end + base))
+                for text, number, start, end in self.names
+            ]
+            self.names_base = base
+        return self.last_names
+
+    def findings_at(self, base: int) -> list[Finding]:
+        assert self.result is not None
+        if base != self.last_base:
+            self.last_findings = [
+                replace(f, start_byte=f.start_byte + base, end_byte=f.end_byte + base)
+                for f in self.result.findings
+            ]
+            self.last_base = base
+        return self.last_findings
+
+
+def item_entry(source: bytes, root: Node, item: Node) -> ItemEntry:
+    """Skeleton facts of one item, offsets relative to its start."""
+    base = item.start_byte
+    builder = ModelBuilder(source, root, skip_bodies=True)
+    words = frozenset(w.decode() for w in _WORD.findall(source, item.start_byte, item.end_byte))
+    if item.type == "instrument_definition":
+        builder.on_instrument_definition(item, builder.global_scope)
+        names = [
+            (n.text, n.number, n.ref.start_byte - base, n.ref.end_byte - base)
+            for n in builder.model.instruments[0].names
+        ]
+        return ItemEntry(False, names, None, None, words)
+    name_node = item.child_by_field_name("name")
+    builder.on_udo_definition(item, builder.global_scope)
+    udo = next(iter(builder.model.udos.values()), None)
+    if udo is not None:
+        udo = replace(udo, ref=_moved(udo.ref, -base), doc="", parameters=list(udo.parameters))
+    return ItemEntry(True, [], builder.text(name_node) if name_node is not None else None, udo, words)
+
+
+class SkeletonBuilder(ModelBuilder):
+    """A skip-bodies `ModelBuilder` that takes instruments and UDOs from their cached facts.
+
+    `entry_for` gives an item's entry (cached by bytes). Every item the walk meets, top-level or
+    inside an ERROR node, lands in `placed`, in document order, for its own analysis. The skeleton's
+    instruments and UDOs share one empty scope and stay out of `scopes`: the document-wide checks
+    read their names and signatures only.
+    """
+
+    def __init__(
+        self,
+        source: bytes,
+        root: Node,
+        entry_for: Callable[[Node], ItemEntry],
+        udo_names: set[str],
+    ) -> None:
+        super().__init__(source, root, skip_bodies=True)
+        self.entry_for = entry_for
+        self.udo_names = udo_names
+        self.placed: list[tuple[Node, ItemEntry]] = []
+        self.placeholder = Scope(ScopeKind.INSTRUMENT, "", 0, 0, None)
+
+    def collect_udo_names(self) -> set[str]:
+        return self.udo_names
+
+    def visit_children(self, node: Node, scope: Scope) -> None:
+        # Most children of a long orchestra are items: skip the generic dispatch for them.
+        for child in node.named_children:
+            kind = child.type
+            if kind == "instrument_definition":
+                self.on_instrument_definition(child, scope)
+            elif kind == "udo_definition":
+                self.on_udo_definition(child, scope)
+            else:
+                self.visit(child, scope)
+
+    def on_instrument_definition(self, node: Node, scope: Scope) -> None:
+        entry = self.entry_for(node)
+        self.placed.append((node, entry))
+        names = entry.names_at(node.start_byte)
+        self.model.instruments.append(Instrument(names, node, self.placeholder))
+
+    def on_udo_definition(self, node: Node, scope: Scope) -> None:
+        entry = self.entry_for(node)
+        self.placed.append((node, entry))
+        udo = entry.udo
+        if udo is not None and udo.name not in self.model.udos:
+            ref = _moved(udo.ref, node.start_byte)
+            self.model.udos[udo.name] = replace(udo, ref=ref, node=node, scope=self.placeholder)
+
+
+@dataclass(frozen=True)
+class ContextChange:
+    """What differs between two contexts, computed once per keystroke that changes any."""
+
+    options: bool
+    udo_set: bool
+    udo_words: frozenset[str]
+    global_names: frozenset[str]
+
+
+def context_change(old: Context, new: Context) -> ContextChange:
+    names = old.udos.keys() | new.udos.keys()
+    changed = {n for n in names if old.udos.get(n) != new.udos.get(n)}
+    return ContextChange(
+        (old.includes_unresolved, old.report_unused) != (new.includes_unresolved, new.report_unused),
+        old.udos.keys() != new.udos.keys(),
+        frozenset(changed | (old.udo_names ^ new.udo_names)),
+        old.global_names ^ new.global_names,
+    )
+
+
+def still_valid(entry: ItemEntry, change: ContextChange) -> bool:
+    """Whether an item's analysis holds after the change: only what it read counts."""
+    result = entry.result
+    return (
+        result is not None
+        and not change.options
+        and not (change.udo_set and result.reads_all_udo_names)
+        and entry.words.isdisjoint(change.udo_words)
+        and result.undefined_names.isdisjoint(change.global_names)
+    )
+
+
+def analyse_item(
+    source: bytes,
+    root: Node,
+    item: Node,
+    skeleton: DocumentModel,
+    context: Context,
+    catalog: Catalog,
+) -> ItemResult:
+    model = ModelBuilder(source, root).build_item(item, set(context.udo_names))
+    model.udos = dict(skeleton.udos)
+    base = item.start_byte
+    found = opcode_checks.opcode_findings(model, catalog, includes_unresolved=context.includes_unresolved)
+    found += variable_checks.variable_findings(
+        model,
+        includes_unresolved=context.includes_unresolved,
+        report_unused=context.report_unused,
+        check_globals=False,
+        also_defined=context.global_names,
+    )
+    found += structure_checks.envelope_findings(model)
+    defined, used = structure_checks.table_facts(model)
+    instrument = model.instruments[0] if model.instruments else None
+    globals_ = model.global_scope.variables
+    undefined = frozenset(v.name for s in model.scopes for v in s.variables.values() if not v.definitions)
+    return ItemResult(
+        findings=[replace(f, start_byte=f.start_byte - base, end_byte=f.end_byte - base) for f in found],
+        pfields=structure_checks.pfields_read(instrument) if instrument is not None else None,
+        global_defs={n for n, v in globals_.items() if v.definitions},
+        global_uses={
+            n: [_moved(r, -base) for r in v.uses]
+            for n, v in globals_.items()
+            if v.is_global and variable_checks.plain_variable(n, v.rate, v.declared_type)
+        },
+        tables_defined=defined,
+        tables_used=[(n, s - base, e - base) for n, s, e in used],
+        macro_uses=[_moved(r, -base) for r in model.macro_uses],
+        has_macros=bool(model.macro_uses),
+        undefined_names=undefined,
+        reads_all_udo_names=any(f.code == "unknown-opcode" for f in found),
+    )
+
+
+def _moved(ref: Ref, base: int) -> Ref:
+    return Ref(ref.name, ref.start_byte + base, ref.end_byte + base)
