@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from grammar_conformance import EXAMPLES, Example, collect, load_verdicts  # noqa: E402
+from grammar_conformance import EXAMPLES, Example, collect, load_verdicts
 
-from csound_lsp.analysis.diagnostics import static_findings  # noqa: E402
-from csound_lsp.analysis.findings import Severity  # noqa: E402
-from csound_lsp.csound.messages import LineQuality, parse_messages  # noqa: E402
-from csound_lsp.syntax.document import Document  # noqa: E402
-from csound_lsp.syntax.languages import FileKind  # noqa: E402
+from csound_lsp.analysis.diagnostics import static_findings
+from csound_lsp.analysis.findings import Severity
+from csound_lsp.csound.messages import LineQuality, parse_messages
+from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.languages import FileKind
 
 
 def key_of(example: Example) -> str:

@@ -102,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
                 text, args.samples if incremental else max(10, args.samples // 5), incremental
             )
             medians[mode] = statistics.median(timings)
+            lines = text.count(chr(10))
             print(
-                f"{label:9s} {text.count(chr(10))} lines, {mode:11s}: p50 {statistics.median(timings):6.1f} ms"
+                f"{label:9s} {lines} lines, {mode:11s}: p50 {statistics.median(timings):6.1f} ms"
                 f"  p95 {percentile(timings, 0.95):6.1f} ms  max {max(timings):6.1f} ms  (n={len(timings)})"
             )
         if "full" in medians:

@@ -84,7 +84,7 @@ def test_full_replacement_and_sequence_of_changes() -> None:
 EDIT = st.tuples(
     st.floats(min_value=0, max_value=1),
     st.integers(min_value=0, max_value=12),
-    st.text(alphabet="aikS \n;,=()[]\"{}#$+-*/0123456789.endinstr\té€𝄞", max_size=12),
+    st.text(alphabet='aikS \n;,=()[]"{}#$+-*/0123456789.endinstr\té€𝄞', max_size=12),
 )
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from csound_lsp.analysis.diagnostics import static_findings
 from csound_lsp.analysis.incremental import IncrementalDiagnostics
-from csound_lsp.syntax.document import Document, Position, Span
+from csound_lsp.syntax.document import Document, Span
 from tests.conftest import ROOT
 
 MANUAL = Path("/usr/share/doc/csound-doc/html/examples")
