@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -9,8 +10,15 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from csound_lsp import __version__
-from csound_lsp.analysis.diagnostics import static_findings
-from csound_lsp.features import convert
+from csound_lsp.catalog import merge_installed, use_catalog
+from csound_lsp.features import completion, convert, hover, signature
+from csound_lsp.features.actions import CODE_ACTION_KINDS, code_actions, resolve_code_action
+from csound_lsp.features.csound_checks import CsoundScheduler
+from csound_lsp.features.diagnostics import DiagnosticsManager
+from csound_lsp.server_ai import add_ai_completion_item, close_ai, register_ai, resolve_ai_action
+from csound_lsp.server_index import BackgroundIndex
+from csound_lsp.server_navigation import register_navigation, start_workspace_index
+from csound_lsp.server_render import register_render
 from csound_lsp.settings import Settings, parse_settings
 from csound_lsp.syntax.document import Document, Encoding
 from csound_lsp.syntax.store import DocumentStore
@@ -25,16 +33,32 @@ class CsoundLanguageServer(LanguageServer):
         super().__init__("csound-lsp", __version__)
         self.settings = Settings()
         self.store = DocumentStore()
+        self.diagnostics = DiagnosticsManager()
+        self.csound = CsoundScheduler(self.diagnostics, self.send_diagnostics, self.notify_once)
+        self._notices: set[str] = set()
+        self.examples_index = BackgroundIndex()
+        #: Strong references to fire-and-forget tasks, so they are not collected mid-flight.
+        self.background_tasks: set[asyncio.Task[None]] = set()
 
     def publish(self, document: Document) -> None:
-        findings = static_findings(document) if self.settings.diagnostics.static else []
+        self.diagnostics.update_static(document, self.settings.diagnostics)
+        self.send_diagnostics(document)
+
+    def send_diagnostics(self, document: Document) -> None:
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=document.uri,
                 version=document.version,
-                diagnostics=[convert.diagnostic(document, f) for f in findings],
+                diagnostics=self.diagnostics.lsp_diagnostics(document),
             )
         )
+
+    def notify_once(self, message: str) -> None:
+        """A message shown once per session, however often its cause recurs."""
+        if message in self._notices:
+            return
+        self._notices.add(message)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
     def show_problems(self, problems: list[str]) -> None:
         if problems:
@@ -53,10 +77,16 @@ def create_server() -> CsoundLanguageServer:
     def initialize(ls: CsoundLanguageServer, params: types.InitializeParams) -> None:
         ls.settings, problems = parse_settings(params.initialization_options)
         ls.store.encoding = Encoding.parse(str(ls.workspace.position_encoding or "utf-16"))
+        ls.csound.configure(ls.settings.diagnostics)
         ls.show_problems(problems)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CsoundLanguageServer, params: types.InitializedParams) -> None:
+        start_workspace_index(ls)
+        ls.examples_index.start(ls)
+        task = asyncio.get_running_loop().create_task(_merge_installed_catalog(ls))
+        ls.background_tasks.add(task)
+        task.add_done_callback(ls.background_tasks.discard)
         await _pull_configuration(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -76,6 +106,7 @@ def create_server() -> CsoundLanguageServer:
         item = params.text_document
         document = ls.store.open(item.uri, item.text, item.version, item.language_id)
         ls.publish(document)
+        ls.csound.schedule(document, ls.settings.diagnostics, immediately=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CsoundLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -93,26 +124,111 @@ def create_server() -> CsoundLanguageServer:
         ]
         document.apply_edits(edits, params.text_document.version)
         ls.publish(document)
+        ls.csound.schedule(document, ls.settings.diagnostics)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CsoundLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         document = ls.store.get(params.text_document.uri)
         if document is not None:
             ls.publish(document)
+            ls.csound.schedule(document, ls.settings.diagnostics, immediately=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CsoundLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.store.close(params.text_document.uri)
+        ls.diagnostics.forget(params.text_document.uri)
+        ls.csound.cancel(params.text_document.uri)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
 
-    @server.feature(types.SHUTDOWN)
-    def shutdown(ls: CsoundLanguageServer, params: Any) -> None:
-        """Stops workers here: some clients kill the process right after `exit`."""
-        log.info("shutdown")
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: CsoundLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        document = ls.store.get(params.text_document.uri)
+        position = convert.position_from_lsp(params.position)
+        return hover.hover(document, position, ls.settings) if document else None
 
+    @server.feature(
+        types.TEXT_DOCUMENT_SIGNATURE_HELP,
+        types.SignatureHelpOptions(trigger_characters=[" ", ",", "("], retrigger_characters=[","]),
+    )
+    def on_signature_help(
+        ls: CsoundLanguageServer, params: types.SignatureHelpParams
+    ) -> types.SignatureHelp | None:
+        document = ls.store.get(params.text_document.uri)
+        position = convert.position_from_lsp(params.position)
+        return signature.signature_help(document, position) if document else None
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=["$", "#", "-", '"', "/"], resolve_provider=True),
+    )
+    async def on_completion(
+        ls: CsoundLanguageServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
+        document = ls.store.get(params.text_document.uri)
+        position = convert.position_from_lsp(params.position)
+        trigger = params.context.trigger_character if params.context is not None else None
+        snippets = _snippet_support(ls)
+        if document is None:
+            return None
+        result = completion.completion(
+            document, position, snippets=snippets, settings=ls.settings, trigger=trigger
+        )
+        return await add_ai_completion_item(ls, document, params, result)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def on_completion_resolve(ls: CsoundLanguageServer, item: types.CompletionItem) -> types.CompletionItem:
+        return completion.resolve(item, ls.settings)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS, resolve_provider=True),
+    )
+    def on_code_action(
+        ls: CsoundLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction | types.Command] | None:
+        document = ls.store.get(params.text_document.uri)
+        return (code_actions(document, params, ls.settings) or None) if document else None
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def on_code_action_resolve(ls: CsoundLanguageServer, action: types.CodeAction) -> types.CodeAction:
+        data = action.data
+        if isinstance(data, dict) and str(data.get("provider", "")).startswith("ai."):
+            return await resolve_ai_action(ls, action)
+        return resolve_code_action(action, ls.settings)
+
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: CsoundLanguageServer, params: Any) -> None:
+        """Stops workers here: some clients kill the process right after `exit`."""
+        await close_ai(ls)
+        ls.examples_index.stop()
+        await ls.csound.close()
+
+    # -- navigation and structure (csound_lsp/server_navigation.py) --
+    register_navigation(server)
+    # -- csound.render (workspace/executeCommand; csound_lsp/server_render.py) --
+    register_render(server)
+    # -- AI: inline completion, explain / fix / generate (csound_lsp/server_ai.py) --
+    register_ai(server)
     return server
+
+
+def _snippet_support(ls: CsoundLanguageServer) -> bool:
+    text_document = ls.client_capabilities.text_document
+    capability = text_document.completion if text_document is not None else None
+    item = capability.completion_item if capability is not None else None
+    return bool(item is not None and item.snippet_support)
+
+
+async def _merge_installed_catalog(ls: CsoundLanguageServer) -> None:
+    """Adds the user's own Csound opcodes (plugins, a newer version) in the background."""
+    result = await asyncio.get_running_loop().run_in_executor(None, merge_installed)
+    if result.error is None:
+        use_catalog(result.catalog)
+        log.info("catalog: %d opcodes added from the installed Csound", len(result.added_opcodes))
+    else:
+        log.info("catalog: bundled only (%s)", result.error)
 
 
 async def _pull_configuration(ls: CsoundLanguageServer) -> None:

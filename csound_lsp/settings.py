@@ -52,6 +52,8 @@ class Settings:
     inlay_hints: InlayHintSettings = field(default_factory=InlayHintSettings)
     #: Folders searched for `#include` files after the document's own folder.
     include_paths: tuple[str, ...] = ()
+    #: Build or refresh the examples index in the background when the server starts.
+    index_on_start: bool = True
     #: A local copy of the Csound manual (HTML), for hover links and text.
     manual_path: str | None = None
     #: AI settings, kept loose here and parsed by `csound_lsp.ai.settings`.

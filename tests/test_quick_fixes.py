@@ -505,7 +505,8 @@ async def test_server_has_no_actions_for_a_clean_range(client: LanguageClient) -
             context=types.CodeActionContext(diagnostics=[]),
         )
     )
-    assert actions is None
+    # AI actions (explain...) may be listed for any range; quick fixes only where something is wrong.
+    assert [a for a in actions or [] if isinstance(a, types.CodeAction) and a.kind == "quickfix"] == []
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,10 @@ class AISettings:
     num_thread: int = 0
     #: Seconds a failed health check is trusted before asking the server again.
     health_ttl_s: float = 15.0
+    #: Keep a local JSON-lines log of AI requests (timings, acceptance); see `ai.ailog`.
+    log: bool = True
+    #: Offer AI inline completions (textDocument/inlineCompletion and one completion item).
+    inline: bool = True
 
 
 def normalize_ollama_host(value: str) -> str:

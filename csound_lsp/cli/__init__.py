@@ -11,9 +11,21 @@ import sys
 from collections.abc import Sequence
 
 from csound_lsp import __version__
-from csound_lsp.cli import check, index, search, serve
+from csound_lsp.cli import (
+    check,
+    dataset,
+    doctor,
+    explain,
+    fix,
+    generate,
+    index,
+    modelfile,
+    render,
+    search,
+    serve,
+)
 
-COMMANDS = (serve, check, index, search)
+COMMANDS = (serve, check, index, search, explain, generate, fix, render, doctor, dataset, modelfile)
 
 
 def build_parser() -> argparse.ArgumentParser:

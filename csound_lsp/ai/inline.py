@@ -1,0 +1,314 @@
+"""Inline suggestions: debounce, cache, prompt, stream, filter, validate, log.
+
+`InlineEngine.suggest(document, byte_offset, invoked=...)` is what the server's
+`textDocument/inlineCompletion` and completion hook call. Automatic requests wait for a pause in
+typing (the wait adapts to how fast this user types); explicit ones (`Invoked`) do not. Answers are
+kept in a small LRU cache which also serves typing through a shown suggestion: when what was typed
+since is the suggestion's start, the rest of it comes back at once without asking the model.
+Cancellation (`$/cancelRequest`) cancels the caller's task; the stream closes with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import statistics
+import time
+import uuid
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from csound_lsp.analysis.incremental import IncrementalDiagnostics
+from csound_lsp.syntax.document import Document
+
+from .ailog import AILog
+from .errors import AIError
+from .filters import FilterResult, filter_inline
+from .grounding import Retrieval, Retriever
+from .inline_context import Cursor, InlinePrompt, build_prompt, locate, retrieval_query
+from .validate import CheckReport, added_errors, check_text
+
+if TYPE_CHECKING:
+    from csound_lsp.csound.worker import CsoundChecker
+
+    from .service import AIService
+
+log = logging.getLogger(__name__)
+
+CACHE_SIZE = 64
+#: Prompt tokens for an inline request at most: on a CPU, prompt processing dominates latency.
+INLINE_PROMPT_TOKENS = 1536
+#: Debounce bounds in seconds, and the wait before we know how fast this user types.
+DEBOUNCE_MIN_S, DEBOUNCE_MAX_S, DEBOUNCE_DEFAULT_S = 0.05, 0.35, 0.15
+#: Documents up to this size are also compiled by Csound before a suggestion is shown.
+CSOUND_CHECK_BYTES = 8_000
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    #: Text to insert at the cursor.
+    text: str
+    #: Validation found no error that the document did not have already.
+    clean: bool
+
+
+@dataclass
+class _Entry:
+    uri: str
+    prefix: str
+    suffix: str
+    suggestions: list[Suggestion]
+
+
+@dataclass
+class InlineTimings:
+    started: float = field(default_factory=time.perf_counter)
+    debounce_ms: float = 0.0
+    context_ms: float = 0.0
+    retrieval_ms: float = 0.0
+    first_token_ms: float | None = None
+    generation_ms: float = 0.0
+    filter_ms: float = 0.0
+    validation_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, float | None]:
+        total = (time.perf_counter() - self.started) * 1000
+        overhead = self.context_ms + self.retrieval_ms + self.filter_ms + self.validation_ms
+        return {
+            "debounce_ms": round(self.debounce_ms, 2),
+            "context_ms": round(self.context_ms, 2),
+            "retrieval_ms": round(self.retrieval_ms, 2),
+            "first_token_ms": round(self.first_token_ms, 2) if self.first_token_ms is not None else None,
+            "generation_ms": round(self.generation_ms, 2),
+            "filter_ms": round(self.filter_ms, 2),
+            "validation_ms": round(self.validation_ms, 2),
+            "overhead_ms": round(overhead, 2),
+            "total_ms": round(total, 2),
+        }
+
+
+class _Typing:
+    """How fast one document is being typed, from the gaps between automatic requests."""
+
+    def __init__(self) -> None:
+        self.gaps: deque[float] = deque(maxlen=8)
+        self.last: float | None = None
+        self.generation = itertools.count(1)
+        self.current = 0
+
+    def delay(self, now: float) -> float:
+        if self.last is not None and now - self.last < 2.0:
+            self.gaps.append(now - self.last)
+        self.last = now
+        if not self.gaps:
+            return DEBOUNCE_DEFAULT_S
+        return min(DEBOUNCE_MAX_S, max(DEBOUNCE_MIN_S, 1.5 * statistics.median(self.gaps)))
+
+
+class InlineEngine:
+    def __init__(
+        self,
+        service: AIService,
+        *,
+        retriever: Retriever | None = None,
+        log: AILog | None = None,
+        checker: Callable[[], CsoundChecker | None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        debounce: bool = True,
+    ) -> None:
+        self.service = service
+        self.retriever = retriever
+        self.log = log if log is not None else AILog(enabled=service.settings.log)
+        self._checker = checker
+        self._clock = clock
+        self.debounce = debounce
+        self._cache: OrderedDict[tuple[str, int, int, int], _Entry] = OrderedDict()
+        self._typing: dict[str, _Typing] = {}
+        self._baselines: dict[tuple[str, int], CheckReport] = {}
+        #: Static analysis cached per instrument: candidates differ from the document in one place.
+        self._analyzer = IncrementalDiagnostics()
+        #: Requests that reached the model; tests and the benchmark read it.
+        self.generations = 0
+        self._last_scores: list[float] = []
+
+    # -- the entry point --
+
+    async def suggest(
+        self, document: Document, byte_offset: int, *, invoked: bool, cached_only: bool = False
+    ) -> list[Suggestion]:
+        """Suggestions for the cursor, best first; [] when AI is off, down, or has nothing good.
+
+        `cached_only` answers from the cache alone (the completion hook, for clients that also ask
+        for inline completions: one generation per keystroke is enough)."""
+        settings = self.service.settings
+        if not settings.enabled or not settings.inline or self.service.health.down is not None:
+            return []
+        timings = InlineTimings()
+        started = time.perf_counter()
+        cursor = locate(document, byte_offset)
+        if cursor.section == "other":
+            return []
+        cached = self._lookup(document.uri, cursor.prefix, cursor.suffix)
+        if cached is not None:
+            self._write(timings, cached, cache="hit")
+            return cached
+        if cached_only:
+            return []
+        timings.context_ms += (time.perf_counter() - started) * 1000
+        if not invoked and self.debounce:
+            typing = self._typing.setdefault(document.uri, _Typing())
+            ticket = typing.current = next(typing.generation)
+            delay = typing.delay(self._clock())
+            await asyncio.sleep(delay)
+            timings.debounce_ms = delay * 1000
+            if typing.current != ticket:  # a newer keystroke asked meanwhile
+                return []
+        try:
+            suggestions = await self._generate(document, cursor, timings)
+        except AIError as error:  # the service has told the user, once
+            self._write(timings, [], error=type(error).__name__)
+            return []
+        self._store(document.uri, cursor.prefix, cursor.suffix, suggestions)
+        self._write(timings, suggestions)
+        return suggestions
+
+    # -- generation --
+
+    async def _generate(self, document: Document, cursor: Cursor, timings: InlineTimings) -> list[Suggestion]:
+        retrieval = Retrieval()
+        query = retrieval_query(cursor)
+        if query and self.retriever is not None:
+            retrieval = await self.retriever.search(query, top=2, dense=False, token_budget=300, max_lines=24)
+        timings.retrieval_ms = retrieval.seconds * 1000
+        self._last_scores = retrieval.scores
+        started = time.perf_counter()
+        prompt = build_prompt(document, cursor, retrieval.examples, INLINE_PROMPT_TOKENS)
+        timings.context_ms += (time.perf_counter() - started) * 1000
+        result = await self._stream(prompt, timings)
+        if not result.text:
+            return []
+        started = time.perf_counter()
+        candidates = [result.text]
+        if "\n" in result.text.strip("\n"):
+            first = result.text.split("\n", 1)[0]
+            if first.strip():
+                candidates.append(first)
+        suggestions = await self._validate(document, cursor.char_offset, candidates)
+        timings.validation_ms = (time.perf_counter() - started) * 1000
+        return suggestions
+
+    async def _stream(self, prompt: InlinePrompt, timings: InlineTimings) -> FilterResult:
+        self.generations += 1
+        sent = time.perf_counter()
+        stream = await self.service.complete(
+            prompt.prefix,
+            prompt.suffix,
+            max_tokens=prompt.max_tokens,
+            stop=prompt.stop,
+            temperature=0.1,
+            lane="inline",
+        )
+        raw = ""
+        filter_s = 0.0
+        result = FilterResult("", False)
+        async with stream:
+            async for chunk in stream:
+                if timings.first_token_ms is None:
+                    timings.first_token_ms = (time.perf_counter() - sent) * 1000
+                raw += chunk
+                if "\n" in chunk or "`" in chunk or "<" in chunk:
+                    begun = time.perf_counter()
+                    result = filter_inline(raw, prompt.filter)
+                    filter_s += time.perf_counter() - begun
+                    if result.complete:
+                        break  # leaving `async with` closes the stream and its connection
+        timings.generation_ms = (time.perf_counter() - sent) * 1000 - (timings.first_token_ms or 0.0)
+        if not result.complete:
+            begun = time.perf_counter()
+            truncated = stream.stats.done_reason == "length"
+            result = filter_inline(raw, replace(prompt.filter, truncated=truncated))
+            filter_s += time.perf_counter() - begun
+        timings.filter_ms = filter_s * 1000
+        return result
+
+    async def _validate(
+        self, document: Document, char_offset: int, candidates: list[str]
+    ) -> list[Suggestion]:
+        """Each candidate applied in memory and checked; those adding errors rank after clean ones."""
+        text = document.text
+        checker = self._checker() if self._checker is not None and len(text) <= CSOUND_CHECK_BYTES else None
+        path = document.uri if document.uri.startswith("file:") else None
+        path = path.removeprefix("file://") if path else None
+        key = (document.uri, document.version)
+        baseline = self._baselines.get(key)
+        if baseline is None:
+            baseline = await check_text(text, path, checker=None, analyzer=self._analyzer)
+            self._baselines = {key: baseline}  # one document at a time is plenty
+        ranked: list[tuple[int, Suggestion]] = []
+        for index, candidate in enumerate(candidates):
+            applied = text[:char_offset] + candidate + text[char_offset:]
+            report = await check_text(applied, path, checker=None, analyzer=self._analyzer)
+            added = added_errors(baseline.errors, report.errors)
+            if not added and checker is not None and index == 0:
+                csound = await check_text(applied, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
+                added = added_errors(baseline.errors, csound.errors) if csound.csound_checked else []
+            ranked.append((1 if added else 0, Suggestion(uuid.uuid4().hex[:12], candidate, not added)))
+        ranked.sort(key=lambda item: item[0])
+        return [suggestion for _, suggestion in ranked]
+
+    # -- cache --
+
+    def _lookup(self, uri: str, prefix: str, suffix: str) -> list[Suggestion] | None:
+        key = (uri, len(prefix), hash(prefix), hash(suffix))
+        entry = self._cache.get(key)
+        if entry is not None:
+            self._cache.move_to_end(key)
+            return entry.suggestions
+        # typing through: the user typed the start of a suggestion we showed
+        for entry in reversed(list(self._cache.values())[-8:]):
+            if entry.uri != uri or entry.suffix != suffix or not prefix.startswith(entry.prefix):
+                continue
+            typed = prefix[len(entry.prefix) :]
+            rests = [
+                replace(s, text=s.text[len(typed) :])
+                for s in entry.suggestions
+                if s.text.startswith(typed) and len(s.text) > len(typed) and s.text[len(typed) :].strip()
+            ]
+            if rests:
+                return rests
+        return None
+
+    def _store(self, uri: str, prefix: str, suffix: str, suggestions: list[Suggestion]) -> None:
+        key = (uri, len(prefix), hash(prefix), hash(suffix))
+        self._cache[key] = _Entry(uri, prefix, suffix, suggestions)
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def forget(self, uri: str) -> None:
+        """Drops a closed document's cache entries and typing history."""
+        for key in [key for key in self._cache if key[0] == uri]:
+            del self._cache[key]
+        self._typing.pop(uri, None)
+
+    # -- log --
+
+    def _write(
+        self, timings: InlineTimings, suggestions: list[Suggestion], *, cache: str | None = None,
+        error: str | None = None,
+    ) -> None:  # fmt: skip
+        scores = self._last_scores if cache is None else []
+        self.log.write(
+            "inline",
+            model=self.service.settings.models.completion,
+            timings=timings.as_dict(),
+            retrieval_scores=scores,
+            shown=[s.id for s in suggestions],
+            clean=[s.clean for s in suggestions],
+            cache=cache,
+            error=error,
+        )

@@ -1,0 +1,98 @@
+"""Keeps the retrieval index fresh in the background, with `$/progress`, never delaying a request.
+
+The build runs in a worker thread on the engine the AI features search (searches read the previous
+snapshot until the new one is swapped in); progress reaches the client through the event loop,
+since pygls's transport is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from typing import Any
+
+from lsprotocol import types
+
+from csound_lsp.server_ai import state
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundIndex:
+    def __init__(self) -> None:
+        self.cancel = threading.Event()
+        self.task: asyncio.Future[None] | None = None
+
+    def start(self, ls: Any) -> None:
+        if self.task is not None or not ls.settings.index_on_start:
+            return
+        loop = asyncio.get_running_loop()
+        self.task = loop.run_in_executor(None, self._build, ls, loop)
+
+    def stop(self) -> None:
+        self.cancel.set()
+
+    def _build(self, ls: Any, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            engine = state(ls).retriever.engine()
+        except Exception:  # retrieval is optional: no index, no examples, never a failure
+            log.exception("retrieval engine unavailable")
+            return
+        if engine is None:
+            return
+        progress = _Progress(ls, loop)
+        try:
+            report = engine.build(progress=progress.report, cancel=self.cancel)
+        except Exception as error:  # Cancelled on shutdown, or a failure: the old index stays
+            log.info("index build stopped: %s", error)
+            progress.end("stopped")
+            return
+        progress.end(f"{report.chunks} examples indexed")
+        for notice in getattr(report, "notices", []) or []:
+            log.info("index: %s", notice)
+
+
+class _Progress:
+    """`$/progress` from the build thread, marshalled onto the event loop."""
+
+    def __init__(self, ls: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.ls = ls
+        self.loop = loop
+        self.token: str | None = None
+        window = ls.client_capabilities.window
+        if window is not None and window.work_done_progress:
+            self.token = f"csound-index-{uuid.uuid4().hex[:8]}"
+            loop.call_soon_threadsafe(self._begin)
+        self.last_phase = ""
+
+    def _begin(self) -> None:
+        assert self.token is not None
+        self.ls.work_done_progress.create(self.token)
+        self.ls.work_done_progress.begin(
+            self.token, types.WorkDoneProgressBegin(title="Indexing Csound examples", percentage=0)
+        )
+
+    def report(self, step: Any) -> None:
+        if self.token is None:
+            return
+        if step.phase == self.last_phase and step.done not in (step.total, 0) and step.done % 50:
+            return
+        self.last_phase = step.phase
+        percentage = int(100 * step.done / step.total) if step.total else 0
+        message = f"{step.phase} {step.done}/{step.total}"
+        token = self.token
+        self.loop.call_soon_threadsafe(
+            lambda: self.ls.work_done_progress.report(
+                token, types.WorkDoneProgressReport(message=message, percentage=percentage)
+            )
+        )
+
+    def end(self, message: str) -> None:
+        if self.token is None:
+            return
+        token = self.token
+        self.loop.call_soon_threadsafe(
+            lambda: self.ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+        )

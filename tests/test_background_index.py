@@ -1,0 +1,68 @@
+"""The server refreshes the examples index in the background and reports it with $/progress."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
+
+from tests.conftest import client_capabilities
+
+
+def config(cache: Path) -> ClientServerConfig:
+    return ClientServerConfig(
+        server_command=[sys.executable, "-m", "csound_lsp", "serve"],
+        server_env={"CSOUND_LSP_AI_HOST": "http://127.0.0.1:9", "CSOUND_LSP_CACHE_DIR": str(cache)},
+    )
+
+
+@pytest.mark.timeout(180)
+async def test_index_is_built_in_background_with_progress(tmp_path: Path) -> None:
+    client = await config(tmp_path).start()
+    try:
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities(),
+                initialization_options={"diagnostics": {"csound": False}},
+            )
+        )
+        # Requests are answered while the index is being built.
+        uri = "file:///tmp/index-test.orc"
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="csound", version=1, text="instr 1\n  out oscili(0.1, 440)\nendin\n"
+                )
+            )
+        )
+        hover = await asyncio.wait_for(
+            client.text_document_hover_async(
+                types.HoverParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    position=types.Position(line=1, character=8),
+                )
+            ),
+            timeout=30,
+        )
+        assert hover is not None
+        deadline = asyncio.get_running_loop().time() + 150
+        while asyncio.get_running_loop().time() < deadline:
+            reports = [
+                r for token, rs in client.progress_reports.items() if "index" in str(token) for r in rs
+            ]
+            if any(isinstance(r, types.WorkDoneProgressEnd) for r in reports):
+                break
+            await asyncio.sleep(0.5)
+        else:
+            raise AssertionError(f"no end of indexing progress: {client.progress_reports}")
+        assert isinstance(reports[0], types.WorkDoneProgressBegin)
+        end = reports[-1]
+        assert isinstance(end, types.WorkDoneProgressEnd) and "indexed" in (end.message or "")
+        assert any(tmp_path.rglob("manifest*")), list(tmp_path.rglob("*"))
+        await client.shutdown_session()
+    finally:
+        await client.stop()
