@@ -367,6 +367,8 @@ async def run(args: argparse.Namespace) -> None:
         tracebacks = client.stderr_text().count("Traceback")
         report(bench.recorder, rss, skipped, args)
         print(f"server stderr: {len(client.stderr)} bytes, {tracebacks} tracebacks")
+        if tracebacks:
+            print(client.stderr_text()[-3000:])
     finally:
         await client.kill()
 

@@ -64,3 +64,13 @@ def test_round_trip_every_character_boundary(text: str) -> None:
                 assert index.offset(position) == offset
             offset += len(char.encode())
             previous = char
+
+
+@given(st.lists(st.sampled_from(["a", "é", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028"])))
+def test_line_starts_are_after_lsp_line_ends_only(parts: list[str]) -> None:
+    """Only \\r\\n, \\r and \\n end a line (LSP), whatever else str.splitlines would split on."""
+    import re
+
+    source = "".join(parts).encode()
+    expected = [0, *(m.end() for m in re.finditer(rb"\r\n|\r|\n", source))]
+    assert LineIndex(source).line_starts == expected
