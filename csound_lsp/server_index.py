@@ -36,13 +36,17 @@ class BackgroundIndex:
 
     def _build(self, ls: Any, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            engine = state(ls).retriever.engine()
+            retriever = state(ls).retriever
+            engine = retriever.engine()
         except Exception:  # retrieval is optional: no index, no examples, never a failure
             log.exception("retrieval engine unavailable")
             return
         if engine is None:
             return
-        progress = _Progress(ls, loop)
+        notice = retriever.notice
+        if notice and "damaged" in notice and not self.cancel.is_set():
+            loop.call_soon_threadsafe(ls.notify_once, notice)
+        progress = _Progress(ls, loop, self.cancel)
         try:
             report = engine.build(progress=progress.report, cancel=self.cancel)
         except Exception as error:  # Cancelled on shutdown, or a failure: the old index stays
@@ -57,15 +61,25 @@ class BackgroundIndex:
 class _Progress:
     """`$/progress` from the build thread, marshalled onto the event loop."""
 
-    def __init__(self, ls: Any, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, ls: Any, loop: asyncio.AbstractEventLoop, stopped: threading.Event) -> None:
         self.ls = ls
         self.loop = loop
+        #: Set at shutdown: the transport may be closing, so nothing more is sent.
+        self.stopped = stopped
         self.token: str | None = None
         window = ls.client_capabilities.window
         if window is not None and window.work_done_progress:
             self.token = f"csound-index-{uuid.uuid4().hex[:8]}"
-            loop.call_soon_threadsafe(self._begin)
+            loop.call_soon_threadsafe(self._send, self._begin)
         self.last_phase = ""
+
+    def _send(self, action: Any) -> None:
+        if self.stopped.is_set():
+            return
+        try:
+            action()
+        except Exception:  # the client went away mid-build: progress is not worth a traceback
+            log.debug("progress not sent", exc_info=True)
 
     def _begin(self) -> None:
         assert self.token is not None
@@ -84,9 +98,10 @@ class _Progress:
         message = f"{step.phase} {step.done}/{step.total}"
         token = self.token
         self.loop.call_soon_threadsafe(
+            self._send,
             lambda: self.ls.work_done_progress.report(
                 token, types.WorkDoneProgressReport(message=message, percentage=percentage)
-            )
+            ),
         )
 
     def end(self, message: str) -> None:
@@ -94,5 +109,6 @@ class _Progress:
             return
         token = self.token
         self.loop.call_soon_threadsafe(
-            lambda: self.ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+            self._send,
+            lambda: self.ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message)),
         )

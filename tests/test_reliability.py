@@ -360,9 +360,6 @@ async def test_csound_worker_under_crashing_and_hanging_input() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True, reason="RecursionError in syntax/model_builder.py on a 100,000-term expression"
-)
 @pytest.mark.timeout(120)
 async def test_100000_term_line_gets_diagnostics_and_a_csound_check() -> None:
     options = {"diagnostics": {"csound": True, "csound_timeout_s": 3.0}, "index_on_start": False}
@@ -440,9 +437,6 @@ async def test_corrupt_retrieval_index_is_survived(tmp_path: Path) -> None:
             assert_no_tracebacks(client)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the server only logs a damaged index at INFO; nobody rebuilds it or says so"
-)
 @pytest.mark.timeout(120)
 async def test_corrupt_retrieval_index_is_reported_to_the_user(tmp_path: Path) -> None:
     _damage_index(tmp_path)

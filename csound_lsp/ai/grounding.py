@@ -95,6 +95,8 @@ class Retriever:
         self._lock = threading.Lock()
         self._loaded = engine is not None and engine.ready
         self._failed = False
+        #: What loading the stored index had to say (damaged, missing, another model), for the user.
+        self.notice: str | None = None
 
     def engine(self) -> RetrievalEngine | None:
         """The engine, loaded from its stored index (blocking: call from a thread)."""
@@ -117,6 +119,7 @@ class Retriever:
                 notice = self._engine.load()
                 if notice:
                     log.info("retrieval: %s", notice)
+                    self.notice = notice
                 self._loaded = True
             except Exception:  # no index, no faiss, a corrupt file: no examples, never a failure
                 log.exception("retrieval unavailable")

@@ -121,17 +121,28 @@ def expression_type(node: Node, ctx: TypeContext) -> str:
 
 
 def _binary_type(node: Node, ctx: TypeContext) -> str:
-    operator = node.child_by_field_name("operator")
-    left = node.child_by_field_name("left")
-    right = node.child_by_field_name("right")
-    sides = [expression_type(n, ctx) for n in (left, right) if n is not None]
-    op = ctx.model.text(operator) if operator is not None else ""
-    if op in _COMPARISONS:
-        rate = highest_rate(sides)
-        if rate == UNKNOWN:
-            return UNKNOWN
-        return "B" if rate in ("k", "a") else "b"
-    return highest_rate(sides)
+    """Folds a chain of binary operators from its leftmost operand, without recursing down the chain.
+
+    Operators are left-associative, so `1 + 1 + ... + 1` nests to the left one level per term; a
+    generated line of thousands of terms must not exhaust Python's recursion.
+    """
+    steps: list[tuple[str, Node | None]] = []
+    current: Node | None = node
+    while current is not None and current.type == "binary_expression":
+        operator = current.child_by_field_name("operator")
+        steps.append(
+            (ctx.model.text(operator) if operator is not None else "", current.child_by_field_name("right"))
+        )
+        current = current.child_by_field_name("left")
+    result = expression_type(current, ctx) if current is not None else UNKNOWN
+    for op, right in reversed(steps):
+        sides = [result] + ([expression_type(right, ctx)] if right is not None else [])
+        if op in _COMPARISONS:
+            rate = highest_rate(sides)
+            result = UNKNOWN if rate == UNKNOWN else ("B" if rate in ("k", "a") else "b")
+        else:
+            result = highest_rate(sides)
+    return result
 
 
 def argument_nodes(call: Node) -> list[Node]:

@@ -129,16 +129,21 @@ class ModelBuilder:
             self.visit(child, scope)
 
     def visit(self, node: Node, scope: Scope) -> None:
-        kind = node.type
-        handler = getattr(self, f"on_{kind}", None)
-        if handler is not None:
-            handler(node, scope)
-        elif kind == "identifier":
-            self.use(node, scope)
-        elif kind in _SECTION_TYPES:
-            self.on_section(node, scope)
-        else:
-            self.visit_children(node, scope)
+        # An explicit stack for the generic nodes: expressions such as `1 + 1 + ...` nest one level
+        # per operator, far deeper than Python's recursion allows on long generated lines.
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            kind = current.type
+            handler = getattr(self, f"on_{kind}", None)
+            if handler is not None:
+                handler(current, scope)
+            elif kind == "identifier":
+                self.use(current, scope)
+            elif kind in _SECTION_TYPES:
+                self.on_section(current, scope)
+            else:
+                stack.extend(reversed(current.named_children))
 
     def on_section(self, node: Node, scope: Scope) -> None:
         tag = node.type.removesuffix("_section")
