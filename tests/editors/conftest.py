@@ -87,7 +87,9 @@ class ServerFeatures:
     hover_text: str = ""
 
     def has(self, provider: str) -> bool:
-        return bool(self.capabilities.get(provider))
+        # An empty options object ({}) still advertises the provider.
+        value = self.capabilities.get(provider)
+        return value is not None and value is not False
 
 
 def _read_message(stream: Any) -> dict[str, Any]:
