@@ -21,8 +21,6 @@ from .errors import (
     ModelNotFound,
 )
 from .fim import FimTemplate, fim_template
-from .ollama_backend import OllamaBackend
-from .openai_backend import OpenAIBackend
 from .service import AIService, create_backend
 from .settings import AIModels, AISettings, AITimeouts, parse_ai_settings
 from .stream import GenerationSlot, TextStream
@@ -65,3 +63,16 @@ __all__ = [
     "parse_ai_settings",
     "prompt_budget",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The backends load on first use (the ollama client and httpx are slow to import)."""
+    if name == "OllamaBackend":
+        from .ollama_backend import OllamaBackend
+
+        return OllamaBackend
+    if name == "OpenAIBackend":
+        from .openai_backend import OpenAIBackend
+
+        return OpenAIBackend
+    raise AttributeError(name)

@@ -21,8 +21,6 @@ from typing import Any, Literal
 from .availability import HealthCache, Notifier
 from .base import Backend, ChatMessage, EmbedKind, Health
 from .errors import AIError, BackendUnavailable
-from .ollama_backend import OllamaBackend
-from .openai_backend import OpenAIBackend
 from .settings import AISettings, parse_ai_settings
 from .stream import TextStream
 
@@ -33,7 +31,12 @@ Purpose = Literal["completion", "chat", "embedding"]
 
 def create_backend(settings: AISettings) -> Backend:
     if settings.backend == "openai":
+        from .openai_backend import OpenAIBackend
+
         return OpenAIBackend(settings)
+    # Imported on first use: the ollama client and httpx take a large share of start-up time.
+    from .ollama_backend import OllamaBackend
+
     return OllamaBackend(settings)
 
 

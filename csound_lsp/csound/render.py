@@ -31,9 +31,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 
 __all__ = [
     "SILENCE_DBFS",
@@ -261,6 +264,8 @@ def read_float_wav(path: Path) -> WavData:
 
 
 def _decode(raw: bytes, fmt: tuple[int, int, int, int, int, int]) -> WavData:
+    import numpy as np  # on first render: numpy is slow to import and the server rarely renders
+
     tag, channels, rate, _, _, bits = fmt
     if tag == 0xFFFE:  # WAVE_FORMAT_EXTENSIBLE: Csound uses it for more than two channels
         tag = 3 if bits in (32, 64) and channels > 2 else 1
@@ -387,6 +392,8 @@ class _Levels:
 
 
 def _measure(wav: WavData) -> _Levels:
+    import numpy as np
+
     samples = wav.samples
     finite = np.isfinite(samples)
     clean = np.where(finite, samples, 0.0).astype(np.float64)
