@@ -4,7 +4,9 @@ A full model of a 5,000-line orchestra takes a few hundred milliseconds, and eve
 Hover, signature help and completion only read the instrument or UDO under the cursor plus the
 document-wide names (instruments, UDOs, macros, header, global statements). So they use a skeleton
 model (bodies skipped, as the incremental diagnostics build it) with the one body under the cursor
-filled in, both cached per document version. Completion and signature help, which run on every
+filled in, both cached per document version. The skeleton itself takes each instrument's names from a
+per-document cache keyed by the instrument's bytes, so a new version only reads the edited one.
+Completion and signature help, which run on every
 keystroke, use a lighter model still: the other instruments are left out. When a full model is already
 built, it is used as is.
 """
@@ -20,7 +22,15 @@ from weakref import WeakKeyDictionary
 from tree_sitter import Node
 
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.model import DocumentModel, Instrument, Scope, ScopeKind, Variable
+from csound_lsp.syntax.model import (
+    DocumentModel,
+    Instrument,
+    InstrumentName,
+    Ref,
+    Scope,
+    ScopeKind,
+    Variable,
+)
 from csound_lsp.syntax.model_builder import ModelBuilder
 
 _ITEM_TYPES = ("instrument_definition", "udo_definition")
@@ -39,7 +49,63 @@ class _Light:
     models: dict[int, DocumentModel] = field(default_factory=dict)
 
 
+@dataclass
+class _Names:
+    """An instrument's names and scope label, offsets relative to its start."""
+
+    names: list[tuple[str, float | None, int, int]]
+    label: str
+    base: int = -1
+    moved: list[InstrumentName] = field(default_factory=list)
+
+    def at(self, base: int) -> list[InstrumentName]:
+        if base != self.base:
+            self.moved = [
+                InstrumentName(text, number, Ref(text, start + base, end + base))
+                for text, number, start, end in self.names
+            ]
+            self.base = base
+        return self.moved
+
+
+class _SkeletonBuilder(ModelBuilder):
+    """`ModelBuilder(skip_bodies=True)` with each instrument's names from the cache: same model."""
+
+    def __init__(self, source: bytes, root: Node, known: dict[bytes, _Names]) -> None:
+        super().__init__(source, root, skip_bodies=True)
+        self.known = known
+        self.fresh: dict[bytes, _Names] = {}
+
+    def visit_children(self, node: Node, scope: Scope) -> None:
+        for child in node.named_children:
+            if child.type == "instrument_definition":
+                self.on_instrument_definition(child, scope)
+            else:
+                self.visit(child, scope)
+
+    def on_instrument_definition(self, node: Node, scope: Scope) -> None:
+        start, end = node.start_byte, node.end_byte
+        key = self.source[start:end]
+        entry = self.fresh.get(key) or self.known.get(key)
+        if entry is None:
+            super().on_instrument_definition(node, scope)
+            made = self.model.instruments[-1]
+            entry = _Names(
+                [(n.text, n.number, n.ref.start_byte - start, n.ref.end_byte - start) for n in made.names],
+                self.model.scopes[-1].name,
+                start,
+                made.names,
+            )
+            self.fresh[key] = entry
+            return
+        self.fresh[key] = entry
+        inner = Scope(ScopeKind.INSTRUMENT, entry.label, start, end, node)
+        self.model.scopes.append(inner)
+        self.model.instruments.append(Instrument(entry.at(start), node, inner, self.doc_comment(node)))
+
+
 _cache: WeakKeyDictionary[Document, _Entry] = WeakKeyDictionary()
+_names: WeakKeyDictionary[Document, dict[bytes, _Names]] = WeakKeyDictionary()
 _light: WeakKeyDictionary[Document, _Light] = WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -123,7 +189,9 @@ def _entry(document: Document) -> _Entry:
         entry = _cache.get(document)
         if entry is None or entry.source is not document.source:
             source = document.source
-            skeleton = ModelBuilder(source, document.tree.root_node, skip_bodies=True).build()
+            builder = _SkeletonBuilder(source, document.tree.root_node, _names.get(document, {}))
+            skeleton = builder.build()
+            _names[document] = builder.fresh
             entry = _Entry(source, skeleton)
             _cache[document] = entry
         return entry

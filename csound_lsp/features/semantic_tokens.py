@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable
 
 from lsprotocol import types
-from tree_sitter import Node
+from tree_sitter import Node, TreeCursor
 
 from csound_lsp.catalog.opcodes import default_catalog
 from csound_lsp.features.targets import instrument_key
@@ -114,11 +114,14 @@ _DIRECTIVES = frozenset(
 )  # fmt: skip
 
 
+#: The nodes whose tokens are cached one by one (`semantic_cache`).
+ITEM_TYPES = frozenset({"instrument_definition", "udo_definition"})
+
 #: One token in absolute coordinates: (line, start column, length in client units, type, modifiers).
 Token = tuple[int, int, int, int, int]
 
 
-def _variable_bits(name: str, rate: str | None, is_array: bool) -> int:
+def variable_bits(name: str, rate: str | None, is_array: bool) -> int:
     bits = _M.get(_RATE_MODIFIER.get(rate or "", ""), 0)
     if is_global_name(name):
         bits |= _M["global"] | _M["static"]
@@ -139,7 +142,7 @@ def classify(model: DocumentModel) -> dict[int, tuple[int, int]]:
             elif name in HEADER_NAMES:
                 kind, bits = VARIABLE, _M["readonly"] | _M["defaultLibrary"]
             else:
-                kind, bits = VARIABLE, _variable_bits(name, variable.rate, variable.is_array)
+                kind, bits = VARIABLE, variable_bits(name, variable.rate, variable.is_array)
             for ref in variable.definitions:
                 table[ref.start_byte] = (kind, bits | _M["declaration"])
             for ref in variable.uses:
@@ -174,7 +177,7 @@ def classify(model: DocumentModel) -> dict[int, tuple[int, int]]:
     return table
 
 
-class _Emitter:
+class Emitter:
     """Collects tokens, splitting multi-line ones and converting bytes to client columns."""
 
     def __init__(self, document: Document) -> None:
@@ -223,11 +226,25 @@ class _Emitter:
             self.tokens.append((first.line, first.character, last.character - first.character, kind, bits))
 
 
-def _walk(document: Document, emit: _Emitter, start_byte: int, end_byte: int) -> None:
-    table = classify(document.model)
-    source = document.source
-    cursor = document.tree.walk()
-    add = emit.add
+def _walk(document: Document, emit: Emitter, start_byte: int, end_byte: int) -> None:
+    walk_nodes(
+        document.tree.walk(), classify(document.model), document.source, emit.add, start_byte, end_byte
+    )
+
+
+def walk_nodes(
+    cursor: TreeCursor,
+    table: dict[int, tuple[int, int]],
+    source: bytes,
+    add: AddFn,
+    start_byte: int = 0,
+    end_byte: int | None = None,
+    on_item: Callable[[Node], None] | None = None,
+) -> None:
+    """Emits the tokens of the cursor's subtree overlapping the byte range, identifiers classified by
+    `table`. With `on_item`, instrument and UDO definitions are handed to it instead of walked."""
+    if end_byte is None:
+        end_byte = len(source)
     descend = True
     while True:
         node = cursor.node
@@ -255,6 +272,8 @@ def _walk(document: Document, emit: _Emitter, start_byte: int, end_byte: int) ->
                         add(node_start, node_end, row, column, KEYWORD, 0)
                 elif node_type in _DIRECTIVES:
                     _directive(node, source, add)
+            elif on_item is not None and node_type in ITEM_TYPES:
+                on_item(node)
             elif node_type == "macro_use":
                 _macro_use(node, source, add)
             elif node_type in _DIRECTIVES:
@@ -298,26 +317,62 @@ def _macro_use(node: Node, source: bytes, add: AddFn) -> None:
     add(node.start_byte, end, row, column, MACRO, 0)
 
 
-#: The whole-document tokens of each document's current text (a new text is a new bytes object).
-_CACHE: weakref.WeakKeyDictionary[Document, tuple[bytes, list[Token]]] = weakref.WeakKeyDictionary()
+#: Each document's current text (a new text is a new bytes object) with its whole-document encoded
+#: tokens and, once asked for, the token list.
+_CACHE: weakref.WeakKeyDictionary[Document, tuple[bytes, list[int], list[Token] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def reference_tokens(document: Document) -> list[Token]:
+    """The whole document's tokens from its full model in one walk: what the per-item cache equals."""
+    emit = Emitter(document)
+    _walk(document, emit, 0, len(document.source))
+    emit.tokens.sort()
+    return emit.tokens
 
 
 def tokens(document: Document, start_byte: int = 0, end_byte: int | None = None) -> list[Token]:
     """Tokens overlapping the byte range (the whole document by default), in order.
 
-    Whole-document answers are kept per text, so a range, full and delta request for the same
-    version of a document walk the tree once.
+    Whole-document answers come from the per-item cache (`semantic_cache`) and are kept per text, so a
+    range, full and delta request for the same version of a document share one computation.
     """
-    cached = _CACHE.get(document)
     whole = start_byte <= 0 and (end_byte is None or end_byte >= len(document.source))
-    if whole and cached is not None and cached[0] is document.source:
-        return cached[1]
-    emit = _Emitter(document)
+    if whole:
+        _data, found = _whole(document, want_tokens=True)
+        assert found is not None
+        return found
+    emit = Emitter(document)
     _walk(document, emit, start_byte, len(document.source) if end_byte is None else end_byte)
     emit.tokens.sort()
-    if whole:
-        _CACHE[document] = (document.source, emit.tokens)
     return emit.tokens
+
+
+def _whole(document: Document, *, want_tokens: bool) -> tuple[list[int], list[Token] | None]:
+    from csound_lsp.features.semantic_cache import document_tokens
+
+    source = document.source
+    cached = _CACHE.get(document)
+    if cached is None or cached[0] is not source:
+        computed = document_tokens(document)
+        cached = (source, computed.data, computed.tokens() if want_tokens else None)
+    elif want_tokens and cached[2] is None:
+        cached = (source, cached[1], decode(cached[1]))
+    _CACHE[document] = cached
+    return cached[1], cached[2]
+
+
+def decode(data: list[int]) -> list[Token]:
+    """`encode` undone: absolute tokens from LSP's relative integers."""
+    found: list[Token] = []
+    line = start = 0
+    for index in range(0, len(data), 5):
+        delta_line, delta_start, length, kind, bits = data[index : index + 5]
+        line += delta_line
+        start = start + delta_start if delta_line == 0 else delta_start
+        found.append((line, start, length, kind, bits))
+    return found
 
 
 def encode(found: list[Token]) -> list[int]:
@@ -334,20 +389,29 @@ def encode(found: list[Token]) -> list[int]:
 
 
 def full(document: Document) -> list[int]:
-    return encode(tokens(document))
+    return _whole(document, want_tokens=False)[0]
 
 
 def in_range(document: Document, range_: types.Range) -> list[int]:
     from csound_lsp.features.convert import span_from_lsp
 
     span = span_from_lsp(range_)
-    start = document.index.offset(span.start)
-    end = document.index.offset(span.end)
-    found = [
-        t
-        for t in tokens(document, start, end)
-        if (span.start.line, span.start.character) <= (t[0], t[1]) < (span.end.line, span.end.character)
-    ]
+    # The whole document's tokens, filtered: the same tokens a walk of the range would find (a token
+    # that starts in the range comes from a node that overlaps it), without the full model. Decoded
+    # only as far as the range's last line.
+    data = _whole(document, want_tokens=False)[0]
+    low = (span.start.line, span.start.character)
+    high = (span.end.line, span.end.character)
+    found: list[Token] = []
+    line = start = 0
+    for index in range(0, len(data), 5):
+        delta_line = data[index]
+        line += delta_line
+        start = start + data[index + 1] if delta_line == 0 else data[index + 1]
+        if line > high[0]:
+            break
+        if low <= (line, start) < high:
+            found.append((line, start, data[index + 2], data[index + 3], data[index + 4]))
     return encode(found)
 
 

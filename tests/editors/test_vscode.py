@@ -164,8 +164,17 @@ def test_inline_completion_accepted(vscode_result: dict) -> None:
     if vscode_result["_model"] is None:
         pytest.skip("no model server (shared/tools/llama-server) for inline completion")
     inline = _step(vscode_result, "inline_completion")
-    assert inline["suggested"].strip(), inline
-    assert inline["accepted"] and len(inline["accepted"].strip()) > len("aEnv linseg"), inline
+    # The ghost text the editor showed (its first line, and any further lines), and the document's lines
+    # (ghost text left out) before and after Tab.
+    suggested = [line.strip() for line in [inline["suggested"], *inline["suggestedLines"]] if line.strip()]
+    assert suggested, inline
+    before, after = "\n".join(inline["before"]), "\n".join(inline["after"])
+    assert suggested[0] not in before, inline
+    if inline["suggested"].strip():
+        # The usual case: the suggestion continues the typed line, which now holds it.
+        assert inline["accepted"] and inline["suggested"].strip() in inline["accepted"], inline
+    for line in suggested:
+        assert line in after, (line, inline)
 
 
 def test_explain_panel(vscode_result: dict) -> None:

@@ -61,10 +61,43 @@ async function step(name, run) {
   }
 }
 
-/** The text of the editor line that contains `needle` (Monaco renders nbsp for spaces). */
-async function lineText(page, needle) {
-  const lines = await page.locator(".monaco-editor .view-lines .view-line").allInnerTexts();
-  return lines.map((l) => l.replace(/\u00a0/g, " ")).find((l) => l.includes(needle));
+/** The document's rendered lines (Monaco renders NBSP for spaces) without any ghost text (the file is short: every line is on screen). */
+async function documentLines(page) {
+  const lines = await page.evaluate(() =>
+    [...document.querySelectorAll(".part.editor .monaco-editor .view-lines .view-line")].map((line) => {
+      const copy = line.cloneNode(true);
+      copy.querySelectorAll("[class*='ghost-text']").forEach((ghost) => ghost.remove());
+      return { top: parseFloat(line.style.top) || 0, text: copy.textContent.replace(/\u00a0/g, " ") };
+    }),
+  );
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.text);
+}
+
+/** The inline suggestion on screen: `first` is the ghost text on the cursor's line (every ghost span there
+ * joined), `rest` its further lines (a view zone of `.ghost-text` lines), NBSP turned into spaces. */
+async function ghostText(page) {
+  const seen = await page.evaluate(() => {
+    const editor =
+      document.querySelector(".part.editor .monaco-editor.focused") || document.querySelector(".part.editor .monaco-editor");
+    if (!editor) return { first: "", rest: [], html: "" };
+    const inLine = [...editor.querySelectorAll(".view-lines .view-line")]
+      .map((line) => [...line.querySelectorAll(".ghost-text-decoration, .ghost-text-decoration-preview")])
+      .filter((spans) => spans.length)
+      .map((spans) => spans.map((s) => s.textContent).join(""));
+    // Further lines: a view zone holding ghost text, one .view-line per line (or the zone's text).
+    const zone = [...editor.querySelectorAll(".view-zones > *")]
+      .filter((z) => z.matches("[class*='ghost-text']") || z.querySelector("[class*='ghost-text']"))
+      .flatMap((z) => {
+        const lines = [...z.querySelectorAll(".view-line")];
+        return lines.length ? lines.map((l) => l.textContent) : [z.textContent];
+      });
+    const html = [...editor.querySelectorAll("[class*='ghost-text']")].map((g) => g.outerHTML.slice(0, 300));
+    return { first: inLine.join(""), rest: zone, html };
+  });
+  const clean = (t) => t.replace(/\u00a0/g, " ");
+  const first = clean(seen.first);
+  const rest = seen.rest.map(clean);
+  return { first, rest, all: [first, ...rest].join("\n"), html: seen.html };
 }
 
 /** Moves the mouse onto an element (overlay widgets make playwright's own hover() refuse). */
@@ -229,14 +262,45 @@ async function main() {
         await page.keyboard.press("End");
         await page.keyboard.press("Enter");
         await page.keyboard.type("aEnv linseg ", { delay: 60 });
-        const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text").first();
-        await ghost.waitFor({ state: "attached", timeout: 120000 });
-        await page.waitForTimeout(500);
+        await page.waitForTimeout(300);
+        // The document's line before any suggestion is accepted (ghost text left out).
+        const before = await documentLines(page);
+        // Bounded wait for ghost text with real content; an automatic request may be dropped or come back
+        // empty, so ask again (editor.action.inlineSuggest.trigger, Alt+\) every 20 s.
+        const deadline = Date.now() + 150000;
+        let nextTrigger = Date.now() + 20000;
+        let ghost = { first: "", rest: [], all: "" };
+        let stable = "";
+        while (Date.now() < deadline) {
+          ghost = await ghostText(page);
+          if (ghost.all.trim()) {
+            if (ghost.all === stable) break; // the same text twice in a row: rendering has settled
+            stable = ghost.all;
+          } else {
+            stable = "";
+            if (Date.now() > nextTrigger) {
+              await page.keyboard.press("Alt+Backslash");
+              nextTrigger = Date.now() + 20000;
+            }
+          }
+          await page.waitForTimeout(400);
+        }
+        if (!ghost.all.trim()) {
+          throw new Error(`no ghost text with content in 150 s (saw ${JSON.stringify(ghost)}); line ${JSON.stringify(before)}`);
+        }
         await shot(page, "vscode-inline-completion");
-        const suggested = await ghost.innerText();
         await page.keyboard.press("Tab");
         await page.waitForTimeout(800);
-        return { suggested, accepted: await lineText(page, "aEnv linseg") };
+        const after = await documentLines(page);
+        await page.keyboard.press("Escape");
+        return {
+          suggested: ghost.first,
+          suggestedLines: ghost.rest,
+          ghostHtml: ghost.html,
+          accepted: after.find((l) => l.includes("aEnv linseg")),
+          before,
+          after,
+        };
       });
     } else {
       result.skipped.inline_completion = env.CSLSP_INLINE_SKIP || "server does not advertise inlineCompletionProvider";
