@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import uuid
 from typing import Any
@@ -26,7 +27,12 @@ class BackgroundIndex:
         self.task: asyncio.Future[None] | None = None
 
     def start(self, ls: Any) -> None:
-        if self.task is not None or not ls.settings.index_on_start:
+        # CSOUND_LSP_INDEX_ON_START=0 turns it off for scripts and test runs that start many servers.
+        if (
+            self.task is not None
+            or not ls.settings.index_on_start
+            or os.environ.get("CSOUND_LSP_INDEX_ON_START") == "0"
+        ):
             return
         loop = asyncio.get_running_loop()
         self.task = loop.run_in_executor(None, self._build, ls, loop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +13,10 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every test server would otherwise refresh the examples index in the background, competing for the
+# CPU with what the test measures; tests of that feature turn it back on in their server's env.
+os.environ.setdefault("CSOUND_LSP_INDEX_ON_START", "0")
 DATA = Path(__file__).resolve().parent / "data"
 
 #: What the server answered to `initialize`, per client (pytest-lsp does not keep it).

@@ -16,7 +16,11 @@ from tests.conftest import client_capabilities
 def config(cache: Path) -> ClientServerConfig:
     return ClientServerConfig(
         server_command=[sys.executable, "-m", "csound_lsp", "serve"],
-        server_env={"CSOUND_LSP_AI_HOST": "http://127.0.0.1:9", "CSOUND_LSP_CACHE_DIR": str(cache)},
+        server_env={
+            "CSOUND_LSP_AI_HOST": "http://127.0.0.1:9",
+            "CSOUND_LSP_CACHE_DIR": str(cache),
+            "CSOUND_LSP_INDEX_ON_START": "1",
+        },
     )
 
 

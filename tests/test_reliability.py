@@ -423,7 +423,7 @@ async def test_corrupt_retrieval_index_is_survived(tmp_path: Path) -> None:
     uri = "file:///tmp/reliability/inline.orc"
     with FakeOllama(tokens=("0.5, 440",)) as fake:
         env = {"CSOUND_LSP_AI_HOST": fake.url, "CSOUND_LSP_CACHE_DIR": str(tmp_path / "cache"),
-               "CSOUND_LSP_LOG_DIR": str(tmp_path / "logs")}  # fmt: skip
+               "CSOUND_LSP_LOG_DIR": str(tmp_path / "logs"), "CSOUND_LSP_INDEX_ON_START": "1"}  # fmt: skip
         options = {"diagnostics": {"csound": False}}  # the examples index is rebuilt in the background
         async with server(options, env=env, capabilities=_inline_capabilities()) as client:
             client.open(uri, INLINE_DOC)
@@ -443,7 +443,7 @@ async def test_corrupt_retrieval_index_is_reported_to_the_user(tmp_path: Path) -
     uri = "file:///tmp/reliability/inline.orc"
     with FakeOllama(tokens=("0.5, 440",)) as fake:
         env = {"CSOUND_LSP_AI_HOST": fake.url, "CSOUND_LSP_CACHE_DIR": str(tmp_path / "cache"),
-               "CSOUND_LSP_LOG_DIR": str(tmp_path / "logs")}  # fmt: skip
+               "CSOUND_LSP_LOG_DIR": str(tmp_path / "logs"), "CSOUND_LSP_INDEX_ON_START": "1"}  # fmt: skip
         options = {"diagnostics": {"csound": False}}
         async with server(options, env=env, capabilities=_inline_capabilities()) as client:
             client.open(uri, INLINE_DOC)
