@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -79,6 +80,9 @@ def list_in_process() -> InstalledOpcodes:
     """Load libcsound here and list its opcodes. Raises ImportError/OSError if Csound is absent."""
     import ctcsound  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
+    # Csound's own signal handlers loop forever on SIGPIPE ("Csound ignoring SIGPIPE") when the
+    # reader of our output has gone: leave signals to Python.
+    ctcsound.csoundInitialize(ctcsound.CSOUNDINIT_NO_SIGNAL_HANDLER | ctcsound.CSOUNDINIT_NO_ATEXIT)
     cs = ctcsound.Csound()
     try:
         cs.createMessageBuffer(0)  # keep Csound's chatter off our stdout/stderr
@@ -154,6 +158,10 @@ def _decode(payload: str) -> InstalledOpcodes:
 
 def _main() -> int:
     """Child-process entry: print one marked JSON line with the listing or the error."""
+    from csound_lsp.csound.lifetime import die_with_parent
+
+    die_with_parent()
+    signal.alarm(120)  # a Csound that hangs while listing must not linger
     try:
         found = list_in_process()
         payload: dict[str, object] = {

@@ -19,41 +19,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import os
 import resource
-import signal
 import sys
 import tempfile
-import threading
-import time
 from typing import Any
 
 from csound_lsp.csound.engine import CompileOptions, CsoundEngine, CsoundUnavailableError, load_engine
+from csound_lsp.csound.lifetime import die_with_parent
 from csound_lsp.csound.protocol import read_frame_fd, write_frame_fd
 from csound_lsp.csound.sanitize import sanitize
 
 #: Retire (exit after answering) once resident memory passes this, since each Csound instance leaks.
 RETIRE_RSS_MB = 400
 _STDIO_LIMIT = 64 * 1024
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
-    if os.getppid() != parent or parent == 1:
-        os._exit(0)
 
 
 def _take_over_stdio() -> tuple[int, int, Any]:
@@ -133,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=1536)
     args = parser.parse_args(argv)
     request_fd, reply_fd, capture = _take_over_stdio()
-    _die_with_parent()
+    die_with_parent()
     try:
         engine = load_engine()
     except CsoundUnavailableError as exc:
