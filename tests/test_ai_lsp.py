@@ -258,9 +258,11 @@ async def test_missing_model_is_named_with_the_pull_command(log_dir: Path) -> No
 async def test_no_backend_one_message_per_session_and_fast_empty_answers(log_dir: Path) -> None:
     async with ai_server({"CSOUND_LSP_AI_HOST": "http://127.0.0.1:9"}, log_dir, inline=False) as client:
         await open_doc(client, URI, ORC_DOC)
-        for _ in range(5):
+        for attempt in range(5):
+            # The first request loads the AI client and tries the host once; the rest must be quick.
             result = await asyncio.wait_for(
-                client.text_document_inline_completion_async(inline_params(URI, CURSOR)), 5
+                client.text_document_inline_completion_async(inline_params(URI, CURSOR)),
+                20 if attempt == 0 else 5,
             )
             assert inline_texts(result) == []
         params = types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=URI), position=CURSOR)
