@@ -134,6 +134,8 @@ def register_navigation(server: CsoundLanguageServer) -> None:
             return None
         try:
             return navigation.prepare_rename(document, params.position, _program(ls, document))
+        except navigation.NothingToRename:
+            return None
         except navigation.RenameRefused as error:
             raise _refused(error) from error
 

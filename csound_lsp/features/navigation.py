@@ -52,6 +52,10 @@ class RenameRefused(Exception):
     """A rename that is not safe or not possible; the message says why, for the user."""
 
 
+class NothingToRename(RenameRefused):
+    """The position holds no name at all (not a refusal worth an error: LSP's answer is null)."""
+
+
 def _location(occurrence: Occurrence) -> types.Location:
     return types.Location(
         uri=occurrence.uri, range=byte_range(occurrence.document, occurrence.start_byte, occurrence.end_byte)
@@ -153,7 +157,7 @@ def _renamable(document: Document, position: types.Position) -> Target:
             raise RenameRefused(
                 f"'{text}' is a Csound opcode; only names defined in your code can be renamed"
             )
-        raise RenameRefused("there is no variable, instrument, UDO, macro, label or channel name here")
+        raise NothingToRename("there is no variable, instrument, UDO, macro, label or channel name here")
     if target.kind in (TargetKind.LOCAL, TargetKind.GLOBAL):
         if rate_of(target.name) == "i" and target.name[:1] == "p" and target.name[1:].isdigit():
             raise RenameRefused(f"'{target.name}' is a p-field: Csound numbers those, they cannot be renamed")
