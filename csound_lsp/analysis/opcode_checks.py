@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -185,14 +185,20 @@ def _call_outputs(node: Node, ctx: TypeContext) -> list[str]:
 def _fits_with_nested_calls(
     call: OpcodeCall, opcode: Opcode, outs: list[str] | None, ins: list[str], ctx: TypeContext
 ) -> bool:
-    """Tries the other result types of nested calls (at most a few combinations)."""
+    return _any_nested_reading(call, ins, ctx, lambda types: bool(opcode.fitting(outs, types)))
+
+
+def _any_nested_reading(
+    call: OpcodeCall, ins: list[str], ctx: TypeContext, fits: Callable[[list[str]], bool]
+) -> bool:
+    """Tries the other result types nested calls could give (at most a few combinations)."""
     options = [_call_outputs(a, ctx) or [t] for a, t in zip(call.arguments, ins, strict=False)]
     combinations = 1
     for choice in options:
         combinations *= len(choice)
     if combinations <= 1 or combinations > 64:
         return False
-    return any(opcode.fitting(outs, list(combo)) for combo in itertools.product(*options))
+    return any(fits(list(combo)) for combo in itertools.product(*options))
 
 
 def chosen_overload(call: OpcodeCall, opcode: Opcode, ctx: TypeContext) -> Overload | None:
@@ -238,13 +244,7 @@ def _check_call(call: OpcodeCall, opcode: Opcode, ctx: TypeContext) -> Iterator[
 
 
 def _udo_fits_with_nested_calls(call: OpcodeCall, udo_inputs: str, ins: list[str], ctx: TypeContext) -> bool:
-    options = [_call_outputs(a, ctx) or [t] for a, t in zip(call.arguments, ins, strict=False)]
-    combinations = 1
-    for choice in options:
-        combinations *= len(choice)
-    if combinations <= 1 or combinations > 64:
-        return False
-    return any(inputs_fit(list(combo), udo_inputs) for combo in itertools.product(*options))
+    return _any_nested_reading(call, ins, ctx, lambda types: inputs_fit(types, udo_inputs))
 
 
 def _arity_fits(count: int, overload: Overload) -> bool:

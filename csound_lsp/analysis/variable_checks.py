@@ -106,30 +106,24 @@ def _required_output(scope: Scope, offset: int) -> bool:
 
 
 def undefined_global(name: str, uses: list[Ref]) -> list[Finding]:
-    return [
-        Finding(
-            use.start_byte,
-            use.end_byte,
-            Severity.ERROR,
-            "undefined-variable",
-            f"global variable '{name}' is never assigned",
-            data={"name": name},
-        )
-        for use in uses
-    ]
+    return _never_assigned(name, uses, "global variable")
 
 
 def _undefined(variable: Variable, what: str) -> list[Finding]:
+    return _never_assigned(variable.name, variable.uses, what)
+
+
+def _never_assigned(name: str, uses: list[Ref], what: str) -> list[Finding]:
     return [
         Finding(
             use.start_byte,
             use.end_byte,
             Severity.ERROR,
             "undefined-variable",
-            f"{what} '{variable.name}' is never assigned",
-            data={"name": variable.name},
+            f"{what} '{name}' is never assigned",
+            data={"name": name},
         )
-        for use in variable.uses
+        for use in uses
     ]
 
 
