@@ -11,8 +11,8 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from csound_lsp import __version__
-from csound_lsp.catalog import merge_installed, use_catalog
-from csound_lsp.features import completion, convert, hover, signature
+from csound_lsp.catalog import default_catalog, merge_installed, use_catalog
+from csound_lsp.features import completion, completion_index, convert, hover, signature
 from csound_lsp.features.actions import CODE_ACTION_KINDS, code_actions, resolve_code_action
 from csound_lsp.features.csound_checks import CsoundScheduler
 from csound_lsp.features.diagnostics import DiagnosticsManager
@@ -230,6 +230,8 @@ async def _merge_installed_catalog(ls: CsoundLanguageServer) -> None:
         log.info("catalog: %d opcodes added from the installed Csound", len(result.added_opcodes))
     else:
         log.info("catalog: bundled only (%s)", result.error)
+    # The first completion for an output rate would otherwise index the catalog (~50 ms).
+    await asyncio.get_running_loop().run_in_executor(None, completion_index.warm, default_catalog())
     # The catalog and other long-lived data are in memory now: keep them out of the collector's
     # full passes, which otherwise add tens of milliseconds to random requests on large documents.
     gc.freeze()

@@ -108,3 +108,14 @@ def preferred_overload(opcode: Opcode, function: bool) -> Overload | None:
 
 def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
+
+
+#: Output lists completion meets most often; their opcode sets are computed ahead of the first keystroke.
+COMMON_OUTPUTS: tuple[tuple[str, ...], ...] = (("a",), ("k",), ("i",), ("S",), ("f",), ("a", "a"), ("k", "k"))
+
+
+def warm(catalog: Catalog) -> None:
+    """Builds the per-catalog facts and common output sets (off the request path, at start-up)."""
+    catalog_facts(catalog)
+    for outputs in COMMON_OUTPUTS:
+        fitting_names(catalog, list(outputs))
