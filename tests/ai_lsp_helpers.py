@@ -69,7 +69,12 @@ async def ai_server(
             types.InitializeParams(
                 capabilities=capabilities(inline=inline),
                 root_uri=ROOT.as_uri(),
-                initialization_options={"diagnostics": {"csound": False}, **(options or {})},
+                # No background index: it would compete for the CPU with the generation under test.
+                initialization_options={
+                    "diagnostics": {"csound": False},
+                    "indexOnStart": False,
+                    **(options or {}),
+                },
             )
         )
         yield client

@@ -50,8 +50,12 @@ async def service(llama: str) -> AsyncIterator[AIService]:
     await ai.aclose()
 
 
+#: A 270M model on one thread of a busy 2-core machine can take a minute to read a long prompt.
+PATIENT = {"ai": {"timeouts": {"first_token_s": 240, "total_s": 600}}}
+
+
 async def test_inline_completion_streams_through_the_server(llama: str, tmp_path: Path) -> None:
-    async with ai_server(_env(llama), tmp_path) as client:
+    async with ai_server(_env(llama), tmp_path, options=PATIENT) as client:
         await open_doc(client, URI, ORC_DOC)
         result = await client.text_document_inline_completion_async(inline_params(URI, CURSOR))
         assert isinstance(result, types.InlineCompletionList)
@@ -64,7 +68,7 @@ async def test_inline_completion_streams_through_the_server(llama: str, tmp_path
 
 
 async def test_inline_request_cancelled_through_the_server(llama: str, tmp_path: Path) -> None:
-    async with ai_server(_env(llama), tmp_path) as client:
+    async with ai_server(_env(llama), tmp_path, options=PATIENT) as client:
         await open_doc(client, URI, ORC_DOC)
         future: Any = client.protocol.send_request(
             types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, CURSOR), msg_id="cancel-me"
