@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import random
 import re
@@ -128,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="profile one cold completion")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="skip gc.freeze() (the server freezes its start-up heap)"
+    )
     args = parser.parse_args(argv)
 
     text = corpus_orchestra(args.lines)
@@ -147,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{(model_build - started) * 1000:.1f} ms, model build {model_ms:.1f} ms"
     )
     document.apply_edits([(Span(Position(0, 0), Position(0, 1)), "")])  # features build what they need
+    if not args.no_freeze:
+        gc.freeze()  # as the server does once its start-up data is loaded
     print(
         f"{'feature':16s} {'mode':5s} {'n':>4s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}"
         f" {'cpu p50':>8s} {'cpu p99':>8s}"
