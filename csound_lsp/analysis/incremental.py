@@ -33,6 +33,7 @@ from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import Ref
+from csound_lsp.syntax.model_builder import orchestra_containers
 
 
 @dataclass
@@ -168,10 +169,5 @@ def _moved(ref: Ref, base: int) -> Ref:
 
 def _top_level_udos(root: Node) -> list[Node]:
     """The UDOs where `ModelBuilder.collect_udo_names` looks for UDO names (not inside ERROR nodes)."""
-    containers = [root]
-    for child in root.named_children:
-        if child.type == "synthesizer":
-            containers.extend(c for c in child.named_children if c.type == "instruments_section")
-        elif child.type == "instruments_section":
-            containers.append(child)
+    containers = orchestra_containers(root)
     return [c for container in containers for c in container.named_children if c.type == "udo_definition"]

@@ -31,7 +31,7 @@ from csound_lsp.syntax.model import (
     ScopeKind,
     Variable,
 )
-from csound_lsp.syntax.model_builder import ModelBuilder
+from csound_lsp.syntax.model_builder import ModelBuilder, orchestra_containers
 
 _ITEM_TYPES = ("instrument_definition", "udo_definition")
 
@@ -139,7 +139,7 @@ def light_model(document: Document, offset: int) -> DocumentModel:
     root = document.tree.root_node
     builder = ModelBuilder(document.source, root, skip_bodies=True)
     builder.udo_names = builder.collect_udo_names()
-    for container in _containers(root):
+    for container in orchestra_containers(root):
         for child in container.named_children:
             if item is not None and child.id == item.id:
                 builder.skip_bodies = False
@@ -162,7 +162,7 @@ def with_body(document: Document, instrument: Instrument) -> Instrument:
 
 def item_at(document: Document, offset: int) -> Node | None:
     """The top-level instrument or UDO definition that holds `offset`."""
-    for container in _containers(document.tree.root_node):
+    for container in orchestra_containers(document.tree.root_node):
         if not container.start_byte <= offset <= container.end_byte:
             continue
         child: Node | None = container.named_descendant_for_byte_range(offset, offset)
@@ -171,17 +171,6 @@ def item_at(document: Document, offset: int) -> Node | None:
         if child is not None and child.type in _ITEM_TYPES:
             return child
     return None
-
-
-def _containers(root: Node) -> list[Node]:
-    """The nodes whose children are the top-level orchestra items."""
-    containers = [root]
-    for child in root.named_children:
-        if child.type == "synthesizer":
-            containers.extend(c for c in child.named_children if c.type == "instruments_section")
-        elif child.type == "instruments_section":
-            containers.append(child)
-    return containers
 
 
 def _entry(document: Document) -> _Entry:

@@ -112,11 +112,7 @@ class ModelBuilder:
     def collect_udo_names(self) -> set[str]:
         """UDO names first, so `MyUdo kIn` (two plain words) can be read as a call wherever it stands."""
         names: set[str] = set()
-        containers = [self.root]
-        containers += [c for c in self.root.named_children if c.type == "synthesizer"]
-        for container in list(containers):
-            containers += [c for c in container.named_children if c.type == "instruments_section"]
-        for container in containers:
+        for container in orchestra_containers(self.root):
             for child in container.named_children:
                 if child.type == "udo_definition":
                     name = child.child_by_field_name("name")
@@ -510,6 +506,17 @@ class ModelBuilder:
     def label_use(self, node: Node, scope: Scope) -> None:
         name = self.text(node)
         scope.labels.setdefault(name, Label(name, scope)).uses.append(self.ref(node))
+
+
+def orchestra_containers(root: Node) -> list[Node]:
+    """The nodes whose children are top-level orchestra items: the root, and each `<CsInstruments>`."""
+    containers = [root]
+    for child in root.named_children:
+        if child.type == "synthesizer":
+            containers.extend(c for c in child.named_children if c.type == "instruments_section")
+        elif child.type == "instruments_section":
+            containers.append(child)
+    return containers
 
 
 def _type_letters(text: str) -> str:
