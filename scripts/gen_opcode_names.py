@@ -20,33 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "grammars" / "tree-sitter-csound" / "common" / "opcode_names.h"
 
-# Words the grammar owns as keywords; they must never become opcode_name tokens.
-GRAMMAR_KEYWORDS = frozenset(
-    {
-        "instr",
-        "endin",
-        "opcode",
-        "endop",
-        "struct",
-        "if",
-        "then",
-        "ithen",
-        "kthen",
-        "elseif",
-        "else",
-        "endif",
-        "fi",
-        "while",
-        "until",
-        "do",
-        "od",
-        "goto",
-        "igoto",
-        "kgoto",
-        "void",
-    }
-)
-
 
 def list_opcode_names() -> list[str]:
     """The sorted opcode names of our catalog (generated from Csound by scripts/gen_catalog.py).
@@ -55,8 +28,9 @@ def list_opcode_names() -> list[str]:
     (`push`, `tb0_init` ...): the scanner must know them to read such statements as Csound does.
     """
     from csound_lsp.catalog import default_catalog
+    from csound_lsp.syntax.languages import KEYWORDS
 
-    names = set(default_catalog().names()) - GRAMMAR_KEYWORDS
+    names = set(default_catalog().names()) - KEYWORDS
     names = {n for n in names if n.replace("_", "a").isalnum() and not n[0].isdigit()}
     if len(names) < 500:
         raise SystemExit(f"the catalog lists only {len(names)} opcodes; run scripts/gen_catalog.py")

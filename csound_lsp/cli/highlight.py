@@ -16,7 +16,7 @@ from typing import TextIO
 from tree_sitter import Node, Query, QueryCursor
 
 import csound_lsp
-from csound_lsp.syntax.languages import FileKind, language, new_parser
+from csound_lsp.syntax.languages import KEYWORDS, FileKind, language, new_parser
 
 RESET = "\x1b[0m"
 _DIM = "\x1b[2m"
@@ -49,29 +49,6 @@ _FALLBACK = {
     "opcode_name": "function.builtin",
     "statement_kind": "keyword",
 }
-_FALLBACK_KEYWORDS = frozenset(
-    [
-        "instr",
-        "endin",
-        "opcode",
-        "endop",
-        "if",
-        "then",
-        "ithen",
-        "kthen",
-        "elseif",
-        "else",
-        "endif",
-        "fi",
-        "while",
-        "until",
-        "do",
-        "od",
-        "goto",
-        "igoto",
-        "kgoto",
-    ]
-)
 
 
 def colour_wanted(stream: TextIO) -> bool:
@@ -135,7 +112,7 @@ def _paint(source: bytes, kind: FileKind) -> list[str | None]:
     stack: list[Node] = [tree.root_node]
     while stack:
         node = stack.pop()
-        leaf = _FALLBACK.get(node.type) or ("keyword" if node.type in _FALLBACK_KEYWORDS else None)
+        leaf = _FALLBACK.get(node.type) or ("keyword" if node.type in KEYWORDS else None)
         if leaf is not None:
             leaf_colour = _sgr(leaf)
             colours[node.start_byte : node.end_byte] = [leaf_colour] * (node.end_byte - node.start_byte)

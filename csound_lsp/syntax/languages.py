@@ -36,6 +36,14 @@ _LANGUAGE_IDS = {
 
 CSOUND_SUFFIXES = frozenset(_SUFFIXES)
 
+#: Words our grammar reserves as keywords (its scanner never reads them as opcode names).
+KEYWORDS = frozenset(
+    {
+        "instr", "endin", "opcode", "endop", "struct", "if", "then", "ithen", "kthen", "elseif",
+        "else", "endif", "fi", "while", "until", "do", "od", "goto", "igoto", "kgoto", "void",
+    }
+)  # fmt: skip
+
 
 def kind_for(path_or_uri: str, language_id: str | None = None) -> FileKind:
     """Picks the grammar by file suffix first; the client's languageId only breaks ties.
