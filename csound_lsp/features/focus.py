@@ -152,6 +152,13 @@ def light_model(document: Document, offset: int) -> DocumentModel:
     return builder.model
 
 
+def skeleton_model(document: Document) -> DocumentModel:
+    """Every top-level name with the instrument and UDO bodies left out, cached per version."""
+    if "model" in document.__dict__:
+        return document.model
+    return _entry(document).skeleton
+
+
 def with_body(document: Document, instrument: Instrument) -> Instrument:
     """The instrument with its body's variables (skeleton instruments have empty scopes)."""
     if "model" in document.__dict__ or instrument.scope.variables:
@@ -161,15 +168,15 @@ def with_body(document: Document, instrument: Instrument) -> Instrument:
 
 
 def item_at(document: Document, offset: int) -> Node | None:
-    """The top-level instrument or UDO definition that holds `offset`."""
-    for container in orchestra_containers(document.tree.root_node):
-        if not container.start_byte <= offset <= container.end_byte:
-            continue
-        child: Node | None = container.named_descendant_for_byte_range(offset, offset)
-        while child is not None and child.parent is not None and child.parent.id != container.id:
-            child = child.parent
-        if child is not None and child.type in _ITEM_TYPES:
-            return child
+    """The outermost instrument or UDO definition that holds `offset`, wherever it stands (at the top
+    level, in an `#ifdef` block, or inside the ERROR node an unclosed section leaves)."""
+    cursor = document.tree.walk()
+    while cursor.goto_first_child_for_byte(offset) is not None:
+        node = cursor.node
+        if node is None or node.start_byte > offset:
+            return None
+        if node.type in _ITEM_TYPES:
+            return node
     return None
 
 
@@ -205,7 +212,9 @@ def _focused(document: Document, entry: _Entry, item: Node) -> DocumentModel:
         for name, u in skeleton.udos.items()
     }
     merged.global_scope = _merged_globals(skeleton.global_scope, body.global_scope)
+    merged.macros = {**skeleton.macros, **body.macros}
     merged.macro_uses = [*skeleton.macro_uses, *body.macro_uses]
+    merged.macro_tests = [*skeleton.macro_tests, *body.macro_tests]
     merged.instrument_refs = [*skeleton.instrument_refs, *body.instrument_refs]
     entry.items[item.start_byte] = merged
     return merged

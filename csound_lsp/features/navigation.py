@@ -13,6 +13,7 @@ from lsprotocol import types
 
 from csound_lsp.catalog.opcodes import default_catalog
 from csound_lsp.features.convert import byte_range, position_from_lsp
+from csound_lsp.features.focus import skeleton_model
 from csound_lsp.features.targets import (
     IDENTIFIER,
     Occurrence,
@@ -66,6 +67,10 @@ def _target(document: Document, position: types.Position) -> Target | None:
     return target_at(document, document.index.offset(position_from_lsp(position)))
 
 
+def _scope_kind(occurrence: Occurrence) -> ScopeKind:
+    return skeleton_model(occurrence.document).scope_at(occurrence.start_byte).kind
+
+
 def definition(
     document: Document, position: types.Position, documents: Sequence[Document]
 ) -> list[types.Location]:
@@ -77,7 +82,7 @@ def definition(
     found = [o for o in occurrences(target, documents) if o.is_definition]
     if target.kind is TargetKind.GLOBAL:
         # a global is declared in the orchestra header; assignments inside instruments only update it
-        declared = [o for o in found if o.document.model.scope_at(o.start_byte).kind is ScopeKind.GLOBAL]
+        declared = [o for o in found if _scope_kind(o) is ScopeKind.GLOBAL]
         found = declared or found
     if not found and target.kind is TargetKind.LOCAL:
         header = header_definition(document, offset)

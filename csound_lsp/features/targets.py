@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from csound_lsp.catalog.opcodes import default_catalog
+from csound_lsp.features.focus import focused_model, skeleton_model
+from csound_lsp.features.name_index import NameKind, occurrences_of
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Ref, Scope, ScopeKind, is_global_name
 
@@ -143,7 +145,7 @@ def _scope_of_start(model: DocumentModel, start: int) -> Scope:
 
 def target_at(document: Document, offset: int) -> Target | None:
     """The target whose name covers `offset`, or None (opcodes, numbers, empty space)."""
-    model = document.model
+    model = focused_model(document, offset)
     uri = document.uri
     for macro in model.macros.values():
         if _inside(offset, macro.ref.start_byte, macro.ref.end_byte):
@@ -219,59 +221,43 @@ def _refs(document: Document, refs: Sequence[Ref], is_definition: bool) -> list[
     return [Occurrence(document, r.start_byte, r.end_byte, is_definition) for r in refs]
 
 
+_DOCUMENT_WIDE = {
+    TargetKind.GLOBAL: NameKind.GLOBAL,
+    TargetKind.INSTRUMENT: NameKind.INSTRUMENT,
+    TargetKind.UDO: NameKind.CALL,
+    TargetKind.MACRO: NameKind.MACRO,
+    TargetKind.CHANNEL: NameKind.CHANNEL,
+}
+
+
 def _in_document(target: Target, document: Document) -> list[Occurrence]:
-    model = document.model
     kind = target.kind
-    if kind is TargetKind.LOCAL:
+    if kind is TargetKind.LOCAL and target.scope_start < 0:
+        # a plain name in the global scope (`sr`, `iTable`): read in every instrument too
+        kind = TargetKind.GLOBAL
+    if kind is TargetKind.LOCAL or kind is TargetKind.LABEL:
+        # a scope's own names: the model of that one item (or the skeleton, for global labels)
+        if target.scope_start >= 0:
+            model = focused_model(document, target.scope_start)
+        else:
+            model = skeleton_model(document)
         scope = _scope_of_start(model, target.scope_start)
-        variable = scope.variables.get(target.name)
-        if variable is None:
-            return []
-        return _refs(document, variable.definitions, True) + _refs(document, variable.uses, False)
-    if kind is TargetKind.GLOBAL:
-        variable = model.global_scope.variables.get(target.name)
-        if variable is None:
-            return []
-        return _refs(document, variable.definitions, True) + _refs(document, variable.uses, False)
-    if kind is TargetKind.LABEL:
-        label = _scope_of_start(model, target.scope_start).labels.get(target.name)
+        if kind is TargetKind.LOCAL:
+            variable = scope.variables.get(target.name)
+            if variable is None:
+                return []
+            return _refs(document, variable.definitions, True) + _refs(document, variable.uses, False)
+        label = scope.labels.get(target.name)
         if label is None:
             return []
         found = _refs(document, label.uses, False)
         if label.definition is not None:
             found.append(Occurrence(document, label.definition.start_byte, label.definition.end_byte, True))
         return found
-    if kind is TargetKind.INSTRUMENT:
-        found = [
-            Occurrence(document, s, e, True) for k, s, e in _instrument_definitions(model) if k == target.key
-        ]
-        found += [Occurrence(document, s, e, False) for k, s, e in _instrument_refs(model) if k == target.key]
-        return found
-    if kind is TargetKind.UDO:
-        found = []
-        udo = model.udos.get(target.name)
-        if udo is not None:
-            found.append(Occurrence(document, udo.ref.start_byte, udo.ref.end_byte, True))
-        found += [
-            Occurrence(document, c.ref.start_byte, c.ref.end_byte, False)
-            for c in model.calls()
-            if c.name == target.name
-        ]
-        return found
-    if kind is TargetKind.MACRO:
-        found = []
-        macro = model.macros.get(target.name)
-        if macro is not None:
-            found.append(Occurrence(document, macro.ref.start_byte, macro.ref.end_byte, True))
-        found += _refs(
-            document, [r for r in (*model.macro_uses, *model.macro_tests) if r.name == target.name], False
-        )
-        return found
-    # channels: declarations and writers count as definitions
+    key = target.key if kind is TargetKind.INSTRUMENT else target.name
     return [
-        Occurrence(document, start, end, writes)
-        for name, start, end, writes in channel_refs(model)
-        if name == target.name
+        Occurrence(document, start, end, is_def)
+        for start, end, is_def in occurrences_of(document, _DOCUMENT_WIDE[kind], key)
     ]
 
 
@@ -283,10 +269,11 @@ def definitions(target: Target, documents: Sequence[Document]) -> list[Occurrenc
 
 def header_definition(document: Document, offset: int) -> tuple[int, int] | None:
     """The header assignment (`sr = 44100`) for a header name used at `offset`, if any."""
-    found = document.model.variable_at(offset)
+    model = focused_model(document, offset)
+    found = model.variable_at(offset)
     if found is None or found[0].name not in HEADER_NAMES:
         return None
-    setting = document.model.header.get(found[0].name)
+    setting = model.header.get(found[0].name)
     if setting is None:
         return None
     return setting.start_byte, setting.start_byte + len(setting.name)

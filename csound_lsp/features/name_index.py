@@ -1,0 +1,146 @@
+"""Where document-wide names occur, without modelling the whole document after every keystroke.
+
+Document highlight runs at every cursor move, and references, definition and rename look for
+globals, instruments, UDOs, macros and channels across the whole document. The full model of a
+5,000-line orchestra costs ~100 ms and every edit drops it. Here each top-level instrument or UDO
+contributes its occurrences from a cache keyed by its bytes (and the UDO names, which decide how
+`MyUdo kIn` reads), with offsets relative to its start; the rest comes from the skeleton model that
+hover already keeps per version. A keystroke therefore re-reads one item. The answers are the full
+model's (`tests/test_name_index.py` compares them after random edits).
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.model import DocumentModel
+from csound_lsp.syntax.model_builder import ModelBuilder
+
+
+class NameKind(enum.Enum):
+    GLOBAL = "global"
+    INSTRUMENT = "instrument"
+    CALL = "call"
+    MACRO = "macro"
+    CHANNEL = "channel"
+
+
+#: (kind, key, start, end, is_definition); `key` is the variable, call or macro name, the
+#: instrument key (`#3` or the name) or the channel name.
+Occurrence = tuple[NameKind, str, int, int, bool]
+
+
+def model_occurrences(model: DocumentModel, *, with_items: bool = True) -> Iterator[Occurrence]:
+    """Document-wide occurrences in a model: every one of a full model, or a skeleton's own."""
+    from csound_lsp.features.targets import channel_refs, instrument_key
+
+    for name, variable in model.global_scope.variables.items():
+        for ref in variable.definitions:
+            yield NameKind.GLOBAL, name, ref.start_byte, ref.end_byte, True
+        for ref in variable.uses:
+            yield NameKind.GLOBAL, name, ref.start_byte, ref.end_byte, False
+    for instrument in model.instruments:
+        for instrument_name in instrument.names:
+            found = instrument_key(instrument_name.text, instrument_name.ref.start_byte)
+            if found is not None:
+                yield NameKind.INSTRUMENT, found[0], found[1], found[2], True
+    for ref in model.instrument_refs:
+        found = instrument_key(ref.name, ref.start_byte)
+        if found is not None:
+            yield NameKind.INSTRUMENT, found[0], found[1], found[2], False
+    for udo in model.udos.values():
+        yield NameKind.CALL, udo.name, udo.ref.start_byte, udo.ref.end_byte, True
+    for call in model.calls() if with_items else model.global_scope.calls:
+        yield NameKind.CALL, call.name, call.ref.start_byte, call.ref.end_byte, False
+    for macro in model.macros.values():
+        yield NameKind.MACRO, macro.name, macro.ref.start_byte, macro.ref.end_byte, True
+    for ref in (*model.macro_uses, *model.macro_tests):
+        yield NameKind.MACRO, ref.name, ref.start_byte, ref.end_byte, False
+    for name, start, end, writes in channel_refs(model):
+        yield NameKind.CHANNEL, name, start, end, writes
+
+
+@dataclass
+class _Item:
+    """One item's occurrences, relative to its start, grouped by (kind, key)."""
+
+    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
+
+
+@dataclass
+class _Entry:
+    source: bytes
+    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = field(default_factory=dict)
+
+
+_items: WeakKeyDictionary[Document, dict[tuple[bytes, frozenset[str]], _Item]] = WeakKeyDictionary()
+_entries: WeakKeyDictionary[Document, _Entry] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def occurrences_of(document: Document, kind: NameKind, key: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_definition) of every occurrence of a document-wide name, by offset."""
+    if "model" in document.__dict__:
+        return sorted(
+            (start, end, is_def)
+            for k, name, start, end, is_def in model_occurrences(document.model)
+            if k is kind and name == key
+        )
+    return list(_entry(document).groups.get((kind, key), ()))
+
+
+def _entry(document: Document) -> _Entry:
+    from csound_lsp.features.focus import skeleton_model
+
+    with _lock:
+        entry = _entries.get(document)
+        if entry is not None and entry.source is document.source:
+            return entry
+    source = document.source
+    skeleton = skeleton_model(document)
+    udo_names = frozenset(skeleton.udos)
+    known = _items.get(document, {})
+    fresh: dict[tuple[bytes, frozenset[str]], _Item] = {}
+    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = {}
+    _add(groups, model_occurrences(skeleton, with_items=False), 0)
+    # the items the skeleton skipped the bodies of, wherever they stand (even inside an ERROR node)
+    for item in (scope.node for scope in skeleton.scopes if scope.node is not None):
+        cache_key = (source[item.start_byte : item.end_byte], udo_names)
+        cached = fresh.get(cache_key) or known.get(cache_key) or _read_item(document, item, udo_names)
+        fresh[cache_key] = cached
+        for group, spans in cached.groups.items():
+            bucket = groups.setdefault(group, [])
+            base = item.start_byte
+            bucket.extend((start + base, end + base, is_def) for start, end, is_def in spans)
+    for spans in groups.values():
+        # an instrument's header is read by the skeleton and by the item: count it once
+        spans[:] = sorted(set(spans))
+    entry = _Entry(source, groups)
+    with _lock:
+        _items[document] = fresh
+        _entries[document] = entry
+    return entry
+
+
+def _read_item(document: Document, item: Node, udo_names: frozenset[str]) -> _Item:
+    model = ModelBuilder(document.source, document.tree.root_node).build_item(item, set(udo_names))
+    # the skeleton already holds the item's own names (instrument numbers, the UDO's name)
+    model.instruments = [i for i in model.instruments if i.node.id != item.id]
+    model.udos = {name: udo for name, udo in model.udos.items() if udo.node.id != item.id}
+    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = {}
+    _add(groups, model_occurrences(model), -item.start_byte)
+    return _Item(groups)
+
+
+def _add(
+    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]], found: Iterable[Occurrence], shift: int
+) -> None:
+    for kind, key, start, end, is_def in found:
+        groups.setdefault((kind, key), []).append((start + shift, end + shift, is_def))

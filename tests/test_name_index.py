@@ -1,0 +1,74 @@
+"""Document-wide occurrences from per-item caches must be the full model's, edit after edit."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from csound_lsp.features import name_index, targets
+from csound_lsp.features.name_index import NameKind
+from csound_lsp.syntax.document import Document
+from tests.test_incremental_features import CORPUS, TRICKY, corpus_text, random_edit
+
+Groups = dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
+
+
+def full_model_groups(document: Document) -> Groups:
+    fresh = Document(document.uri, document.text)
+    groups: Groups = defaultdict(list)
+    for kind, key, start, end, is_def in name_index.model_occurrences(fresh.model):
+        groups[kind, key].append((start, end, is_def))
+    return {group: sorted(set(spans)) for group, spans in groups.items()}
+
+
+def cached_groups(document: Document) -> Groups:
+    assert "model" not in document.__dict__
+    return {group: spans for group, spans in name_index._entry(document).groups.items() if spans}
+
+
+@pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[::5]]])
+def test_cached_occurrences_equal_the_full_models_after_edits(name: str) -> None:
+    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
+    document = Document("file:///x.csd", text)
+    rng = random.Random(name)
+    for _ in range(12):
+        assert cached_groups(document) == full_model_groups(document)
+        random_edit(document, rng)
+    assert cached_groups(document) == full_model_groups(document)
+
+
+def test_every_kind_occurs_in_the_fixture() -> None:
+    """So the comparison above covers each kind (and can fail for each)."""
+    text = TRICKY.replace("endin\ninstr 2", 'chnset 1, "level"\nkLvl chnget "level"\nendin\ninstr 2')
+    groups = cached_groups(Document("file:///x.orc", text))
+    assert groups[NameKind.CHANNEL, "level"][0][2]  # chnset writes the channel
+    kinds = {kind for kind, _ in groups}
+    assert kinds == set(NameKind)
+    assert groups[NameKind.INSTRUMENT, "#1"] == sorted(groups[NameKind.INSTRUMENT, "#1"])
+    # the first of two same-named UDOs is the definition, as in the full model
+    assert sum(is_def for _, _, is_def in groups[NameKind.CALL, "Twice"]) == 1
+
+
+@pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[2::9]]])
+def test_highlights_without_the_full_model_equal_those_with_it(name: str) -> None:
+    """Targets and occurrences at every word: the focused path answers as the full model does."""
+    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
+    document = Document("file:///x.csd", text)
+    rng = random.Random(name)
+    for _ in range(4):
+        random_edit(document, rng)
+    fresh = Document(document.uri, document.text)
+    fresh.model  # noqa: B018  (built first: the full-model path)
+    source = document.source
+    offsets = [i for i in range(1, len(source)) if source[i - 1 : i] in b" \t\n,(=" and source[i : i + 1].isalnum()]
+    for offset in rng.sample(offsets, min(80, len(offsets))):
+        found = targets.target_at(document, offset)
+        assert found == targets.target_at(fresh, offset)
+        if found is None:
+            continue
+        mine = [(o.start_byte, o.end_byte, o.is_definition) for o in targets.occurrences(found, [document])]
+        theirs = [(o.start_byte, o.end_byte, o.is_definition) for o in targets.occurrences(found, [fresh])]
+        assert mine == theirs
+    assert "model" not in document.__dict__
