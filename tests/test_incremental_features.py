@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from csound_lsp.features import focus, semantic_tokens
+from csound_lsp.features import semantic_tokens
 from csound_lsp.features.hover import hover
+from csound_lsp.syntax import focus
 from csound_lsp.syntax.document import Document, Position, Span
 from csound_lsp.syntax.model import DocumentModel
 from csound_lsp.syntax.model_builder import ModelBuilder

@@ -62,7 +62,9 @@ def test_highlights_without_the_full_model_equal_those_with_it(name: str) -> Non
     fresh = Document(document.uri, document.text)
     fresh.model  # noqa: B018  (built first: the full-model path)
     source = document.source
-    offsets = [i for i in range(1, len(source)) if source[i - 1 : i] in b" \t\n,(=" and source[i : i + 1].isalnum()]
+    offsets = [
+        i for i in range(1, len(source)) if source[i - 1 : i] in b" \t\n,(=" and source[i : i + 1].isalnum()
+    ]
     for offset in rng.sample(offsets, min(80, len(offsets))):
         found = targets.target_at(document, offset)
         assert found == targets.target_at(fresh, offset)
@@ -72,3 +74,54 @@ def test_highlights_without_the_full_model_equal_those_with_it(name: str) -> Non
         theirs = [(o.start_byte, o.end_byte, o.is_definition) for o in targets.occurrences(found, [fresh])]
         assert mine == theirs
     assert "model" not in document.__dict__
+
+
+@pytest.mark.parametrize("name", ["tricky", "tricky-define-in-body", *[p.name for p in CORPUS[3::8]]])
+def test_outline_and_hints_without_the_full_model_equal_those_with_it(name: str) -> None:
+    from lsprotocol import types
+
+    from csound_lsp.features.inlay_hints import inlay_hints
+    from csound_lsp.features.symbols import document_symbols
+    from csound_lsp.settings import InlayHintSettings
+
+    if name.startswith("tricky"):
+        text = (
+            TRICKY
+            if name == "tricky"
+            else TRICKY.replace("  kX = gkEarly", "#define INNER #2#\n  kX = gkEarly")
+        )
+    else:
+        text = corpus_text(next(p for p in CORPUS if p.name == name))
+    document = Document("file:///x.csd", text)
+    rng = random.Random(name)
+    settings = InlayHintSettings(score_pfields=True, opcode_arguments=True)
+    for _ in range(6):
+        random_edit(document, rng)
+        fresh = Document(document.uri, document.text)
+        fresh.model  # noqa: B018
+        assert document_symbols(document) == document_symbols(fresh)
+        lines = document.index.line_count
+        first = rng.randrange(lines)
+        viewport = types.Range(
+            start=types.Position(line=first, character=0),
+            end=types.Position(line=min(lines, first + 40), character=0),
+        )
+        assert inlay_hints(document, viewport, settings, [document]) == inlay_hints(
+            fresh, viewport, settings, [fresh]
+        )
+    if name == "tricky-define-in-body":  # the fallback to the full model really happens
+        assert any(s.name == "$INNER" for s in document_symbols(Document("file:///x.orc", text)))
+
+
+def test_includes_come_from_the_skeleton_or_the_full_model() -> None:
+    from csound_lsp.syntax.focus import includes_of
+
+    top = '#include "a.udo"\ninstr 1\n  out 0\nendin\n'
+    inside = 'instr 1\n#include "body.inc"\n  out 0\nendin\n#include "b.udo"\n'
+    for text in (top, inside, "instr 1\nendin\n", '; #include "x"\n'):
+        document = Document("file:///x.orc", text)
+        fresh = Document("file:///x.orc", text)
+        assert [i.target for i in includes_of(document)] == [i.target for i in fresh.model.includes]
+    document = Document("file:///x.orc", top)
+    assert [i.target for i in includes_of(document)] == ["a.udo"]
+    assert "model" not in document.__dict__  # the skeleton was enough

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import skeleton_model
 from csound_lsp.syntax.languages import FileKind
 
 from .budget import _head_within, _tail_within, estimate_tokens
@@ -71,12 +72,12 @@ def locate(document: Document, byte_offset: int) -> Cursor:
     elif document.kind is FileKind.ORC:
         section = "orchestra"
     else:
-        found = document.model.section_at(byte_offset)
+        found = skeleton_model(document).section_at(byte_offset)
         section = _SECTION_BY_TAG.get(found.tag.lower(), "other") if found else "other"
     unit: tuple[int, int] | None = None
     closed_below = False
     if section == "orchestra":
-        scope_node = document.model.scope_at(byte_offset).node
+        scope_node = skeleton_model(document).scope_at(byte_offset).node
         if scope_node is not None:
             start = len(document.source[: scope_node.start_byte].decode("utf-8", errors="replace"))
             end = len(document.source[: scope_node.end_byte].decode("utf-8", errors="replace"))
@@ -114,8 +115,9 @@ def retrieval_query(cursor: Cursor) -> str:
 def _instrument_fields(document: Document) -> str:
     """`; instr 1 reads p4 p5` lines for the score prompt."""
     lines = []
-    for instrument in document.model.instruments[:24]:
-        body = document.model.text(instrument.node)
+    model = skeleton_model(document)
+    for instrument in model.instruments[:24]:
+        body = model.text(instrument.node)
         fields = sorted({int(n) for n in _PFIELD.findall(body) if int(n) > 3})
         reads = " reads " + " ".join(f"p{n}" for n in fields) if fields else ""
         lines.append(f"; instr {instrument.label}{reads}")

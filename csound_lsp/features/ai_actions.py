@@ -19,6 +19,7 @@ from csound_lsp.features import convert
 from csound_lsp.features.quick_fixes import quick_fixes
 from csound_lsp.settings import Settings
 from csound_lsp.syntax.document import Document, Position
+from csound_lsp.syntax.focus import focused_model
 from csound_lsp.syntax.model import ScopeKind
 
 EXPLAIN_KIND = "refactor.ai.explain"
@@ -58,7 +59,7 @@ def explain_targets(document: Document, start: int, end: int) -> list[Target]:
         line = _line_of(document, start)
         targets.append(Target(start, end, "selection", line, _indent(document, line)))
         return targets
-    model = document.model
+    model = focused_model(document, start)
     line = _line_of(document, start)
     for call in model.calls():
         if _line_of(document, call.node.start_byte) == line:

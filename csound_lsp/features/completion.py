@@ -35,7 +35,6 @@ from csound_lsp.features.completion_index import (
     opcode_overload,
 )
 from csound_lsp.features.context import CursorContext, Place, cursor_context, section_at
-from csound_lsp.features.focus import focused_model, light_model
 from csound_lsp.features.overloads import (
     KnownOpcodes,
     find_opcode,
@@ -48,6 +47,7 @@ from csound_lsp.features.overloads import (
 from csound_lsp.features.signature import call_types
 from csound_lsp.settings import Settings
 from csound_lsp.syntax.document import Document, Position
+from csound_lsp.syntax.focus import focused_model, light_model
 from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind, Udo
 from csound_lsp.syntax.store import uri_to_path
 

@@ -20,6 +20,7 @@ from csound_lsp.csound.worker import CheckResult, CheckStatus, CsoundChecker
 from csound_lsp.features.diagnostics import DiagnosticsManager
 from csound_lsp.settings import DiagnosticsSettings
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import includes_of
 from csound_lsp.syntax.store import uri_to_path
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def findings_from(document: Document, result: CheckResult) -> list[Finding]:
         for path, items in anchored.elsewhere.items():
             for line, raw in items:
                 # Shown here too, on the #include line, so a problem in an included file is never lost.
-                include = next((i for i in document.model.includes if path.endswith(i.target)), None)
+                include = next((i for i in includes_of(document) if path.endswith(i.target)), None)
                 if include is not None:
                     findings.append(
                         Finding(

@@ -24,10 +24,10 @@ from csound_lsp.catalog.headers import header_constant
 from csound_lsp.catalog.options import match_option, safety_kinds
 from csound_lsp.catalog.types import RATE_WORDS, Param, split_found
 from csound_lsp.features import convert
-from csound_lsp.features.focus import focused_model, with_body
 from csound_lsp.features.overloads import choose, entry_for, named_inputs, named_outputs, safe_params
 from csound_lsp.settings import Settings
 from csound_lsp.syntax.document import Document, Position
+from csound_lsp.syntax.focus import focused_model, with_body
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Instrument, ScoreStatement, Udo
 
 DEFAULT_MANUAL = Path("/usr/share/doc/csound-doc/html")

@@ -7,7 +7,7 @@ from the instrument's own `iFreq = p4` lines, found in the score's document or i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from lsprotocol import types
 
@@ -15,7 +15,8 @@ from csound_lsp.catalog.cheatsheet import cheat_entry
 from csound_lsp.features.convert import position_from_lsp, to_lsp_position
 from csound_lsp.settings import InlayHintSettings
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.model import DocumentModel, Instrument
+from csound_lsp.syntax.focus import focused_model, skeleton_model
+from csound_lsp.syntax.model import DocumentModel, Instrument, OpcodeCall
 
 _PFIELD = re.compile(r"p(\d+)\Z")
 _PFIELD_CALL = re.compile(r"p\(\s*(\d+)\s*\)\Z")
@@ -55,10 +56,23 @@ def pfield_names(model: DocumentModel, instrument: Instrument) -> dict[int, str]
 
 def _find_instrument(text: str, documents: Sequence[Document]) -> tuple[DocumentModel, Instrument] | None:
     for document in documents:
-        found = document.model.instrument_named(text)
+        model = skeleton_model(document)
+        found = model.instrument_named(text)
         if found is not None:
-            return document.model, found
+            return model, found
     return None
+
+
+def _calls_in(document: Document, start: int, end: int) -> Iterator[OpcodeCall]:
+    """The calls of the global statements and of the items that overlap [start, end] (a viewport):
+    only those items are read in full."""
+    skeleton = skeleton_model(document)
+    yield from skeleton.global_scope.calls
+    for scope in skeleton.scopes:
+        if scope.end_byte < start or scope.start_byte > end:
+            continue
+        focused = focused_model(document, scope.start_byte)
+        yield from next((s.calls for s in focused.scopes if s.start_byte == scope.start_byte), ())
 
 
 def inlay_hints(
@@ -67,7 +81,7 @@ def inlay_hints(
     start = document.index.offset(position_from_lsp(range_.start))
     end = document.index.offset(position_from_lsp(range_.end))
     hints: list[types.InlayHint] = []
-    model = document.model
+    model = skeleton_model(document)
     if settings.score_pfields:
         cache: dict[str, dict[int, str]] = {}
         for statement in model.score:
@@ -85,7 +99,7 @@ def inlay_hints(
                 if name is not None and start <= field.start_byte <= end:
                     hints.append(_hint(document, field.start_byte, name, "p" + str(index + 1)))
     if settings.opcode_arguments:
-        for call in model.calls():
+        for call in _calls_in(document, start, end):
             if call.node.end_byte < start or call.node.start_byte > end or call.name in model.udos:
                 continue
             entry = cheat_entry(call.name)

@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 from tree_sitter import Node
 
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import skeleton_model
 from csound_lsp.syntax.model import DocumentModel
 from csound_lsp.syntax.model_builder import ModelBuilder
 
@@ -72,12 +73,15 @@ class _Item:
     """One item's occurrences, relative to its start, grouped by (kind, key)."""
 
     groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
+    defines_macros: bool = False
 
 
 @dataclass
 class _Entry:
     source: bytes
     groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = field(default_factory=dict)
+    #: Whether an instrument or UDO body holds a `#define` (which the skeleton does not see).
+    items_define_macros: bool = False
 
 
 _items: WeakKeyDictionary[Document, dict[tuple[bytes, frozenset[str]], _Item]] = WeakKeyDictionary()
@@ -96,9 +100,15 @@ def occurrences_of(document: Document, kind: NameKind, key: str) -> list[tuple[i
     return list(_entry(document).groups.get((kind, key), ()))
 
 
-def _entry(document: Document) -> _Entry:
-    from csound_lsp.features.focus import skeleton_model
+def items_define_macros(document: Document) -> bool:
+    """Whether a `#define` stands inside an instrument or UDO, where the skeleton model misses it."""
+    if "model" in document.__dict__:
+        skeleton = skeleton_model(document)
+        return any(skeleton.scope_at(m.ref.start_byte).node is not None for m in skeleton.macros.values())
+    return _entry(document).items_define_macros
 
+
+def _entry(document: Document) -> _Entry:
     with _lock:
         entry = _entries.get(document)
         if entry is not None and entry.source is document.source:
@@ -122,7 +132,7 @@ def _entry(document: Document) -> _Entry:
     for spans in groups.values():
         # an instrument's header is read by the skeleton and by the item: count it once
         spans[:] = sorted(set(spans))
-    entry = _Entry(source, groups)
+    entry = _Entry(source, groups, any(item.defines_macros for item in fresh.values()))
     with _lock:
         _items[document] = fresh
         _entries[document] = entry
@@ -136,7 +146,7 @@ def _read_item(document: Document, item: Node, udo_names: frozenset[str]) -> _It
     model.udos = {name: udo for name, udo in model.udos.items() if udo.node.id != item.id}
     groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = {}
     _add(groups, model_occurrences(model), -item.start_byte)
-    return _Item(groups)
+    return _Item(groups, bool(model.macros))
 
 
 def _add(

@@ -13,7 +13,6 @@ from lsprotocol import types
 
 from csound_lsp.catalog.opcodes import default_catalog
 from csound_lsp.features.convert import byte_range, position_from_lsp
-from csound_lsp.features.focus import skeleton_model
 from csound_lsp.features.targets import (
     IDENTIFIER,
     Occurrence,
@@ -25,6 +24,7 @@ from csound_lsp.features.targets import (
     target_at,
 )
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import skeleton_model
 from csound_lsp.syntax.model import HEADER_NAMES, ScopeKind, is_global_name, rate_of
 from csound_lsp.syntax.project import resolve_include
 from csound_lsp.syntax.store import path_to_uri

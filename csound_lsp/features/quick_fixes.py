@@ -21,8 +21,18 @@ from csound_lsp.analysis.incremental import IncrementalDiagnostics
 from csound_lsp.analysis.opcode_checks import rate_words
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.features import convert
+from csound_lsp.features.name_index import NameKind, occurrences_of
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.model import DocumentModel, HeaderSetting, OpcodeCall, Scope, Variable, rate_of
+from csound_lsp.syntax.focus import focused_model
+from csound_lsp.syntax.model import (
+    DocumentModel,
+    HeaderSetting,
+    OpcodeCall,
+    Scope,
+    ScopeKind,
+    Variable,
+    rate_of,
+)
 
 #: The header a new piece starts with.
 STANDARD_HEADER = ("sr = 44100", "ksmps = 32", "nchnls = 2", "0dbfs = 1")
@@ -98,6 +108,10 @@ class _Context:
     #: Per instrument: the text with the other instruments blanked out, and its findings.
     reduced: dict[int, tuple[bytes, list[Finding]]] = field(default_factory=dict)
 
+    def full(self) -> DocumentModel:
+        """The whole document's model: every reference of a global variable, every scope."""
+        return self.document.model
+
     @property
     def source(self) -> bytes:
         return self.document.source
@@ -131,9 +145,9 @@ def quick_fixes(
     ]
     if not here:  # the usual cursor move (or a syntax error being typed): no need for the whole model
         return []
-    ctx = _Context(document, document.model, catalog or default_catalog(), all_findings)
     actions: list[types.CodeAction] = []
     for finding in here:
+        ctx = _context(document, finding, catalog, all_findings)
         diagnostic = convert.diagnostic(document, finding)
         for fix in checked_fixes(ctx, finding):
             actions.append(_code_action(document, fix, diagnostic))
@@ -162,8 +176,16 @@ def current_findings(document: Document) -> list[Finding]:
 
 def fixes_for(document: Document, finding: Finding, *, catalog: Catalog | None = None) -> list[Fix]:
     """The checked fixes for one finding (what tests and the CLI use without LSP types)."""
-    ctx = _Context(document, document.model, catalog or default_catalog(), current_findings(document))
-    return checked_fixes(ctx, finding)
+    return checked_fixes(_context(document, finding, catalog, current_findings(document)), finding)
+
+
+def _context(
+    document: Document, finding: Finding, catalog: Catalog | None, findings: list[Finding]
+) -> _Context:
+    """The finding's own instrument in full, the rest as the skeleton: no whole-document model per
+    cursor move. Fixes that touch a global variable ask for the full model (`_Context.full`)."""
+    model = focused_model(document, finding.start_byte)
+    return _Context(document, model, catalog or default_catalog(), findings)
 
 
 def _maker_for(finding: Finding) -> Callable[[_Context, Finding], Iterator[Fix]] | None:
@@ -324,29 +346,33 @@ def _rename_fixes(ctx: _Context, call: OpcodeCall, rates: str, why: str) -> Iter
     if call.is_function or len(call.outputs) != 1 or call.outputs[0].type != "identifier":
         return
     name = ctx.model.text(call.outputs[0])
-    variable = ctx.model.lookup_variable(name, call.scope)
-    if variable is None or variable.declared_type or variable.is_array or _has_macros(ctx, variable):
+    model = ctx.model
+    variable = model.lookup_variable(name, call.scope)
+    if variable is not None and variable.scope.kind is ScopeKind.GLOBAL:
+        model = ctx.full()
+        variable = model.global_scope.variables.get(name)
+    if variable is None or variable.declared_type or variable.is_array or _has_macros(model, variable):
         return
     for rate in rates:
         new_name = renamed(name, rate)
-        if new_name is None or new_name == name or _clashes(ctx, variable, new_name):
+        if new_name is None or new_name == name or _clashes(ctx, model, variable, new_name):
             continue
         edits = tuple(ByteEdit(ref.start_byte, ref.end_byte, new_name) for ref in variable.refs)
         yield Fix(f"Rename '{name}' to '{new_name}' ({why} {rate_words(rate)})", edits)
 
 
-def _clashes(ctx: _Context, variable: Variable, new_name: str) -> bool:
-    if new_name in variable.scope.variables or new_name in ctx.model.global_scope.variables:
+def _clashes(ctx: _Context, model: DocumentModel, variable: Variable, new_name: str) -> bool:
+    if new_name in variable.scope.variables or occurrences_of(ctx.document, NameKind.GLOBAL, new_name):
         return True
-    if new_name in ctx.catalog or new_name in ctx.model.udos:
+    if new_name in ctx.catalog or new_name in model.udos:
         return True
     # A global's new name must not collide with a local in any instrument either.
-    return variable.is_global and any(new_name in scope.variables for scope in ctx.model.scopes)
+    return variable.is_global and any(new_name in scope.variables for scope in model.scopes)
 
 
-def _has_macros(ctx: _Context, variable: Variable) -> bool:
+def _has_macros(model: DocumentModel, variable: Variable) -> bool:
     scope: Scope = variable.scope
-    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in ctx.model.macro_uses)
+    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in model.macro_uses)
 
 
 # -- the fixes -------------------------------------------------------------------------------------
@@ -518,7 +544,7 @@ def _missing_table(ctx: _Context, finding: Finding) -> Iterator[Fix]:
         yield Fix(f"Add a sine table: 'f {number} {SINE_TABLE}' in the score", (edit,))
         return
     name = f"giTable{number}"
-    if name in ctx.model.global_scope.variables:
+    if occurrences_of(ctx.document, NameKind.GLOBAL, name):
         return
     line = f"{name} ftgen {number}, {SINE_TABLE.replace(' ', ', ')}"
     orchestra = next((s for s in ctx.model.sections if s.tag in ("CsInstruments", "CsOrchestra")), None)
@@ -536,6 +562,8 @@ def _missing_table(ctx: _Context, finding: Finding) -> Iterator[Fix]:
 def _unused_variable(ctx: _Context, finding: Finding) -> Iterator[Fix]:
     """Removes the statements that assign an unused variable, when they do nothing else."""
     located = ctx.model.variable_at(finding.start_byte)
+    if located is not None and located[0].scope.kind is ScopeKind.GLOBAL:
+        located = ctx.full().variable_at(finding.start_byte)
     if located is None:
         return
     variable = located[0]

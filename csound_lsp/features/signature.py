@@ -12,7 +12,6 @@ from lsprotocol import types
 from csound_lsp.analysis.expressions import TypeContext
 from csound_lsp.catalog import Catalog, Opcode, Overload, default_catalog
 from csound_lsp.features.context import CallSite, Place, cursor_context, section_at
-from csound_lsp.features.focus import light_model
 from csound_lsp.features.overloads import (
     KnownOpcodes,
     NamedParam,
@@ -23,6 +22,7 @@ from csound_lsp.features.overloads import (
     text_type,
 )
 from csound_lsp.syntax.document import Document, Position
+from csound_lsp.syntax.focus import light_model
 from csound_lsp.syntax.model import Udo
 
 #: Opcodes with more overloads than this show the fitting ones only.

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from csound_lsp.catalog.opcodes import default_catalog
-from csound_lsp.features.focus import focused_model, skeleton_model
 from csound_lsp.features.name_index import NameKind, occurrences_of
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import focused_model, skeleton_model
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Ref, Scope, ScopeKind, is_global_name
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import includes_of
 from csound_lsp.syntax.store import DocumentStore, uri_to_path
 
 #: An include chain deeper than this is cut off (Csound itself gives up far sooner).
@@ -64,7 +65,7 @@ def include_graph(store: DocumentStore, root: Document, include_paths: Sequence[
         graph.documents.append(document)
         if len(chain) >= MAX_INCLUDE_DEPTH:
             return
-        for include in document.model.includes:
+        for include in includes_of(document):
             path = resolve_include(document, include.target, include_paths)
             child = store.for_path(path) if path is not None else None
             if child is None:
@@ -92,7 +93,7 @@ def program_documents(
     for found in include_graph(store, document, include_paths).documents:
         result.setdefault(found.uri, found)
     for other in store.open_documents():
-        if other.uri in result or not other.model.includes:
+        if other.uri in result or not includes_of(other):
             continue
         closure = include_graph(store, other, include_paths).documents
         if any(d.uri == document.uri for d in closure):

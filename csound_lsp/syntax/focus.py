@@ -24,6 +24,7 @@ from tree_sitter import Node
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import (
     DocumentModel,
+    Include,
     Instrument,
     InstrumentName,
     Ref,
@@ -157,6 +158,18 @@ def skeleton_model(document: Document) -> DocumentModel:
     if "model" in document.__dict__:
         return document.model
     return _entry(document).skeleton
+
+
+def includes_of(document: Document) -> list[Include]:
+    """The document's `#include`s, without a whole-document model in the usual cases: none at all,
+    or all of them outside instrument bodies (the skeleton sees those)."""
+    if "model" in document.__dict__:
+        return document.model.includes
+    written = document.source.count(b"#include")
+    if written == 0:
+        return []
+    found = _entry(document).skeleton.includes
+    return found if len(found) == written else document.model.includes
 
 
 def with_body(document: Document, instrument: Instrument) -> Instrument:
