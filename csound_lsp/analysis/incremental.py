@@ -13,7 +13,9 @@ from their cached facts, plus the facts each cached analysis contributes. The re
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
@@ -171,3 +173,34 @@ def _top_level_udos(root: Node) -> list[Node]:
     """The UDOs where `ModelBuilder.collect_udo_names` looks for UDO names (not inside ERROR nodes)."""
     containers = orchestra_containers(root)
     return [c for container in containers for c in container.named_children if c.type == "udo_definition"]
+
+
+@dataclass
+class _Shared:
+    analysis: IncrementalDiagnostics = field(default_factory=IncrementalDiagnostics)
+    source: bytes | None = None
+    report_unused: bool = True
+    findings: list[Finding] = field(default_factory=list)
+
+
+_SHARED: WeakKeyDictionary[Document, _Shared] = WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def document_findings(document: Document, *, report_unused: bool | None = None) -> list[Finding]:
+    """The static findings of an open document's current text.
+
+    Published diagnostics and quick fixes (asked for at every cursor move) share one incremental
+    analysis per document and its result per text, so a keystroke is analysed once. With
+    `report_unused=None` the findings are those last asked for (the diagnostics settings).
+    """
+    with _SHARED_LOCK:
+        shared = _SHARED.get(document)
+        if shared is None:
+            shared = _SHARED[document] = _Shared()
+        wanted = shared.report_unused if report_unused is None else report_unused
+        if shared.source is not document.source or wanted != shared.report_unused:
+            shared.findings = shared.analysis.findings(document, report_unused=wanted)
+            shared.source = document.source
+            shared.report_unused = wanted
+        return shared.findings

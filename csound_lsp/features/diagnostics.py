@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from csound_lsp.analysis.findings import Finding, Severity
-from csound_lsp.analysis.incremental import IncrementalDiagnostics
+from csound_lsp.analysis.incremental import document_findings
 from csound_lsp.features import convert
 from csound_lsp.settings import DiagnosticsSettings
 from csound_lsp.syntax.document import Document
@@ -18,7 +18,6 @@ from csound_lsp.syntax.document import Document
 class DocumentDiagnostics:
     """What is known about one document: its static findings and Csound's findings for a version."""
 
-    incremental: IncrementalDiagnostics = field(default_factory=IncrementalDiagnostics)
     static: list[Finding] = field(default_factory=list)
     csound: list[Finding] = field(default_factory=list)
     csound_version: int | None = None
@@ -37,7 +36,7 @@ class DiagnosticsManager:
     def update_static(self, document: Document, settings: DiagnosticsSettings) -> None:
         state = self.state(document.uri)
         if settings.static:
-            state.static = state.incremental.findings(document, report_unused=settings.unused_variables)
+            state.static = document_findings(document, report_unused=settings.unused_variables)
         else:
             state.static = []
 

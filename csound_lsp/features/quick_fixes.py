@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from lsprotocol import types
 from tree_sitter import Node
 
 from csound_lsp.analysis.diagnostics import static_findings
 from csound_lsp.analysis.findings import Finding, Severity
-from csound_lsp.analysis.incremental import IncrementalDiagnostics
+from csound_lsp.analysis.incremental import document_findings
 from csound_lsp.analysis.opcode_checks import rate_words
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.features import convert
@@ -154,24 +153,9 @@ def quick_fixes(
     return actions
 
 
-#: The static findings of each open document's current text: editors ask for code actions on every
-#: cursor move, and the text only changes with an edit (which replaces `Document.source`).
-_FINDINGS: WeakKeyDictionary[Document, tuple[bytes, list[Finding]]] = WeakKeyDictionary()
-#: Incremental analysis per document (equal to `static_findings`, but a keystroke re-checks one
-#: instrument instead of the whole document: the full analysis of a 5,000-line orchestra takes ~100 ms).
-_INCREMENTAL: WeakKeyDictionary[Document, IncrementalDiagnostics] = WeakKeyDictionary()
-
-
 def current_findings(document: Document) -> list[Finding]:
-    cached = _FINDINGS.get(document)
-    if cached is not None and cached[0] is document.source:
-        return cached[1]
-    incremental = _INCREMENTAL.get(document)
-    if incremental is None:
-        incremental = _INCREMENTAL[document] = IncrementalDiagnostics()
-    findings = incremental.findings(document)
-    _FINDINGS[document] = (document.source, findings)
-    return findings
+    """The findings the diagnostics show for this text (one analysis per keystroke, shared)."""
+    return document_findings(document)
 
 
 def fixes_for(document: Document, finding: Finding, *, catalog: Catalog | None = None) -> list[Fix]:
