@@ -9,6 +9,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from csound_lsp import __version__
 from csound_lsp.catalog import default_catalog, merge_installed, use_catalog
@@ -16,6 +17,7 @@ from csound_lsp.features import completion, completion_index, convert, hover, si
 from csound_lsp.features.actions import CODE_ACTION_KINDS, code_actions, resolve_code_action
 from csound_lsp.features.csound_checks import CsoundScheduler
 from csound_lsp.features.diagnostics import DiagnosticsManager
+from csound_lsp.idle_gc import IdleCollector
 from csound_lsp.server_ai import add_ai_completion_item, close_ai, register_ai, resolve_ai_action
 from csound_lsp.server_index import BackgroundIndex
 from csound_lsp.server_navigation import register_navigation, start_workspace_index
@@ -27,11 +29,22 @@ from csound_lsp.syntax.store import DocumentStore
 log = logging.getLogger(__name__)
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol, telling the idle collector about every message."""
+
+    def handle_message(self, message: Any) -> Any:
+        server = self._server
+        if isinstance(server, CsoundLanguageServer):
+            server.idle_gc.activity()
+        return super().handle_message(message)
+
+
 class CsoundLanguageServer(LanguageServer):
     """Holds the server's state: settings and documents. Handlers below only translate."""
 
     def __init__(self) -> None:
-        super().__init__("csound-lsp", __version__)
+        super().__init__("csound-lsp", __version__, protocol_cls=_Protocol)
+        self.idle_gc = IdleCollector()
         self.settings = Settings()
         self.store = DocumentStore()
         self.diagnostics = DiagnosticsManager()
@@ -85,9 +98,10 @@ def create_server() -> CsoundLanguageServer:
     async def initialized(ls: CsoundLanguageServer, params: types.InitializedParams) -> None:
         start_workspace_index(ls)
         ls.examples_index.start(ls)
-        task = asyncio.get_running_loop().create_task(_merge_installed_catalog(ls))
-        ls.background_tasks.add(task)
-        task.add_done_callback(ls.background_tasks.discard)
+        for coroutine in (_merge_installed_catalog(ls), ls.idle_gc.watch()):
+            task = asyncio.get_running_loop().create_task(coroutine)
+            ls.background_tasks.add(task)
+            task.add_done_callback(ls.background_tasks.discard)
         await _pull_configuration(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -179,6 +179,8 @@ class InlineEngine:
     # -- generation --
 
     async def _generate(self, document: Document, cursor: Cursor, timings: InlineTimings) -> list[Suggestion]:
+        # A backend that is down must not cost the retrieval index (seconds and ~100 MB to load).
+        await self.service.ready()
         retrieval = Retrieval()
         query = retrieval_query(cursor)
         if query and self.retriever is not None:

@@ -94,7 +94,7 @@ class AIService:
         lane: str = "complete",
     ) -> TextStream:
         """Fill-in-the-middle with the completion model; fails fast while the backend is down."""
-        await self._ready()
+        await self.ready()
         stream = self.backend.stream_complete(
             prefix,
             suffix,
@@ -116,7 +116,7 @@ class AIService:
         temperature: float = 0.2,
         lane: str = "chat",
     ) -> TextStream:
-        await self._ready()
+        await self.ready()
         stream = self.backend.stream_chat(
             messages,
             model=self.settings.models.chat,
@@ -129,7 +129,7 @@ class AIService:
         return stream
 
     async def embed(self, texts: Sequence[str], *, kind: EmbedKind = "document") -> list[list[float]]:
-        await self._ready()
+        await self.ready()
         try:
             vectors = await self.backend.embed(texts, model=self.settings.models.embedding, kind=kind)
         except AIError as error:
@@ -140,11 +140,22 @@ class AIService:
 
     async def budget_tokens(self, purpose: Purpose, *, max_tokens: int) -> int:
         """Prompt tokens the caller may spend for `purpose` after reserving `max_tokens` for the answer."""
-        await self._ready()
+        await self.ready()
         try:
             return await self.backend.budget_tokens(self.model_for(purpose), max_tokens=max_tokens)
         except AIError as error:
             self._observe(error)
+            raise
+
+    async def ready(self) -> None:
+        """Returns when the backend is believed up (one cheap health check when unknown); raises the
+        `AIError` the user was told about otherwise. Callers ask before costly preparation."""
+        if not self.settings.enabled:
+            raise BackendUnavailable("AI features are turned off (ai.enabled)")
+        try:
+            await self.health.ensure()
+        except AIError as error:
+            self._notify(error)
             raise
 
     async def check(self) -> Health:
@@ -158,15 +169,6 @@ class AIService:
         await self.backend.aclose()
 
     # -- internals --
-
-    async def _ready(self) -> None:
-        if not self.settings.enabled:
-            raise BackendUnavailable("AI features are turned off (ai.enabled)")
-        try:
-            await self.health.ensure()
-        except AIError as error:
-            self._notify(error)
-            raise
 
     def _observe(self, outcome: AIError | None) -> None:
         self.health.record(outcome)
