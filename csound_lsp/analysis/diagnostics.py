@@ -45,6 +45,7 @@ def semantic_findings(
     findings += structure_checks.score_findings(model, includes_unresolved=includes_unresolved)
     findings += structure_checks.table_findings(model, includes_unresolved=includes_unresolved)
     findings += structure_checks.envelope_findings(model)
+    findings += structure_checks.unfinished_findings(model)
     findings += structure_checks.header_findings(model)
     findings += structure_checks.option_findings(model)
     findings += structure_checks.include_findings(model)

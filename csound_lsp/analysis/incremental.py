@@ -154,6 +154,7 @@ class IncrementalDiagnostics:
                 ]
                 semantic += structure_checks.missing_tables(skeleton, tables_defined, missing)
         semantic += structure_checks.envelope_findings(skeleton)
+        semantic += structure_checks.unfinished_findings(skeleton)
         semantic += structure_checks.header_findings(skeleton)
         semantic += structure_checks.option_findings(skeleton)
         semantic += structure_checks.include_findings(skeleton)

@@ -232,6 +232,7 @@ def analyse_item(
         also_defined=context.global_names,
     )
     found += structure_checks.envelope_findings(model)
+    found += structure_checks.unfinished_findings(model)
     defined, used = structure_checks.table_facts(model)
     instrument = model.instruments[0] if model.instruments else None
     globals_ = model.global_scope.variables

@@ -192,6 +192,26 @@ def missing_tables(
     return findings
 
 
+def unfinished_findings(model: DocumentModel) -> list[Finding]:
+    """`if kX > 1` with nothing after the condition: the grammar reads it as one line so the rest of
+    the file parses; Csound wants `then` (or a goto) or `do` on that line."""
+    findings: list[Finding] = []
+    for node in model.unfinished:
+        keyword = node.child_by_field_name("keyword")
+        word = model.text(keyword) if keyword is not None else "if"
+        wanted = "'then' (or 'goto' and a label)" if word == "if" else "'do'"
+        findings.append(
+            Finding(
+                node.start_byte,
+                _first_line_end(model, node),
+                Severity.ERROR,
+                "unfinished-condition",
+                f"'{word}' needs {wanted} after its condition, on the same line",
+            )
+        )
+    return findings
+
+
 def envelope_findings(model: DocumentModel) -> list[Finding]:
     findings: list[Finding] = []
     for call in model.calls():

@@ -218,6 +218,8 @@ class DocumentModel:
     options: list[OptionFlag] = field(default_factory=list)
     #: Instrument references outside `instr` lines: score `i` statements and event-like opcodes.
     instrument_refs: list[Ref] = field(default_factory=list)
+    #: `if`/`while`/`until` lines that end before `then`/`do` (mid-typing): Csound rejects them.
+    unfinished: list[Node] = field(default_factory=list)
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")

@@ -347,6 +347,11 @@ class ModelBuilder:
             else:
                 self.visit(child, scope)
 
+    def on_unfinished_condition(self, node: Node, scope: Scope) -> None:
+        self.model.unfinished.append(node)
+        for child in node.named_children:
+            self.visit(child, scope)
+
     # -- preprocessor ------------------------------------------------------------------------------
     def on_define_directive(self, node: Node, scope: Scope) -> None:
         name = node.child_by_field_name("name")

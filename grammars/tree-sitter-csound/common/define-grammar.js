@@ -189,6 +189,7 @@ function orchestraRules() {
         $.expression_statement,
         $.if_statement,
         $.if_goto_statement,
+        $.unfinished_condition,
         $.goto_statement,
         $.while_loop,
         $.until_loop,
@@ -261,6 +262,14 @@ function orchestraRules() {
       seq('if', field('condition', $._expression), $._goto_keyword, field('label', $.identifier), $._eol),
 
     goto_statement: ($) => seq($._goto_keyword, field('label', $.identifier), $._eol),
+
+    // `if kX > 1` with the line ending before `then`, a goto or `do`: what a
+    // user has while typing. Csound rejects it (the analysis reports it); the
+    // parser reads it as one statement so the condition ends at the line
+    // break instead of running on into the lines below (which turned a whole
+    // 5,000-line file into one error while an `if` was being typed).
+    unfinished_condition: ($) =>
+      seq(field('keyword', choice('if', 'while', 'until')), field('condition', $._expression), $._eol),
 
     // `enduntil` is an old spelling of `od` that Csound still reads.
     while_loop: ($) =>
