@@ -194,3 +194,28 @@ def test_cached_skeleton_equals_a_fresh_one_after_edits(name: str) -> None:
         for row in rng.sample(range(len(lines)), min(6, len(lines))):
             position = Position(row, rng.randint(0, len(lines[row])))
             assert hover(document, position) == hover(fresh, position)
+
+
+@pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[2::7]]])
+def test_light_model_has_the_full_models_names_where_the_cursor_is(name: str) -> None:
+    """Completion's light model: the cursor's own scope and the global names as the full model has them
+    (a .csd once had its instrument visited twice there, the empty copy first, so nothing was offered)."""
+    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
+    document = Document("file:///x.csd", text)
+    rng = random.Random(name)
+    for _ in range(3):
+        random_edit(document, rng)
+    full = Document(document.uri, document.text).model
+    source = document.source
+    for offset in rng.sample(range(len(source)), min(40, len(source))):
+        light = focus.light_model(document, offset)
+        mine, theirs = light.scope_at(offset), full.scope_at(offset)
+        assert (mine.kind, mine.start_byte) == (theirs.kind, theirs.start_byte)
+        if mine is light.global_scope:  # other instruments' uses of globals are left out by design
+            assert set(mine.variables) <= set(theirs.variables)
+        else:
+            assert {n: v.refs for n, v in mine.variables.items()} == {
+                n: v.refs for n, v in theirs.variables.items()
+            }
+        assert list(light.header) == list(full.header)
+        assert set(light.udos) == set(full.udos)

@@ -32,7 +32,7 @@ from csound_lsp.syntax.model import (
     ScopeKind,
     Variable,
 )
-from csound_lsp.syntax.model_builder import ModelBuilder, orchestra_containers
+from csound_lsp.syntax.model_builder import ModelBuilder
 
 _ITEM_TYPES = ("instrument_definition", "udo_definition")
 
@@ -105,6 +105,25 @@ class _SkeletonBuilder(ModelBuilder):
         self.model.instruments.append(Instrument(entry.at(start), node, inner, self.doc_comment(node)))
 
 
+class _LightBuilder(ModelBuilder):
+    """The whole walk with bodies skipped, other instruments left out, and `item` in full."""
+
+    def __init__(self, source: bytes, root: Node, item: Node | None) -> None:
+        super().__init__(source, root, skip_bodies=True)
+        self.item_id = item.id if item is not None else None
+
+    def on_instrument_definition(self, node: Node, scope: Scope) -> None:
+        if node.id == self.item_id:
+            self.skip_bodies = False
+            super().on_instrument_definition(node, scope)
+            self.skip_bodies = True
+
+    def on_udo_definition(self, node: Node, scope: Scope) -> None:
+        self.skip_bodies = node.id != self.item_id
+        super().on_udo_definition(node, scope)
+        self.skip_bodies = True
+
+
 _cache: WeakKeyDictionary[Document, _Entry] = WeakKeyDictionary()
 _names: WeakKeyDictionary[Document, dict[bytes, _Names]] = WeakKeyDictionary()
 _light: WeakKeyDictionary[Document, _Light] = WeakKeyDictionary()
@@ -137,17 +156,8 @@ def light_model(document: Document, offset: int) -> DocumentModel:
         found = entry.models.get(key)
     if found is not None:
         return found
-    root = document.tree.root_node
-    builder = ModelBuilder(document.source, root, skip_bodies=True)
-    builder.udo_names = builder.collect_udo_names()
-    for container in orchestra_containers(root):
-        for child in container.named_children:
-            if item is not None and child.id == item.id:
-                builder.skip_bodies = False
-                builder.visit(child, builder.global_scope)
-                builder.skip_bodies = True
-            elif child.type != "instrument_definition":
-                builder.visit(child, builder.global_scope)
+    builder = _LightBuilder(document.source, document.tree.root_node, item)
+    builder.build()
     with _lock:
         entry.models[key] = builder.model
     return builder.model
@@ -181,8 +191,16 @@ def with_body(document: Document, instrument: Instrument) -> Instrument:
 
 
 def item_at(document: Document, offset: int) -> Node | None:
-    """The outermost instrument or UDO definition that holds `offset`, wherever it stands (at the top
-    level, in an `#ifdef` block, or inside the ERROR node an unclosed section leaves)."""
+    """The outermost instrument or UDO definition that holds `offset` (its end included, as
+    `DocumentModel.scope_at` counts it), wherever it stands: at the top level, in an `#ifdef` block,
+    or inside the ERROR node an unclosed section leaves."""
+    found = _item_reaching_past(document, offset)
+    if found is None and offset > 0:
+        found = _item_reaching_past(document, offset - 1)  # the cursor right after `endin`
+    return found
+
+
+def _item_reaching_past(document: Document, offset: int) -> Node | None:
     cursor = document.tree.walk()
     while cursor.goto_first_child_for_byte(offset) is not None:
         node = cursor.node
