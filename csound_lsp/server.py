@@ -28,6 +28,10 @@ from csound_lsp.syntax.store import DocumentStore
 
 log = logging.getLogger(__name__)
 
+#: How long static diagnostics wait after a keystroke, so requests sent with it are answered first
+#: (reading the next message from stdin takes a thread hop, well under this).
+PUBLISH_DELAY_S = 0.004
+
 
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol, telling the idle collector about every message."""
@@ -45,6 +49,7 @@ class CsoundLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("csound-lsp", __version__, protocol_cls=_Protocol)
         self.idle_gc = IdleCollector()
+        self._pending_publish: dict[str, Document] = {}
         self.settings = Settings()
         self.store = DocumentStore()
         self.diagnostics = DiagnosticsManager()
@@ -55,8 +60,23 @@ class CsoundLanguageServer(LanguageServer):
         self.background_tasks: set[asyncio.Task[None]] = set()
 
     def publish(self, document: Document) -> None:
+        self._pending_publish.pop(document.uri, None)
         self.diagnostics.update_static(document, self.settings.diagnostics)
         self.send_diagnostics(document)
+
+    def publish_soon(self, document: Document) -> None:
+        """Static diagnostics after the requests already waiting: an editor sends completion or
+        signature help right behind the keystroke, and those should not wait for the analysis. A
+        burst of keystrokes read in one go is analysed once, at its last version."""
+        if document.uri in self._pending_publish:
+            return
+        self._pending_publish[document.uri] = document
+        asyncio.get_running_loop().call_later(PUBLISH_DELAY_S, self._publish_pending, document.uri)
+
+    def _publish_pending(self, uri: str) -> None:
+        document = self._pending_publish.pop(uri, None)
+        if document is not None and self.store.get(uri) is document:
+            self.publish(document)
 
     def send_diagnostics(self, document: Document) -> None:
         self.text_document_publish_diagnostics(
@@ -138,7 +158,7 @@ def create_server() -> CsoundLanguageServer:
             for change in params.content_changes
         ]
         document.apply_edits(edits, params.text_document.version)
-        ls.publish(document)
+        ls.publish_soon(document)
         ls.csound.schedule(document, ls.settings.diagnostics)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
