@@ -2,7 +2,8 @@
 
 The build runs in a worker thread on the engine the AI features search (searches read the previous
 snapshot until the new one is swapped in); progress reaches the client through the event loop,
-since pygls's transport is not thread-safe.
+since pygls's transport is not thread-safe. It starts only once the AI backend answers: the index
+serves nothing else.
 """
 
 from __future__ import annotations
@@ -34,8 +35,22 @@ class BackgroundIndex:
             or os.environ.get("CSOUND_LSP_INDEX_ON_START") == "0"
         ):
             return
+        self.task = asyncio.ensure_future(self._start_when_ai_is_up(ls))
+
+    async def _start_when_ai_is_up(self, ls: Any) -> None:
+        """Only what the AI features will use: without a backend, loading and refreshing the index
+        would cost seconds of the server's CPU (and ~100 MB) for nothing."""
+        from csound_lsp.ai.errors import AIError
+
+        try:
+            await state(ls).service.ready()
+        except AIError as error:
+            log.info("examples index not refreshed: no AI backend (%s)", error)
+            return
+        if self.cancel.is_set():
+            return
         loop = asyncio.get_running_loop()
-        self.task = loop.run_in_executor(None, self._build, ls, loop)
+        await loop.run_in_executor(None, self._build, ls, loop)
 
     def stop(self) -> None:
         self.cancel.set()

@@ -11,13 +11,14 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
 from tests.conftest import client_capabilities
+from tests.fake_ollama import FakeOllama
 
 
-def config(cache: Path) -> ClientServerConfig:
+def config(cache: Path, host: str) -> ClientServerConfig:
     return ClientServerConfig(
         server_command=[sys.executable, "-m", "csound_lsp", "serve"],
         server_env={
-            "CSOUND_LSP_AI_HOST": "http://127.0.0.1:9",
+            "CSOUND_LSP_AI_HOST": host,
             "CSOUND_LSP_CACHE_DIR": str(cache),
             "CSOUND_LSP_INDEX_ON_START": "1",
         },
@@ -26,7 +27,36 @@ def config(cache: Path) -> ClientServerConfig:
 
 @pytest.mark.timeout(180)
 async def test_index_is_built_in_background_with_progress(tmp_path: Path) -> None:
-    client = await config(tmp_path).start()
+    with FakeOllama() as fake:
+        await _built_with_progress(tmp_path, fake.url)
+
+
+@pytest.mark.timeout(60)
+async def test_no_index_work_without_an_ai_backend(tmp_path: Path) -> None:
+    """The index only serves the AI features: with no backend, start-up leaves it alone."""
+    client = await config(tmp_path, "http://127.0.0.1:9").start()
+    try:
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities(),
+                initialization_options={"diagnostics": {"csound": False}},
+            )
+        )
+        # the start-up health check fails and says so once; the index is left alone
+        deadline = asyncio.get_running_loop().time() + 30
+        while not any("No AI backend" in m.message for m in client.messages):
+            assert asyncio.get_running_loop().time() < deadline, client.messages
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
+        assert not [token for token in client.progress_reports if "index" in str(token)]
+        assert not any(tmp_path.rglob("manifest*"))
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+
+
+async def _built_with_progress(tmp_path: Path, host: str) -> None:
+    client = await config(tmp_path, host).start()
     try:
         await client.initialize_session(
             types.InitializeParams(
