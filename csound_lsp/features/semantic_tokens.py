@@ -420,15 +420,9 @@ def edits(previous: list[int], current: list[int]) -> list[types.SemanticTokensE
     if previous == current:
         return []
     limit = min(len(previous), len(current))
-    prefix = 0
-    while prefix < limit and previous[prefix] == current[prefix]:
-        prefix += 1
+    prefix = _common_prefix(previous, current, limit)
     prefix -= prefix % 5
-    suffix = 0
-    while (
-        suffix < limit - prefix and previous[len(previous) - 1 - suffix] == current[len(current) - 1 - suffix]
-    ):
-        suffix += 1
+    suffix = _common_suffix(previous, current, limit - prefix)
     suffix -= suffix % 5
     return [
         types.SemanticTokensEdit(
@@ -437,3 +431,30 @@ def edits(previous: list[int], current: list[int]) -> list[types.SemanticTokensE
             data=current[prefix : len(current) - suffix],
         )
     ]
+
+
+_CHUNK = 2048
+
+
+def _common_prefix(a: list[int], b: list[int], limit: int) -> int:
+    """How many leading items match, compared a slice at a time (a 5,000-line file has ~250,000)."""
+    at = 0
+    while at + _CHUNK <= limit and a[at : at + _CHUNK] == b[at : at + _CHUNK]:
+        at += _CHUNK
+    while at < limit and a[at] == b[at]:
+        at += 1
+    return at
+
+
+def _common_suffix(a: list[int], b: list[int], limit: int) -> int:
+    """How many trailing items match, at most `limit`."""
+    count = 0
+    end_a, end_b = len(a), len(b)
+    while (
+        count + _CHUNK <= limit
+        and a[end_a - count - _CHUNK : end_a - count] == b[end_b - count - _CHUNK : end_b - count]
+    ):
+        count += _CHUNK
+    while count < limit and a[end_a - 1 - count] == b[end_b - 1 - count]:
+        count += 1
+    return count
