@@ -9,6 +9,7 @@ serves nothing else.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import threading
@@ -20,6 +21,9 @@ from lsprotocol import types
 from csound_lsp.server_ai import state
 
 log = logging.getLogger(__name__)
+
+#: Seconds after `initialized` before the index is looked at.
+START_DELAY_S = 2.0
 
 
 class BackgroundIndex:
@@ -42,6 +46,12 @@ class BackgroundIndex:
         would cost seconds of the server's CPU (and ~100 MB) for nothing."""
         from csound_lsp.ai.errors import AIError
 
+        # The editor's first requests come first; the AI client's imports (~0.4 s) run off the loop.
+        await asyncio.sleep(START_DELAY_S)
+        for backend in ("csound_lsp.ai.ollama_backend", "csound_lsp.ai.openai_backend"):
+            await asyncio.to_thread(importlib.import_module, backend)
+        if self.cancel.is_set():
+            return
         try:
             await state(ls).service.ready()
         except AIError as error:
