@@ -72,6 +72,12 @@ def corpus_text(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
+def fixture_document(name: str) -> tuple[Document, random.Random]:
+    """The TRICKY text or a corpus piece as an open .csd document, and a random source seeded by name."""
+    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
+    return Document("file:///x.csd", text), random.Random(name)
+
+
 def random_edit(document: Document, rng: random.Random) -> None:
     """One keystroke-sized edit anywhere: a character, a line, part of a definition, or a deletion."""
     lines = document.source.decode("utf-8", errors="replace").split("\n")
@@ -94,9 +100,7 @@ def fresh_tokens(document: Document) -> list[int]:
 
 @pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[::4]]])
 def test_cached_semantic_tokens_equal_a_fresh_walk_after_edits(name: str) -> None:
-    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
-    document = Document("file:///x.csd", text)
-    rng = random.Random(name)
+    document, rng = fixture_document(name)
     for _ in range(12):
         assert semantic_tokens.full(document) == fresh_tokens(document)
         random_edit(document, rng)
@@ -181,9 +185,7 @@ def _shape(model: DocumentModel) -> object:
 
 @pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[1::6]]])
 def test_cached_skeleton_equals_a_fresh_one_after_edits(name: str) -> None:
-    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
-    document = Document("file:///x.csd", text)
-    rng = random.Random(name)
+    document, rng = fixture_document(name)
     for _ in range(10):
         random_edit(document, rng)
         cached = focus._entry(document).skeleton
@@ -200,9 +202,7 @@ def test_cached_skeleton_equals_a_fresh_one_after_edits(name: str) -> None:
 def test_light_model_has_the_full_models_names_where_the_cursor_is(name: str) -> None:
     """Completion's light model: the cursor's own scope and the global names as the full model has them
     (a .csd once had its instrument visited twice there, the empty copy first, so nothing was offered)."""
-    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
-    document = Document("file:///x.csd", text)
-    rng = random.Random(name)
+    document, rng = fixture_document(name)
     for _ in range(3):
         random_edit(document, rng)
     full = Document(document.uri, document.text).model

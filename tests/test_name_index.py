@@ -10,7 +10,7 @@ import pytest
 from csound_lsp.features import name_index, targets
 from csound_lsp.features.name_index import NameKind
 from csound_lsp.syntax.document import Document
-from tests.test_incremental_features import CORPUS, TRICKY, corpus_text, random_edit
+from tests.test_incremental_features import CORPUS, TRICKY, corpus_text, fixture_document, random_edit
 
 Groups = dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
 
@@ -30,9 +30,7 @@ def cached_groups(document: Document) -> Groups:
 
 @pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[::5]]])
 def test_cached_occurrences_equal_the_full_models_after_edits(name: str) -> None:
-    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
-    document = Document("file:///x.csd", text)
-    rng = random.Random(name)
+    document, rng = fixture_document(name)
     for _ in range(12):
         assert cached_groups(document) == full_model_groups(document)
         random_edit(document, rng)
@@ -54,9 +52,7 @@ def test_every_kind_occurs_in_the_fixture() -> None:
 @pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[2::9]]])
 def test_highlights_without_the_full_model_equal_those_with_it(name: str) -> None:
     """Targets and occurrences at every word: the focused path answers as the full model does."""
-    text = TRICKY if name == "tricky" else corpus_text(next(p for p in CORPUS if p.name == name))
-    document = Document("file:///x.csd", text)
-    rng = random.Random(name)
+    document, rng = fixture_document(name)
     for _ in range(4):
         random_edit(document, rng)
     fresh = Document(document.uri, document.text)
