@@ -79,6 +79,8 @@ class CsoundLanguageServer(LanguageServer):
             self.publish(document)
 
     def send_diagnostics(self, document: Document) -> None:
+        if document.uri in self._pending_publish:
+            return  # a keystroke's publish is due in a moment, with the static findings of this text
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=document.uri,
