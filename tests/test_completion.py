@@ -204,3 +204,19 @@ def test_results_are_bounded() -> None:
 def test_nothing_in_comments_and_strings() -> None:
     assert _complete(ORC % "; osc|").items == []
     assert _complete(ORC % 'prints "osc|').items == []
+
+
+def test_globals_assigned_in_other_instruments_are_offered() -> None:
+    """Completion reads one instrument; a global first assigned in another still counts (from the
+    analysis the server runs on every text)."""
+    from csound_lsp.analysis.incremental import document_findings
+    from csound_lsp.syntax.document import Document, Position
+
+    text = "instr 1\n  gkShared = 0.5\n  gaBus = 0\nendin\ninstr 2\n  aSig oscili \nendin\n"
+    document = Document("file:///shared.orc", text)
+    document_findings(document)  # what publishing the diagnostics does
+    items = completion(document, Position(5, len("  aSig oscili "))).items
+    labels = [item.label for item in items]
+    assert "gkShared" in labels and "gaBus" in labels
+    shared = next(item for item in items if item.label == "gkShared")
+    assert shared.detail is not None and "global" in shared.detail

@@ -34,7 +34,7 @@ from csound_lsp.analysis.item_facts import (
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.model import Ref
+from csound_lsp.syntax.model import Ref, is_global_name
 from csound_lsp.syntax.model_builder import orchestra_containers
 
 
@@ -43,6 +43,8 @@ class IncrementalDiagnostics:
     """Per-document cache; keep one per open document."""
 
     catalog: Catalog | None = None
+    #: The global variables (`g` and a rate) the last full analysis saw assigned anywhere.
+    assigned_globals: frozenset[str] = frozenset()
     _cache: dict[bytes, ItemEntry] = field(default_factory=dict)
     _context: Context | None = None
 
@@ -128,6 +130,7 @@ class IncrementalDiagnostics:
                 any_macros = True
                 macro_uses.extend(_moved(r, base) for r in result.macro_uses)
 
+        self.assigned_globals = frozenset(n for n in global_defs if is_global_name(n))
         semantic += opcode_checks.opcode_findings(skeleton, catalog, includes_unresolved=unresolved)
         semantic += variable_checks.variable_findings(
             skeleton, includes_unresolved=unresolved, report_unused=report_unused, check_globals=False
@@ -205,3 +208,11 @@ def document_findings(document: Document, *, report_unused: bool | None = None) 
             shared.source = document.source
             shared.report_unused = wanted
         return shared.findings
+
+
+def assigned_globals(document: Document) -> frozenset[str]:
+    """The global variables assigned anywhere in the document, as its last analysis saw them (at most
+    a keystroke old: diagnostics analyse each text once, completion need not wait for it)."""
+    with _SHARED_LOCK:
+        shared = _SHARED.get(document)
+        return shared.analysis.assigned_globals if shared is not None else frozenset()

@@ -20,6 +20,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from csound_lsp.analysis.expressions import UNKNOWN, TypeContext, variable_type_of
+from csound_lsp.analysis.incremental import assigned_globals
 from csound_lsp.catalog import Catalog, Opcode, Overload, default_catalog
 from csound_lsp.catalog.gen_routines import all_gen_routines
 from csound_lsp.catalog.headers import header_constants
@@ -476,20 +477,35 @@ class _Builder:
             for name, variable in pool.variables.items():
                 if all(r.start_byte == self.context_start for r in variable.refs):
                     continue  # the word being typed
-                found = variable_type_of(name, ctx)
-                base, dims = split_found(found)
-                if accepts is None or accepts == "*":
-                    fit = 0
-                elif dims:
-                    fit = 1 if preferred == base else 3
-                elif base == preferred or (base == "p" and preferred == "i"):
-                    fit = 0
-                elif base in accepts or (base == "p" and "i" in accepts):
-                    fit = 1
-                else:
-                    fit = 3
-                detail = hover.rate_words(found) + (" (global)" if variable.is_global else "")
-                self.add(name, _KIND.Variable, group + fit * 2 + is_global, detail=detail)
+                self.variable(name, variable.is_global, ctx, accepts, preferred, group + is_global)
+        # Globals assigned only inside other instruments, which the light model leaves out.
+        for name in sorted(assigned_globals(self.document)):
+            if name not in self.model.global_scope.variables:
+                self.variable(name, True, ctx, accepts, preferred, group + 1)
+
+    def variable(
+        self,
+        name: str,
+        is_global: bool,
+        ctx: TypeContext,
+        accepts: str | None,
+        preferred: str | None,
+        group: int,
+    ) -> None:
+        found = variable_type_of(name, ctx)
+        base, dims = split_found(found)
+        if accepts is None or accepts == "*":
+            fit = 0
+        elif dims:
+            fit = 1 if preferred == base else 3
+        elif base == preferred or (base == "p" and preferred == "i"):
+            fit = 0
+        elif base in accepts or (base == "p" and "i" in accepts):
+            fit = 1
+        else:
+            fit = 3
+        detail = hover.rate_words(found) + (" (global)" if is_global else "")
+        self.add(name, _KIND.Variable, group + fit * 2, detail=detail)
 
     @property
     def context_start(self) -> int:
