@@ -53,7 +53,7 @@ class BackgroundIndex:
         if self.cancel.is_set():
             return
         try:
-            await state(ls).service.ready()
+            await state(ls).service.ready(quiet=True)
         except AIError as error:
             log.info("examples index not refreshed: no AI backend (%s)", error)
             return

@@ -10,6 +10,8 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
+from csound_lsp.server_index import START_DELAY_S
+from tests.ai_lsp_helpers import CURSOR, ORC_DOC, capabilities, inline_params, inline_texts, open_doc
 from tests.conftest import client_capabilities
 from tests.fake_ollama import FakeOllama
 
@@ -31,25 +33,31 @@ async def test_index_is_built_in_background_with_progress(tmp_path: Path) -> Non
         await _built_with_progress(tmp_path, fake.url)
 
 
-@pytest.mark.timeout(60)
-async def test_no_index_work_without_an_ai_backend(tmp_path: Path) -> None:
-    """The index only serves the AI features: with no backend, start-up leaves it alone."""
+@pytest.mark.timeout(90)
+async def test_no_index_work_and_no_message_without_an_ai_backend(tmp_path: Path) -> None:
+    """The index only serves the AI features: with no backend, start-up leaves it alone and says
+    nothing; the one "no backend" message comes with the first AI request."""
     client = await config(tmp_path, "http://127.0.0.1:9").start()
     try:
         await client.initialize_session(
             types.InitializeParams(
-                capabilities=client_capabilities(),
+                capabilities=capabilities(),
                 initialization_options={"diagnostics": {"csound": False}},
             )
         )
-        # the start-up health check fails and says so once; the index is left alone
-        deadline = asyncio.get_running_loop().time() + 30
-        while not any("No AI backend" in m.message for m in client.messages):
-            assert asyncio.get_running_loop().time() < deadline, client.messages
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(0.5)
+        # past START_DELAY_S and the refused health check (a build would have begun by then)
+        await asyncio.sleep(START_DELAY_S + 3)
         assert not [token for token in client.progress_reports if "index" in str(token)]
         assert not any(tmp_path.rglob("manifest*"))
+        assert not [m for m in client.messages if "No AI backend" in m.message]
+        uri = "file:///tmp/index-test/piece.csd"
+        await open_doc(client, uri, ORC_DOC)
+        result = await client.text_document_inline_completion_async(inline_params(uri, CURSOR))
+        assert inline_texts(result) == []
+        deadline = asyncio.get_running_loop().time() + 30
+        while not [m for m in client.messages if "No AI backend" in m.message]:
+            assert asyncio.get_running_loop().time() < deadline, client.messages
+            await asyncio.sleep(0.1)
         await client.shutdown_session()
     finally:
         await client.stop()

@@ -145,7 +145,11 @@ class InlineEngine:
         `cached_only` answers from the cache alone (the completion hook, for clients that also ask
         for inline completions: one generation per keystroke is enough)."""
         settings = self.service.settings
-        if not settings.enabled or not settings.inline or self.service.health.down is not None:
+        if not settings.enabled or not settings.inline:
+            return []
+        down = self.service.health.down
+        if down is not None:  # known down (perhaps by a background check): say so once, answer nothing
+            self.service.announce(down)
             return []
         timings = InlineTimings()
         started = time.perf_counter()

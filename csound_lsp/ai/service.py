@@ -147,16 +147,22 @@ class AIService:
             self._observe(error)
             raise
 
-    async def ready(self) -> None:
+    async def ready(self, *, quiet: bool = False) -> None:
         """Returns when the backend is believed up (one cheap health check when unknown); raises the
-        `AIError` the user was told about otherwise. Callers ask before costly preparation."""
+        `AIError` otherwise, told to the user unless `quiet` (a background check nobody asked for:
+        the message waits for the first AI request). Callers ask before costly preparation."""
         if not self.settings.enabled:
             raise BackendUnavailable("AI features are turned off (ai.enabled)")
         try:
             await self.health.ensure()
         except AIError as error:
-            self._notify(error)
+            if not quiet:
+                self._notify(error)
             raise
+
+    def announce(self, error: AIError) -> None:
+        """Tells the user about a backend problem, once per session."""
+        self._notify(error)
 
     async def check(self) -> Health:
         """A fresh health check, for `csound-lsp doctor` and a "retry" command."""
