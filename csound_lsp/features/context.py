@@ -98,18 +98,21 @@ class CursorContext:
     at_statement_start: bool = False
 
 
-def strip_comment(line: str) -> str:
-    """The code part of one line: `;` and `//` comments removed (outside strings)."""
+def _code_end(line: str) -> tuple[int, bool]:
+    """Where a line's code ends (a `;` or `//` comment outside strings, else the line's end), and
+    whether it ends inside a string."""
     in_string = False
-    index = 0
-    while index < len(line):
-        char = line[index]
+    for index, char in enumerate(line):
         if char == '"' and (index == 0 or line[index - 1] != "\\"):
             in_string = not in_string
         elif not in_string and (char == ";" or line.startswith("//", index)):
-            return line[:index]
-        index += 1
-    return line
+            return index, False
+    return len(line), in_string
+
+
+def strip_comment(line: str) -> str:
+    """The code part of one line: `;` and `//` comments removed (outside strings)."""
+    return line[: _code_end(line)[0]]
 
 
 def _strip_block_comments(text: str) -> str:
@@ -142,16 +145,8 @@ def statement_prefix(document: Document, offset: int) -> str:
 
 def in_string_or_comment(prefix_line: str) -> bool:
     """Whether the end of this line prefix is inside a string or a comment."""
-    in_string = False
-    index = 0
-    while index < len(prefix_line):
-        char = prefix_line[index]
-        if char == '"' and (index == 0 or prefix_line[index - 1] != "\\"):
-            in_string = not in_string
-        elif not in_string and (char == ";" or prefix_line.startswith("//", index)):
-            return True
-        index += 1
-    return in_string
+    end, in_string = _code_end(prefix_line)
+    return end < len(prefix_line) or in_string
 
 
 def split_arguments(tokens: list[Token], text: str, start: int) -> list[str]:

@@ -40,22 +40,17 @@ Occurrence = tuple[NameKind, str, int, int, bool]
 
 def model_occurrences(model: DocumentModel, *, with_items: bool = True) -> Iterator[Occurrence]:
     """Document-wide occurrences in a model: every one of a full model, or a skeleton's own."""
-    from csound_lsp.features.targets import channel_refs, instrument_key
+    from csound_lsp.features.targets import channel_refs, instrument_definitions, instrument_references
 
     for name, variable in model.global_scope.variables.items():
         for ref in variable.definitions:
             yield NameKind.GLOBAL, name, ref.start_byte, ref.end_byte, True
         for ref in variable.uses:
             yield NameKind.GLOBAL, name, ref.start_byte, ref.end_byte, False
-    for instrument in model.instruments:
-        for instrument_name in instrument.names:
-            found = instrument_key(instrument_name.text, instrument_name.ref.start_byte)
-            if found is not None:
-                yield NameKind.INSTRUMENT, found[0], found[1], found[2], True
-    for ref in model.instrument_refs:
-        found = instrument_key(ref.name, ref.start_byte)
-        if found is not None:
-            yield NameKind.INSTRUMENT, found[0], found[1], found[2], False
+    for key, start, end in instrument_definitions(model):
+        yield NameKind.INSTRUMENT, key, start, end, True
+    for key, start, end in instrument_references(model):
+        yield NameKind.INSTRUMENT, key, start, end, False
     for udo in model.udos.values():
         yield NameKind.CALL, udo.name, udo.ref.start_byte, udo.ref.end_byte, True
     for call in model.calls() if with_items else model.global_scope.calls:

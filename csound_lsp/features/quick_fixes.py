@@ -136,7 +136,7 @@ def quick_fixes(
     catalog: Catalog | None = None,
 ) -> list[types.CodeAction]:
     """Code actions for every finding that overlaps [start_byte, end_byte], checked fixes only."""
-    all_findings = current_findings(document) if findings is None else findings
+    all_findings = document_findings(document) if findings is None else findings
     here = [
         f
         for f in all_findings
@@ -153,14 +153,9 @@ def quick_fixes(
     return actions
 
 
-def current_findings(document: Document) -> list[Finding]:
-    """The findings the diagnostics show for this text (one analysis per keystroke, shared)."""
-    return document_findings(document)
-
-
 def fixes_for(document: Document, finding: Finding, *, catalog: Catalog | None = None) -> list[Fix]:
     """The checked fixes for one finding (what tests and the CLI use without LSP types)."""
-    return checked_fixes(_context(document, finding, catalog, current_findings(document)), finding)
+    return checked_fixes(_context(document, finding, catalog, document_findings(document)), finding)
 
 
 def _context(

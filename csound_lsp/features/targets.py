@@ -96,7 +96,7 @@ def instrument_key(text: str, start_byte: int) -> tuple[str, int, int] | None:
     return None
 
 
-def _instrument_definitions(model: DocumentModel) -> Iterator[tuple[str, int, int]]:
+def instrument_definitions(model: DocumentModel) -> Iterator[tuple[str, int, int]]:
     for instrument in model.instruments:
         for name in instrument.names:
             found = instrument_key(name.text, name.ref.start_byte)
@@ -104,7 +104,7 @@ def _instrument_definitions(model: DocumentModel) -> Iterator[tuple[str, int, in
                 yield found
 
 
-def _instrument_refs(model: DocumentModel) -> Iterator[tuple[str, int, int]]:
+def instrument_references(model: DocumentModel) -> Iterator[tuple[str, int, int]]:
     for ref in model.instrument_refs:
         found = instrument_key(ref.name, ref.start_byte)
         if found is not None:
@@ -168,7 +168,7 @@ def target_at(document: Document, offset: int) -> Target | None:
                     ref.end_byte,
                     _scope_start(scope),
                 )
-    for key, start, end in (*_instrument_definitions(model), *_instrument_refs(model)):
+    for key, start, end in (*instrument_definitions(model), *instrument_references(model)):
         if _inside(offset, start, end):
             name = model.source[start:end].decode("utf-8", errors="replace")
             return Target(TargetKind.INSTRUMENT, name, key, uri, start, end)
