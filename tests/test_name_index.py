@@ -114,7 +114,8 @@ def test_includes_come_from_the_skeleton_or_the_full_model() -> None:
 
     top = '#include "a.udo"\ninstr 1\n  out 0\nendin\n'
     inside = 'instr 1\n#include "body.inc"\n  out 0\nendin\n#include "b.udo"\n'
-    for text in (top, inside, "instr 1\nendin\n", '; #include "x"\n'):
+    spaced = 'instr 1\n# include "body.inc"\n  out 0\nendin\n#include "b.udo"\n'
+    for text in (top, inside, spaced, "instr 1\nendin\n", '; #include "x"\n'):
         document = Document("file:///x.orc", text)
         fresh = Document("file:///x.orc", text)
         assert [i.target for i in includes_of(document)] == [i.target for i in fresh.model.includes]

@@ -68,15 +68,12 @@ class _Item:
     """One item's occurrences, relative to its start, grouped by (kind, key)."""
 
     groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
-    defines_macros: bool = False
 
 
 @dataclass
 class _Entry:
     source: bytes
     groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = field(default_factory=dict)
-    #: Whether an instrument or UDO body holds a `#define` (which the skeleton does not see).
-    items_define_macros: bool = False
 
 
 _items: WeakKeyDictionary[Document, dict[tuple[bytes, frozenset[str]], _Item]] = WeakKeyDictionary()
@@ -93,14 +90,6 @@ def occurrences_of(document: Document, kind: NameKind, key: str) -> list[tuple[i
             if k is kind and name == key
         )
     return list(_entry(document).groups.get((kind, key), ()))
-
-
-def items_define_macros(document: Document) -> bool:
-    """Whether a `#define` stands inside an instrument or UDO, where the skeleton model misses it."""
-    if "model" in document.__dict__:
-        skeleton = skeleton_model(document)
-        return any(skeleton.scope_at(m.ref.start_byte).node is not None for m in skeleton.macros.values())
-    return _entry(document).items_define_macros
 
 
 def _entry(document: Document) -> _Entry:
@@ -127,7 +116,7 @@ def _entry(document: Document) -> _Entry:
     for spans in groups.values():
         # an instrument's header is read by the skeleton and by the item: count it once
         spans[:] = sorted(set(spans))
-    entry = _Entry(source, groups, any(item.defines_macros for item in fresh.values()))
+    entry = _Entry(source, groups)
     with _lock:
         _items[document] = fresh
         _entries[document] = entry
@@ -141,7 +130,7 @@ def _read_item(document: Document, item: Node, udo_names: frozenset[str]) -> _It
     model.udos = {name: udo for name, udo in model.udos.items() if udo.node.id != item.id}
     groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = {}
     _add(groups, model_occurrences(model), -item.start_byte)
-    return _Item(groups, bool(model.macros))
+    return _Item(groups)
 
 
 def _add(

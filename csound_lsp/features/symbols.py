@@ -16,10 +16,9 @@ from lsprotocol import types
 from tree_sitter import Node
 
 from csound_lsp.features.convert import byte_range
-from csound_lsp.features.name_index import items_define_macros
 from csound_lsp.features.targets import instrument_key
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.focus import skeleton_model
+from csound_lsp.syntax.focus import outline_model
 from csound_lsp.syntax.languages import CSOUND_SUFFIXES
 from csound_lsp.syntax.model import DocumentModel, ScopeKind, ScoreStatement, is_global_name
 from csound_lsp.syntax.store import DocumentStore
@@ -68,15 +67,9 @@ def _within(start: int, node: Node | None) -> bool:
     return node is None or node.start_byte <= start < node.end_byte
 
 
-def _outline_model(document: Document) -> DocumentModel:
-    """The skeleton (no instrument bodies: the outline never looks inside them, and it is asked for
-    after every line typed), unless a body holds a `#define`, which only the full model shows."""
-    return document.model if items_define_macros(document) else skeleton_model(document)
-
-
 def _orchestra_symbols(document: Document, container: Node | None) -> list[types.DocumentSymbol]:
     """Header, instruments, UDOs, macros and globals defined inside `container` (None: everywhere)."""
-    model = _outline_model(document)
+    model = outline_model(document)
     result: list[types.DocumentSymbol] = []
     settings = [s for s in model.header.values() if _within(s.start_byte, container)]
     if settings:
@@ -167,7 +160,7 @@ def _statement_label(model: DocumentModel, statement: ScoreStatement) -> str:
 
 def _score_symbols(document: Document, container: Node | None) -> list[types.DocumentSymbol]:
     """Score sections (split at `s`), each with its tables and its events grouped by instrument."""
-    model = _outline_model(document)
+    model = outline_model(document)
     statements = [s for s in model.score if _within(s.node.start_byte, container)]
     if not statements:
         return []
@@ -183,7 +176,7 @@ def _score_symbols(document: Document, container: Node | None) -> list[types.Doc
 
 
 def _score_section(document: Document, number: int, statements: list[ScoreStatement]) -> types.DocumentSymbol:
-    model = _outline_model(document)
+    model = outline_model(document)
     children: list[types.DocumentSymbol] = []
     groups: dict[str, list[ScoreStatement]] = {}
     for statement in statements:
@@ -228,7 +221,7 @@ def _score_section(document: Document, number: int, statements: list[ScoreStatem
 
 def document_symbols(document: Document) -> list[types.DocumentSymbol]:
     """The outline of one document."""
-    model = _outline_model(document)
+    model = outline_model(document)
     if document.kind.value == "orc":
         return _orchestra_symbols(document, None) + _score_symbols(document, None)
     if document.kind.value == "sco":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 import threading
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
@@ -170,16 +171,32 @@ def skeleton_model(document: Document) -> DocumentModel:
     return _entry(document).skeleton
 
 
+#: How the grammar spells the directives (`# include` with a space counts too).
+_INCLUDE_WORD = re.compile(rb"#[ \t]*include")
+_DEFINE_WORD = re.compile(rb"#[ \t]*define")
+
+
 def includes_of(document: Document) -> list[Include]:
     """The document's `#include`s, without a whole-document model in the usual cases: none at all,
     or all of them outside instrument bodies (the skeleton sees those)."""
     if "model" in document.__dict__:
         return document.model.includes
-    written = document.source.count(b"#include")
+    written = len(_INCLUDE_WORD.findall(document.source))
     if written == 0:
         return []
     found = _entry(document).skeleton.includes
     return found if len(found) == written else document.model.includes
+
+
+def outline_model(document: Document) -> DocumentModel:
+    """The skeleton, unless a `#define` may stand inside an instrument or UDO body (where only the
+    whole-document model sees it): the macros the skeleton found must account for every one written."""
+    if "model" in document.__dict__:
+        return document.model
+    skeleton = _entry(document).skeleton
+    if len(_DEFINE_WORD.findall(document.source)) == len(skeleton.macros):
+        return skeleton
+    return document.model
 
 
 def with_body(document: Document, instrument: Instrument) -> Instrument:
