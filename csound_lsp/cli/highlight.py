@@ -71,8 +71,12 @@ def _sgr(capture: str) -> str | None:
 
 
 def highlights_path() -> Path:
-    root = Path(csound_lsp.__file__).resolve().parent.parent
-    return root / "grammars" / "tree-sitter-csound" / "queries" / "highlights.scm"
+    """The wheel ships the grammar's queries as package data; a checkout reads them from the grammar."""
+    package = Path(csound_lsp.__file__).resolve().parent
+    bundled = package / "data" / "queries" / "highlights.scm"
+    if bundled.is_file():
+        return bundled
+    return package.parent / "grammars" / "tree-sitter-csound" / "queries" / "highlights.scm"
 
 
 @cache
