@@ -9,6 +9,7 @@ empty at once; the service tells the user once per session (through `window/show
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -252,6 +253,41 @@ async def resolve_ai_action(ls: Any, action: types.CodeAction) -> types.CodeActi
     finally:
         end()
     return action
+
+
+#: How often the backend is asked, quietly, whether it is there (and soon after the AI settings change).
+BACKEND_CHECK_INTERVAL_S = 180.0
+_SETTINGS_POLL_S = 5.0
+
+
+async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
+    """Learns, without telling anyone, whether an AI backend answers: shortly after start, every few
+    minutes, and after the AI settings change. Typing never shows a message about a missing backend;
+    the log gets one line whenever the answer changes, and explicit AI commands say what is missing."""
+    await asyncio.sleep(start_delay_s)
+    # The AI client's imports (~0.4 s) run off the event loop.
+    for backend in ("csound_lsp.ai.ollama_backend", "csound_lsp.ai.openai_backend"):
+        await asyncio.to_thread(importlib.import_module, backend)
+    checked: AIState | None = None
+    last: bool | None = None
+    waited = 0.0
+    while True:
+        ai = state(ls)
+        if ai is not checked or waited >= BACKEND_CHECK_INTERVAL_S:
+            checked, waited = ai, 0.0
+            if ai.service.settings.enabled:
+                try:
+                    health = await ai.service.check()
+                    up = health.ok
+                except Exception:  # a check must never end the watch
+                    log.exception("AI backend check failed")
+                    up = False
+                if up != last:
+                    host = ai.service.settings.host
+                    log.info("AI backend at %s: %s", host, "answering" if up else "not answering; AI stays off")
+                last = up
+        await asyncio.sleep(_SETTINGS_POLL_S)
+        waited += _SETTINGS_POLL_S
 
 
 def _tell(ls: Any, message: str) -> None:

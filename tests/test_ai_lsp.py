@@ -340,3 +340,24 @@ def test_log_files_are_json_lines(tmp_path: Path) -> None:
     off = AILog(tmp_path / "off", enabled=False)
     off.write("inline")
     assert not (tmp_path / "off").exists()
+
+
+async def test_typing_without_a_backend_never_shows_a_message(log_dir: Path) -> None:
+    """Automatic inline completion, completion and code actions with no AI settings and no backend: not
+    one message reaches the user; asking explicitly (an invoked inline completion) then tells them once."""
+    async with ai_server({}, log_dir) as client:
+        await open_doc(client, URI, ORC_DOC)
+        for _ in range(4):
+            result = await asyncio.wait_for(
+                client.text_document_inline_completion_async(inline_params(URI, CURSOR, invoked=False)), 20
+            )
+            assert inline_texts(result) == []
+            completion = await client.text_document_completion_async(
+                types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=URI), position=CURSOR)
+            )
+            assert isinstance(completion, types.CompletionList) and completion.items
+        # every answer above came after any message its handler sent: none may have been sent
+        assert [m.message for m in client.messages] == []
+        await client.text_document_inline_completion_async(inline_params(URI, CURSOR, invoked=True))
+        await _wait_for(lambda: bool(client.messages))
+        assert len([m for m in client.messages if "No AI backend" in m.message]) == 1

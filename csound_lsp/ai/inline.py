@@ -148,8 +148,9 @@ class InlineEngine:
         if not settings.enabled or not settings.inline:
             return []
         down = self.service.health.down
-        if down is not None:  # known down (perhaps by a background check): say so once, answer nothing
-            self.service.announce(down)
+        if down is not None:  # known down (perhaps by a background check): answer nothing
+            if invoked:  # the user asked for a suggestion: say why there is none, once
+                self.service.announce(down)
             return []
         timings = InlineTimings()
         started = time.perf_counter()
@@ -172,7 +173,7 @@ class InlineEngine:
             if typing.current != ticket:  # a newer keystroke asked meanwhile
                 return []
         try:
-            suggestions = await self._generate(document, cursor, timings)
+            suggestions = await self._generate(document, cursor, timings, quiet=not invoked)
         except AIError as error:  # the service has told the user, once
             self._write(timings, [], error=type(error).__name__)
             return []
@@ -182,9 +183,12 @@ class InlineEngine:
 
     # -- generation --
 
-    async def _generate(self, document: Document, cursor: Cursor, timings: InlineTimings) -> list[Suggestion]:
+    async def _generate(
+        self, document: Document, cursor: Cursor, timings: InlineTimings, *, quiet: bool
+    ) -> list[Suggestion]:
+        """`quiet`: completion while typing, which never tells the user about a missing backend."""
         # A backend that is down must not cost the retrieval index (seconds and ~100 MB to load).
-        await self.service.ready()
+        await self.service.ready(quiet=quiet)
         retrieval = Retrieval()
         query = retrieval_query(cursor)
         if query and self.retriever is not None:
@@ -194,7 +198,7 @@ class InlineEngine:
         started = time.perf_counter()
         prompt = build_prompt(document, cursor, retrieval.examples, INLINE_PROMPT_TOKENS)
         timings.context_ms += (time.perf_counter() - started) * 1000
-        result = await self._stream(prompt, timings)
+        result = await self._stream(prompt, timings, quiet=quiet)
         if not result.text:
             return []
         started = time.perf_counter()
@@ -207,7 +211,7 @@ class InlineEngine:
         timings.validation_ms = (time.perf_counter() - started) * 1000
         return suggestions
 
-    async def _stream(self, prompt: InlinePrompt, timings: InlineTimings) -> FilterResult:
+    async def _stream(self, prompt: InlinePrompt, timings: InlineTimings, *, quiet: bool) -> FilterResult:
         self.generations += 1
         sent = time.perf_counter()
         stream = await self.service.complete(
@@ -217,6 +221,7 @@ class InlineEngine:
             stop=prompt.stop,
             temperature=0.1,
             lane="inline",
+            quiet=quiet,
         )
         raw = ""
         filter_s = 0.0

@@ -92,9 +92,12 @@ class AIService:
         stop: Sequence[str] = (),
         temperature: float = 0.2,
         lane: str = "complete",
+        quiet: bool = False,
     ) -> TextStream:
-        """Fill-in-the-middle with the completion model; fails fast while the backend is down."""
-        await self.ready()
+        """Fill-in-the-middle with the completion model; fails fast while the backend is down.
+
+        `quiet`: nobody asked (completion while typing), so a failure is logged, never shown."""
+        await self.ready(quiet=quiet)
         stream = self.backend.stream_complete(
             prefix,
             suffix,
@@ -104,7 +107,7 @@ class AIService:
             temperature=temperature,
             lane=lane,
         )
-        stream.add_observer(self._observe)
+        stream.add_observer(self._observe_quietly if quiet else self._observe)
         return stream
 
     async def chat(
@@ -180,6 +183,11 @@ class AIService:
         self.health.record(outcome)
         if outcome is not None:
             self._notify(outcome)
+
+    def _observe_quietly(self, outcome: AIError | None) -> None:
+        self.health.record(outcome)
+        if outcome is not None:
+            log.debug("AI (while typing, not shown): %s", outcome)
 
     def _notify(self, error: AIError) -> None:
         message = self.notifier.notice(error)
