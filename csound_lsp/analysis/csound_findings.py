@@ -1,9 +1,9 @@
 """Csound's own messages, anchored on the right range of the document with the tree's help.
 
-Csound names a line (sometimes one early or one late, sometimes none) and never a column. This
-module moves each message to where the problem is: the token it names on the line or its
-neighbour, the instrument or include it is about when Csound gives no line, and whole lines
-otherwise. Messages about included files are returned apart, keyed by the file's path.
+Csound names a line (sometimes one early or one late, sometimes none); Csound 7 often adds columns.
+This module moves each message to where the problem is: Csound 7's columns when the token it names is
+there, else the token on the line or its neighbour, the instrument or include it is about when Csound
+gives no line, and whole lines otherwise. Messages about included files are returned apart, keyed by the file's path.
 """
 
 from __future__ import annotations
@@ -74,13 +74,31 @@ def neutralised_findings(document: Document, changes: tuple[Neutralised, ...]) -
     return findings
 
 
+#: What real-time performance options do; leaving them out of a check is routine (`-odac` is how most
+#: pieces are written), so it is not worth a word. Options that load code, run programs, read or write
+#: files or reach the network are still reported.
+_ROUTINE_SAFETY = frozenset({"opens-devices", "system-priority", "keeps-running"})
+
+
 def _quiet(change: Neutralised) -> bool:
-    """Options the check only left out to keep Csound's messages parseable (message levels...)."""
+    """Options the check left out only to keep Csound's messages parseable (message levels...) or
+    because they are for performing (audio and MIDI devices, real-time scheduling)."""
     if change.kind != "option":
         return False
-    word = change.detail.split()[0] if change.detail.split() else ""
-    found = options.match_option(word)[0]
-    return found is not None and found.safe
+    words = change.detail.split()
+    found, value = options.match_option(words[0] if words else "")
+    if value is None and len(words) > 1:  # `-o out.wav`: the value is the next word
+        value = words[1]
+    if found is None:
+        return False
+    if found.safe:
+        return True
+    safety = set(found.safety)
+    if "writes-files" in safety or "reads-files" in safety:
+        if "opens-devices" not in safety or options.output_target_kind(value) == "file":
+            return False
+        safety -= {"writes-files", "reads-files"}
+    return safety <= _ROUTINE_SAFETY
 
 
 def _line_end(document: Document, line: int) -> int:
@@ -106,6 +124,23 @@ def _token_on(document: Document, line: int, token: str) -> tuple[int, int] | No
     return start, start + len(needle)
 
 
+def _columns(document: Document, raw: RawDiagnostic) -> tuple[int, int] | None:
+    """Csound 7's column span, trusted only where the token it names starts (or for a token-less error)."""
+    if raw.column is None or raw.end_column is None or raw.line is None:
+        return None
+    line = document.index.line_bytes(raw.line)
+    start = document.index.line_starts[raw.line]
+    if raw.token:
+        needle = raw.token.encode("utf-8", errors="replace")
+        if not line[raw.column :].startswith(needle):
+            return None  # e.g. an error inside an #include'd file, which 7 does not name
+        return start + raw.column, start + raw.column + len(needle)
+    text_end = len(line.rstrip())
+    if raw.column >= text_end:  # an unexpected end of line: mark the last character before it
+        return (start + text_end - 1, start + text_end) if text_end else None
+    return start + raw.column, start + min(raw.end_column, text_end)
+
+
 def _range(document: Document, raw: RawDiagnostic) -> tuple[int, int]:
     count = document.index.line_count
     if raw.line is None or not 0 <= raw.line < count:
@@ -115,6 +150,9 @@ def _range(document: Document, raw: RawDiagnostic) -> tuple[int, int]:
         candidates = [raw.line + 1, raw.line]
     elif raw.line_quality is LineQuality.MAYBE_LATE:
         candidates = [raw.line - 1, raw.line]
+    columns = _columns(document, raw)
+    if columns is not None:
+        return columns
     if raw.token:
         for line in candidates:
             found = _token_on(document, line, raw.token)
