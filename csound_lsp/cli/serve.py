@@ -13,15 +13,22 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     # Language clients (vscode-languageclient among them) add --stdio for the default transport.
     parser.add_argument("--stdio", action="store_true", help="use stdio (the default)")
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="what goes to the editor's log, each line with its level (stderr gets errors only)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(stream=sys.stderr, level=getattr(args, "log_level", "WARNING"))
+    logging.basicConfig(stream=sys.stderr, level=logging.ERROR)
     from csound_lsp.server import create_server
+    from csound_lsp.server_log import configure_server_logging
 
     server = create_server()
+    configure_server_logging(server, getattr(args, "log_level", "INFO"))
     tcp = getattr(args, "tcp", None)
     if tcp:
         host, _, port = tcp.rpartition(":")
