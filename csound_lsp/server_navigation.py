@@ -210,7 +210,13 @@ def register_navigation(server: CsoundLanguageServer) -> None:
         ls: CsoundLanguageServer, params: types.DocumentFormattingParams
     ) -> list[types.TextEdit]:
         document = doc(ls, params.text_document.uri)
-        return formatting.format_document(document, ls.settings.formatting) if document else []
+        if document is None:
+            return []
+        plan = formatting.format_plan(document, ls.settings.formatting)
+        why_not = plan.why_not()
+        if why_not is not None:
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=why_not))
+        return formatting.edits_for(document, plan.changes)
 
     @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
     def on_range_formatting(

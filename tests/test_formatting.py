@@ -111,6 +111,23 @@ async def test_broken_code_is_not_formatted(client: LanguageClient) -> None:
     assert await _format(client, uri) == []
 
 
+async def test_clean_items_are_formatted_around_a_broken_one(client: LanguageClient) -> None:
+    """The instrument with a syntax error stays byte for byte; the others are formatted; the user is told."""
+    broken = "instr 2\n      a1 oscili 1,\nk1 = = 2\nendin\n"
+    text = "instr 1\nkx = 1\n      out oscili(kx, 440)\nendin\n\n" + broken + "\ninstr 3\nky = 2\nendin\n"
+    uri = "file:///tmp/nav/partly-broken.orc"
+    await open_document(client, uri, text)
+    shown = len(client.messages)
+    formatted = _apply(text, await _format(client, uri))
+    assert broken in formatted
+    clean = text.replace(broken, "")
+    await open_document(client, "file:///tmp/nav/clean.orc", clean)
+    expected = _apply(clean, await _format(client, "file:///tmp/nav/clean.orc"))
+    assert expected != clean and formatted.replace(broken, "") == expected
+    told = [m.message for m in client.messages[shown:]]
+    assert len(told) == 1 and "lines 6-9" in told[0] and "syntax error" in told[0], told
+
+
 async def test_range_formatting_touches_only_the_range(client: LanguageClient) -> None:
     uri = "file:///tmp/nav/range.csd"
     await open_document(client, uri, MESSY)

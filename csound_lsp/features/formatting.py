@@ -6,8 +6,10 @@ arguments in columns); runs of score statements of the same kind get aligned p-f
 
 Only whitespace *between* tokens changes, and only at the start of a line or between the columns of
 a one-line statement. Strings, `{{ }}`, macro bodies, preprocessor lines, comments' insides and
-unknown sections are never touched, and a tree with any ERROR or MISSING node is not formatted at
-all (`bench/format_conformance.py` checks this over every example of the Csound manual).
+unknown sections are never touched. Top-level items (an instrument, a UDO, a statement, a score
+line) that hold an ERROR or MISSING node are left exactly as they are and reported in
+`FormatPlan.skipped`, so the clean parts of a file with a syntax error still get formatted
+(`bench/format_conformance.py` checks all this over every example of the Csound manual).
 """
 
 from __future__ import annotations
@@ -92,9 +94,20 @@ class _Formatter:
         return row
 
     # -- orchestra -------------------------------------------------------------------------------------
+    def broken(self, node: Node) -> bool:
+        """An item with a syntax error: left untouched, its lines noted."""
+        if not (node.has_error or node.is_missing or node.type == "ERROR"):
+            return False
+        first = self.index.point(node.start_byte).row
+        last = self.index.point(max(node.start_byte, self.content_end(node) - 1)).row
+        self.skipped.append((first, last))
+        return True
+
     def orchestra_items(self, container: Node, depth: int) -> None:
         for child in container.children:
             if not child.is_named or child.type in ("start_tag", "end_tag"):
+                continue
+            if self.broken(child):
                 continue
             self.statement(child, depth)
 
@@ -201,7 +214,7 @@ class _Formatter:
                 if child.type == "}" and self.starts_line(child.start_byte):
                     self.mark(child.start_byte, depth - 1)
                 continue
-            if child.type in _UNTOUCHED:
+            if child.type in _UNTOUCHED or self.broken(child):
                 continue
             if child.type == "score_loop":
                 self.mark(child.start_byte, depth)
@@ -289,21 +302,28 @@ class _Formatter:
         return widths
 
     blank_candidates: set[int]
+    skipped: list[tuple[int, int]]
 
-    def run(self) -> dict[int, str] | None:
+    def run(self) -> FormatPlan:
         root = self.document.tree.root_node
-        if root.has_error:
-            return None
         self.blank_candidates = set()
+        self.skipped = []
         regions: list[tuple[Node, bool]] = []
         if root.type == "orchestra":
             regions.append((root, True))
         elif root.type == "score":
             regions.append((root, False))
+        elif root.type == "ERROR":
+            self.broken(root)
         else:
             for synthesizer in root.named_children:
+                if synthesizer.type == "ERROR":
+                    self.broken(synthesizer)
+                    continue
                 for section in synthesizer.named_children:
-                    if section.type in ("instruments_section", "score_section"):
+                    if section.type == "ERROR" or section.is_missing:
+                        self.broken(section)
+                    elif section.type in ("instruments_section", "score_section"):
                         regions.append((section, section.type == "instruments_section"))
         for region, is_orchestra in regions:
             if is_orchestra:
@@ -311,7 +331,10 @@ class _Formatter:
             else:
                 self.score_items(region, 0)
             self._blank_lines(region)
-        return self.lines()
+        untouched = {line for first, last in self.skipped for line in range(first, last + 1)}
+        self.blank_candidates -= untouched
+        changes = {line: text for line, text in self.lines().items() if line not in untouched}
+        return FormatPlan(changes, tuple(self.skipped))
 
     def _blank_lines(self, region: Node) -> None:
         """Whitespace-only lines inside a region (but not inside a token) may be emptied."""
@@ -349,15 +372,37 @@ def _join(row: _Row, widths: list[int]) -> str:
     return "".join(parts) + row.rest
 
 
-def formatted_lines(document: Document, settings: FormattingSettings) -> dict[int, str] | None:
-    """Line number → new text for every line that changes; None when the tree has errors."""
+@dataclass(frozen=True)
+class FormatPlan:
+    """The new text of every line that changes, and the items left alone for their syntax errors."""
+
+    changes: dict[int, str]
+    #: (first line, last line), 0-based, of each top-level item not formatted because it has an error.
+    skipped: tuple[tuple[int, int], ...] = ()
+
+    def why_not(self) -> str | None:
+        """What to tell the user when some of the file was left as it is, else None."""
+        if not self.skipped:
+            return None
+        shown = ", ".join(
+            f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
+            for first, last in self.skipped[:5]
+        )
+        more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+        return f"Formatting left {shown}{more} as they are: they have syntax errors. Fix those to format them."
+
+
+def format_plan(document: Document, settings: FormattingSettings) -> FormatPlan:
     return _Formatter(document, settings).run()
 
 
-def formatted_text(document: Document, settings: FormattingSettings) -> str | None:
+def formatted_lines(document: Document, settings: FormattingSettings) -> dict[int, str]:
+    """Line number → new text for every line that changes (items with syntax errors left alone)."""
+    return format_plan(document, settings).changes
+
+
+def formatted_text(document: Document, settings: FormattingSettings) -> str:
     changes = formatted_lines(document, settings)
-    if changes is None:
-        return None
     index = document.index
     out: list[bytes] = []
     for line in range(index.line_count):
@@ -387,9 +432,12 @@ def _edits(document: Document, changes: dict[int, str], lines: range | None = No
     return result
 
 
+def edits_for(document: Document, changes: dict[int, str]) -> list[types.TextEdit]:
+    return _edits(document, changes)
+
+
 def format_document(document: Document, settings: FormattingSettings) -> list[types.TextEdit]:
-    changes = formatted_lines(document, settings)
-    return _edits(document, changes) if changes else []
+    return _edits(document, formatted_lines(document, settings))
 
 
 def format_range(
