@@ -36,7 +36,7 @@ def quick_fix_provider(
     span = convert.span_from_lsp(params.range)
     start = document.index.offset(span.start)
     end = document.index.offset(span.end)
-    return quick_fixes(document, start, end)
+    return quick_fixes(document, start, end, for_diagnostics=list(params.context.diagnostics or []))
 
 
 PROVIDERS: list[Provider] = [quick_fix_provider]

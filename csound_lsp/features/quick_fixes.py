@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from lsprotocol import types
 from tree_sitter import Node
@@ -20,23 +19,29 @@ from csound_lsp.analysis.incremental import document_findings
 from csound_lsp.analysis.opcode_checks import rate_words
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.features import convert
+from csound_lsp.features.fix_edits import (
+    ByteEdit,
+    Fix,
+    FixContext,
+    apply_edits,
+    content_end,
+    first_line_end,
+    indent_at,
+    insert_after_line,
+    line_start,
+)
+from csound_lsp.features.header_fixes import missing_header, missing_table
 from csound_lsp.features.name_index import NameKind, occurrences_of
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import focused_model
 from csound_lsp.syntax.model import (
     DocumentModel,
-    HeaderSetting,
     OpcodeCall,
     Scope,
     ScopeKind,
     Variable,
     rate_of,
 )
-
-#: The header a new piece starts with.
-STANDARD_HEADER = ("sr = 44100", "ksmps = 32", "nchnls = 2", "0dbfs = 1")
-#: A sine wave, the table most examples expect (GEN10 with one harmonic).
-SINE_TABLE = "0 8192 10 1"
 
 #: Conversions that change an argument's rate, keyed by the rate it has: (function, rate it gives).
 _CONVERSIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -79,54 +84,6 @@ _BLOCKS = frozenset({"instrument_definition", "udo_definition", "if_statement", 
 _STATEMENTS = frozenset({"opcode_statement", "assignment"})
 
 
-@dataclass(frozen=True, slots=True)
-class ByteEdit:
-    """Replace bytes [start, end) of the document with `text`."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Fix:
-    title: str
-    edits: tuple[ByteEdit, ...]
-    preferred: bool = False
-    #: Structural fixes (a missing `endin`) bring back checks the syntax error hid: only syntax
-    #: errors may not grow. Every other fix may not add an error of any kind.
-    structural: bool = False
-
-
-@dataclass
-class _Context:
-    document: Document
-    model: DocumentModel
-    catalog: Catalog
-    findings: list[Finding]
-    #: Per instrument: the text with the other instruments blanked out, and its findings.
-    reduced: dict[int, tuple[bytes, list[Finding]]] = field(default_factory=dict)
-
-    def full(self) -> DocumentModel:
-        """The whole document's model: every reference of a global variable, every scope."""
-        return self.document.model
-
-    @property
-    def source(self) -> bytes:
-        return self.document.source
-
-    def text(self, start: int, end: int) -> str:
-        return self.source[start:end].decode("utf-8", errors="replace")
-
-
-def apply_edits(source: bytes, edits: tuple[ByteEdit, ...] | list[ByteEdit]) -> bytes:
-    """The document after the edits (which must not overlap), applied from the end backwards."""
-    result = source
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        result = result[: edit.start] + edit.text.encode("utf-8") + result[edit.end :]
-    return result
-
-
 def quick_fixes(
     document: Document,
     start_byte: int,
@@ -134,14 +91,21 @@ def quick_fixes(
     *,
     findings: list[Finding] | None = None,
     catalog: Catalog | None = None,
+    for_diagnostics: list[types.Diagnostic] | None = None,
 ) -> list[types.CodeAction]:
-    """Code actions for every finding that overlaps [start_byte, end_byte], checked fixes only."""
+    """Code actions for every finding that overlaps [start_byte, end_byte], checked fixes only.
+
+    `for_diagnostics`: the diagnostics the client asks about (the request's context); when given, only
+    fixes for those, so a fix never shows up under a diagnostic it does not repair."""
     all_findings = document_findings(document) if findings is None else findings
     here = [
         f
         for f in all_findings
         if f.path is None and f.start_byte <= end_byte and start_byte <= f.end_byte and _maker_for(f)
     ]
+    if for_diagnostics:
+        wanted = {_diagnostic_key(d) for d in for_diagnostics}
+        here = [f for f in here if _diagnostic_key(convert.diagnostic(document, f)) in wanted]
     if not here:  # the usual cursor move (or a syntax error being typed): no need for the whole model
         return []
     actions: list[types.CodeAction] = []
@@ -153,6 +117,19 @@ def quick_fixes(
     return actions
 
 
+def _diagnostic_key(diagnostic: types.Diagnostic) -> tuple[object, ...]:
+    """What identifies a diagnostic the client sends back: its code, range and message."""
+    r = diagnostic.range
+    return (
+        str(diagnostic.code),
+        r.start.line,
+        r.start.character,
+        r.end.line,
+        r.end.character,
+        diagnostic.message,
+    )
+
+
 def fixes_for(document: Document, finding: Finding, *, catalog: Catalog | None = None) -> list[Fix]:
     """The checked fixes for one finding (what tests and the CLI use without LSP types)."""
     return checked_fixes(_context(document, finding, catalog, document_findings(document)), finding)
@@ -160,21 +137,21 @@ def fixes_for(document: Document, finding: Finding, *, catalog: Catalog | None =
 
 def _context(
     document: Document, finding: Finding, catalog: Catalog | None, findings: list[Finding]
-) -> _Context:
+) -> FixContext:
     """The finding's own instrument in full, the rest as the skeleton: no whole-document model per
-    cursor move. Fixes that touch a global variable ask for the full model (`_Context.full`)."""
+    cursor move. Fixes that touch a global variable ask for the full model (`FixContext.full`)."""
     model = focused_model(document, finding.start_byte)
-    return _Context(document, model, catalog or default_catalog(), findings)
+    return FixContext(document, model, catalog or default_catalog(), findings)
 
 
-def _maker_for(finding: Finding) -> Callable[[_Context, Finding], Iterator[Fix]] | None:
+def _maker_for(finding: Finding) -> Callable[[FixContext, Finding], Iterator[Fix]] | None:
     maker = _MAKERS.get(finding.code)
     if maker is None and finding.code.removeprefix("missing-") in BLOCK_ENDS:
         return _missing_end
     return maker
 
 
-def checked_fixes(ctx: _Context, finding: Finding) -> list[Fix]:
+def checked_fixes(ctx: FixContext, finding: Finding) -> list[Fix]:
     maker = _maker_for(finding)
     if maker is None:
         return []
@@ -214,7 +191,7 @@ def _counts(findings: list[Finding], errors_only: bool) -> Counter[str]:
     return Counter(f.code for f in findings if not errors_only or f.severity is Severity.ERROR)
 
 
-def _still_valid(ctx: _Context, finding: Finding, fix: Fix) -> bool:
+def _still_valid(ctx: FixContext, finding: Finding, fix: Fix) -> bool:
     """Applies the fix in memory: its finding must go and no error may be added."""
     if not fix.edits:
         return False
@@ -235,7 +212,7 @@ def _still_valid(ctx: _Context, finding: Finding, fix: Fix) -> bool:
     return True
 
 
-def _validation_base(ctx: _Context, fix: Fix) -> tuple[bytes, list[Finding]]:
+def _validation_base(ctx: FixContext, fix: Fix) -> tuple[bytes, list[Finding]]:
     """The text a fix is checked against, and its findings before the fix.
 
     A fix whose edits all lie inside one instrument cannot change what the analysis says about the
@@ -248,7 +225,7 @@ def _validation_base(ctx: _Context, fix: Fix) -> tuple[bytes, list[Finding]]:
     inside = [
         i
         for i in instruments
-        if all(i.node.start_byte < e.start and e.end <= _content_end(i.node) for e in fix.edits)
+        if all(i.node.start_byte < e.start and e.end <= content_end(i.node) for e in fix.edits)
     ]
     if len(inside) != 1:
         return ctx.source, ctx.findings
@@ -267,40 +244,12 @@ def _validation_base(ctx: _Context, fix: Fix) -> tuple[bytes, list[Finding]]:
     return cached
 
 
-# -- text helpers ----------------------------------------------------------------------------------
-
-
-def _line_start(source: bytes, offset: int) -> int:
-    return source.rfind(b"\n", 0, offset) + 1
-
-
-def _indent_at(source: bytes, offset: int) -> str:
-    start = _line_start(source, offset)
-    line = source[start:offset]
-    return line[: len(line) - len(line.lstrip(b" \t"))].decode("utf-8", "replace")
-
-
-def _content_end(node: Node) -> int:
-    """Where a node's text ends, without the line breaks and blank lines statements carry."""
-    text = node.text or b""
-    return node.start_byte + len(text.rstrip())
-
-
-def _insert_after_line(source: bytes, offset: int, lines: list[str]) -> ByteEdit:
-    """Inserts whole lines after the line that holds `offset`."""
-    newline = source.find(b"\n", offset)
-    body = "".join(line + "\n" for line in lines)
-    if newline == -1:
-        return ByteEdit(len(source), len(source), ("\n" if source else "") + body)
-    return ByteEdit(newline + 1, newline + 1, body)
-
-
-def _node_at(ctx: _Context, start: int, end: int) -> Node | None:
+def _node_at(ctx: FixContext, start: int, end: int) -> Node | None:
     node = ctx.document.tree.root_node.named_descendant_for_byte_range(start, end)
     return node if node is not None and node.start_byte == start and node.end_byte == end else None
 
 
-def _call_with_argument(ctx: _Context, start: int, end: int) -> tuple[OpcodeCall, int] | None:
+def _call_with_argument(ctx: FixContext, start: int, end: int) -> tuple[OpcodeCall, int] | None:
     for call in ctx.model.calls():
         for index, argument in enumerate(call.arguments):
             if argument.start_byte == start and argument.end_byte == end:
@@ -320,7 +269,7 @@ def renamed(name: str, rate: str) -> str | None:
     return None
 
 
-def _rename_fixes(ctx: _Context, call: OpcodeCall, rates: str, why: str) -> Iterator[Fix]:
+def _rename_fixes(ctx: FixContext, call: OpcodeCall, rates: str, why: str) -> Iterator[Fix]:
     """Renames a statement's single output to each rate in turn, with every reference in scope."""
     if call.is_function or len(call.outputs) != 1 or call.outputs[0].type != "identifier":
         return
@@ -340,7 +289,7 @@ def _rename_fixes(ctx: _Context, call: OpcodeCall, rates: str, why: str) -> Iter
         yield Fix(f"Rename '{name}' to '{new_name}' ({why} {rate_words(rate)})", edits)
 
 
-def _clashes(ctx: _Context, model: DocumentModel, variable: Variable, new_name: str) -> bool:
+def _clashes(ctx: FixContext, model: DocumentModel, variable: Variable, new_name: str) -> bool:
     if new_name in variable.scope.variables or occurrences_of(ctx.document, NameKind.GLOBAL, new_name):
         return True
     if new_name in ctx.catalog or new_name in model.udos:
@@ -357,7 +306,7 @@ def _has_macros(model: DocumentModel, variable: Variable) -> bool:
 # -- the fixes -------------------------------------------------------------------------------------
 
 
-def _rate_mismatch(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+def _rate_mismatch(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     """Wraps the argument in a rate conversion, or changes the rate of the statement's output."""
     found = str(finding.data.get("found", "")).rstrip("[]")
     if found != finding.data.get("found", ""):
@@ -380,7 +329,7 @@ def _rate_mismatch(ctx: _Context, finding: Finding) -> Iterator[Fix]:
             yield from _rename_fixes(ctx, call, _RENAME_ORDER[current], "make the output")
 
 
-def _output_rate(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+def _output_rate(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     call = next(
         (c for c in ctx.model.calls() if c.outputs and c.outputs[0].start_byte == finding.start_byte), None
     )
@@ -396,7 +345,7 @@ def _output_rate(ctx: _Context, finding: Finding) -> Iterator[Fix]:
     yield from _rename_fixes(ctx, call, rates, "the opcode gives")
 
 
-def _unknown_opcode(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+def _unknown_opcode(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     for suggestion in finding.data.get("suggestions") or []:
         yield Fix(
             f"Change to '{suggestion}'",
@@ -404,7 +353,7 @@ def _unknown_opcode(ctx: _Context, finding: Finding) -> Iterator[Fix]:
         )
 
 
-def _missing_end(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+def _missing_end(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     """Closes the block on a new line after its last statement, at the block's indentation.
 
     When the parser ran on into the next `instr` or `opcode` (an `if` left open at the end of an
@@ -417,12 +366,12 @@ def _missing_end(ctx: _Context, finding: Finding) -> Iterator[Fix]:
             block = block.parent
         if block is None or block.start_byte != finding.start_byte:
             continue
-        indent = _indent_at(ctx.source, block.start_byte)
-        end, cut = _block_content_end(ctx, block, missing, len(indent))
+        indent = indent_at(ctx.source, block.start_byte)
+        end, cut = _blockcontent_end(ctx, block, missing, len(indent))
         lines = [indent + keyword]
         if cut:
             lines += _enclosing_ends(ctx, block)
-        edit = _insert_after_line(ctx.source, end, lines)
+        edit = insert_after_line(ctx.source, end, lines)
         title = f"Insert '{keyword}'" + "".join(f" and '{line.strip()}'" for line in lines[1:])
         yield Fix(title, (edit,), preferred=True, structural=True)
         return
@@ -437,7 +386,7 @@ _END_KEYWORDS = {
 }
 
 
-def _enclosing_ends(ctx: _Context, block: Node) -> list[str]:
+def _enclosing_ends(ctx: FixContext, block: Node) -> list[str]:
     """The closing lines of the blocks around `block`, innermost first, up to its instr or opcode."""
     lines: list[str] = []
     if block.type in ("instrument_definition", "udo_definition"):
@@ -446,7 +395,7 @@ def _enclosing_ends(ctx: _Context, block: Node) -> list[str]:
     while current is not None:
         keyword = _END_KEYWORDS.get(current.type)
         if keyword is not None:
-            lines.append(_indent_at(ctx.source, current.start_byte) + keyword)
+            lines.append(indent_at(ctx.source, current.start_byte) + keyword)
             if current.type in ("instrument_definition", "udo_definition"):
                 break
         current = current.parent
@@ -463,82 +412,24 @@ def _missing_nodes(root: Node, keyword: str) -> Iterator[Node]:
             stack.extend(reversed(node.children))
 
 
-def _block_content_end(ctx: _Context, block: Node, missing: Node, block_indent: int) -> tuple[int, bool]:
+def _blockcontent_end(ctx: FixContext, block: Node, missing: Node, block_indent: int) -> tuple[int, bool]:
     """The end of the block's last statement (and of comments indented under it), and whether the
     block ran on into the start of another instrument or UDO."""
-    end = _first_line_end(ctx.source, block.start_byte)
+    end = first_line_end(ctx.source, block.start_byte)
     for child in block.children:
         if child == missing or child.start_byte > missing.start_byte or child.is_missing:
             break
         if child.is_error and (child.text or b"").lstrip().startswith((b"instr", b"opcode")):
             return end, True
         if child.type == "comment":
-            if len(_indent_at(ctx.source, child.start_byte)) > block_indent or child.start_byte < end:
-                end = max(end, _content_end(child))
+            if len(indent_at(ctx.source, child.start_byte)) > block_indent or child.start_byte < end:
+                end = max(end, content_end(child))
             continue
-        end = max(end, _content_end(child))
+        end = max(end, content_end(child))
     return end, False
 
 
-def _first_line_end(source: bytes, offset: int) -> int:
-    newline = source.find(b"\n", offset)
-    return newline if newline != -1 else len(source)
-
-
-def _missing_header(ctx: _Context, finding: Finding) -> Iterator[Fix]:
-    model = ctx.model
-    orchestra = next((s for s in model.sections if s.tag in ("CsInstruments", "CsOrchestra")), None)
-    present = [s for s in model.header.values() if orchestra is None or orchestra.start_byte <= s.start_byte]
-    if not any(name in model.header for name in ("sr", "kr", "ksmps", "nchnls", "0dbfs")):
-        anchor = orchestra.start_byte if orchestra is not None else None
-        if anchor is None:
-            return
-        edit = _insert_after_line(ctx.source, anchor, list(STANDARD_HEADER))
-        yield Fix("Insert the standard header (sr, ksmps, nchnls, 0dbfs)", (edit,))
-        return
-    if "0dbfs" in model.header:
-        return
-    last = max(present, key=lambda s: s.start_byte, default=None)
-    if last is not None:
-        indent = _indent_at(ctx.source, last.start_byte)
-        edit = _insert_after_line(ctx.source, _setting_end(ctx, last), [indent + "0dbfs = 1"])
-    elif orchestra is not None:
-        edit = _insert_after_line(ctx.source, orchestra.start_byte, ["0dbfs = 1"])
-    else:
-        return
-    yield Fix("Insert '0dbfs = 1'", (edit,))
-
-
-def _setting_end(ctx: _Context, setting: HeaderSetting) -> int:
-    return setting.start_byte + len(ctx.source[setting.start_byte : setting.end_byte].rstrip())
-
-
-def _missing_table(ctx: _Context, finding: Finding) -> Iterator[Fix]:
-    number = finding.data.get("table")
-    if not isinstance(number, int) or number <= 0:
-        return
-    score = next((s for s in ctx.model.sections if s.tag == "CsScore"), None)
-    if score is not None:
-        edit = _insert_after_line(ctx.source, score.start_byte, [f"f {number} {SINE_TABLE}"])
-        yield Fix(f"Add a sine table: 'f {number} {SINE_TABLE}' in the score", (edit,))
-        return
-    name = f"giTable{number}"
-    if occurrences_of(ctx.document, NameKind.GLOBAL, name):
-        return
-    line = f"{name} ftgen {number}, {SINE_TABLE.replace(' ', ', ')}"
-    orchestra = next((s for s in ctx.model.sections if s.tag in ("CsInstruments", "CsOrchestra")), None)
-    settings = list(ctx.model.header.values())
-    if settings:
-        last = max(settings, key=lambda s: s.start_byte)
-        edit = _insert_after_line(ctx.source, _setting_end(ctx, last), [line])
-    elif orchestra is not None:
-        edit = _insert_after_line(ctx.source, orchestra.start_byte, [line])
-    else:
-        edit = ByteEdit(0, 0, line + "\n")
-    yield Fix(f"Add a sine table: '{line}'", (edit,))
-
-
-def _unused_variable(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+def _unused_variable(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     """Removes the statements that assign an unused variable, when they do nothing else."""
     located = ctx.model.variable_at(finding.start_byte)
     if located is not None and located[0].scope.kind is ScopeKind.GLOBAL:
@@ -558,7 +449,7 @@ def _unused_variable(ctx: _Context, finding: Finding) -> Iterator[Fix]:
     yield Fix(f"Remove the unused '{variable.name}'", tuple(edits))
 
 
-def _removable(ctx: _Context, statement: Node) -> bool:
+def _removable(ctx: FixContext, statement: Node) -> bool:
     if statement.type == "assignment":
         operator = statement.child_by_field_name("operator")
         left = statement.child_by_field_name("left")
@@ -576,7 +467,7 @@ def _removable(ctx: _Context, statement: Node) -> bool:
     return arguments is None or _pure(ctx, arguments)
 
 
-def _pure(ctx: _Context, node: Node) -> bool:
+def _pure(ctx: FixContext, node: Node) -> bool:
     """No call inside that could do something (only known pure functions), and no macros."""
     stack = [node]
     while stack:
@@ -594,25 +485,25 @@ def _pure(ctx: _Context, node: Node) -> bool:
 def _remove_statement(source: bytes, statement: Node) -> ByteEdit:
     """The whole line when the statement stands alone on it; after a label, just the statement."""
     start = statement.start_byte
-    line_start = _line_start(source, start)
-    end = _content_end(statement)
-    prefix = source[line_start:start]
+    first = line_start(source, start)
+    end = content_end(statement)
+    prefix = source[first:start]
     if prefix.strip():
-        return ByteEdit(line_start + len(prefix.rstrip()), end, "")
+        return ByteEdit(first + len(prefix.rstrip()), end, "")
     newline = source.find(b"\n", end)
-    return ByteEdit(line_start, newline + 1 if newline != -1 else len(source), "")
+    return ByteEdit(first, newline + 1 if newline != -1 else len(source), "")
 
 
-def _exponential_zero(ctx: _Context, finding: Finding) -> Iterator[Fix]:
+def _exponential_zero(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     yield Fix("Replace 0 with 0.001", (ByteEdit(finding.start_byte, finding.end_byte, "0.001"),))
 
 
-_MAKERS: dict[str, Callable[[_Context, Finding], Iterator[Fix]]] = {
+_MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "rate-mismatch": _rate_mismatch,
     "output-rate": _output_rate,
     "unknown-opcode": _unknown_opcode,
-    "missing-header": _missing_header,
-    "missing-table": _missing_table,
+    "missing-header": missing_header,
+    "missing-table": missing_table,
     "unused-variable": _unused_variable,
     "exponential-zero": _exponential_zero,
 }

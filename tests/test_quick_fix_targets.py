@@ -1,0 +1,124 @@
+"""A quick fix only ever comes with the diagnostic it repairs; the 0dbfs fix keeps the piece's loudness."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from csound_lsp.analysis.incremental import document_findings
+from csound_lsp.features import convert
+from csound_lsp.features.quick_fixes import apply_edits, fixes_for, quick_fixes
+from csound_lsp.syntax.document import Document
+from tests.test_quick_fixes import HEADER, csd
+
+#: One piece per fix kind, each with at least one other finding beside the one the fix is for.
+BY_KIND = {
+    "rate-mismatch": csd(
+        "instr 1\n  aMod oscili 1, 5\n  kTrem oscili 0.1, aMod\n  kUnused = 6\n  out aMod*kTrem\nendin\n"
+    ),
+    "output-rate": csd(
+        "instr 1\n  iEnv linseg 0, p3, 1\n  aSig oscilli iEnv, 440\n  outs aSig, aSig\nendin\n"
+    ),
+    "unknown-opcode": csd("instr 1\n  aSig oscilli 0.1, 440\n  kUnused = 1\n  out aSig\nendin\n"),
+    "missing-header": csd("instr 1\n  aSig rand 0.1\n  kUnused = 2\n  outs aSig, aSig\nendin\n", header=""),
+    "missing-table": csd("instr 1\n  aSig oscili 0.1, 440, 7\n  kUnused = 3\n  out aSig\nendin\n"),
+    "unused-variable": csd("instr 1\n  kUnused = 4\n  aSig oscilli 0.1, 440\n  out aSig\nendin\n"),
+    "exponential-zero": csd("instr 1\n  kEnv expseg 0, p3, 1\n  aSig oscilli kEnv, 440\n  out aSig\nendin\n"),
+    "missing-endin": csd("instr 1\n  aSig oscili 0.1, 440\n  kUnused = 5\n  out aSig\n"),
+}
+
+
+def diagnostics_of(document: Document) -> list[types.Diagnostic]:
+    return [convert.diagnostic(document, f) for f in document_findings(document) if f.path is None]
+
+
+@pytest.mark.parametrize("kind", sorted(BY_KIND))
+def test_each_fix_comes_only_with_its_own_diagnostic(kind: str) -> None:
+    document = Document("file:///tmp/targets.csd", BY_KIND[kind])
+    everything = diagnostics_of(document)
+    mine = [d for d in everything if d.code == kind]
+    others = [d for d in everything if d.code != kind]
+    assert mine and others, [(d.code, d.message) for d in everything]
+    whole = (0, len(document.source))
+    for diagnostic in mine:
+        actions = quick_fixes(document, *whole, for_diagnostics=[diagnostic])
+        assert actions, f"no fix for {kind}"
+        assert all(a.diagnostics == [diagnostic] for a in actions), [a.title for a in actions]
+    for diagnostic in others:
+        actions = quick_fixes(document, *whole, for_diagnostics=[diagnostic])
+        assert all(a.diagnostics == [diagnostic] for a in actions), (
+            diagnostic.code,
+            [a.title for a in actions],
+        )
+
+
+def test_missing_end_tag_gets_no_0dbfs_fix() -> None:
+    """The case users met: the cursor on `<CsInstruments>`, where both the end-tag error and the 0dbfs
+    information sit; asking about the end tag must not offer to insert 0dbfs."""
+    text = "<CsoundSynthesizer>\n<CsInstruments>\nsr = 44100\ninstr 1\n  out oscili(0.1, 440)\nendin\n"
+    text += "<CsScore>\ni 1 0 1\n</CsScore>\n</CsoundSynthesizer>\n"
+    document = Document("file:///tmp/end-tag.csd", text)
+    everything = diagnostics_of(document)
+    tag_errors = [d for d in everything if d.code != "missing-header" and d.range.start.line == 1]
+    assert tag_errors, [(d.code, d.range.start.line, d.message) for d in everything]
+    line = types.Range(start=types.Position(line=1, character=0), end=types.Position(line=1, character=3))
+    start, end = (document.index.offset(convert.position_from_lsp(p)) for p in (line.start, line.end))
+    offered = quick_fixes(document, start, end, for_diagnostics=tag_errors)
+    assert not [a for a in offered if "0dbfs" in a.title]
+
+
+def fixes_titled(text: str) -> list[str]:
+    document = Document("file:///tmp/loudness.csd", text)
+    finding = next(f for f in document_findings(document) if f.code == "missing-header")
+    return [fix.title for fix in fixes_for(document, finding)]
+
+
+def test_sixteen_bit_amplitudes_get_0dbfs_32768() -> None:
+    loud = "instr 1\n  aSig oscili 20000, 440\n  outs aSig, aSig\nendin\n"
+    assert fixes_titled(csd(loud, header="sr = 44100\nksmps = 32\n")) == ["Insert '0dbfs = 32768'"]
+
+
+def test_amplitudes_from_the_score_count_too() -> None:
+    through_pfield = "instr 1\n  iAmp = p4\n  aSig poscil iAmp, 440\n  outs aSig, aSig\nendin\n"
+    loud = csd(through_pfield, score="i 1 0 1 12000\n", header="sr = 44100\n")
+    quiet = csd(through_pfield, score="i 1 0 1 0.3\n", header="sr = 44100\n")
+    assert fixes_titled(loud) == ["Insert '0dbfs = 32768'"]
+    assert fixes_titled(quiet) == ["Insert '0dbfs = 1'"]
+
+
+def test_no_fix_when_the_amplitudes_do_not_say() -> None:
+    unclear = "instr 1\n  aSig poscil p4 * p5, 440\n  outs aSig, aSig\nendin\n"
+    assert fixes_titled(csd(unclear, score="i 1 0 1 100 0.5\n", header="sr = 44100\n")) == []
+
+
+def test_whole_header_for_a_loud_piece_keeps_its_scale() -> None:
+    loud = "instr 1\n  aSig oscil 10000, 440\n  outs aSig, aSig\nendin\n"
+    assert fixes_titled(csd(loud, header="")) == ["Insert the standard header (sr, ksmps, nchnls, 0dbfs)"]
+    document = Document("file:///tmp/loud.csd", csd(loud, header=""))
+    finding = next(f for f in document_findings(document) if f.code == "missing-header")
+    (fix,) = fixes_for(document, finding)
+    assert b"0dbfs = 32768" in apply_edits(document.source, fix.edits)
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+def test_the_32768_fix_renders_at_the_same_level(tmp_path: Path) -> None:
+    """Real Csound: the loud piece with the fix peaks where it did without 0dbfs (no clipping)."""
+    loud = "instr 1\n  aSig oscili 20000, 440\n  outs aSig, aSig\nendin\n"
+    text = csd(loud, header="sr = 44100\nksmps = 32\nnchnls = 2\n")
+    document = Document("file:///tmp/loud.csd", text)
+    finding = next(f for f in document_findings(document) if f.code == "missing-header")
+    (fix,) = fixes_for(document, finding)
+    fixed = apply_edits(document.source, fix.edits).decode()
+    assert HEADER not in fixed
+    peaks = []
+    for name, body in (("before", text), ("after", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(body.replace("-d -m0", "-d -m0 -n"))
+        done = subprocess.run(["csound", str(path)], capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        peaks.append([line for line in done.stderr.splitlines() if "overall amps" in line])
+    assert peaks[0] == peaks[1] and peaks[0], peaks
