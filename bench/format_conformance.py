@@ -149,7 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     if verdicts is not None and len(verdicts) != before:
         VERDICTS.write_text(json.dumps(verdicts, indent=0, sort_keys=True) + "\n")
     print(f"examples: {len(examples)}")
-    for status in ("formatted", "formatted around errors", "unchanged", "unchanged (errors)", "csound checked"):
+    for status in (
+        "formatted",
+        "formatted around errors",
+        "unchanged",
+        "unchanged (errors)",
+        "csound checked",
+    ):
         print(f"  {status:24s}: {counts[status]}")
     print(f"  tokens changed : {sum(not o.tokens_same for o in failures)}")
     print(f"  not idempotent : {sum(not o.idempotent for o in failures)}")

@@ -284,7 +284,8 @@ async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
                     up = False
                 if up != last:
                     host = ai.service.settings.host
-                    log.info("AI backend at %s: %s", host, "answering" if up else "not answering; AI stays off")
+                    answer = "answering" if up else "not answering; AI stays off"
+                    log.info("AI backend at %s: %s", host, answer)
                 last = up
         await asyncio.sleep(_SETTINGS_POLL_S)
         waited += _SETTINGS_POLL_S

@@ -37,8 +37,12 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+def run(
+    command: list[str], cwd: Path, env: dict[str, str], timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +169,8 @@ async def test_serve_answers_hover_over_stdio(installed: Path, elsewhere: Path) 
         line = next(i for i, text in enumerate(EXAMPLE.read_text().splitlines()) if "madsr" in text)
         column = EXAMPLE.read_text().splitlines()[line].index("madsr") + 1
         hover = await server.request(
-            "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": line, "character": column}}
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": column}},
         )
         assert hover.error is None and "madsr" in json.dumps(hover.result)
         await server.shutdown()
@@ -175,7 +180,7 @@ async def test_serve_answers_hover_over_stdio(installed: Path, elsewhere: Path) 
 
 @pytest.mark.parametrize("tool", ["pipx", "uv"])
 def test_tool_installers(tool: str, wheel: Path, tmp_path: Path) -> None:
-    """`pipx install` and `uv tool install` of the same wheel give a working `csound-lsp` on the tool's bin."""
+    """`pipx install` and `uv tool install` of the same wheel give a working `csound-lsp` on their bin."""
     found = shutil.which(tool) or str(Path(sys.executable).parent / tool)
     if not Path(found).exists():
         pytest.skip(f"{tool} not installed (it is in the dev extras)")

@@ -24,7 +24,9 @@ def reported(options: str) -> list[str]:
     text = csd(options)
     changes = sanitize(text).changes
     findings = neutralised_findings(Document("file:///tmp/options.csd", text), changes)
-    return [text.encode()[f.start_byte : f.end_byte].decode() for f in findings if f.code == "neutralised-option"]
+    return [
+        text.encode()[f.start_byte : f.end_byte].decode() for f in findings if f.code == "neutralised-option"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,9 @@ def test_levels_map_to_message_types() -> None:
     assert message_type(record("csound_lsp.x", logging.WARNING, "careful")) == 2
     assert message_type(record("csound_lsp.x", logging.INFO, "fyi")) == 3
     assert message_type(record("csound_lsp.x", logging.DEBUG, "detail")) == 4
-    chatter = record("pygls.protocol.json_rpc", logging.WARNING, "Cancel notification for unknown message id 7")
+    chatter = record(
+        "pygls.protocol.json_rpc", logging.WARNING, "Cancel notification for unknown message id 7"
+    )
     assert message_type(chatter) == 4
 
 

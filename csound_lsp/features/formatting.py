@@ -389,7 +389,9 @@ class FormatPlan:
             for first, last in self.skipped[:5]
         )
         more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
-        return f"Formatting left {shown}{more} as they are: they have syntax errors. Fix those to format them."
+        return (
+            f"Formatting left {shown}{more} as they are: they have syntax errors. Fix those to format them."
+        )
 
 
 def format_plan(document: Document, settings: FormattingSettings) -> FormatPlan:
