@@ -7,6 +7,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from csound_lsp.features.signature import signature_help
+from csound_lsp.syntax.lines import Encoding
 from tests.conftest import INITIALIZE_RESULTS, open_document
 from tests.feature_fixtures import with_cursor
 
@@ -20,7 +21,11 @@ def _active(help_: types.SignatureHelp) -> tuple[str, str]:
     signature = help_.signatures[help_.active_signature or 0]
     index = signature.active_parameter
     assert index is not None
-    start, end = signature.parameters[index].label  # type: ignore[index, misc]
+    label = signature.parameters[index].label  # type: ignore[index]
+    if isinstance(label, str):  # a plain label is the first occurrence of its text (how clients find it)
+        assert label in signature.label, (label, signature.label)
+        return signature.label, label
+    start, end = label
     return signature.label, signature.label[start:end]
 
 
@@ -117,3 +122,26 @@ def test_no_help_outside_arguments_or_in_score() -> None:
 
     document, position = make(document_text, "file:///tmp/score.csd")
     assert signature_help(document, position) is None
+
+
+def test_parameter_labels_are_the_first_occurrence_of_their_text() -> None:
+    """Plain labels (every client searches the signature for them; Eglot 30 misreads offsets)."""
+    from csound_lsp.catalog import default_catalog
+    from csound_lsp.features.overloads import entry_for, signature_label
+    from csound_lsp.features.signature import parameter_labels
+
+    for opcode in ("oscili", "pan2", "prints", "vco2", "pvsanal"):
+        for overload in default_catalog()[opcode].overloads:
+            label, _, spans = signature_label(opcode, overload, entry_for(opcode))
+            texts = parameter_labels(label, spans, Encoding.UTF16)
+            assert texts == [label[start:end] for start, end in spans]
+
+
+def test_repeated_parameter_text_falls_back_to_offsets_in_client_units() -> None:
+    from csound_lsp.features.signature import parameter_labels
+
+    label = "aé Dup kx:k, kx:k"
+    spans = [(7, 11), (13, 17)]
+    assert parameter_labels(label, spans, Encoding.UTF16) == [(7, 11), (13, 17)]
+    assert parameter_labels(label, spans, Encoding.UTF8) == [(8, 12), (14, 18)]
+    assert parameter_labels("a Two kx:k, ky:k", [(6, 10), (12, 16)], Encoding.UTF16) == ["kx:k", "ky:k"]

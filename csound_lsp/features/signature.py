@@ -3,6 +3,10 @@
 `aSig oscili kAmp, |` shows the a-rate overload taking control-rate arguments first, with `kcps` active;
 `kLfo oscili |` shows the k-rate one. Every other overload follows, fitting ones first, so the client
 can page through them. Optional parameters show their defaults.
+
+Parameter labels are plain strings, each the first occurrence of its text in the signature label: every
+client finds them by search, whereas offsets are read differently (Emacs 30's Eglot adds one to them and
+then slices the label with `substring`, an args-out-of-range error on the last parameter at each move).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from csound_lsp.features.overloads import (
 )
 from csound_lsp.syntax.document import Document, Position
 from csound_lsp.syntax.focus import light_model
+from csound_lsp.syntax.lines import Encoding
 from csound_lsp.syntax.model import Udo
 
 #: Opcodes with more overloads than this show the fitting ones only.
@@ -49,7 +54,9 @@ def signature_help(
     ordered, fitting = ordered_overloads(opcode, call, TypeContext.at(model, offset, catalog))
     if not ordered:
         return None
-    signatures = [_signature(opcode.name, o, udo, call.active, o in fitting) for o in ordered]
+    signatures = [
+        _signature(opcode.name, o, udo, call.active, o in fitting, document.encoding) for o in ordered
+    ]
     return types.SignatureHelp(
         signatures=signatures,
         active_signature=0,
@@ -92,17 +99,42 @@ def active_slot(inputs: list[NamedParam], active: int) -> int | None:
     return None
 
 
+def _units(text: str, encoding: Encoding) -> int:
+    if encoding is Encoding.UTF32:
+        return len(text)
+    if encoding is Encoding.UTF8:
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parameter_labels(
+    label: str, spans: list[tuple[int, int]], encoding: Encoding
+) -> list[str | tuple[int, int]]:
+    """Each parameter's text when searching the label finds every one at its own place (always, for the
+    catalog); otherwise all as [start, end) in the client's position units (never a mix: Neovim asserts
+    that every label is a string once the active one is)."""
+    if all(end > start and label.find(label[start:end]) == start for start, end in spans):
+        texts: list[str | tuple[int, int]] = [label[start:end] for start, end in spans]
+        return texts
+    return [(_units(label[:start], encoding), _units(label[:end], encoding)) for start, end in spans]
+
+
 def _signature(
-    name: str, overload: Overload, udo: Udo | None, active: int, fits: bool
+    name: str,
+    overload: Overload,
+    udo: Udo | None,
+    active: int,
+    fits: bool,
+    encoding: Encoding = Encoding.UTF16,
 ) -> types.SignatureInformation:
     entry = entry_for(name) if udo is None else None
     label, inputs, spans = signature_label(name, overload, entry, udo)
     parameters = [
         types.ParameterInformation(
-            label=span,
+            label=text,
             documentation=named.param.words + (f" — {named.meaning}" if named.meaning else ""),
         )
-        for named, span in zip(inputs, spans, strict=True)
+        for named, text in zip(inputs, parameter_labels(label, spans, encoding), strict=True)
     ]
     notes: list[str] = []
     if entry is not None:

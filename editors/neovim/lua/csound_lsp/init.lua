@@ -43,6 +43,44 @@ function M.filetypes()
   })
 end
 
+local function enabled(name)
+  if vim.lsp.is_enabled then
+    return vim.lsp.is_enabled(name)
+  end
+  return vim.lsp._enabled_configs ~= nil and vim.lsp._enabled_configs[name] ~= nil
+end
+
+--- One message when csound_lsp is enabled with a table `cmd` whose program is not executable (a path
+--- set in vim.lsp.config or setup()): Neovim only logs that. The default `cmd` says so itself.
+function M.check_server(bufnr)
+  if not (vim.lsp.config and enabled('csound_lsp')) or vim.g.csound_lsp_missing_told then
+    return
+  end
+  local config = vim.lsp.config.csound_lsp
+  local cmd = config and config.cmd
+  if type(cmd) ~= 'table' or not cmd[1] or vim.fn.executable(cmd[1]) == 1 then
+    return
+  end
+  vim.g.csound_lsp_missing_told = true
+  vim.schedule(function()
+    vim.notify(('csound-lsp: %s is not executable, so no server starts for %s. Install it with '
+      .. '`pipx install csound-lsp` or `uv tool install csound-lsp`, or fix cmd in '
+      .. "vim.lsp.config('csound_lsp', { cmd = { '/path/to/csound-lsp', 'serve' } })"):format(cmd[1],
+      vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t')), vim.log.levels.WARN)
+  end)
+end
+
+--- Runs check_server on every Csound buffer.
+function M.watch_server()
+  vim.api.nvim_create_autocmd('FileType', {
+    group = vim.api.nvim_create_augroup('csound_lsp_server_check', { clear = true }),
+    pattern = 'csound',
+    callback = function(args)
+      M.check_server(args.buf)
+    end,
+  })
+end
+
 --- Folder that holds our compiled parsers (`parser/csound.so`...); first on 'runtimepath'.
 function M.parser_dir()
   return vim.fn.stdpath('data') .. '/csound-lsp'
@@ -243,6 +281,7 @@ function M.setup(opts)
   if vim.lsp.config then
     vim.lsp.config('csound_lsp', config)
     vim.lsp.enable('csound_lsp')
+    M.watch_server()
   else
     vim.notify('csound-lsp: Neovim 0.11+ is needed for vim.lsp.config; see editors/neovim/README.md',
       vim.log.levels.WARN)
