@@ -56,6 +56,9 @@ class Settings:
     index_on_start: bool = True
     #: A local copy of the Csound manual (HTML), for hover links and text.
     manual_path: str | None = None
+    #: Which Csound compiles: auto (a system Csound, else the one bundled with cycsound), 6, 7 or a
+    #: libcsound path (`csound_lsp.csound.discovery`).
+    engine: str = "auto"
     #: AI settings, kept loose here and parsed by `csound_lsp.ai.settings`.
     ai: dict[str, Any] = field(default_factory=dict)
 
@@ -114,6 +117,16 @@ def _merge(base: T, raw: dict[str, Any], problems: list[str], prefix: str = "") 
     return replace(base, **changes)
 
 
+def _checked_engine(result: Settings, before: Settings, problems: list[str]) -> Settings:
+    from csound_lsp.csound.discovery import normalise_choice
+
+    try:
+        return replace(result, engine=normalise_choice(result.engine))
+    except ValueError as exc:
+        problems.append(f"engine: {exc}")
+        return replace(result, engine=before.engine)
+
+
 def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
     """Settings from client JSON, plus a list of problems to show the user (empty when all is well)."""
     settings = base or Settings()
@@ -130,6 +143,7 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
     result = _merge(settings, normalised, problems)
     if isinstance(ai_raw, dict):
         result = replace(result, ai=ai_raw)
+    result = _checked_engine(result, settings, problems)
     for problem in problems:
         log.warning("settings: %s", problem)
     return result, problems

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate ``csound_lsp/data/opcodes.json`` from the installed Csound.
+"""Generate ``csound_lsp/data/opcodes.json`` (Csound 6) or ``opcodes7.json`` (Csound 7) from a real Csound.
 
 The listing comes from Csound's own API (``csoundNewOpcodeList`` through ctcsound), run in a
 child process (``python -m csound_lsp.catalog.installed``) so a misbehaving plugin cannot take
@@ -13,7 +13,10 @@ because nobody types them as opcodes. Exact duplicate overloads are merged (thei
 OR-ed). Output is sorted by opcode name, then by (outputs, inputs), one overload per line,
 so regenerating on the same Csound gives a byte-identical file.
 
-Usage: python scripts/gen_catalog.py [--output PATH] [--check]
+``--engine 7`` lists the Csound 7 library the worker would load for engine 7 (cycsound's bundled one
+when there is no system Csound 7) and writes ``opcodes7.json`` unless ``--output`` says otherwise.
+
+Usage: python scripts/gen_catalog.py [--engine 6|7|PATH] [--output PATH] [--check]
   --check  exit 1 if the file on disk differs from what would be written (for CI).
 """
 
@@ -35,6 +38,7 @@ from csound_lsp.catalog.installed import (  # noqa: E402
 )
 
 DEFAULT_OUTPUT = ROOT / "csound_lsp" / "data" / "opcodes.json"
+OUTPUTS = {"6": DEFAULT_OUTPUT, "7": ROOT / "csound_lsp" / "data" / "opcodes7.json"}
 FORMAT_VERSION = 1
 
 
@@ -85,11 +89,13 @@ def render(version: str, opcodes: dict[str, list[tuple[str, str, int]]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--engine", default="6", help="6 (the default), 7, or a libcsound path")
+    parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--check", action="store_true", help="only compare with the file on disk")
     args = parser.parse_args(argv)
+    args.output = args.output or OUTPUTS.get(args.engine, DEFAULT_OUTPUT)
 
-    found = query_installed(timeout=120)
+    found = query_installed(timeout=120, engine=args.engine)
     if found.error or not found.entries or not found.csound_version:
         print(f"gen_catalog: {found.error or 'Csound reported no opcodes'}", file=sys.stderr)
         return 2

@@ -72,8 +72,42 @@ def test_bad_input_gives_a_message_and_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "missing.csd: no such file or directory" in result.stderr
     assert "noise.csd: looks like a binary file" in result.stderr
-    assert "latin.orc: not valid UTF-8" in result.stderr
+    assert "latin.orc: not UTF-8; read as Windows-1252" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_old_8_bit_text_keeps_its_characters(tmp_path: Path) -> None:
+    """A Windows-1252 piece: its accented words are read intact (no U+FFFD), and it is checked."""
+    from csound_lsp.syntax.store import read_source
+
+    latin = tmp_path / "ancien.orc"
+    text = "instr 1 ; pièce de René\n  Sx = \"café \u2013 1998\"\n  kUnused = 1\nendin\n"
+    latin.write_bytes(text.encode("cp1252"))  # the dash is one of the bytes Latin-1 lacks
+    assert 'Sx = "café \u2013 1998"' in read_source(latin).text
+    assert "pièce de René" in read_source(latin).text
+    result = run("--no-csound", "--format", "json", str(latin))
+    assert "read as Windows-1252" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "\ufffd" not in result.stdout
+    assert any(record["code"] == "unused-variable" for record in json.loads(result.stdout)), result.stdout
+
+
+def test_a_csd_with_a_binary_section_is_checked_by_its_text(tmp_path: Path) -> None:
+    """Raw bytes in a section Csound reads as data: that section is left out (and said so), the
+    orchestra and score are checked, and the exit code follows the findings, not the bytes."""
+    piece = tmp_path / "with-midi.csd"
+    piece.write_bytes(
+        b"<CsoundSynthesizer>\n<CsInstruments>\n0dbfs = 1\ninstr 1\n  out oscilli(0.1, 440)\nendin\n"
+        b"</CsInstruments>\n<CsFileB filename=\"tune.mid\">\nMThd\x00\x00\x00\x06\x00\x00\xff\x2f\n"
+        b"</CsFileB>\n<CsScore>\ni 1 0 1\n</CsScore>\n</CsoundSynthesizer>\n"
+    )
+    clean = tmp_path / "clean.orc"
+    clean.write_text("0dbfs = 1\ninstr 1\n  out oscili(0.1, 440)\nendin\n")
+    result = run("--no-csound", str(piece), str(clean))
+    assert "<CsFileB> (lines 8-10) holds binary data" in result.stderr
+    assert "looks like a binary file" not in result.stderr
+    assert "unknown opcode 'oscilli'" in result.stdout
+    assert result.returncode == 1, result.stdout + result.stderr
 
 
 def test_huge_file_is_checked_without_trouble(tmp_path: Path) -> None:

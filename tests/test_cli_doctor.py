@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from csound_lsp.cli import main
+from csound_lsp.csound.discovery import candidates
 from tests.fake_ollama import FakeModel, FakeOllama
 
 needs_csound = pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound")
@@ -50,6 +51,33 @@ def test_essentials_ok_without_ai(isolated: Path, capsys: pytest.CaptureFixture[
     assert lines["search index"]["status"] == "WARN" and "csound-lsp index" in lines["search index"]["hint"]
     assert lines["AI log"]["detail"].startswith(str(isolated / "log"))
     assert lines["AI usage"]["detail"] == "no AI log yet"
+
+
+@needs_csound
+def test_engine_line_says_which_csound_and_why(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, lines = doctor(capsys, "--no-ai")
+    assert status == 0
+    engine = lines["Csound engine"]
+    assert engine["status"] == "OK" and engine["detail"].startswith("Csound 6 (system")
+    assert "auto prefers a system Csound" in engine["detail"]
+
+
+@pytest.mark.skipif(not candidates("7"), reason="needs cycsound (Csound 7)")
+def test_engine_7_is_the_bundled_library_and_compiles(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, lines = doctor(capsys, "--no-ai", "--engine", "7")
+    assert status == 0
+    assert "Csound 7 (bundled" in lines["Csound engine"]["detail"]
+    assert "cycsound" in lines["Csound engine"]["detail"]
+    assert "Csound 7.0" in lines["Csound library"]["detail"]
+    assert lines["compile checks"]["detail"].startswith("csound7 7000 compiles in a worker")
+
+
+def test_a_bad_engine_is_a_clear_failure(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, lines = doctor(capsys, "--no-ai", "--engine", "8")
+    assert status == 1
+    assert lines["Csound engine"]["status"] == "FAIL" and "auto, 6, 7" in lines["Csound engine"]["detail"]
 
 
 @needs_csound

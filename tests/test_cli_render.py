@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,11 @@ from pytest_lsp import LanguageClient
 
 from csound_lsp.cli import main
 from csound_lsp.csound.render import read_float_wav
+from tests.engines import engine_fixture
 
-pytestmark = pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+#: Each test renders with the csound command ("auto": Debian's 6.18 here) and with cycsound's Csound 7
+#: through the library runner.
+engine = engine_fixture("auto")
 
 
 def piece(body: str, score: str = "i 1 0 1") -> str:

@@ -1,4 +1,8 @@
-"""End-to-end: the real Csound's verdict reaches the editor through the worker, merged with ours."""
+"""End-to-end: the real Csound's verdict reaches the editor through the worker, merged with ours.
+
+Each test runs once per engine, chosen the way a user would, by the ``engine`` setting in the
+initialization options: Debian's Csound 6.18 and the Csound 7.0 bundled with cycsound.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.conftest import client_capabilities
+from tests.engines import SKIP_6, SKIP_7
 
 CONFIG = ClientServerConfig(
     server_command=[sys.executable, "-m", "csound_lsp", "serve"],
@@ -18,30 +23,36 @@ CONFIG = ClientServerConfig(
 )
 
 
-@pytest_lsp.fixture(config=CONFIG)
-async def csound_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+@pytest_lsp.fixture(config=CONFIG, params=[pytest.param("6", marks=SKIP_6), pytest.param("7", marks=SKIP_7)])
+async def csound_client(lsp_client: LanguageClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(),
-            initialization_options={"diagnostics": {"csound": True, "csoundDebounceMs": 50}},
+            initialization_options={
+                "engine": request.param,
+                "diagnostics": {"csound": True, "csoundDebounceMs": 50},
+            },
         )
     )
+    lsp_client.csound_engine = request.param  # type: ignore[attr-defined]
     yield lsp_client
     await lsp_client.shutdown_session()
 
 
-# Csound rejects `i = k` assignments; our static analysis does not check this case, so the
-# error on the editor can only come from the real Csound.
+# Csound 6 rejects `i = k` assignments; our static analysis does not check this case, so the
+# error on the editor can only come from the real Csound. Csound 7 accepts it, but warns that `outs`
+# is deprecated, with the columns of `outs`: a warning only the real Csound 7 gives.
 CSOUND_ONLY = """<CsoundSynthesizer>
 <CsInstruments>
 sr = 44100
 ksmps = 32
-nchnls = 1
+nchnls = 2
 0dbfs = 1
 instr 1
   kEnv line 0, p3, 1
   iLevel = kEnv
-  out oscili(iLevel, 440)
+  aSig = oscili(iLevel, 440)
+  outs aSig, aSig
 endin
 </CsInstruments>
 <CsScore>
@@ -72,8 +83,16 @@ async def test_csound_error_is_published_on_its_line(csound_client: LanguageClie
         )
     )
     found = await wait_for_source(csound_client, uri, "csound")
-    lines = {d.range.start.line for d in found if d.severity == types.DiagnosticSeverity.Error}
-    assert CSOUND_ONLY.splitlines().index("  iLevel = kEnv") in lines, found
+    lines = CSOUND_ONLY.splitlines()
+    if csound_client.csound_engine == "6":  # type: ignore[attr-defined]
+        errors = {d.range.start.line for d in found if d.severity == types.DiagnosticSeverity.Error}
+        assert lines.index("  iLevel = kEnv") in errors, found
+        return
+    [warning] = [d for d in found if d.code == "deprecated-opcode"]
+    assert warning.severity == types.DiagnosticSeverity.Warning
+    outs = lines.index("  outs aSig, aSig")
+    assert (warning.range.start.line, warning.range.start.character) == (outs, 2)
+    assert (warning.range.end.line, warning.range.end.character) == (outs, 6)
 
 
 @pytest.mark.timeout(90)

@@ -1,14 +1,15 @@
-"""The Csound worker with real Csound 6.18: diagnostics, safety, robustness and life cycle.
+"""The Csound worker with real Csound 6.18 and 7.0: diagnostics, safety, robustness and life cycle.
 
-Each test bounds its own time: compiles that crash or hang run with a short compile timeout, and
-pytest-timeout stops anything that would go past 20 s.
+Every test runs once per engine (``engine`` fixture: Debian's 6.18 through ctcsound, the Csound 7.0
+bundled with cycsound), skipping an engine only when it is not installed. Each test bounds its own
+time: compiles that crash or hang run with a short compile timeout, and pytest-timeout stops anything
+that would go past 20 s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,12 +21,21 @@ import pytest
 
 from csound_lsp.csound.messages import LineQuality
 from csound_lsp.csound.worker import CheckStatus, CsoundChecker, kind_for
+from tests.engines import engine_fixture
 from tests.test_csound_messages import EXPECTED, FIXTURES
+from tests.test_csound_messages7 import EXPECTED7
 
-pytestmark = [
-    pytest.mark.timeout(20),
-    pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound installed"),
-]
+pytestmark = [pytest.mark.timeout(20)]
+
+#: Both engines; "6" selects Debian's 6.18 (ctcsound), "7" the Csound 7.0 bundled with cycsound.
+engine = engine_fixture()
+
+
+def csound_command(engine: str) -> list[str]:
+    """The csound program for the controls: Debian's for 6, the library runner for Csound 7."""
+    if engine == "6":
+        return ["csound"]
+    return [sys.executable, "-m", "csound_lsp.csound.run_csound", "--engine", engine, "--"]
 
 GOOD = """<CsoundSynthesizer>
 <CsOptions>
@@ -57,26 +67,33 @@ async def check_file(checker: CsoundChecker, path: Path, text: str | None = None
     return await checker.check(path.as_uri(), version, text if text is not None else path.read_text(), path)
 
 
-async def test_good_csd_compiles_clean(tmp_path: Path) -> None:
+async def test_good_csd_compiles_clean(tmp_path: Path, engine: str) -> None:
     checker = CsoundChecker(timeout_s=10)
     try:
         result = await check_file(checker, tmp_path / "good.csd", csd())
     finally:
         await checker.close()
     assert result.status is CheckStatus.CHECKED and result.ok
-    assert result.diagnostics == ()
-    assert result.engine.startswith("csound6 618")
+    if engine == "6":
+        assert result.diagnostics == ()
+        assert result.engine.startswith("csound6 618")
+    else:  # Csound 7 warns that outs is deprecated, and says so on its line
+        assert [(d.kind, d.line, d.token) for d in result.diagnostics] == [("deprecated-opcode", 12, "outs")]
+        assert result.engine == "csound7 7000"
     assert [c.detail for c in result.neutralised] == ["-odac"]
 
 
-async def test_every_error_kind_lands_where_the_fixtures_say() -> None:
+async def test_every_error_kind_lands_where_the_fixtures_say(engine: str) -> None:
     """The live worker agrees with the recorded messages (guards against drift in Csound or the parser)."""
     checker = CsoundChecker(timeout_s=10)
     try:
-        for name, expected in sorted(EXPECTED.items()):
+        for name, expected in sorted((EXPECTED if engine == "6" else EXPECTED7).items()):
             result = await check_file(checker, FIXTURES / name)
             assert result.status is CheckStatus.CHECKED, (name, result.notice)
             got = [(d.severity, d.kind, d.line, d.file, d.line_quality, d.token) for d in result.diagnostics]
+            if engine == "7":
+                columns = [(d.column, d.end_column) for d in result.diagnostics]
+                got = [(*item, span) for item, span in zip(got, columns, strict=True)]
             assert got == expected, name
     finally:
         await checker.close()
@@ -95,10 +112,11 @@ async def test_relative_include_resolves_against_the_document_folder(tmp_path: P
         await checker.close()
     assert os.getcwd() == elsewhere
     assert with_path.ok, with_path.diagnostics
-    assert [d.kind for d in without_path.diagnostics] == ["include-not-found"]
+    kinds = [d.kind for d in without_path.diagnostics if d.kind != "deprecated-opcode"]
+    assert kinds == ["include-not-found"]
 
 
-async def test_init_time_code_never_runs(tmp_path: Path) -> None:
+async def test_init_time_code_never_runs(tmp_path: Path, engine: str) -> None:
     marker_print = tmp_path / "fprints.txt"
     marker_system = tmp_path / "system.txt"
     orc = textwrap.dedent(
@@ -119,11 +137,12 @@ async def test_init_time_code_never_runs(tmp_path: Path) -> None:
     assert "global init ran" not in result.log
     assert not marker_print.exists() and not marker_system.exists()
     # Control: the same file, performed by the csound command, does run that code (the test can fail).
-    subprocess.run(["csound", "-n", str(source)], cwd=tmp_path, capture_output=True, timeout=15)
+    command = [*csound_command(engine), "-n", str(source)]
+    subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=15)
     assert marker_print.exists() and marker_system.exists()
 
 
-async def test_score_bin_program_is_not_run(tmp_path: Path) -> None:
+async def test_score_bin_program_is_not_run(tmp_path: Path, engine: str) -> None:
     marker = tmp_path / "bin-ran.txt"
     score = f'open("{marker}", "w").write("ran")'
     source = tmp_path / "bin.csd"
@@ -138,7 +157,10 @@ async def test_score_bin_program_is_not_run(tmp_path: Path) -> None:
     assert not marker.exists()
     # Control: Csound itself runs the bin= program even when only asked for a syntax check.
     subprocess.run(
-        ["csound", "--syntax-check-only", "-n", str(source)], cwd=tmp_path, capture_output=True, timeout=15
+        [*csound_command(engine), "--syntax-check-only", "-n", str(source)],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=15,
     )
     assert marker.exists()
 

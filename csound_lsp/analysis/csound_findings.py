@@ -1,9 +1,10 @@
 """Csound's own messages, anchored on the right range of the document with the tree's help.
 
-Csound names a line (sometimes one early or one late, sometimes none); Csound 7 often adds columns.
-This module moves each message to where the problem is: Csound 7's columns when the token it names is
-there, else the token on the line or its neighbour, the instrument or include it is about when Csound
-gives no line, and whole lines otherwise. Messages about included files are returned apart, keyed by the file's path.
+Csound names a line (sometimes one early or one late, sometimes none); Csound 7 often adds
+columns. This module moves each message to where the problem is: Csound 7's columns when the
+token it names is there, else the token on the line or its neighbour, the instrument or include
+it is about when Csound gives no line, and whole lines otherwise. Messages about included files
+are returned apart, keyed by the file's path.
 """
 
 from __future__ import annotations

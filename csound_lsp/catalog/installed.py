@@ -2,7 +2,8 @@
 
 Two entry points share one listing routine:
 
-* ``list_in_process()`` loads libcsound through ctcsound in *this* process. Only
+* ``list_in_process(engine)`` loads libcsound (the one the csound.engine choice names: ctcsound for
+  a system Csound 6, ctypes on the library file for Csound 7) in *this* process. Only
   ``scripts/gen_catalog.py`` and the worker child below call it: loading Csound
   also loads every plugin library on the user's machine, and a broken plugin can
   take the whole process down, so the language server never does this itself.
@@ -20,7 +21,9 @@ which is how the flag was confirmed (2500 entries from the API, 2393 from -z1).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -28,6 +31,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from csound_lsp.csound.discovery import Candidate
 
 DEPRECATED_FLAG = 0x8000
 """OENTRY flag bit Csound 6 uses for deprecated opcodes (``_QQ``)."""
@@ -76,8 +83,72 @@ def normalise_name(raw: str) -> str | None:
     return base
 
 
-def list_in_process() -> InstalledOpcodes:
-    """Load libcsound here and list its opcodes. Raises ImportError/OSError if Csound is absent."""
+class _OpcodeListEntry(ctypes.Structure):
+    """``opcodeListEntry`` from csound.h (the same four fields in Csound 6 and 7)."""
+
+    _fields_ = [
+        ("opname", ctypes.c_char_p),
+        ("outypes", ctypes.c_char_p),
+        ("intypes", ctypes.c_char_p),
+        ("flags", ctypes.c_int),
+    ]
+
+
+def list_in_process(engine: str = "auto") -> InstalledOpcodes:
+    """Load the libcsound `engine` names here and list its opcodes (ImportError if there is none).
+
+    Csound 6 through ctcsound goes the way it always did; a library file (Csound 7, bundled or not)
+    through ctypes, so the listing comes from the very library the compile worker would load.
+    """
+    from csound_lsp.csound.discovery import candidates
+
+    found = candidates(engine)
+    if not found:
+        raise ImportError(f"no Csound library for csound.engine = {engine}")
+    if found[0].library is not None:
+        return _list_library(found[0])
+    return _list_ctcsound()
+
+
+def _list_library(candidate: Candidate) -> InstalledOpcodes:
+    from csound_lsp.csound.engine import open_library
+
+    lib = open_library(candidate)
+    version = int(lib.csoundGetVersion())
+    seven = version >= 7000
+    lib.csoundInitialize(1 | 2)
+    lib.csoundCreate.restype = ctypes.c_void_p
+    lib.csoundCreate.argtypes = [ctypes.c_void_p, ctypes.c_char_p] if seven else [ctypes.c_void_p]
+    lib.csoundSetOption.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    lib.csoundCreateMessageBuffer.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    entry_p = ctypes.POINTER(_OpcodeListEntry)
+    lib.csoundNewOpcodeList.argtypes = [ctypes.c_void_p, ctypes.POINTER(entry_p)]
+    lib.csoundDisposeOpcodeList.argtypes = [ctypes.c_void_p, entry_p]
+    cs = lib.csoundCreate(None, None) if seven else lib.csoundCreate(None)
+    lib.csoundCreateMessageBuffer(cs, 0)
+    for option in (b"-n", b"-m0"):
+        lib.csoundSetOption(cs, option)
+    # Csound 7 loads its plugin opcodes with the first compile (1229 entries before, 2551 after).
+    if seven:
+        lib.csoundCompileOrc.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        lib.csoundCompileOrc(cs, b"instr 1\nendin\n", 0)
+    else:
+        lib.csoundCompileOrc.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.csoundCompileOrc(cs, b"instr 1\nendin\n")
+    listing = entry_p()
+    count = int(lib.csoundNewOpcodeList(cs, ctypes.byref(listing)))
+    entries: list[RawEntry] = []
+    for index in range(max(count, 0)):
+        item = listing[index]
+        name = normalise_name(_text(item.opname))
+        if name is not None:
+            entries.append(RawEntry(name, _text(item.outypes), _text(item.intypes), int(item.flags)))
+    if count > 0:
+        lib.csoundDisposeOpcodeList(cs, listing)
+    return InstalledOpcodes(tuple(entries), format_version(version))
+
+
+def _list_ctcsound() -> InstalledOpcodes:
     import ctcsound  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     # Csound's own signal handlers loop forever on SIGPIPE ("Csound ignoring SIGPIPE") when the
@@ -112,12 +183,17 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def query_installed(timeout: float = 60.0, python: str | None = None) -> InstalledOpcodes:
+def query_installed(
+    timeout: float = 60.0, python: str | None = None, engine: str | None = None
+) -> InstalledOpcodes:
     """List the user's Csound opcodes from a child process; never raises.
 
-    Blocking (it waits for the child), so callers run it in a thread or executor.
+    Blocking (it waits for the child), so callers run it in a thread or executor. `engine` is the
+    csound.engine choice (None: CSOUND_LSP_ENGINE, else auto).
     """
     command = [python or sys.executable, "-m", "csound_lsp.catalog.installed"]
+    if engine is not None:
+        command += ["--engine", engine]
     env = dict(os.environ)
     env.setdefault("PYTHONIOENCODING", "utf-8")
     # make this very copy of csound_lsp importable in the child, installed or not
@@ -158,12 +234,16 @@ def _decode(payload: str) -> InstalledOpcodes:
 
 def _main() -> int:
     """Child-process entry: print one marked JSON line with the listing or the error."""
+    from csound_lsp.csound.discovery import engine_from_env
     from csound_lsp.csound.lifetime import die_with_parent
 
+    parser = argparse.ArgumentParser(prog="csound_lsp.catalog.installed")
+    parser.add_argument("--engine", default=None)
+    args = parser.parse_args()
     die_with_parent()
     signal.alarm(120)  # a Csound that hangs while listing must not linger
     try:
-        found = list_in_process()
+        found = list_in_process(args.engine or engine_from_env())
         payload: dict[str, object] = {
             "csound_version": found.csound_version,
             "entries": [[e.name, e.outputs, e.inputs, e.flags] for e in found.entries],

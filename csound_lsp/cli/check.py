@@ -18,7 +18,7 @@ from csound_lsp.features.csound_checks import findings_from
 from csound_lsp.features.diagnostics import merge_findings
 from csound_lsp.syntax.document import Document, Encoding
 from csound_lsp.syntax.languages import is_csound_path
-from csound_lsp.syntax.store import ReadError, path_to_uri, read_text
+from csound_lsp.syntax.store import ReadError, path_to_uri, read_source
 
 _SEVERITY_WORDS = {
     Severity.ERROR: "error",
@@ -35,6 +35,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--syntax-only", action="store_true", help="only syntax errors from the parse tree")
     parser.add_argument(
         "--no-csound", action="store_true", help="skip the real Csound compile (static analysis only)"
+    )
+    parser.add_argument(
+        "--engine",
+        default=None,
+        metavar="ENGINE",
+        help="which Csound compiles: auto (a system Csound, else cycsound's bundled 7), 6, 7 or a path",
     )
     parser.set_defaults(run=run)
 
@@ -61,9 +67,9 @@ def findings_for(path: str, text: str, syntax_only: bool) -> tuple[Document, lis
     return document, static_findings(document)
 
 
-async def with_csound(checked: list[tuple[str, Document, list[Finding]]]) -> None:
+async def with_csound(checked: list[tuple[str, Document, list[Finding]]], engine: str | None = None) -> None:
     """Adds the real Csound's verdict to each file's findings, through one worker for all files."""
-    checker = CsoundChecker()
+    checker = CsoundChecker(engine=engine)
     told: set[str] = set()
     try:
         for index, (path, document, findings) in enumerate(checked):
@@ -102,21 +108,20 @@ def run(args: argparse.Namespace) -> int:
             unreadable = True
             continue
         try:
-            text, replaced = read_text(path)
+            decoded = read_source(path)
         except ReadError as exc:
             print(f"csound-lsp: {exc}", file=sys.stderr)
             unreadable = True
             continue
-        if replaced:
-            print(f"csound-lsp: {path}: not valid UTF-8; undecodable bytes were replaced", file=sys.stderr)
-        if "\x00" in text:
-            print(f"csound-lsp: {path}: looks like a binary file, skipped", file=sys.stderr)
+        for note in decoded.notes(path):
+            print(f"csound-lsp: {note}", file=sys.stderr)
+        if decoded.is_binary:
             unreadable = True
             continue
-        document, findings = findings_for(path, text, args.syntax_only)
+        document, findings = findings_for(path, decoded.text, args.syntax_only)
         checked.append((path, document, findings))
     if checked and not (args.syntax_only or args.no_csound):
-        asyncio.run(with_csound(checked))
+        asyncio.run(with_csound(checked, getattr(args, "engine", None)))
     for path, document, findings in checked:
         records.extend(_record(path, document, f) for f in findings)
     if args.format == "json":

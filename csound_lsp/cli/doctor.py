@@ -32,6 +32,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("doctor", help="check Csound, the AI backend, its models and the index")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--no-ai", action="store_true", help="skip the AI backend and model checks")
+    parser.add_argument("--engine", default=None, help="the csound.engine to check: auto, 6, 7 or a path")
     parser.set_defaults(run=run)
 
 
@@ -56,13 +57,40 @@ def check_parser() -> list[Line]:
     return [Line("OK", "grammar", "tree-sitter grammar loaded (csd, orc, sco)")]
 
 
-def check_csound() -> list[Line]:
+def check_engine(choice: str | None = None) -> list[Line]:
+    """Which Csound the choice picks and why, from file names only (nothing is loaded here)."""
+    from csound_lsp.csound.discovery import candidates, engine_from_env
+
+    choice = choice or engine_from_env()
+    try:
+        found = candidates(choice)
+    except ValueError as exc:
+        hint = "set csound.engine to auto, 6, 7 or a libcsound path"
+        return [Line("FAIL", "Csound engine", str(exc), hint)]
+    if not found:
+        return [
+            Line(
+                "FAIL",
+                "Csound engine",
+                f"no Csound for csound.engine = {choice}",
+                "pip install cycsound (Csound 7), or install csound and libcsnd-dev / brew install csound",
+            )
+        ]
+    first, rest = found[0], found[1:]
+    why = {"auto": "auto prefers a system Csound", "6": "engine 6", "7": "engine 7"}.get(choice, "a path")
+    detail = f"{first.describe()}: {first.why} ({why})"
+    if rest:
+        detail += "; fallback: " + ", ".join(c.describe() for c in rest)
+    return [Line("OK", "Csound engine", detail)]
+
+
+def check_csound(choice: str | None = None) -> list[Line]:
     from csound_lsp.catalog import default_catalog
     from csound_lsp.catalog.installed import query_installed
 
     bundled = len(default_catalog())
     lines = [Line("OK", "opcodes (bundled)", f"{bundled} opcodes in the bundled catalog")]
-    found = query_installed(timeout=60.0)
+    found = query_installed(timeout=60.0, engine=choice)
     if found.error is not None:
         lines.append(
             Line(
@@ -84,7 +112,7 @@ def check_csound() -> list[Line]:
     return lines
 
 
-def check_compile() -> list[Line]:
+def check_compile(choice: str | None = None) -> list[Line]:
     from csound_lsp.csound.worker import CheckStatus, CsoundChecker
 
     piece = (
@@ -94,14 +122,18 @@ def check_compile() -> list[Line]:
     )
 
     async def once() -> Line:
-        checker = CsoundChecker(timeout_s=30.0)
+        checker = CsoundChecker(timeout_s=30.0, engine=choice)
         try:
             result = await checker.check("doctor://check.csd", 1, piece)
         finally:
             await checker.close()
         if result.ok:
+            info = checker.engine_info
+            where = f", {info['origin']} library {info['library']}" if info.get("library") else ""
             return Line(
-                "OK", "compile checks", f"{result.engine} compiles in a worker ({result.elapsed_s:.2f} s)"
+                "OK",
+                "compile checks",
+                f"{result.engine} compiles in a worker ({result.elapsed_s:.2f} s{where})",
             )
         if result.status is CheckStatus.UNAVAILABLE:
             return Line(
@@ -117,8 +149,14 @@ def check_compile() -> list[Line]:
     return [asyncio.run(once())]
 
 
-def check_render_command() -> list[Line]:
+def check_render_command(choice: str | None = None) -> list[Line]:
+    from csound_lsp.csound.discovery import candidates, engine_from_env
+
+    choice = choice or engine_from_env()
     path = shutil.which("csound")
+    if choice != "auto" or (path is None and candidates("auto")):
+        detail = f"renders through the Csound library in a child process (engine {choice})"
+        return [Line("OK", "render", detail)]
     if path is None:
         return [
             Line(
@@ -239,12 +277,13 @@ def check_log() -> list[Line]:
     return lines
 
 
-def collect(*, ai: bool = True) -> list[Line]:
+def collect(*, ai: bool = True, engine: str | None = None) -> list[Line]:
     checks: list[tuple[str, Callable[[], list[Line]]]] = [
         ("grammar", check_parser),
-        ("Csound library", check_csound),
-        ("compile checks", check_compile),
-        ("render", check_render_command),
+        ("Csound engine", lambda: check_engine(engine)),
+        ("Csound library", lambda: check_csound(engine)),
+        ("compile checks", lambda: check_compile(engine)),
+        ("render", lambda: check_render_command(engine)),
     ]
     if ai:
         checks.append(("AI backend", check_ai))
@@ -256,7 +295,7 @@ def collect(*, ai: bool = True) -> list[Line]:
 
 
 def run(args: argparse.Namespace) -> int:
-    lines = collect(ai=not args.no_ai)
+    lines = collect(ai=not args.no_ai, engine=getattr(args, "engine", None))
     if args.format == "json":
         json.dump([asdict(line) for line in lines], sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -42,6 +42,12 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="render even if the piece can run external programs (bin= scores, system, system_i)",
     )
+    parser.add_argument(
+        "--engine",
+        default=None,
+        metavar="ENGINE",
+        help="auto (the csound command, else a Csound library), 6, 7 or a libcsound path",
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.set_defaults(run=run)
 
@@ -58,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.output) if args.output else None
     try:
-        report = render(path, args.seconds, out, args.timeout, allow_unsafe=args.allow_unsafe)
+        report = render(
+            path, args.seconds, out, args.timeout, allow_unsafe=args.allow_unsafe, engine=args.engine
+        )
     except UnsafeCsoundError as exc:
         print(f"csound-lsp: {path}: refusing to render: {'; '.join(exc.reasons)}", file=sys.stderr)
         print("csound-lsp: pass --allow-unsafe to render it anyway, if you trust this file", file=sys.stderr)

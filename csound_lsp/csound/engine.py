@@ -7,21 +7,23 @@ through its message buffer and never starts performance: no `csoundStart`, no `p
 In Csound 6.18 global (instr 0) init code only runs at `csoundStart`, so a compile cannot run it
 (``tests/test_csound_worker.py`` proves this with `fprints`/`system_i` at the top of an orchestra).
 
-Selection (`load_engine`): Csound 7 through its documented C API (``csoundCompileCSD(csound, text, 1)``,
-no libcsnd), found via the ``ctcsound7`` package when installed or libcsound64 itself; otherwise
-Csound 6 through ``ctcsound``. ``CSOUND_LSP_NO_CSOUND=1`` simulates a machine without Csound.
+Selection (`load_engine(choice)`): `discovery` lists the libraries the choice allows (``auto``: a system
+Csound, else the Csound 7 bundled in the cycsound wheel); Csound 7 goes through its documented C API
+(``csoundCompileCSD(csound, text, 1)``, no libcsnd) with ctypes, Csound 6 through ``ctcsound``.
+``CSOUND_LSP_NO_CSOUND=1`` simulates a machine without Csound.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+from csound_lsp.csound.discovery import Candidate, candidates
 
 __all__ = [
     "BASE_FLAGS",
@@ -34,8 +36,10 @@ __all__ = [
     "Csound7Engine",
     "CsoundEngine",
     "CsoundUnavailableError",
+    "LibraryNotOpenedError",
     "MessageChunk",
     "load_engine",
+    "open_library",
     "select_engine",
     "wrap_score",
 ]
@@ -65,6 +69,10 @@ SCORE_WRAPPER_LINES = _SCORE_HEAD.count("\n")
 
 class CsoundUnavailableError(RuntimeError):
     """No usable Csound library on this machine (or `DISABLE_ENV` is set)."""
+
+
+class LibraryNotOpenedError(CsoundUnavailableError):
+    """The library file could not be opened at all, so nothing was loaded and another may be tried."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,8 @@ class CsoundEngine(Protocol):
 
     name: str
     version: int
+    #: What was loaded and why (None for a stand-in engine in tests).
+    candidate: Candidate | None
 
     def compile(self, text: str, options: CompileOptions) -> CompileResult: ...
 
@@ -140,6 +150,7 @@ class Csound6Engine:
     """Csound 6.x through the ``ctcsound`` module (it loads libcsound64 and libcsnd6 on import)."""
 
     name = "csound6"
+    candidate: Candidate | None = None
 
     def __init__(self, module: Any) -> None:
         self._ct = module
@@ -184,16 +195,19 @@ class Csound6Engine:
 
 
 class Csound7Engine:
-    """Csound 7 through its documented C API; ``ctcsound7`` (if installed) only helps find the library.
+    """Csound 7 through its documented C API, on one library file opened with ctypes.
 
     Csound 7 replaced ``csoundCompileCsdText`` with ``csoundCompileCSD(csound, csd, mode)`` (mode 1: the
-    argument is CSD text) and gave ``csoundCompileOrc`` an ``async`` argument; there is no libcsnd.
+    argument is CSD text) and gave ``csoundCompileOrc`` an ``async`` argument; there is no libcsnd. A
+    Csound 6 library named by path (the ``csound.engine`` setting) goes through the same class with the
+    6 calls, so a path never needs ctcsound.
     """
 
     name = "csound7"
 
-    def __init__(self, lib: Any) -> None:
+    def __init__(self, lib: Any, candidate: Candidate | None = None) -> None:
         self._lib = lib
+        self.candidate = candidate
         cs_p = ctypes.c_void_p
         lib.csoundGetVersion.restype = ctypes.c_int
         lib.csoundInitialize.argtypes = [ctypes.c_int]
@@ -201,8 +215,6 @@ class Csound7Engine:
         lib.csoundCreate.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         lib.csoundDestroy.argtypes = [cs_p]
         lib.csoundSetOption.argtypes = [cs_p, ctypes.c_char_p]
-        lib.csoundCompileCSD.argtypes = [cs_p, ctypes.c_char_p, ctypes.c_int]
-        lib.csoundCompileOrc.argtypes = [cs_p, ctypes.c_char_p, ctypes.c_int]
         lib.csoundCreateMessageBuffer.argtypes = [cs_p, ctypes.c_int]
         lib.csoundGetFirstMessage.restype = ctypes.c_char_p
         lib.csoundGetFirstMessage.argtypes = [cs_p]
@@ -212,32 +224,49 @@ class Csound7Engine:
         lib.csoundDestroyMessageBuffer.argtypes = [cs_p]
         lib.csoundInitialize(1 | 2)  # no signal handler, no atexit
         self.version = int(lib.csoundGetVersion())
+        if self.version >= 7000:
+            lib.csoundCompileCSD.argtypes = [cs_p, ctypes.c_char_p, ctypes.c_int]
+            lib.csoundCompileOrc.argtypes = [cs_p, ctypes.c_char_p, ctypes.c_int]
+        else:
+            self.name = "csound6"
+            lib.csoundCreate.argtypes = [ctypes.c_void_p]
+            lib.csoundCompileCsdText.argtypes = [cs_p, ctypes.c_char_p]
+            lib.csoundCompileOrc.argtypes = [cs_p, ctypes.c_char_p]
 
     @classmethod
-    def load(cls) -> Csound7Engine:
+    def load(cls, candidate: Candidate | None = None) -> Csound7Engine:
+        """Open `candidate`'s library (the best Csound 7 `discovery` finds when None)."""
         _check_enabled()
-        _preload_jack()
-        lib = _find_csound7_library()
-        if lib is None:
-            raise CsoundUnavailableError("Csound 7 library not found")
-        return cls(lib)
+        if candidate is None:
+            candidate = next((c for c in candidates("7") if c.major == 7), None)
+            if candidate is None:
+                raise CsoundUnavailableError("Csound 7 library not found (pip install cycsound)")
+        return cls(open_library(candidate), candidate)
+
+    def _create(self) -> Any:
+        if self.version >= 7000:
+            return self._lib.csoundCreate(None, None)
+        return self._lib.csoundCreate(None)
 
     def compile(self, text: str, options: CompileOptions) -> CompileResult:
         lib = self._lib
-        csound = lib.csoundCreate(None, None)
+        csound = self._create()
         if not csound:
             return CompileResult(False, -1, (MessageChunk(MSG_ERROR, "csoundCreate failed\n"),))
         lib.csoundCreateMessageBuffer(csound, 0)
+        seven = self.version >= 7000
         try:
             for flag in _flags(options):
                 lib.csoundSetOption(csound, flag.encode())
             offset = 0
             if options.kind == "orc":
-                code = int(lib.csoundCompileOrc(csound, text.encode(), 0))
+                code = int(lib.csoundCompileOrc(csound, text.encode(), 0) if seven
+                           else lib.csoundCompileOrc(csound, text.encode()))  # fmt: skip
             else:
                 if options.kind == "sco":
                     text, offset = wrap_score(text), SCORE_WRAPPER_LINES
-                code = int(lib.csoundCompileCSD(csound, text.encode(), 1))
+                code = int(lib.csoundCompileCSD(csound, text.encode(), 1) if seven
+                           else lib.csoundCompileCsdText(csound, text.encode()))  # fmt: skip
             chunks: list[MessageChunk] = []
             while lib.csoundGetMessageCnt(csound) > 0:
                 raw = lib.csoundGetFirstMessage(csound) or b""
@@ -250,41 +279,37 @@ class Csound7Engine:
         return CompileResult(code == 0, code, tuple(chunks), offset, f"{self.name} {self.version}")
 
 
-def _find_csound7_library() -> Any | None:
-    """libcsound of version >= 7000, via ctcsound7's loader when installed, else by name."""
+def open_library(candidate: Candidate) -> Any:
+    """ctypes handle on `candidate`'s libcsound, global so its plugins find Csound's symbols.
 
-    def from_ctcsound7() -> Any:
-        from ctcsound7 import _dll  # type: ignore[import-not-found,unused-ignore]
-
-        return _dll.csoundDLL()[0]
-
-    def by_name(name: str) -> Any:
-        path = name if name[-1].isdigit() else ctypes.util.find_library(name)
-        if not path:
-            raise OSError(f"{name} not found")
-        return ctypes.CDLL(path)
-
-    candidates: list[Callable[[], Any]] = [from_ctcsound7]
-    for name in ("libcsound64.so.7.0", "libcsound.so.7", "csound64", "CsoundLib64"):
-        candidates.append(functools.partial(by_name, name))
-    for load in candidates:
-        try:
-            lib = load()
-            lib.csoundGetVersion.restype = ctypes.c_int
-            if int(lib.csoundGetVersion()) >= 7000 and hasattr(lib, "csoundCompileCSD"):
-                return lib
-        except (ImportError, OSError, AttributeError, IndexError):
-            continue
-    return None
+    A bundled library brings its own plugin folder: OPCODE7DIR64 must name it before the first
+    ``csoundCreate`` (plugins are loaded then), and it replaces any system value, since plugins built
+    for another Csound would not match this library.
+    """
+    if candidate.library is None:
+        raise CsoundUnavailableError(f"{candidate.describe()} has no library file to open")
+    if candidate.plugins:
+        os.environ["OPCODE7DIR64"] = candidate.plugins
+    if candidate.origin != "bundled":
+        _preload_jack()
+    try:
+        lib = ctypes.CDLL(candidate.library, mode=ctypes.RTLD_GLOBAL)
+    except OSError as exc:
+        raise LibraryNotOpenedError(f"cannot open {candidate.library}: {exc}") from exc
+    try:
+        lib.csoundGetVersion.restype = ctypes.c_int
+        lib.csoundGetVersion()
+    except (OSError, AttributeError) as exc:
+        raise CsoundUnavailableError(f"cannot open {candidate.library}: {exc}") from exc
+    return lib
 
 
 # --- selection ------------------------------------------------------------------------------------
 
 EngineLoader = Callable[[], CsoundEngine]
-DEFAULT_LOADERS: tuple[EngineLoader, ...] = (Csound7Engine.load, Csound6Engine.load)
 
 
-def select_engine(loaders: Sequence[EngineLoader] = DEFAULT_LOADERS) -> CsoundEngine:
+def select_engine(loaders: Sequence[EngineLoader]) -> CsoundEngine:
     """The first loader that succeeds; `CsoundUnavailableError` with the install hint if none does."""
     _check_enabled()
     reasons: list[str] = []
@@ -297,6 +322,36 @@ def select_engine(loaders: Sequence[EngineLoader] = DEFAULT_LOADERS) -> CsoundEn
     raise CsoundUnavailableError(f"{INSTALL_HINT}" + (f" ({detail})" if detail else ""))
 
 
-def load_engine() -> CsoundEngine:
-    """The best installed Csound: 7 if present, else 6."""
-    return select_engine(DEFAULT_LOADERS)
+def _loader(candidate: Candidate) -> EngineLoader:
+    if candidate.library is None:
+        return Csound6Engine.load
+    return functools.partial(Csound7Engine.load, candidate)
+
+
+def load_engine(choice: str = "auto") -> CsoundEngine:
+    """The Csound that `choice` names (see `discovery`): one library, loaded into this process only.
+
+    Candidates are tried best first, but once a library file has been opened no other is tried, so a
+    process never holds two Csounds (a file that would not open, or ctcsound failing to import, loaded
+    nothing, and the next candidate is tried).
+    """
+    _check_enabled()
+    try:
+        found = candidates(choice)
+    except ValueError as exc:
+        raise CsoundUnavailableError(str(exc)) from exc
+    if not found:
+        wanted = {"6": "Csound 6", "7": "Csound 7 (pip install cycsound)"}.get(choice, "Csound")
+        raise CsoundUnavailableError(f"{INSTALL_HINT} (no {wanted} found for csound.engine = {choice})")
+    reasons: list[str] = []
+    for candidate in found:
+        try:
+            engine = _loader(candidate)()
+        except CsoundUnavailableError as exc:
+            if candidate.library is not None and not isinstance(exc, LibraryNotOpenedError):
+                raise
+            reasons.append(str(exc))
+            continue
+        engine.candidate = candidate
+        return engine
+    raise CsoundUnavailableError(f"{INSTALL_HINT} ({'; '.join(reasons)})")

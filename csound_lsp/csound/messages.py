@@ -1,4 +1,4 @@
-"""Turn Csound's compile messages into raw diagnostics (pure; fixtures are real Csound 6.18 output).
+"""Turn Csound's compile messages into raw diagnostics (pure; fixtures are real Csound 6.18 and 7.0 output).
 
 Csound prints a message in many small chunks (``error:``, `` from file *string* (1),``, `` line 12:``,
 one chunk per character of the source excerpt...), so the chunks are joined and cut again into records,
@@ -17,6 +17,16 @@ Line numbers, as Csound 6.18 reports them at compile time (``tests/fixtures/csou
   analysis layer re-anchors the diagnostic on the syntax tree.
 * Duplicate instruments, redefined UDOs, missing includes, unterminated macros and score (``sread``)
   problems come with no line at all (`LineQuality.ABSENT`).
+
+Csound 7.0 (``tests/fixtures/csound7/*.messages.json``, the same sources) words things differently:
+every error starts ``syntax error, `` (no ``error:``), warnings ``warning: ``, and the place follows
+the message as ``, line N`` with, for most errors, ``columns A,B`` or ``columns A-B`` (1-based, both
+ends included: `RawDiagnostic.column`/`end_column` keep them 0-based, end excluded). Its lines are
+exact ("used before defined" included), the include chain is one ``from file X (n)`` per line after
+bison's syntax errors and absent otherwise, so an error inside an included file that is not a syntax
+error names the included file's line without saying which file; the columns only count when the
+token Csound names is found there (`analysis.csound_findings` checks). 7 also warns about deprecated
+opcodes (``opcode outs is deprecated; use out instead, line 13``).
 """
 
 from __future__ import annotations
@@ -64,6 +74,9 @@ class RawDiagnostic:
     line_quality: LineQuality = LineQuality.EXACT
     token: str | None = None
     include_chain: tuple[str, ...] = ()
+    #: Csound 7's columns: 0-based start and exclusive end on `line`, in bytes (None from Csound 6).
+    column: int | None = None
+    end_column: int | None = None
 
 
 _ERROR_BIT = 0x1000
@@ -76,37 +89,51 @@ _OPENERS = re.compile(
     r"|Parsing failed|Stopping on parser failure|Unexpected untyped word|Includes nested too deeply"
     r"|Ill formed #include|macro error|define macro runaway|Too few arguments to macro"
     r"|Invalid arguments in <CsOptions>|More than \d+ arguments in <CsOptions>|Error: "
+    r"|(?<!error: )syntax error, |warning: |unterminated string found on line"
 )
-_CHAIN = re.compile(r" from file (?P<name>.+?) \((?P<depth>\d+)\),")
+_CHAIN = re.compile(r" ?from file (?P<name>.+?) \((?P<depth>\d+)\),?")
 _LINE_AFTER_CHAIN = re.compile(r"((?: from file .+? \(\d+\),)*) line (?P<line>\d+):")
 _LINE_BEFORE_CHAIN = re.compile(r"\bLine:? (?P<line>\d+)\s*\n?((?: from file .+? \(\d+\),)*)")
+#: Csound 7's place: ", line 22, columns 1,5", ", line 13 columns 6-11", ", line 12", "on line 12".
+_LINE7 = re.compile(r"(?:,|\bon)\s+line (?P<line>\d+)(?:,? columns (?P<first>\d+)[,-](?P<last>\d+))?")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 _SYNTAX = re.compile(
-    r"error: syntax error, unexpected (?P<what>.+?)(?:, expecting (?P<expecting>.+?))?\s+"
+    r"(?:error: )?syntax error, unexpected (?P<what>.+?)(?:, expecting (?P<expecting>.+?))?\s+"
     r"\(token \"(?P<token>.*?)\"\)",
     re.DOTALL,
 )
 _NO_MATCH = re.compile(
-    r"Unable to find opcode (?:entry for '(?P<op>[^']*)' with matching argument types"
+    r"Unable to find opcode (?:entry for '(?P<op>[^']*)'\s+with matching argument types"
     r"|with (?P<io>input|output) arg types)"
 )
-_FOUND = re.compile(r"Found: (?P<found>[^\n]*)")
+_FOUND = re.compile(r"Found:\s*(?P<found>[^\n]*)")
 _USED_BEFORE = re.compile(r"(?:Variable|input arg(?:ument)?) '(?P<var>[^']+)' used before defined", re.I)
 _TYPE_UNKNOWN = re.compile(r"Variable type for (?P<var>\S+) could not be determined")
-_INSTR_REDEFINED = re.compile(r"instr (?P<name>\S+) redefined")
+_INSTR_REDEFINED = re.compile(r"instr (?P<name>\S+) redefin(?:ed|ition)")
 _OPCODE_REDEFINED = re.compile(r"redefined opcode: (?P<name>\S+)")
 _INCLUDE_MISSING = re.compile(r"Cannot open #include'd file (?P<name>[^\n]+)")
 _UNDEFINED_MACRO = re.compile(r"Undefined macro: '(?P<name>[^']+)'")
 _MISSING_END = re.compile(r"Missing end tag (?P<tag></?\w+>)")
 _UNKNOWN_TAG = re.compile(r"unknown CSD tag: (?P<tag>\S+)")
 _SREAD = re.compile(r"sread: (?P<what>[^\n]*)")
+_NO_OPCODE7 = re.compile(r"unable to find opcode with name: (?P<name>[^\s,]+)")
+_DEPRECATED7 = re.compile(r"opcode (?P<name>\S+) is deprecated(?P<rest>[^\n]*?)(?:, line \d+|\n|$)")
+_UNTERMINATED7 = re.compile(r"unterminated string found on line \d+ >>(?P<text>.*?)<<")
+#: Csound 7's follow-ups of an error already reported ("Foo UDO" after a bad xout).
+_CONSEQUENCE7 = re.compile(r"syntax error, (?:\S+ UDO|conditional expression not valid)\b")
 _UNTYPED_WORD = re.compile(r"Unexpected untyped word (?P<word>\S+)")
 _SUMMARY = re.compile(
     r"Parsing failed|Stopping on parser failure|\d+ syntax errors in orchestra"
     r"|Internal error in print_input_backtrace"
 )
-_TOKEN_NAMES = {"T_IDENT": "identifier", "NEWLINE": "end of line", "ERROR_TOKEN": "invalid character"}
+_TOKEN_NAMES = {
+    "T_IDENT": "identifier",
+    "NEWLINE": "end of line",
+    "ERROR_TOKEN": "invalid character",
+    "$end": "end of file",
+    "INSTR_TOKEN": "instr",
+}
 
 
 @dataclass
@@ -133,7 +160,7 @@ def parse_messages(
     summaries: list[str] = []
     for index, record in enumerate(records):
         body = _ANSI.sub("", record.text)
-        bare = body.removeprefix("WARNING:").strip()
+        bare = body.removeprefix("WARNING:").removeprefix("warning:").strip()
         if _SUMMARY.match(bare) or body.startswith("Unexpected untyped word"):
             if body.startswith("Parsing failed"):
                 summaries.append(body.strip())
@@ -187,26 +214,37 @@ def _attr_at(attr_at: Sequence[tuple[int, int]], offset: int) -> int:
 def _severity(body: str, attr: int, default: Severity) -> Severity:
     if body.startswith(("error", "Error")) or attr & _TYPE_MASK == _ERROR_BIT:
         return Severity.ERROR
-    if body.startswith("WARNING") or attr & _TYPE_MASK == _WARNING_BIT:
+    if body.startswith(("WARNING", "warning")) or attr & _TYPE_MASK == _WARNING_BIT:
         return Severity.WARNING
     return default
 
 
-def _location(body: str) -> tuple[int | None, str | None, tuple[str, ...]]:
-    """(Csound's 1-based line, innermost file or None for the document, include chain innermost first)."""
+_Location = tuple[int | None, str | None, tuple[str, ...], tuple[int, int] | None]
+
+
+def _location(body: str) -> _Location:
+    """(Csound's 1-based line, innermost file or None for the document, include chain innermost first,
+    Csound 7's 0-based column span or None)."""
     match = _LINE_AFTER_CHAIN.search(body)
     chain_text = match.group(1) if match else ""
+    span: tuple[int, int] | None = None
+    if match is None:
+        match = _LINE7.search(body)
+        chain_text = body[match.end() :] if match else ""
+        if match is not None and match.group("first"):
+            first, last = int(match.group("first")), int(match.group("last"))
+            span = (max(first - 1, 0), max(last, first))
     if match is None:
         match = _LINE_BEFORE_CHAIN.search(body)
         chain_text = match.group(2) if match else ""
     if match is None:
-        return None, None, ()
+        return None, None, (), None
     files = sorted(
         ((int(m.group("depth")), m.group("name")) for m in _CHAIN.finditer(chain_text)), reverse=True
     )
     chain = tuple(name for _, name in files)
     innermost = chain[0] if chain else MAIN_FILE
-    return int(match.group("line")), (None if innermost == MAIN_FILE else innermost), chain
+    return int(match.group("line")), (None if innermost == MAIN_FILE else innermost), chain, span
 
 
 def _first_line(body: str) -> str:
@@ -214,7 +252,8 @@ def _first_line(body: str) -> str:
 
 
 def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnostic | None:
-    line, file, chain = _location(body)
+    line, file, chain, span = _location(body)
+    seven = body.startswith(("syntax error, ", "warning: ", "unterminated string found"))
 
     def make(
         message: str, kind: str, quality: LineQuality = LineQuality.EXACT, token: str | None = None
@@ -222,7 +261,22 @@ def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnost
         severity = _severity(body, attr, Severity.ERROR)
         if line is None:
             quality = LineQuality.ABSENT
-        return RawDiagnostic(message, severity, kind, line, file, quality, token, chain)
+        elif seven:
+            quality = LineQuality.EXACT  # Csound 7's lines are where the problem is
+        column, end = span if span is not None else (None, None)
+        return RawDiagnostic(message, severity, kind, line, file, quality, token, chain, column, end)
+
+    if _CONSEQUENCE7.match(body):
+        return None
+    if match := _NO_OPCODE7.match(body.removeprefix("syntax error, ")):
+        return make(f"unknown opcode '{match.group('name')}'", "unknown-opcode", token=match.group("name"))
+    if match := _DEPRECATED7.match(body.removeprefix("warning: ")):
+        rest = match.group("rest").strip(" ;,.")
+        message = f"opcode {match.group('name')} is deprecated" + (f" ({rest})" if rest else "")
+        return make(message, "deprecated-opcode", token=match.group("name"))
+    if match := _UNTERMINATED7.match(body):
+        token = match.group("text").removesuffix('"') or None  # Csound 7 shows the string re-quoted
+        return make('unterminated string (missing ")', "unterminated-string", token=token)
 
     if match := _SYNTAX.match(body):
         token = match.group("token")
@@ -239,7 +293,7 @@ def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnost
         if match.group("what") == "T_IDENT" and _UNTYPED_WORD.match(untyped):
             message = f"unknown opcode or misplaced word '{token}' ({message})"
             return make(message, "unknown-opcode", token=token)
-        if token == "" and match.group("what") == "end of file":
+        if token == "" and what == "end of file":
             return make("syntax error: unexpected end of file (missing endin, endop or endif?)", "syntax-eof")
         return make(message, "syntax-error", token=token.strip() or None)
     if match := _NO_MATCH.search(body):
@@ -263,7 +317,8 @@ def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnost
         name = match.group("name")
         return make(f"opcode {name} redefined (the last definition wins)", "opcode-redefined", token=name)
     if "invalid xout" in body or "invalid xin" in body:
-        return make(_first_line(body).removeprefix("error:").strip(), "udo-signature", token="xout")
+        message = _first_line(body).removeprefix("error:").strip().removeprefix("syntax error,").strip()
+        return make(message, "udo-signature", token="xout")
     if match := _INCLUDE_MISSING.match(body):
         name = match.group("name").strip()
         return make(f"cannot open included file '{name}'", "include-not-found", token=name)
@@ -285,7 +340,8 @@ def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnost
         return make(f"score: {what}", "score", token=token)
     if body.startswith(("Includes nested", "Ill formed #include", "macro error", "define macro", "Too few")):
         return make(_first_line(body), "preprocessor")
-    text = _first_line(body).removeprefix("error:").removeprefix("WARNING:").strip()
+    text = _first_line(body).removeprefix("error:").removeprefix("WARNING:").removeprefix("warning:")
+    text = text.strip().removeprefix("syntax error,").strip()
     if not text:
         return None
     is_error = _severity(body, attr, Severity.WARNING) == Severity.ERROR
@@ -306,11 +362,14 @@ def _merge(diagnostics: list[RawDiagnostic]) -> list[RawDiagnostic]:
     """Fold consequences into their cause.
 
     * "type of variable 'x' could not be determined" right after "'x' used before defined";
-    * the syntax error on ``$`` right after "undefined macro": the macro diagnostic takes its line.
+    * the syntax error on ``$`` right after "undefined macro": the macro diagnostic takes its line;
+    * Csound 7: the syntax error after an unterminated string, and repeats of the same diagnostic.
     """
     merged: list[RawDiagnostic] = []
     for diagnostic in diagnostics:
         previous = merged[-1] if merged else None
+        if diagnostic == previous:
+            continue  # Csound 7 reports a redefined instr once per definition pass
         if (
             previous is not None
             and diagnostic.kind == "type-undetermined"
@@ -331,7 +390,16 @@ def _merge(diagnostics: list[RawDiagnostic]) -> list[RawDiagnostic]:
                 file=diagnostic.file,
                 include_chain=diagnostic.include_chain,
                 line_quality=diagnostic.line_quality,
+                column=diagnostic.column,
+                end_column=diagnostic.end_column,
             )
             continue
+        if (
+            previous is not None
+            and previous.kind == "unterminated-string"
+            and previous.line is not None
+            and diagnostic.kind == "syntax-error"
+        ):
+            continue  # Csound 7: the lexer ran on past the missing quote
         merged.append(diagnostic)
     return merged

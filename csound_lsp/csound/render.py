@@ -28,6 +28,7 @@ import shutil
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -426,6 +427,7 @@ def render(
     *,
     allow_unsafe: bool = False,
     csound: str = "csound",
+    engine: str | None = None,
 ) -> RenderReport:
     """Render a CSD (a path, or the text of one) offline to a float WAV and measure it.
 
@@ -434,6 +436,10 @@ def render(
     ``out_wav`` when given, otherwise it is deleted after reading. Raises ``UnsafeCsoundError`` for
     pieces that can run external code (unless ``allow_unsafe``) and ``FileNotFoundError`` for a
     missing file; Csound failures are reported in the returned report, never raised.
+
+    ``engine`` is the csound.engine choice: None or ``auto`` run the ``csound`` command when it is on
+    PATH; otherwise (``6``, ``7``, a library path, or no command: a pip-only install) Csound runs
+    through its library in a child process (`run_csound`), on the Csound the choice names.
     """
     text, base_dir, display_name = _load(source)
     if not allow_unsafe:
@@ -444,8 +450,8 @@ def render(
         raise ValueError(f"seconds must be a positive number, not {seconds!r}")
     if "<csinstruments>" not in text.lower():
         return RenderReport(False, None, False, errors=("not a CSD: there is no <CsInstruments> section",))
-    executable = shutil.which(csound)
-    if executable is None:
+    launcher = _launcher(csound, engine)
+    if launcher is None:
         return RenderReport(False, None, False, errors=(f"the '{csound}' command was not found on PATH",))
 
     prepared = _prepare(text, base_dir, seconds)
@@ -456,7 +462,7 @@ def render(
         wav_path = out_wav.resolve() if out_wav is not None else work / "render.wav"
         wav_path.parent.mkdir(parents=True, exist_ok=True)
         wav_path.unlink(missing_ok=True)
-        command = [executable, *prepared.kept_options]
+        command = [*launcher, *prepared.kept_options]
         if base_dir is not None:
             command += [f"--env:{name}+={base_dir}" for name in ("INCDIR", "SSDIR", "SADIR", "MFDIR")]
         command += [
@@ -503,6 +509,20 @@ def render(
         out_wav=out_wav.resolve() if out_wav is not None else None,
         samples=wav.samples,
     )
+
+
+def _launcher(csound: str, engine: str | None) -> list[str] | None:
+    """The command that stands for ``csound``: the program itself, or the library runner."""
+    from csound_lsp.csound.discovery import candidates, engine_from_env
+
+    choice = engine_from_env() if engine in (None, "auto") else engine
+    runner = [sys.executable, "-m", "csound_lsp.csound.run_csound", "--engine", str(choice), "--"]
+    if choice != "auto":
+        return runner
+    executable = shutil.which(csound)
+    if executable is not None:
+        return [executable]
+    return runner if candidates("auto") else None
 
 
 def _run(command: list[str], cwd: Path, timeout: float) -> tuple[int | None, str, bool]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import csound_lsp
+from csound_lsp.csound.discovery import engine_from_env, normalise_choice
 from csound_lsp.csound.engine import DISABLE_ENV, INSTALL_HINT
 from csound_lsp.csound.messages import RawDiagnostic, parse_messages
 from csound_lsp.csound.protocol import encode, read_frame_async
@@ -116,6 +117,7 @@ class CsoundChecker:
         start_timeout_s: float = 30.0,
         simulate_missing_csound: bool = False,
         python: str = sys.executable,
+        engine: str | None = None,
     ) -> None:
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
@@ -123,6 +125,10 @@ class CsoundChecker:
         self.start_timeout_s = start_timeout_s
         self.simulate_missing_csound = simulate_missing_csound
         self.python = python
+        #: The csound.engine choice (`discovery`); None or ``auto`` defer to CSOUND_LSP_ENGINE when set.
+        self.engine_choice = engine_from_env() if engine in (None, "auto") else _choice(str(engine))
+        #: The worker's hello once it started: engine, version, origin, library, why.
+        self.engine_info: dict[str, Any] = {}
         self._worker: _Worker | None = None
         self._lock = asyncio.Lock()
         self._latest: dict[str, int] = {}
@@ -276,6 +282,8 @@ class CsoundChecker:
             "csound_lsp.csound.worker_main",
             "--memory-mb",
             str(self.memory_mb),
+            "--engine",
+            self.engine_choice,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
@@ -295,8 +303,17 @@ class CsoundChecker:
             self._unavailable = str(hello.get("error") or INSTALL_HINT)
             return None
         worker.engine = f"{hello.get('engine')} {hello.get('version')}"
+        self.engine_info = {key: value for key, value in hello.items() if key not in ("type", "ok")}
         self._worker = worker
         return worker
+
+
+def _choice(engine: str) -> str:
+    """The normal spelling of a choice; a bad one is passed on for the worker to refuse in words."""
+    try:
+        return normalise_choice(engine)
+    except ValueError:
+        return engine
 
 
 def _describe_exit(code: int | None) -> str:

@@ -5,6 +5,9 @@ them to fresh descriptors: fd 0 becomes /dev/null and fds 1 and 2 a private temp
 libcsound prints at C level (it writes to stdout/stderr directly, around its message callback) never
 reaches the server's JSON-RPC stream and is returned to the client as ``stdio`` instead.
 
+The engine is ``--engine`` (``auto``, ``6``, ``7`` or a library path; `discovery` explains them), else
+``CSOUND_LSP_ENGINE``, else ``auto``; the hello frame says which library was loaded and why.
+
 Requests: ``{"id", "text", "kind": "csd"|"orc"|"sco", "folder": str|null}``. Each one is sanitised,
 compiled (compile only) with the working directory and INCDIR set to the document's folder, and answered
 with ``{"id", "return_code", "chunks", "line_offset", "stdio", "engine", "neutralised", "retire"}``.
@@ -25,6 +28,7 @@ import sys
 import tempfile
 from typing import Any
 
+from csound_lsp.csound.discovery import engine_from_env
 from csound_lsp.csound.engine import CompileOptions, CsoundEngine, CsoundUnavailableError, load_engine
 from csound_lsp.csound.lifetime import die_with_parent
 from csound_lsp.csound.protocol import read_frame_fd, write_frame_fd
@@ -110,15 +114,19 @@ def _serve_one(engine: CsoundEngine, request: dict[str, Any], capture: Any, home
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csound_lsp.csound.worker_main")
     parser.add_argument("--memory-mb", type=int, default=1536)
+    parser.add_argument("--engine", default=None, help="auto, 6, 7 or a libcsound path (csound.engine)")
     args = parser.parse_args(argv)
     request_fd, reply_fd, capture = _take_over_stdio()
     die_with_parent()
     try:
-        engine = load_engine()
+        engine = load_engine(args.engine or engine_from_env())
     except CsoundUnavailableError as exc:
         write_frame_fd(reply_fd, {"type": "hello", "ok": False, "error": str(exc)})
         return 3
-    hello = {"type": "hello", "ok": True, "engine": engine.name, "version": engine.version}
+    hello: dict[str, Any] = {"type": "hello", "ok": True, "engine": engine.name, "version": engine.version}
+    if engine.candidate is not None:
+        chosen = engine.candidate
+        hello.update(origin=chosen.origin, library=chosen.library, why=chosen.why)
     with tempfile.TemporaryDirectory(prefix="csound-lsp-unsaved-") as home:
         write_frame_fd(reply_fd, hello)
         _limit_memory(args.memory_mb)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from csound_lsp.analysis.csound_findings import anchor, neutralised_findings
 from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.catalog.versions import set_engine
 from csound_lsp.csound.worker import CheckResult, CheckStatus, CsoundChecker
 from csound_lsp.features.diagnostics import DiagnosticsManager
 from csound_lsp.settings import DiagnosticsSettings
@@ -36,16 +37,27 @@ class CsoundScheduler:
         self.notify = notify
         self._checker: CsoundChecker | None = None
         self._timeout_s = 10.0
+        self._engine: str | None = None
+        self._closing: set[asyncio.Task[None]] = set()
         self._pending: dict[str, asyncio.Task[None]] = {}
 
-    def configure(self, settings: DiagnosticsSettings) -> None:
+    def configure(self, settings: DiagnosticsSettings, engine: str | None = None) -> None:
         self._timeout_s = settings.csound_timeout_s
+        if engine is not None and engine != self._engine:
+            self._engine = engine
+            set_engine(engine)  # hover and completion mark what differs in the Csound that compiles
+            old, self._checker = self._checker, None  # the next check starts a worker on the new engine
+            if old is not None:
+                task = asyncio.get_running_loop().create_task(old.close())
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
 
     def checker(self) -> CsoundChecker:
         if self._checker is None:
             self._checker = CsoundChecker(
                 timeout_s=self._timeout_s,
                 simulate_missing_csound=os.environ.get("CSOUND_LSP_NO_CSOUND") == "1",
+                engine=self._engine,
             )
         return self._checker
 

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from csound_lsp.syntax.document import Document, Encoding
 from csound_lsp.syntax.languages import FileKind, kind_for
+from csound_lsp.syntax.text_files import DecodedText, decode_csound
 
 #: Files larger than this are not read from disk for includes or workspace indexing.
 MAX_DISK_FILE_BYTES = 20 * 1024 * 1024
@@ -40,7 +41,13 @@ class ReadError(Exception):
 
 
 def read_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """Reads a Csound file, replacing undecodable bytes; returns the text and whether any were replaced."""
+    """Reads a Csound file as `read_source` does; returns the text and whether it was not plain UTF-8."""
+    decoded = read_source(path)
+    return decoded.text, decoded.encoding != "utf-8" or bool(decoded.skipped)
+
+
+def read_source(path: str | os.PathLike[str]) -> DecodedText:
+    """Reads a Csound file from disk, in the encoding it was written in (see `text_files`)."""
     try:
         size = os.path.getsize(path)
         if size > MAX_DISK_FILE_BYTES:
@@ -54,10 +61,7 @@ def read_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
         raise ReadError(f"{path}: permission denied") from exc
     except OSError as exc:
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8"), False
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), True
+    return decode_csound(data)
 
 
 class DocumentStore:
@@ -82,10 +86,14 @@ class DocumentStore:
     def open_documents(self) -> list[Document]:
         return list(self._open.values())
 
-    def for_path(self, path: str) -> Document | None:
-        """The document for a path: the open one if the client has it, else a cached parse from disk."""
+    def for_path(self, path: str, *, disk_only: bool = False) -> Document | None:
+        """The document for a path: the open one if the client has it, else a cached parse from disk.
+
+        `disk_only` is for background threads: an open document changes under the event loop, so a
+        thread reads the file's saved text instead (its caches would otherwise see a half-made edit).
+        """
         uri = path_to_uri(path)
-        if uri in self._open:
+        if uri in self._open and not disk_only:
             return self._open[uri]
         try:
             stat = os.stat(path)
