@@ -49,6 +49,10 @@ setup(
             "csound_lsp._binding",
             sources=sources,
             extra_compile_args=["-std=c11", "-O2", "-fvisibility=hidden"],
+            # The binding only makes capsules: the stable ABI gives one wheel for every Python >= 3.11.
+            define_macros=[("Py_LIMITED_API", "0x030B0000")],
+            py_limited_api=True,
         )
     ],
+    options={"bdist_wheel": {"py_limited_api": "cp311"}},
 )

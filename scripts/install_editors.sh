@@ -29,7 +29,9 @@ fi
 if [ "$with_vscode" = 1 ]; then
   echo "== code-server, Chromium, playwright-core into $code_server"
   eval "$("$tools/code-server" "$code_server")"
-  echo "== VS Code extension: npm ci and package"
+  # vsce package also builds the csound-lsp wheel the .vsix carries (editors/vscode/scripts/prepare-package.js,
+  # with .venv's Python, or CSOUND_LSP_BUILD_PYTHON; CSOUND_LSP_WHEEL bundles a ready-made one).
+  echo "== VS Code extension: npm ci and package (with the csound-lsp wheel)"
   (cd editors/vscode && npm ci --no-audit --no-fund && npx vsce package -o csound-lsp.vsix)
 fi
 echo "Editors ready: run  python -m pytest tests/editors"

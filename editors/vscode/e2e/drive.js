@@ -6,6 +6,11 @@
 // (JSON written here), CSLSP_WORK (scratch dir), CSLSP_SCREENSHOTS (PNG folder), CSLSP_SETTINGS (JSON: user
 // settings to add, e.g. csound.server.python), CSLSP_FEATURES (comma list of server features to check: hover,
 // inline, explain). Each step records what it saw; a failed step records its error and the run goes on.
+// CSLSP_SETUP=1: the first-run flow from a clean profile (no server configured or installed): the one set-up
+// prompt is confirmed, diagnostics and hover are awaited, typing must raise no notification, and after a window
+// reload the extension must re-use its environment without asking again; with the environment's record of its
+// wheel made older, a further reload must refresh it without asking. Every notification shown is recorded.
+// CSLSP_NOTICES_ONLY=1: open the file, record the notifications of the next 15 s after the first one, stop.
 "use strict";
 const { chromium } = require("playwright-core");
 const { spawn, execFileSync } = require("node:child_process");
@@ -18,7 +23,29 @@ const work = env.CSLSP_WORK;
 const file = env.CSLSP_FILE;
 const shots = env.CSLSP_SCREENSHOTS;
 const features = new Set((env.CSLSP_FEATURES || "").split(",").filter(Boolean));
-const result = { steps: {}, skipped: {}, errors: {}, screenshots: [] };
+const setupFlow = env.CSLSP_SETUP === "1";
+const result = { steps: {}, skipped: {}, errors: {}, screenshots: [], notifications: [] };
+
+/** Records every notification toast's text as it appears (a MutationObserver, so short-lived toasts count too). */
+async function watchNotifications(page) {
+  await page.evaluate(() => {
+    window.__cslspToasts = [];
+    const scan = () => {
+      for (const toast of document.querySelectorAll(".notification-toast .notification-list-item-message")) {
+        const text = toast.textContent.trim();
+        if (text && !window.__cslspToasts.includes(text)) window.__cslspToasts.push(text);
+      }
+    };
+    new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, characterData: true });
+    scan();
+  });
+}
+
+async function seenNotifications(page) {
+  const seen = await page.evaluate(() => window.__cslspToasts || []).catch(() => []);
+  for (const text of seen) if (!result.notifications.includes(text)) result.notifications.push(text);
+  return seen;
+}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -148,12 +175,9 @@ async function main() {
     "csound.trace.server": "messages",
     ...JSON.parse(env.CSLSP_SETTINGS || "{}"),
   };
-  // Machine settings too: code-server is a remote window, where machine-scoped settings (csound.server.*)
-  // come from Machine/settings.json, not from the user's.
-  for (const scope of ["User", "Machine"]) {
-    fs.mkdirSync(path.join(userData, scope), { recursive: true });
-    fs.writeFileSync(path.join(userData, scope, "settings.json"), JSON.stringify(settings, null, 2));
-  }
+  // User settings only: code-server is a remote window, and the extension's settings must be honoured from
+  // there (they once had machine scope, which a remote window reads from Machine/settings.json only).
+  fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
   execFileSync(
     env.CODE_SERVER,
     ["--user-data-dir", userData, "--extensions-dir", extensions, "--install-extension", env.CSLSP_VSIX],
@@ -186,6 +210,7 @@ async function main() {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
     await page.locator(".monaco-workbench").waitFor({ timeout: 90000 });
     await page.waitForTimeout(3000);
+    await watchNotifications(page);
     await page.screenshot({ path: path.join(work, "workbench.png") });
     if (env.CSLSP_ONLY_OPEN) result.only_open = true;
 
@@ -208,6 +233,37 @@ async function main() {
       return (await status.innerText()).trim();
     });
 
+    if (env.CSLSP_NOTICES_ONLY === "1") {
+      // Only what the extension says on its own after opening the file (a server that cannot start, say).
+      await step("notices", async () => {
+        await page.locator(".notification-toast").first().waitFor({ state: "visible", timeout: 120000 });
+        await page.waitForTimeout(15000);
+        await shot(page, "vscode-notices");
+        const buttons = await page.locator(".notification-toast .monaco-button").allInnerTexts();
+        return { texts: await seenNotifications(page), buttons: buttons.map((b) => b.trim()).filter(Boolean) };
+      });
+      return;
+    }
+
+    if (setupFlow) {
+      await step("setup_prompt", async () => {
+        // The one question, with its one button; activation probes Python first, so give it time.
+        const toast = page.locator(".notification-toast", { hasText: "Set it up now?" }).first();
+        await toast.waitFor({ state: "visible", timeout: 120000 });
+        const text = (await toast.locator(".notification-list-item-message").innerText()).trim();
+        const buttons = await toast.locator(".monaco-button").allInnerTexts();
+        await shot(page, "vscode-setup-prompt");
+        await toast.locator(".monaco-button", { hasText: "Set Up" }).click();
+        return { text, buttons: buttons.map((b) => b.trim()).filter(Boolean) };
+      });
+      await step("setup_progress", async () => {
+        const progress = page.locator(".notification-toast", { hasText: "setting up the language server" }).first();
+        await progress.waitFor({ state: "visible", timeout: 30000 });
+        await shot(page, "vscode-setup-progress");
+        return (await progress.innerText()).trim();
+      });
+    }
+
     await step("highlighting", async () => {
       // TextMate tokens (and the server's semantic tokens, when they exist) give `instr` a keyword colour.
       await editorTop(page);
@@ -221,7 +277,9 @@ async function main() {
 
     await step("squiggle", async () => {
       const squiggle = page.locator(".monaco-editor .squiggly-error").first();
-      await squiggle.waitFor({ state: "attached", timeout: 90000 });
+      // After a first-run set-up the server comes only once pip has installed it (a minute or more here).
+      await squiggle.waitFor({ state: "attached", timeout: setupFlow ? 480000 : 90000 });
+      await editorTop(page);
       await mouseOver(page, squiggle);
       const hover = page.locator(".monaco-hover-content").first();
       await hover.waitFor({ state: "visible", timeout: 15000 });
@@ -322,6 +380,27 @@ async function main() {
       result.skipped.explain = env.CSLSP_EXPLAIN_SKIP || "server does not answer csound/explain";
     }
 
+    if (setupFlow) {
+      await step("typing_quiet", async () => {
+        // Typing with no AI backend anywhere: inline completion is asked for on each keystroke and must stay
+        // silent (no notification), and so must everything else.
+        await editorTop(page);
+        const before = (await seenNotifications(page)).length;
+        const token = page.locator(".monaco-editor .view-line span span", { hasText: /^oscili$/ }).first();
+        await token.click({ force: true });
+        await page.keyboard.press("End");
+        await page.keyboard.press("Enter");
+        await page.keyboard.type("aTwo oscili 0.2, 220", { delay: 80 });
+        await page.waitForTimeout(1500);
+        await page.keyboard.press("Enter");
+        await page.keyboard.type("aThree vco2 0.1, ", { delay: 80 });
+        await page.waitForTimeout(10000);
+        const seen = await seenNotifications(page);
+        const lines = await documentLines(page);
+        return { newNotifications: seen.slice(before), typed: lines.filter((l) => /aTwo|aThree/.test(l)) };
+      });
+    }
+
     await step("server_log", async () => {
       await runCommand(page, "Csound: Show Language Server Log");
       await page.waitForTimeout(1500);
@@ -329,7 +408,48 @@ async function main() {
       await shot(page, "vscode-server-log");
       return text.replace(/\u00a0/g, " ").slice(0, 4000);
     });
+
+    if (setupFlow) {
+      await step("reload", async () => {
+        // A later activation: the environment made above is re-used, with no second question.
+        await seenNotifications(page);
+        await page.keyboard.press("Escape");
+        await runCommand(page, "Developer: Reload Window");
+        // The reload may ask about the unsaved edit; the page is replaced either way.
+        await page.waitForTimeout(3000);
+        await page.locator(".monaco-workbench").waitFor({ timeout: 90000 });
+        await watchNotifications(page);
+        const squiggle = page.locator(".monaco-editor .squiggly-error").first();
+        await squiggle.waitFor({ state: "attached", timeout: 180000 });
+        await page.waitForTimeout(3000);
+        const seen = await seenNotifications(page);
+        await shot(page, "vscode-after-reload");
+        return { notifications: seen, squiggles: await squiggle.count() };
+      });
+      await step("update", async () => {
+        // As an older extension version would have left it: the environment records another bundled wheel.
+        // The next activation must refresh it under the progress notification, without asking.
+        const marker = path.join(userData, "User", "globalStorage", "csound-lsp.csound-lsp", "server-env",
+          "csound-lsp-extension.json");
+        const old = JSON.parse(fs.readFileSync(marker, "utf8"));
+        fs.writeFileSync(marker, JSON.stringify({ ...old, bundle: "an-older-wheel", version: "0.0.1" }));
+        await seenNotifications(page);
+        await page.keyboard.press("Escape");
+        await runCommand(page, "Developer: Reload Window");
+        await page.waitForTimeout(3000);
+        await page.locator(".monaco-workbench").waitFor({ timeout: 90000 });
+        await watchNotifications(page);
+        const progress = page.locator(".notification-toast", { hasText: "setting up the language server" }).first();
+        await progress.waitFor({ state: "visible", timeout: 120000 });
+        const squiggle = page.locator(".monaco-editor .squiggly-error").first();
+        await squiggle.waitFor({ state: "attached", timeout: 300000 });
+        await page.waitForTimeout(3000);
+        const seen = await seenNotifications(page);
+        return { notifications: seen, squiggles: await squiggle.count(), marker: JSON.parse(fs.readFileSync(marker, "utf8")) };
+      });
+    }
   } finally {
+    if (currentPage) await seenNotifications(currentPage);
     if (browser) await browser.close().catch(() => {});
     try {
       process.kill(-codeServer.pid, "SIGTERM");

@@ -1,28 +1,40 @@
-// A thin client: starts csound-lsp over stdio and wires VS Code's UI to the server's requests.
-// Everything Csound-specific (diagnostics, hover, completion, AI) lives in the server.
-import * as fs from "node:fs";
+// A thin client: finds csound-lsp or sets it up (server.ts, setup.ts), starts it over stdio and wires VS Code's
+// UI to the server's requests. Everything Csound-specific (diagnostics, hover, completion, AI) lives in the server.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
+  RevealOutputChannelOn,
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { showExplanation } from "./explainPanel";
+import { commandLine, resolveServer } from "./server";
 import { serverSettings } from "./settings";
+import { ManagedEnvironment } from "./setup";
 
 const SECTION = "csound";
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+let environment: ManagedEnvironment | undefined;
+/** Starts and restarts run one after another: a restart asked for during a first-run set-up waits for it. */
+let queue: Promise<void> = Promise.resolve();
+
+function queued(task: () => Promise<void>): Promise<void> {
+  queue = queue.then(task, task);
+  return queue;
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("Csound Language Server", { log: true });
   context.subscriptions.push(output);
+  environment = new ManagedEnvironment(context, output);
 
   const command = (id: string, run: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
-  command("csoundLsp.restartServer", () => restart(context));
+  command("csoundLsp.restartServer", () => queued(() => restart(context)));
+  command("csoundLsp.setUpServer", () => queued(() => restart(context, { setUp: true })));
   command("csoundLsp.showLog", () => (client?.outputChannel ?? output)?.show(true));
   command("csoundLsp.explain", () => explain(context));
   command("csoundLsp.generate", () => generate());
@@ -34,13 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!event.affectsConfiguration(SECTION)) {
         return;
       }
-      if (event.affectsConfiguration(`${SECTION}.server`)) {
+      if (event.affectsConfiguration(`${SECTION}.server`) || event.affectsConfiguration(`${SECTION}.python`)) {
         const choice = await vscode.window.showInformationMessage(
           "The csound-lsp server settings changed. Restart the server now?",
           "Restart",
         );
         if (choice === "Restart") {
-          await restart(context);
+          await queued(() => restart(context));
         }
         return;
       }
@@ -49,7 +61,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  await start(context);
+  // Not awaited: a first-time set-up takes a minute, and activation (the commands above) is done already.
+  void queued(() => start(context));
 }
 
 export async function deactivate(): Promise<void> {
@@ -57,38 +70,21 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
-/** The command line that starts the server: an interpreter, an explicit path, the workspace's .venv, or PATH. */
-export function serverCommand(): { command: string; args: string[] } {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const args = config.get<string[]>("server.args", ["serve"]);
-  const python = config.get<string>("server.python", "").trim();
-  if (python) {
-    return { command: python, args: ["-m", "csound_lsp", ...args] };
+async function start(context: vscode.ExtensionContext, options: { setUp?: boolean } = {}): Promise<void> {
+  if (!output || !environment) {
+    return;
   }
-  const explicit = config.get<string>("server.path", "").trim();
-  if (explicit) {
-    return { command: expandHome(explicit), args };
+  const server = await resolveServer(environment, output, options);
+  if (!server) {
+    output.warn("csound-lsp is not running (see the messages above).");
+    return;
   }
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const candidate = path.join(folder.uri.fsPath, ".venv", "bin", "csound-lsp");
-    if (fs.existsSync(candidate)) {
-      return { command: candidate, args };
-    }
-  }
-  return { command: "csound-lsp", args };
-}
-
-function expandHome(file: string): string {
-  return file.startsWith("~/") ? path.join(process.env.HOME ?? "", file.slice(2)) : file;
-}
-
-async function start(context: vscode.ExtensionContext): Promise<void> {
-  const { command, args } = serverCommand();
-  output?.appendLine(`Starting ${command} ${args.join(" ")}`);
+  const args = commandLine(server);
+  output.appendLine(`Starting ${server.command} ${args.join(" ")} (from ${server.origin})`);
   const serverOptions: ServerOptions = {
     // No `transport`: TransportKind.stdio would append `--stdio`, which `csound-lsp serve` does not take.
-    run: { command, args },
-    debug: { command, args: [...args, "--log-level", "DEBUG"] },
+    run: { command: server.command, args },
+    debug: { command: server.command, args: [...args, "--log-level", "DEBUG"] },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -96,8 +92,21 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "untitled", language: "csound" },
     ],
     outputChannel: output,
+    // A failed request goes to the log, never into a popup: typing must not raise notifications.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings(),
     middleware: {
+      // Inline completion runs on every keystroke: its failures (no AI backend, a timeout) are logged only.
+      provideInlineCompletionItems: async (document, position, inlineContext, token, next) => {
+        try {
+          return await next(document, position, inlineContext, token);
+        } catch (error) {
+          if (!token.isCancellationRequested) {
+            output?.debug(`Inline completion failed: ${messageOf(error)}`);
+          }
+          return null;
+        }
+      },
       workspace: {
         // Answer with the same cleaned object as initializationOptions (no client-only keys, no empty strings).
         configuration: async (params, token, next) => {
@@ -116,23 +125,13 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   try {
     await client.start();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    output?.appendLine(`Could not start csound-lsp: ${message}`);
-    const choice = await vscode.window.showErrorMessage(
-      `Could not start csound-lsp (${command}): ${message}. Install it (scripts/setup.sh) or set csound.server.path.`,
-      "Open Settings",
-      "Show Log",
-    );
-    if (choice === "Open Settings") {
-      await vscode.commands.executeCommand("workbench.action.openSettings", "csound.server");
-    } else if (choice === "Show Log") {
-      output?.show(true);
-    }
+    // The language client has already shown its one message about it; the log keeps the details.
+    output.error(`Could not start csound-lsp (${server.command}): ${messageOf(error)}`);
   }
   context.subscriptions.push({ dispose: () => void client?.stop() });
 }
 
-async function restart(context: vscode.ExtensionContext): Promise<void> {
+async function restart(context: vscode.ExtensionContext, options: { setUp?: boolean } = {}): Promise<void> {
   if (client) {
     try {
       await client.stop();
@@ -141,7 +140,7 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
     }
     client = undefined;
   }
-  await start(context);
+  await start(context, options);
 }
 
 function runningClient(): LanguageClient | undefined {

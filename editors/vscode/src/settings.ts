@@ -1,8 +1,9 @@
-// The `csound` settings as the server reads them: initializationOptions and workspace/configuration.
+// The `csound` settings as the server reads them (initializationOptions and workspace/configuration), and the
+// resource the client reads its own settings for (so folder settings count).
 import * as vscode from "vscode";
 
 /** Settings only the client uses; the server never sees them. */
-const CLIENT_ONLY = ["server", "trace"];
+const CLIENT_ONLY = ["server", "python", "trace"];
 
 /**
  * The `csound` section as plain JSON, without client-only keys and without empty strings, so an
@@ -36,4 +37,13 @@ export function prune(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** The resource whose settings decide: the active Csound file (folder settings apply), else the first folder. */
+export function settingsScope(): vscode.Uri | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  if (document && document.languageId === "csound" && document.uri.scheme === "file") {
+    return document.uri;
+  }
+  return vscode.workspace.workspaceFolders?.[0]?.uri;
 }
