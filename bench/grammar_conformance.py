@@ -2,6 +2,7 @@
 """Grammar conformance against the Csound manual's examples.
 
 Usage: python3 bench/grammar_conformance.py [--examples DIR] [--no-csound] [--list]
+       python3 bench/grammar_conformance.py --public [--half dev|test|all] [--list]
 
 Parses every .csd/.orc/.sco/.udo/.inc example (gzipped ones are unpacked in
 memory) with our tree-sitter grammars and counts the files whose tree holds an
@@ -9,6 +10,11 @@ ERROR or MISSING node, split by whether `csound --syntax-check-only` accepts
 the file. Csound's verdicts are cached in bench/csound_verdicts.json, keyed by
 the file's content hash, so reruns are fast. Files with `<CsScore bin=` are
 never handed to Csound (it would run the named program).
+
+With --public it reads the public Csound exported by bench/fetch_public_csound.py
+(bench/.cache/public, verdicts in its manifest) and reports per source and per
+dev/test half: among the files Csound accepts, how many parse with no ERROR or
+MISSING node. The test half is kept for measuring: fix the grammar on dev.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 import tree_sitter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _grammar_lib
 from _grammar_lib import load_languages
 
 EXAMPLES = Path("/usr/share/doc/csound-doc/html/examples")
@@ -102,9 +109,61 @@ def csound_verdict(example: Example, examples: Path) -> str:
     return "accepted" if proc.returncode == 0 else "rejected"
 
 
+def parse_problems(parsers: dict[str, tree_sitter.Parser], kind: str, suffix: str, text: bytes) -> list[str]:
+    """ERROR/MISSING descriptions for one file (an .inc may hold score text instead of orchestra)."""
+    tree = parsers[kind].parse(text)
+    problems = problem_nodes(tree) if tree.root_node.has_error else []
+    if problems and suffix == ".inc" and not parsers["sco"].parse(text).root_node.has_error:
+        return []
+    return problems
+
+
+def public_report(parsers: dict[str, tree_sitter.Parser], half: str, show: bool) -> int:
+    """Per source and half: accepted files that parse clean."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fetch_public_csound import CACHE, MANIFEST
+
+    if not MANIFEST.exists():
+        print("no manifest: run bench/fetch_public_csound.py first", file=sys.stderr)
+        return 2
+    entries = json.loads(MANIFEST.read_text())["files"]
+    rows: dict[tuple[str, str], Counter[str]] = {}
+    failures: list[str] = []
+    for entry in entries:
+        if half != "all" and entry["half"] != half:
+            continue
+        verdict = entry.get("verdict", "unknown")
+        counts = rows.setdefault((entry["source"], entry["half"]), Counter())
+        counts[verdict] += 1
+        if verdict != "accepted":
+            continue
+        text = (CACHE / entry["local"]).read_bytes()
+        problems = parse_problems(parsers, entry["kind"], Path(entry["path"]).suffix.lower(), text)
+        counts["clean" if not problems else "broken"] += 1
+        if problems:
+            failures.append(f"  {entry['local']} [{entry['half']}]: {'; '.join(problems)}")
+    print(f"{'source':14s} {'half':4s} {'files':>5s} {'accepted':>8s} {'clean':>6s} {'clean %':>8s}")
+    total: Counter[str] = Counter()
+    for (source, part), counts in sorted(rows.items()):
+        files = sum(counts[v] for v in ("accepted", "rejected", "unknown", "n/a"))
+        accepted = counts["accepted"]
+        rate = f"{100.0 * counts['clean'] / accepted:7.2f}%" if accepted else "      -"
+        print(f"{source:14s} {part:4s} {files:5d} {accepted:8d} {counts['clean']:6d} {rate:>8s}")
+        total.update({"files": files, "accepted": accepted, "clean": counts["clean"]})
+    if total["accepted"]:
+        share = 100.0 * total["clean"] / total["accepted"]
+        sums = f"{total['files']:5d} {total['accepted']:8d} {total['clean']:6d}"
+        print(f"{'all':14s} {half:4s} {sums} {share:7.2f}%")
+    if show and failures:
+        print("\naccepted files with ERROR/MISSING nodes:")
+        print("\n".join(failures))
+    return 0
+
+
 def load_verdicts() -> dict[str, str]:
     if VERDICTS.exists():
-        return json.loads(VERDICTS.read_text())
+        verdicts: dict[str, str] = json.loads(VERDICTS.read_text())
+        return verdicts
     return {}
 
 
@@ -113,10 +172,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=Path, default=EXAMPLES)
     parser.add_argument("--no-csound", action="store_true", help="skip Csound verdicts")
     parser.add_argument("--list", action="store_true", help="list every file with problems")
+    parser.add_argument("--public", action="store_true", help="the public Csound in bench/.cache/public")
+    parser.add_argument("--half", choices=("dev", "test", "all"), default="all")
+    parser.add_argument(
+        "--grammars",
+        type=Path,
+        help="measure another grammars/tree-sitter-csound tree (e.g. an older commit's, from git archive)",
+    )
     args = parser.parse_args(argv)
 
+    if args.grammars is not None:
+        _grammar_lib.GRAMMARS = args.grammars.resolve()
     languages = load_languages()
     parsers = {kind: tree_sitter.Parser(lang) for kind, lang in languages.items()}
+    if args.public:
+        return public_report(parsers, args.half, args.list)
     verdicts = load_verdicts()
     examples = collect(args.examples)
 
@@ -129,13 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "unknown" if args.no_csound else csound_verdict(example, args.examples)
             if verdict != "unknown":
                 verdicts[key] = verdict
-        tree = parsers[example.kind].parse(example.text)
-        problems = problem_nodes(tree) if tree.root_node.has_error else []
-        if problems and example.suffix == ".inc":
-            # An include file may hold score text rather than orchestra code.
-            score_tree = parsers["sco"].parse(example.text)
-            if not score_tree.root_node.has_error:
-                problems = []
+        problems = parse_problems(parsers, example.kind, example.suffix, example.text)
         table[(verdict, bool(problems))] += 1
         if problems:
             failures.append((example.name, verdict, problems))

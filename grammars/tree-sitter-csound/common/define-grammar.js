@@ -34,6 +34,14 @@ const PREC = {
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/;
 
+// A known opcode may have a comma before its first argument (`out, a1`).
+function opcodeAndArguments($) {
+  return choice(
+    seq(field('opcode', $.opcode_name), optional(seq(optional(','), field('arguments', $.argument_list)))),
+    seq(field('opcode', $.identifier), optional(field('arguments', $.argument_list))),
+  );
+}
+
 function commaSep1(rule) {
   return seq(rule, repeat(seq(',', rule)));
 }
@@ -49,8 +57,8 @@ function commonRules() {
     comment: (_) =>
       token(
         choice(
-          seq(';', /[^\n]*/),
-          seq('//', /[^\n]*/),
+          seq(';', /[^\r\n]*/),
+          seq('//', /[^\r\n]*/),
           seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/'),
         ),
       ),
@@ -64,7 +72,8 @@ function commonRules() {
         ),
       ),
 
-    string: (_) => token(seq('"', repeat(choice(/[^"\\\n]+/, /\\./)), '"')),
+    // A `\` at the end of a line continues the string on the next one.
+    string: (_) => token(seq('"', repeat(choice(/[^"\\\r\n]+/, /\\[^\r\n]/, /\\(\r\n|\r|\n)/)), '"')),
 
     multiline_string: (_) => token(seq('{{', /([^}]|\}[^}])*/, '}}')),
 
@@ -102,7 +111,7 @@ function commonRules() {
     include_directive: ($) =>
       seq(choice(/#[ \t]*include/, /#[ \t]*includestr/), field('path', choice($.string, $.include_path))),
 
-    include_path: (_) => token(choice(seq('<', /[^>\n]*/, '>'), seq('|', /[^|\n]*/, '|'))),
+    include_path: (_) => token(choice(seq('<', /[^>\r\n]*/, '>'), seq('|', /[^|\r\n]*/, '|'))),
 
     ifdef_directive: ($) => seq(/#[ \t]*ifdef/, field('name', $.identifier)),
     ifndef_directive: ($) => seq(/#[ \t]*ifndef/, field('name', $.identifier)),
@@ -114,6 +123,8 @@ function commonRules() {
         seq(
           '$',
           field('name', alias(token.immediate(IDENT), $.identifier)),
+          // `$NAME.(1)` (a terminating dot before the arguments) is read too.
+          optional(token.immediate('.')),
           optional(field('arguments', $.macro_arguments)),
           optional(token.immediate('.')),
         ),
@@ -126,7 +137,7 @@ function commonRules() {
         ')',
       ),
 
-    macro_argument: (_) => token(repeat1(choice(/[^'#()\n]/, seq('(', /[^'#()\n]*/, ')')))),
+    macro_argument: (_) => token(repeat1(choice(/[^'#()\r\n]/, seq('(', /[^'#()\r\n]*/, ')')))),
   };
 }
 
@@ -206,33 +217,45 @@ function orchestraRules() {
     _output: ($) => choice($.identifier, alias('0dbfs', $.identifier), $.typed_identifier, $.array_declaration, $.array_access, $.member_access),
 
     // `X Y` with X not a known opcode reads as output X, opcode Y (the
-    // dynamic precedence), the way Csound reads `icps cpsmidi`.
+    // dynamic precedence), the way Csound reads `icps cpsmidi`. Csound also
+    // takes a comma between the opcode and its first argument
+    // (`loop_lt, i1, 1, 10, loop`, `kAmp lfo, 100, 2`).
     opcode_statement: ($) =>
       choice(
         prec.dynamic(
           1,
           seq(
-            commaSep1(field('output', $._output)),
-            field('opcode', choice($.opcode_name, $.identifier)),
-            optional(field('arguments', $.argument_list)),
+            // An output named like an opcode (`kr, ki op`) only before a comma,
+            // and only where `op, x, y` cannot be read (Csound itself takes a
+            // known name as the opcode).
+            repeat(
+              seq(field('output', choice($._output, prec.dynamic(-2, alias($.opcode_name, $.identifier)))), ','),
+            ),
+            field('output', $._output),
+            opcodeAndArguments($),
             $._eol,
           ),
         ),
-        seq(
-          field('opcode', choice($.opcode_name, $.identifier)),
-          optional(field('arguments', $.argument_list)),
-          $._eol,
-        ),
+        seq(opcodeAndArguments($), $._eol),
+        // A UDO (a name the scanner does not know) with a comma before its
+        // first argument: `MyUdo, 7 - kIndex, iCol`.
+        seq(field('opcode', $.identifier), ',', field('arguments', $.argument_list), $._eol),
       ),
 
     argument_list: ($) => commaSep1($._expression),
 
+    // `a, b = b, a` assigns several at once (Csound 6 reads it as one
+    // statement); the dynamic precedence keeps `k1, k2 = 1` from reading as
+    // an opcode `k1` whose first argument compares `k2 = 1`.
     assignment: ($) =>
-      seq(
-        field('left', $._output),
-        field('operator', choice('=', '+=', '-=', '*=', '/=')),
-        field('right', $._expression),
-        $._eol,
+      prec.dynamic(
+        2,
+        seq(
+          commaSep1(field('left', $._output)),
+          field('operator', choice('=', '+=', '-=', '*=', '/=')),
+          commaSep1(field('right', $._expression)),
+          $._eol,
+        ),
       ),
 
     expression_statement: ($) => seq($.call_expression, $._eol),
@@ -259,9 +282,13 @@ function orchestraRules() {
     _goto_keyword: (_) => choice('goto', 'igoto', 'kgoto'),
 
     if_goto_statement: ($) =>
-      seq('if', field('condition', $._expression), $._goto_keyword, field('label', $.identifier), $._eol),
+      seq('if', field('condition', $._expression), $._goto_keyword, field('label', $._goto_target), $._eol),
 
-    goto_statement: ($) => seq($._goto_keyword, field('label', $.identifier), $._eol),
+    goto_statement: ($) => seq($._goto_keyword, field('label', $._goto_target), $._eol),
+
+    // Csound takes a keyword as a label name (`kgoto then` ... `then:`).
+    _goto_target: ($) =>
+      choice($.identifier, alias(choice('then', 'ithen', 'kthen', 'endif', 'fi', 'else', 'od', 'do'), $.identifier)),
 
     // `if kX > 1` with the line ending before `then`, a goto or `do`: what a
     // user has while typing. Csound rejects it (the analysis reports it); the
@@ -390,6 +417,14 @@ function scoreRules() {
         prec.right(seq(field('kind', alias($._score_kind, $.statement_kind)), repeat(field('field', $._score_field)))),
         // `m NAME`, `n NAME` and `r COUNT NAME` name a mark or a macro.
         seq(field('kind', alias($._score_name_kind, $.statement_kind)), field('field', $.identifier)),
+        // `e` ends the score: Csound ignores whatever follows it.
+        prec.right(
+          seq(
+            field('kind', alias($._score_end_kind, $.statement_kind)),
+            repeat(field('field', $._score_field)),
+            optional(alias($._score_tail, $.skipped_text)),
+          ),
+        ),
         prec.right(
           seq(
             field('kind', alias($._score_repeat_kind, $.statement_kind)),
@@ -419,6 +454,9 @@ function scoreRules() {
         $.score_expression,
         $.macro_use,
         $.infinity,
+        // A word among the p-fields: Csound's score reader skips it (with a
+        // message at most) and reads on.
+        alias($.identifier, $.score_word),
       ),
 
     score_number: (_) =>
@@ -442,6 +480,7 @@ function scoreRules() {
         alias($.score_number, $.number),
         alias('~', $.random),
         $.macro_use,
+        $.score_expression,
         alias($._score_paren, $.parenthesized_expression),
         alias($._score_unary, $.unary_expression),
         alias($._score_binary, $.binary_expression),
@@ -478,7 +517,20 @@ function csdRules() {
   const SYNTH = ['CsoundSynthesizer', 'CsoundSynthesiser'];
   const ORC = ['CsInstruments', 'CsOrchestra'];
   return {
-    csd_document: ($) => repeat(choice($.synthesizer, $.unknown_section, $.outside_text)),
+    // Csound reads a CSD line by line and skips whatever is not one of its
+    // sections: free text, HTML, tags it does not know (`</p>`, `<br>`),
+    // elements such as `<Cabbage>` or `<CsHtml5>`.
+    csd_document: ($) => repeat(choice($.synthesizer, $._outside_item)),
+
+    _outside_item: ($) => choice($.unknown_section, $.stray_tag, $.outside_text),
+
+    // A tag Csound skips: an unknown start tag with no end tag before the next
+    // section, a lone end tag, or a second `<CsoundSynthesizer>`.
+    stray_tag: ($) =>
+      choice(
+        seq('<', field('name', alias($._stray_tag_name, $.tag_name)), repeat($.attribute), choice('>', '/>')),
+        seq(alias($._end_tag_open, '</'), field('name', $.tag_name), '>'),
+      ),
 
     synthesizer: ($) =>
       prec.right(seq(
@@ -490,8 +542,8 @@ function csdRules() {
             $.score_section,
             $.licence_section,
             $.file_section,
-            $.unknown_section,
-            $.outside_text,
+            $._outside_item,
+            alias($._synthesizer_start, $.stray_tag),
           ),
         ),
         // Csound accepts a file that stops without the closing tag.
@@ -545,9 +597,28 @@ function csdRules() {
     _instruments_start: ($) => startTag($, ORC),
     _instruments_end: ($) => endTag($, ORC),
 
+    // `<CsScore bin="prog">`: the body is input for `prog`, not Csound score.
     score_section: ($) =>
-      seq(alias($._score_start, $.start_tag), repeat($._score_item), alias($._score_end, $.end_tag)),
+      choice(
+        seq(alias($._score_start, $.start_tag), repeat($._score_item), alias($._score_end, $.end_tag)),
+        seq(
+          alias($._score_bin_start, $.start_tag),
+          optional(alias($._score_bin_text, $.raw_text)),
+          alias($._score_end, $.end_tag),
+        ),
+      ),
     _score_start: ($) => startTag($, ['CsScore']),
+    _score_bin_start: ($) =>
+      seq(
+        '<',
+        field('name', alias('CsScore', $.tag_name)),
+        repeat($.attribute),
+        alias($._bin_attribute, $.attribute),
+        repeat($.attribute),
+        '>',
+      ),
+    _bin_attribute: ($) =>
+      seq(field('name', alias('bin', $.attribute_name)), '=', field('value', $.attribute_value)),
     _score_end: ($) => endTag($, ['CsScore']),
 
     licence_section: ($) => rawSection($, $._licence_tag_name),
@@ -602,11 +673,13 @@ module.exports = function defineGrammar(dialect) {
     [$._output, $.opcode_statement],
     [$.argument_list, $.parenthesized_expression],
     [$.call_expression, $._primary],
+    [$.opcode_statement, $.assignment],
+    [$.opcode_statement],
   ];
 
   return grammar({
     name: names[dialect],
-    extras: ($) => [/\s/, /\\[ \t]*(;[^\n]*)?\r?\n/, $.comment],
+    extras: ($) => [/\s/, /\\[ \t]*(;[^\r\n]*)?(\r\n|\r|\n)/, $.comment],
     externals: ($) => [
       $.opcode_name,
       $._label_name,
@@ -621,6 +694,10 @@ module.exports = function defineGrammar(dialect) {
       $._score_kind,
       $._score_name_kind,
       $._score_repeat_kind,
+      // `e` (or a word starting a line with it, such as a stray `endin`), and
+      // the text after it up to the end of the score, which Csound skips.
+      $._score_end_kind,
+      $._score_tail,
       // `z`, an infinite duration.
       $.infinity,
       // `instr`, `endin`, `opcode`, `endop`: read by the scanner wherever a
@@ -632,6 +709,10 @@ module.exports = function defineGrammar(dialect) {
       $._kw_opcode,
       $._kw_endop,
       $._end_tag_open,
+      // The body of `<CsScore bin=...>`, up to `</CsScore`.
+      $._score_bin_text,
+      // An unknown tag with no end tag before the next section.
+      $._stray_tag_name,
       // Every other word: keywords are reserved, so the scanner reads words.
       $.identifier,
       // Never produced: guards the other dialects' rules (see `unreachable`).

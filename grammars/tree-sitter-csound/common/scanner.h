@@ -54,12 +54,16 @@ enum csound_token_type {
   CSOUND_SCORE_KIND,
   CSOUND_SCORE_NAME_KIND,
   CSOUND_SCORE_REPEAT_KIND,
+  CSOUND_SCORE_END_KIND,
+  CSOUND_SCORE_TAIL,
   CSOUND_INFINITY,
   CSOUND_KW_INSTR,
   CSOUND_KW_ENDIN,
   CSOUND_KW_OPCODE,
   CSOUND_KW_ENDOP,
   CSOUND_END_TAG_OPEN,
+  CSOUND_SCORE_BIN_TEXT,
+  CSOUND_STRAY_TAG_NAME,
   CSOUND_IDENTIFIER,
   CSOUND_NEVER,
   CSOUND_ERROR_SENTINEL,
@@ -108,8 +112,12 @@ static bool csound_is_word_char(int32_t c) {
 }
 
 static bool csound_is_space(int32_t c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
 }
+
+/* A line break: `\n`, or `\r` (old Mac files end lines with a lone `\r`,
+ * which Csound reads as a line break; `\r\n` is one break, see below). */
+static bool csound_is_newline(int32_t c) { return c == '\n' || c == '\r'; }
 
 static bool csound_is_known_opcode(const char *word) {
   size_t low = 0;
@@ -143,15 +151,15 @@ static void csound_skip_space(TSLexer *lexer) {
 static bool csound_skip_blank_lines(TSLexer *lexer) {
   for (;;) {
     int32_t c = lexer->lookahead;
-    if (csound_is_space(c) || c == '\n') {
+    if (csound_is_space(c) || csound_is_newline(c)) {
       lexer->advance(lexer, true);
     } else if (c == '\\') {
       lexer->advance(lexer, true);
       while (csound_is_space(lexer->lookahead)) lexer->advance(lexer, true);
       if (lexer->lookahead == ';') {
-        while (lexer->lookahead != '\n' && !lexer->eof(lexer)) lexer->advance(lexer, true);
+        while (!csound_is_newline(lexer->lookahead) && !lexer->eof(lexer)) lexer->advance(lexer, true);
       }
-      if (lexer->lookahead != '\n') return false;
+      if (!csound_is_newline(lexer->lookahead)) return false;
     } else {
       return true;
     }
@@ -162,7 +170,7 @@ static bool csound_skip_blank_lines(TSLexer *lexer) {
  * line, a comment or the end of input follow). `name:type` is a typed name. */
 static bool csound_colon_ends_label(TSLexer *lexer) {
   int32_t c = lexer->lookahead;
-  return c == 0 || c == '\n' || csound_is_space(c) || c == ';' || c == '/' ||
+  return c == 0 || csound_is_newline(c) || csound_is_space(c) || c == ';' || c == '/' ||
          lexer->eof(lexer);
 }
 
@@ -180,14 +188,41 @@ static bool csound_is_reserved_word(const char *word) {
 }
 
 static bool csound_is_score_letter(int32_t c) {
-  return c > 0 && c < 128 && strchr("abBCdefimnqrstvxyz", (int)c) != NULL;
+  /* `c` is not in the manual, but Csound's score reader takes it (with
+   * whatever follows) without a word. */
+  return c > 0 && c < 128 && strchr("abBcCdefimnqrstvxyz", (int)c) != NULL;
 }
 
 static enum csound_token_type csound_score_letter_symbol(int32_t c) {
   if (c == 'm' || c == 'n') return CSOUND_SCORE_NAME_KIND;
   if (c == 'r') return CSOUND_SCORE_REPEAT_KIND;
   if (c == 'z') return CSOUND_INFINITY;
+  if (c == 'e') return CSOUND_SCORE_END_KIND;
   return CSOUND_SCORE_KIND;
+}
+
+/* A word with macro uses glued on (`kOnTrig$NAME`, `gk$NAME`, `i$N.x`):
+ * Csound expands the macro inside the word, so the whole run is one name.
+ * Called with the lexer at the `$` after the first word part, whose end is
+ * marked. Never an opcode or keyword; `name$N:` is still a label. */
+static bool csound_scan_glued_word(TSLexer *lexer, const bool *valid_symbols) {
+  while (lexer->lookahead == '$') {
+    lexer->advance(lexer, false);
+    if (!csound_is_word_start(lexer->lookahead)) break; /* a stray `$`: the word ends before it */
+    while (csound_is_word_char(lexer->lookahead)) lexer->advance(lexer, false);
+    if (lexer->lookahead == '.') lexer->advance(lexer, false); /* `$NAME.` */
+    while (csound_is_word_char(lexer->lookahead)) lexer->advance(lexer, false);
+    lexer->mark_end(lexer);
+  }
+  if (lexer->lookahead == ':' && valid_symbols[CSOUND_LABEL_NAME]) {
+    lexer->advance(lexer, false);
+    if (csound_colon_ends_label(lexer)) {
+      lexer->result_symbol = CSOUND_LABEL_NAME;
+      return true;
+    }
+  }
+  lexer->result_symbol = CSOUND_IDENTIFIER;
+  return valid_symbols[CSOUND_IDENTIFIER];
 }
 
 /* Every word goes through here: score letters, block keywords, labels,
@@ -199,6 +234,15 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
   int32_t first = lexer->lookahead;
   if (!csound_is_word_start(first)) return false;
   lexer->advance(lexer, false);
+
+  /* Csound's score reader takes the first letter of a line as the statement:
+   * `endin` at the start of a line (in a .sco) is `e`, the end of the score. */
+  if (!recovering && first == 'e' && valid_symbols[CSOUND_SCORE_END_KIND] &&
+      csound_is_letter(lexer->lookahead) && lexer->get_column(lexer) == 1) {
+    lexer->mark_end(lexer);
+    lexer->result_symbol = CSOUND_SCORE_END_KIND;
+    return true;
+  }
 
   /* A score statement letter (`i1` is `i` then `1`) or `z`. */
   if (!recovering && csound_is_score_letter(first) && !csound_is_letter(lexer->lookahead) &&
@@ -218,6 +262,7 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
   word[length < CSOUND_MAX_WORD ? length : CSOUND_MAX_WORD] = '\0';
   bool truncated = length > CSOUND_MAX_WORD;
   lexer->mark_end(lexer);
+  if (lexer->lookahead == '$' && !recovering) return csound_scan_glued_word(lexer, valid_symbols);
   int32_t next = lexer->lookahead;
 
   if (!truncated && next != ':') {
@@ -242,6 +287,14 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
     return !csound_is_reserved_word(word);
   }
 
+  /* `np4`/`pp5` among score p-fields are the grammar's np_reference. */
+  if (valid_symbols[CSOUND_INFINITY] && length >= 3 && (word[0] == 'n' || word[0] == 'p') &&
+      word[1] == 'p') {
+    bool digits = true;
+    for (size_t i = 2; i < length && i < CSOUND_MAX_WORD; i++) digits = digits && word[i] >= '0' && word[i] <= '9';
+    if (digits) return false;
+  }
+
   /* Any word but the block keywords can be a label (Csound code has labels
    * called `do`, for one). `do` is not reserved either: it is a keyword only
    * where the grammar expects one, which the grammar's lexer sees to. */
@@ -262,7 +315,10 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
      * Peek past blanks without skipping: skipping would move the token start. */
     while (csound_is_space(lexer->lookahead)) lexer->advance(lexer, false);
     int32_t after = lexer->lookahead;
-    bool is_opcode = after != ',';
+    /* `loop_lt, i1, ...`: Csound takes a comma after an opcode's name. A
+     * known name followed by a comma may still be an output (`kr, ki op`):
+     * the grammar lets an opcode name stand as an output for that. */
+    bool is_opcode = true;
     if (after == '=') {
       lexer->advance(lexer, false);
       is_opcode = lexer->lookahead == '='; /* `name = x` assigns to the name */
@@ -318,6 +374,38 @@ static bool csound_is_tag_char(int32_t c) {
   return csound_is_word_char(c) || c == '-' || c == '.' || c == ':';
 }
 
+/* Reads a tag name into `name` (at most CSOUND_MAX_TAG characters). */
+static size_t csound_read_tag_name(TSLexer *lexer, char *name) {
+  size_t length = 0;
+  while (csound_is_tag_char(lexer->lookahead)) {
+    if (length < CSOUND_MAX_TAG) name[length++] = (char)lexer->lookahead;
+    lexer->advance(lexer, false);
+  }
+  name[length] = '\0';
+  return length;
+}
+
+/* Looks ahead (past the token's marked end) for `</name` before the next
+ * CSD section tag: an unknown element with no end tag there is a stray tag
+ * that Csound skips, not an element swallowing the sections after it. */
+static bool csound_has_end_tag(TSLexer *lexer, const char *name) {
+  char other[CSOUND_MAX_TAG + 1];
+  while (!lexer->eof(lexer)) {
+    if (lexer->lookahead != '<') {
+      lexer->advance(lexer, false);
+      continue;
+    }
+    lexer->advance(lexer, false);
+    bool closing = lexer->lookahead == '/';
+    if (closing) lexer->advance(lexer, false);
+    if (!csound_is_word_start(lexer->lookahead)) continue;
+    csound_read_tag_name(lexer, other);
+    if (closing && csound_names_equal(other, name)) return true;
+    if (csound_is_structural_tag(other)) return false;
+  }
+  return false;
+}
+
 static bool csound_scan_tag_name(CsoundScanner *scanner, TSLexer *lexer,
                                  const bool *valid_symbols) {
   char name[CSOUND_MAX_TAG + 1];
@@ -335,6 +423,13 @@ static bool csound_scan_tag_name(CsoundScanner *scanner, TSLexer *lexer,
   } else if (csound_is_file_tag(name)) {
     kind = CSOUND_FILE_TAG_NAME;
   }
+  if (kind == CSOUND_UNKNOWN_TAG_NAME && valid_symbols[CSOUND_STRAY_TAG_NAME]) {
+    lexer->mark_end(lexer);
+    if (!valid_symbols[kind] || !csound_has_end_tag(lexer, name)) {
+      lexer->result_symbol = CSOUND_STRAY_TAG_NAME;
+      return true;
+    }
+  }
   if (!valid_symbols[kind]) return false;
   memcpy(scanner->tag, name, length + 1);
   lexer->result_symbol = kind;
@@ -343,9 +438,10 @@ static bool csound_scan_tag_name(CsoundScanner *scanner, TSLexer *lexer,
 
 /* Raw content up to (not including) `</tag`; the end tag itself is left to
  * the grammar. Stops at the end of input too. */
-static bool csound_scan_raw_text(CsoundScanner *scanner, TSLexer *lexer) {
+static bool csound_scan_raw_text(const char *tag, TSLexer *lexer,
+                                 enum csound_token_type symbol) {
   bool has_content = false;
-  size_t tag_length = strlen(scanner->tag);
+  size_t tag_length = strlen(tag);
   for (;;) {
     if (lexer->eof(lexer)) break;
     if (lexer->lookahead == '<') {
@@ -355,12 +451,12 @@ static bool csound_scan_raw_text(CsoundScanner *scanner, TSLexer *lexer) {
         lexer->advance(lexer, false);
         size_t matched = 0;
         while (matched < tag_length &&
-               lexer->lookahead == (unsigned char)scanner->tag[matched]) {
+               lexer->lookahead == (unsigned char)tag[matched]) {
           matched++;
           lexer->advance(lexer, false);
         }
         if (matched == tag_length && !csound_is_tag_char(lexer->lookahead)) {
-          lexer->result_symbol = CSOUND_RAW_TEXT;
+          lexer->result_symbol = symbol;
           return has_content;
         }
       }
@@ -371,26 +467,33 @@ static bool csound_scan_raw_text(CsoundScanner *scanner, TSLexer *lexer) {
     has_content = true;
   }
   lexer->mark_end(lexer);
-  lexer->result_symbol = CSOUND_RAW_TEXT;
+  lexer->result_symbol = symbol;
   return has_content;
 }
 
 /* Free text on one line outside the sections: up to the end of the line or
  * the next `<` that opens a tag. Comments are left to the grammar. */
 static bool csound_scan_outside_text(TSLexer *lexer) {
-  while (csound_is_space(lexer->lookahead) || lexer->lookahead == '\n') {
+  while (csound_is_space(lexer->lookahead) || csound_is_newline(lexer->lookahead)) {
     lexer->advance(lexer, true);
   }
   int32_t c = lexer->lookahead;
-  if (lexer->eof(lexer) || c == '\n' || c == ';') return false;
+  if (lexer->eof(lexer) || csound_is_newline(c) || c == ';') return false;
   bool has_content = false;
   for (;;) {
     c = lexer->lookahead;
-    if (lexer->eof(lexer) || c == '\n') break;
+    if (lexer->eof(lexer) || csound_is_newline(c)) break;
     if (c == '<') {
       lexer->advance(lexer, false);
       int32_t after = lexer->lookahead;
-      if (after == '/' || after == '!' || csound_is_word_start(after)) break;
+      if (after == '/') break;
+      if (csound_is_word_start(after)) {
+        /* A tag only if its name ends at a blank, `>` or `/`: in
+         * `Author: A. Name<name@example.org>` the `<` is text. */
+        while (csound_is_tag_char(lexer->lookahead)) lexer->advance(lexer, false);
+        int32_t end = lexer->lookahead;
+        if (end == '>' || end == '/' || csound_is_space(end) || csound_is_newline(end) || lexer->eof(lexer)) break;
+      }
       has_content = true;
       lexer->mark_end(lexer);
       continue;
@@ -414,8 +517,8 @@ static bool csound_scan_outside_text(TSLexer *lexer) {
 
 /* At a line break: consume it and any blank lines after it. */
 static bool csound_scan_newline(TSLexer *lexer) {
-  if (lexer->lookahead != '\n') return false;
-  while (lexer->lookahead == '\n') {
+  if (!csound_is_newline(lexer->lookahead)) return false;
+  while (csound_is_newline(lexer->lookahead)) {
     lexer->advance(lexer, false);
     lexer->mark_end(lexer);
     while (csound_is_space(lexer->lookahead)) lexer->advance(lexer, false);
@@ -435,6 +538,68 @@ static bool csound_scan_end_tag_open(TSLexer *lexer) {
   return true;
 }
 
+/* What follows `e` on the next lines, up to `</CsScore` or the end of input,
+ * when it holds more than blanks and comments: Csound never reads it. */
+static bool csound_scan_score_tail(TSLexer *lexer) {
+  while (csound_is_space(lexer->lookahead) || csound_is_newline(lexer->lookahead)) {
+    lexer->advance(lexer, true);
+  }
+  if (lexer->lookahead == '<') return csound_scan_end_tag_open(lexer);
+  static const char end_tag[] = "</CsScore";
+  bool has_code = false;
+  int32_t previous = '\n';
+  while (!lexer->eof(lexer)) {
+    int32_t c = lexer->lookahead;
+    if (c == '<') {
+      size_t matched = 0;
+      while (end_tag[matched] != '\0' && lexer->lookahead == (unsigned char)end_tag[matched]) {
+        matched++;
+        lexer->advance(lexer, false);
+      }
+      if (end_tag[matched] == '\0') {
+        lexer->result_symbol = CSOUND_SCORE_TAIL;
+        return has_code;
+      }
+      has_code = true;
+      lexer->mark_end(lexer);
+      previous = '<';
+      continue;
+    }
+    if (c == ';' || (c == '/' && previous != '/')) {
+      bool comment = c == ';';
+      lexer->advance(lexer, false);
+      if (!comment && lexer->lookahead == '/') comment = true;
+      if (!comment && lexer->lookahead == '*') {
+        int32_t last = 0;
+        lexer->advance(lexer, false);
+        while (!lexer->eof(lexer) && !(last == '*' && lexer->lookahead == '/')) {
+          last = lexer->lookahead;
+          lexer->advance(lexer, false);
+        }
+        if (!lexer->eof(lexer)) lexer->advance(lexer, false);
+        previous = ' ';
+        continue;
+      }
+      if (comment) {
+        while (!lexer->eof(lexer) && !csound_is_newline(lexer->lookahead)) lexer->advance(lexer, false);
+        continue;
+      }
+      has_code = true;
+      lexer->mark_end(lexer);
+      previous = '/';
+      continue;
+    }
+    previous = c;
+    lexer->advance(lexer, false);
+    if (!csound_is_space(c) && !csound_is_newline(c)) {
+      has_code = true;
+      lexer->mark_end(lexer);
+    }
+  }
+  lexer->result_symbol = CSOUND_SCORE_TAIL;
+  return has_code;
+}
+
 static bool csound_scanner_scan(void *payload, TSLexer *lexer,
                                 const bool *valid_symbols) {
   CsoundScanner *scanner = (CsoundScanner *)payload;
@@ -442,7 +607,7 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
    * lets recovery end the broken statement at its line. */
   if (valid_symbols[CSOUND_ERROR_SENTINEL]) {
     csound_skip_space(lexer);
-    if (lexer->lookahead == '\n') return csound_scan_newline(lexer);
+    if (csound_is_newline(lexer->lookahead)) return csound_scan_newline(lexer);
     /* ...and the block keywords and end tags, so that recovery can find the
      * next instrument or section instead of reading them as names. */
     if (!csound_skip_blank_lines(lexer)) return false;
@@ -455,11 +620,25 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
       /* Empty content: go straight to the end tag. */
       return csound_scan_end_tag_open(lexer);
     }
-    return csound_scan_raw_text(scanner, lexer);
+    return csound_scan_raw_text(scanner->tag, lexer, CSOUND_RAW_TEXT);
+  }
+
+  if (valid_symbols[CSOUND_SCORE_BIN_TEXT]) {
+    while (csound_is_space(lexer->lookahead) || csound_is_newline(lexer->lookahead)) {
+      lexer->advance(lexer, true);
+    }
+    if (lexer->lookahead == '<') return csound_scan_end_tag_open(lexer);
+    return csound_scan_raw_text("CsScore", lexer, CSOUND_SCORE_BIN_TEXT);
+  }
+
+  if (valid_symbols[CSOUND_SCORE_TAIL] && !valid_symbols[CSOUND_NEWLINE]) {
+    /* The fields of `e` on its own line come first. */
+    csound_skip_space(lexer);
+    if (csound_is_newline(lexer->lookahead)) return csound_scan_score_tail(lexer);
   }
 
   if (valid_symbols[CSOUND_LICENCE_TAG_NAME] ||
-      valid_symbols[CSOUND_FILE_TAG_NAME] ||
+      valid_symbols[CSOUND_FILE_TAG_NAME] || valid_symbols[CSOUND_STRAY_TAG_NAME] ||
       valid_symbols[CSOUND_UNKNOWN_TAG_NAME]) {
     return csound_scan_tag_name(scanner, lexer, valid_symbols);
   }
@@ -468,7 +647,7 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
                          valid_symbols[CSOUND_LABEL_NAME] ||
                          valid_symbols[CSOUND_SCORE_KIND];
   bool wants_word = statement_start || valid_symbols[CSOUND_IDENTIFIER] ||
-                    valid_symbols[CSOUND_SCORE_NAME_KIND] ||
+                    valid_symbols[CSOUND_SCORE_NAME_KIND] || valid_symbols[CSOUND_SCORE_END_KIND] ||
                     valid_symbols[CSOUND_SCORE_REPEAT_KIND] ||
                     valid_symbols[CSOUND_INFINITY] ||
                     valid_symbols[CSOUND_END_TAG_OPEN] ||
@@ -482,7 +661,7 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
       lexer->result_symbol = CSOUND_NEWLINE;
       return true;
     }
-    if (lexer->lookahead == '\n') return csound_scan_newline(lexer);
+    if (csound_is_newline(lexer->lookahead)) return csound_scan_newline(lexer);
   }
 
   /* Everywhere else line breaks are whitespace. */
@@ -498,6 +677,7 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
 
   if (valid_symbols[CSOUND_SCORE_KIND] || valid_symbols[CSOUND_SCORE_NAME_KIND] ||
       valid_symbols[CSOUND_SCORE_REPEAT_KIND] || valid_symbols[CSOUND_INFINITY] ||
+      valid_symbols[CSOUND_SCORE_END_KIND] ||
       valid_symbols[CSOUND_OPCODE_NAME] || valid_symbols[CSOUND_LABEL_NAME] ||
       valid_symbols[CSOUND_IDENTIFIER]) {
     return csound_scan_word(lexer, valid_symbols, false);

@@ -90,3 +90,6 @@
 (option_value) @string
 (outside_text) @comment
 (raw_text) @markup.raw
+; what Csound's score reader skips: words among the p-fields, text after `e`
+(score_word) @comment
+(skipped_text) @comment

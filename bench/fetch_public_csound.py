@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Export public Csound from local git snapshots into bench/.cache/public and record Csound's verdicts.
+
+Usage: python3 bench/fetch_public_csound.py [--mirror DIR] [--no-csound] [--jobs N] [--limit N]
+
+The snapshots are bare git directories (one per repository, e.g. made with `git clone --mirror`)
+under --mirror (default /work/.mirror, laid out as owner+name/repo). Each source below names a
+repository and the folders to take; the .csd/.orc/.sco/.udo/.inc files found there are written to
+bench/.cache/public/<source>/<path> (git-ignored: public code never enters the repository), and
+bench/.cache/public/manifest.json records, for each file, where it came from (repo, commit, path),
+its half (dev or test, from a hash of source and path, so the split never changes when files are
+added) and Csound 6.18's verdict:
+
+* orchestra: `csound --syntax-check-only` on the file as sanitised by csound_lsp.csound.sanitize
+  (`<CsScore bin=...>` attributes, URL includes, embedded files and device options blanked: Debian's
+  6.18 runs the bin= program even when only checking syntax);
+* score: `--syntax-check-only` never reads the score, so the score is run alone with `-n` against
+  a header-only orchestra and a short time limit; score-reader errors ("score error", "sread: illegal
+  opcode", undefined macros...) reject it, "zero substituted"-style messages only warn. A score whose
+  CsScore names a bin= program is another program's input: its score verdict is "n/a".
+
+Csound runs in subprocesses with a timeout, at most --jobs (default 2) at a time. Verdicts are
+cached by content hash in the manifest, so a rerun only checks new or changed files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from csound_lsp.csound.sanitize import sanitize  # noqa: E402
+
+CACHE = Path(__file__).resolve().parent / ".cache" / "public"
+MANIFEST = CACHE / "manifest.json"
+MIRROR = Path("/work/.mirror")
+SUFFIXES = (".csd", ".orc", ".sco", ".udo", ".inc")
+TIMEOUT_S = 15
+SCORE_TIMEOUT_S = 8
+# Never used (kept as an independent check): refuse them even if a source list names them.
+FORBIDDEN = {
+    "csound-flossmanual/csound-floss",
+    "csoundqt/csoundqt",
+    "renenyffenegger/csound-instruments",
+    "gogins/csound-examples",
+    "csound/csoundapi_examples",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    repo: str  # owner/name
+    folders: tuple[str, ...] = ("",)
+    limit: int = 600  # at most this many files, chosen by path hash
+
+
+SOURCES = (
+    Source("csound", "csound/csound", ("tests/", "examples/")),
+    Source("cabbage", "rorywalsh/cabbage", ("Examples/",)),
+    Source("kunstmusik", "kunstmusik/csound-live-code"),
+    Source("kunstmusik", "kunstmusik/music-examples"),
+    Source("kunstmusik", "kunstmusik/libsyi"),
+    Source("kunstmusik", "kunstmusik/blue"),
+    Source("csound-explore", "gosub/csound-explore"),
+    Source("csound-book", "SamKomesarook/The-Csound-Book"),
+    Source("csound-pieces", "benmca/csound-pieces"),
+)
+
+HEADER_ORC = "sr = 48000\nksmps = 4800\nnchnls = 2\n0dbfs = 1\n"
+# What stops Csound's score reader (the performance does not happen or loses events) versus what
+# it only reports and reads past: "unexpected char x" skips the character, "illegal number format
+# ... zero substituted" uses 0 (checked with Csound 6.18: both still perform the score).
+_SCORE_ERROR = re.compile(
+    r"score error|Undefined macro|syntax error|illegal opcode|include.d file|could not find|"
+    r"sread: (?!.*(substituted|unexpected char))",
+    re.IGNORECASE,
+)
+_SCORE_WARNING = re.compile(r"sread:|substituted|unexpected char|WARNING.*score", re.IGNORECASE)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_INSTRUMENTS = re.compile(
+    r"(<Cs(?:Instruments|Orchestra)\b[^>]*>)(.*?)(</Cs(?:Instruments|Orchestra)>)", re.S | re.I
+)
+_OPTIONS = re.compile(r"<CsOptions\b[^>]*>.*?</CsOptions>", re.S | re.I)
+_SCORE_BIN = re.compile(r"<CsScore\b[^>]*\bbin\s*=", re.I)
+
+
+def half_of(source: str, path: str) -> str:
+    """dev or test, from the path's hash: deterministic and stable as files come and go."""
+    return "dev" if hashlib.sha256(f"{source}:{path}".encode()).digest()[0] % 2 == 0 else "test"
+
+
+def kind_of(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".csd": "csd", ".sco": "sco"}.get(suffix, "orc")
+
+
+def git(git_dir: Path, *args: str) -> bytes:
+    return subprocess.run(["git", f"--git-dir={git_dir}", *args], capture_output=True, check=True).stdout
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def export(source: Source, mirror: Path) -> list[dict[str, object]]:
+    """Write the source's files into the cache; return their manifest entries (no verdicts yet)."""
+    if source.repo.lower() in FORBIDDEN:
+        raise SystemExit(f"{source.repo} is kept as an independent check and must not be used")
+    git_dir = mirror / source.repo.replace("/", "+") / "repo"
+    if not git_dir.exists():
+        print(f"skip {source.repo}: no snapshot at {git_dir}", file=sys.stderr)
+        return []
+    commit = git(git_dir, "rev-parse", "HEAD").decode().strip()
+    names = git(git_dir, "ls-tree", "-r", "-z", "--name-only", commit).decode("utf-8", "replace").split("\0")
+    chosen = [
+        n for n in names if n.lower().endswith(SUFFIXES) and any(n.startswith(f) for f in source.folders)
+    ]
+    chosen.sort(key=lambda n: hashlib.sha256(n.encode()).hexdigest())
+    entries: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for name in chosen:
+        if len(entries) >= source.limit:
+            break
+        data = git(git_dir, "show", f"{commit}:{name}")
+        digest = hashlib.sha256(data).hexdigest()[:24]
+        if digest in seen or (b"\0" in data[:4096] and not name.lower().endswith(".csd")):
+            continue
+        seen.add(digest)
+        local = f"{source.name}/{source.repo.replace('/', '+')}/{name}"
+        target = CACHE / local
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        entries.append(
+            {
+                "source": source.name,
+                "repo": source.repo,
+                "commit": commit,
+                "path": name,
+                "local": local,
+                "kind": kind_of(name),
+                "half": half_of(source.name, name),
+                "sha": digest,
+            }
+        )
+    return entries
+
+
+def _run(command: list[str], cwd: Path, timeout: float) -> tuple[int | None, str]:
+    try:
+        proc = subprocess.run(
+            command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return None, ""
+    return proc.returncode, _ANSI.sub("", decode(proc.stdout + proc.stderr))
+
+
+def orchestra_verdict(path: Path, kind: str) -> str:
+    """accepted / rejected / timeout for the orchestra (n/a for a score file)."""
+    if kind == "sco":
+        return "n/a"
+    text = sanitize(decode(path.read_bytes()), "csd" if kind == "csd" else "orc").text
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / ("check.csd" if kind == "csd" else "check.orc")
+        target.write_text(text, encoding="utf-8", errors="surrogateescape")
+        command = ["csound", "--syntax-check-only", "-n", "-d", "-m0"]
+        command += [str(target)] if kind == "csd" else ["--orc", str(target)]
+        rc, _ = _run(command, path.parent, TIMEOUT_S)
+    if rc is None:
+        return "timeout"
+    return "accepted" if rc == 0 else "rejected"
+
+
+def score_verdict(path: Path, kind: str) -> tuple[str, list[str]]:
+    """accepted / warned / rejected / timeout / n/a for the score, and the score reader's messages."""
+    if kind == "orc":
+        return "n/a", []
+    text = decode(path.read_bytes())
+    if kind == "csd":
+        if _SCORE_BIN.search(text) or not re.search(r"<CsScore", text, re.I):
+            return "n/a", []
+        text = _OPTIONS.sub("", sanitize(text, "csd").text)
+        text = _INSTRUMENTS.sub(lambda m: m.group(1) + "\n" + HEADER_ORC + m.group(3), text)
+    else:
+        text = sanitize(text, "sco").text
+    with tempfile.TemporaryDirectory() as tmp:
+        if kind == "csd":
+            target = Path(tmp) / "score.csd"
+            target.write_text(text, encoding="utf-8", errors="surrogateescape")
+            command = ["csound", "-n", "-d", "-m0", str(target)]
+        else:
+            orc = Path(tmp) / "header.orc"
+            orc.write_text(HEADER_ORC)
+            target = Path(tmp) / "score.sco"
+            target.write_text(text, encoding="utf-8", errors="surrogateescape")
+            command = ["csound", "-n", "-d", "-m0", str(orc), str(target)]
+        rc, output = _run(command, path.parent, SCORE_TIMEOUT_S)
+    if rc is None:
+        return "timeout", []
+    return classify_score([line.strip() for line in output.splitlines()])
+
+
+def classify_score(lines: list[str]) -> tuple[str, list[str]]:
+    """The score verdict from the score reader's messages (also re-run on cached messages)."""
+    errors = [line for line in lines if _SCORE_ERROR.search(line)]
+    warnings = [line for line in lines if _SCORE_WARNING.search(line) and line not in errors]
+    if errors:
+        return "rejected", errors[:5]
+    return ("warned" if warnings else "accepted"), warnings[:5]
+
+
+def verdict_of(entry: dict[str, object]) -> dict[str, object]:
+    path = CACHE / str(entry["local"])
+    kind = str(entry["kind"])
+    orchestra = orchestra_verdict(path, kind)
+    score, messages = score_verdict(path, kind)
+    if kind == "orc" and orchestra == "rejected" and Path(str(entry["path"])).suffix.lower() == ".inc":
+        score, messages = score_verdict(path, "sco")  # an include may hold score text
+    return {"orchestra": orchestra, "score": score, "score_messages": messages}
+
+
+def overall(entry: dict[str, object]) -> str:
+    """Rejected if either check rejects the file, accepted if every check that applies passes."""
+    checks = [str(entry.get("orchestra", "unknown")), str(entry.get("score", "unknown"))]
+    applicable = [c for c in checks if c != "n/a"]
+    if not applicable:
+        return "n/a"
+    if "rejected" in applicable:
+        return "rejected"
+    if any(c in ("timeout", "unknown") for c in applicable):
+        return "unknown"
+    return "accepted"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", type=Path, default=MIRROR)
+    parser.add_argument("--no-csound", action="store_true", help="export only, keep cached verdicts")
+    parser.add_argument("--jobs", type=int, default=2, help="Csound processes at a time (at most 2)")
+    args = parser.parse_args(argv)
+
+    old = {}
+    if MANIFEST.exists():
+        old = {(e["local"], e["sha"]): e for e in json.loads(MANIFEST.read_text())["files"]}
+    entries: list[dict[str, object]] = []
+    for source in SOURCES:
+        found = export(source, args.mirror)
+        print(f"{source.name} ({source.repo}): {len(found)} files", file=sys.stderr)
+        entries.extend(found)
+    todo = []
+    for entry in entries:
+        cached = old.get((entry["local"], entry["sha"]))
+        if cached and "orchestra" in cached:
+            entry.update({k: cached[k] for k in ("orchestra", "score", "score_messages")})
+            if entry["score"] in ("accepted", "warned", "rejected"):
+                entry["score"], entry["score_messages"] = classify_score(list(cached["score_messages"]))
+        elif not args.no_csound:
+            todo.append(entry)
+    print(f"checking {len(todo)} files with Csound", file=sys.stderr)
+    with ThreadPoolExecutor(max_workers=max(1, min(args.jobs, 2))) as pool:
+        for done, (entry, result) in enumerate(zip(todo, pool.map(verdict_of, todo), strict=True), 1):
+            entry.update(result)
+            if done % 100 == 0:
+                print(f"  {done}/{len(todo)}", file=sys.stderr)
+                _write(entries)
+    _write(entries)
+    return 0
+
+
+def _write(entries: list[dict[str, object]]) -> None:
+    for entry in entries:
+        if "orchestra" in entry:
+            entry["verdict"] = overall(entry)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    MANIFEST.write_text(json.dumps({"files": entries}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
