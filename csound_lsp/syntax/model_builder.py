@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
+
 from tree_sitter import Node
 
 from csound_lsp.syntax.model import (
@@ -54,6 +58,16 @@ _SECTION_TYPES = {
 
 _NUMBER_NODES = {"number", "integer", "float"}
 
+#: Item models shared between the features that ask for the same item of the same text (see
+#: `ModelBuilder.build_item`): (id of the source, start, end, node type, UDO names) -> (source, item
+#: node, model). The source is kept and compared by identity, so a recycled id never matches.
+_ITEM_MODELS: OrderedDict[tuple[int, int, int, str, frozenset[str]], tuple[bytes, Node, DocumentModel]] = (
+    OrderedDict()
+)
+_ITEM_MODELS_KEPT = 32
+_ITEM_SOURCES_KEPT = 2
+_ITEM_LOCK = threading.Lock()
+
 
 class ModelBuilder:
     """One walk over the tree. `skip_bodies` records instruments and UDOs by name and signature only:
@@ -104,9 +118,47 @@ class ModelBuilder:
         return self.model
 
     def build_item(self, item: Node, udo_names: set[str]) -> DocumentModel:
-        """A model of one top-level instrument or UDO, for per-item analysis."""
-        self.udo_names = udo_names
+        """A model of one top-level instrument or UDO, for per-item analysis.
+
+        Diagnostics, hover, semantic tokens and the name index each ask for the edited item's model
+        after a keystroke; the plain builder's result is shared between them (a shallow copy each,
+        so a caller may replace its lists and dicts but not change them in place).
+        """
+        if type(self) is not ModelBuilder or self.skip_bodies:
+            self.udo_names = udo_names
+            self.visit(item, self.global_scope)
+            return self.model
+        start, end = item.start_byte, item.end_byte
+        if len(udo_names) <= 64:
+            # Only the UDO names written in the item change its model.
+            body = self.source[start:end]
+            relevant = frozenset(n for n in udo_names if n.encode("utf-8", "replace") in body)
+        else:
+            relevant = frozenset(udo_names)
+        key = (id(self.source), start, end, item.type, relevant)
+        with _ITEM_LOCK:
+            found = _ITEM_MODELS.get(key)
+            if found is not None and found[0] is self.source and found[1] == item:
+                _ITEM_MODELS.move_to_end(key)
+                self.model = copy.copy(found[2])
+                return self.model
+        self.udo_names = set(relevant)
         self.visit(item, self.global_scope)
+        with _ITEM_LOCK:
+            _ITEM_MODELS[key] = (self.source, item, self.model)
+            # An entry holds its tree alive: keep the texts of the last few versions only.
+            sources: list[bytes] = []
+            stale: list[tuple[int, int, int, str, frozenset[str]]] = []
+            for entry_key, (source, _, _) in reversed(_ITEM_MODELS.items()):
+                if not any(source is s for s in sources):
+                    sources.append(source)
+                if len(sources) > _ITEM_SOURCES_KEPT:
+                    stale.append(entry_key)
+            for entry_key in stale:
+                del _ITEM_MODELS[entry_key]
+            while len(_ITEM_MODELS) > _ITEM_MODELS_KEPT:
+                _ITEM_MODELS.popitem(last=False)
+        self.model = copy.copy(self.model)
         return self.model
 
     def collect_udo_names(self) -> set[str]:
@@ -156,7 +208,9 @@ class ModelBuilder:
     # -- orchestra structure -----------------------------------------------------------------------
     def on_instrument_definition(self, node: Node, scope: Scope) -> None:
         names: list[InstrumentName] = []
-        for name_node in node.children_by_field_name("name"):
+        # Asked once: each call walks all the instrument's children, so asking per child is quadratic.
+        name_nodes = node.children_by_field_name("name")
+        for name_node in name_nodes:
             text = self.text(name_node)
             number: float | None = None
             if name_node.type in _NUMBER_NODES:
@@ -172,7 +226,7 @@ class ModelBuilder:
         if self.skip_bodies:
             return
         for child in node.named_children:
-            if child.type in _NUMBER_NODES or child in node.children_by_field_name("name"):
+            if child.type in _NUMBER_NODES or child in name_nodes:
                 continue
             self.visit(child, inner)
 
@@ -291,6 +345,14 @@ class ModelBuilder:
         self.visit_arguments(name, arguments, scope)
 
     def on_assignment(self, node: Node, scope: Scope) -> None:
+        lefts = node.children_by_field_name("left")
+        if len(lefts) > 1:
+            # `a, b = b, a`: every right side is read before any target is written.
+            for right_side in node.children_by_field_name("right"):
+                self.visit(right_side, scope)
+            for target in lefts:
+                self.define_target(target, scope)
+            return
         left = node.child_by_field_name("left")
         operator = node.child_by_field_name("operator")
         right = node.child_by_field_name("right")
@@ -464,11 +526,12 @@ class ModelBuilder:
 
     def define(self, node: Node, scope: Scope, declared_type: str | None = None) -> None:
         name = self.text(node)
-        self.variable(name, scope, declared_type).definitions.append(self.ref(node))
+        self.variable(name, scope, declared_type).definitions.append(self.ref(node, name))
 
     def use(self, node: Node, scope: Scope) -> None:
-        variable = self.variable(self.text(node), scope)
-        ref = self.ref(node)
+        name = self.text(node)
+        variable = self.variable(name, scope)
+        ref = self.ref(node, name)
         variable.uses.append(ref)
         if not variable.definitions:
             variable.early_uses.append(ref)
