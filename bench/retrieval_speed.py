@@ -51,7 +51,7 @@ def main() -> int:
     ]
     queries = queries[: args.queries]
 
-    engine = RetrievalEngine(Sources(include_manual=False), cache_dir=cache / "corpus")
+    engine = RetrievalEngine(Sources(include_manual=False), embedder=None, cache_dir=cache / "corpus")
     started = time.perf_counter()
     report = engine.build(full=True)
     print(

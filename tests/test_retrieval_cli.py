@@ -41,9 +41,21 @@ def test_index_reports_counts_and_plain_progress_lines(indexed: tuple[Path, Path
     assert "indexed 3 files (0 changed, 3 unchanged, 0 removed)" in again.stdout
     assert "\r" not in again.stderr  # not a terminal: no bar, plain lines
     assert "csound-lsp: chunk (3)" in again.stderr.splitlines()
-    # The AI host is dead: the index says it is keyword-only, and why.
-    assert "keyword search only" in again.stderr
+    # The AI host is dead: the index says why, and uses the built-in embedding model instead.
+    assert "No AI backend" in again.stderr or "failed" in again.stderr
+    assert "using the built-in embedding model instead" in again.stderr
     assert (cache / "retrieval" / "manifest.json").exists()
+    manifest = json.loads((cache / "retrieval" / "manifest.json").read_text())
+    assert str(manifest.get("model", "")).startswith("csound-static-")
+
+
+def test_index_without_embeddings_says_keyword_only(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    done = _run(
+        "index", "--no-embed", "--no-corpus", "--no-manual", "--folder", str(corpus), cache=tmp_path / "c"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "keyword search only" in done.stderr
 
 
 def test_search_json_lists_ranked_chunks(indexed: tuple[Path, Path]) -> None:
@@ -70,7 +82,7 @@ def test_search_json_lists_ranked_chunks(indexed: tuple[Path, Path]) -> None:
     assert hits[0]["score"] >= hits[-1]["score"]
     lines = Path(hits[0]["path"]).read_text().splitlines()
     assert "\n".join(lines[hits[0]["start_line"] - 1 : hits[0]["end_line"]]) == hits[0]["text"]
-    assert "Keyword search only" in done.stderr
+    assert "Keyword search only" not in done.stderr  # hybrid with the built-in model
 
 
 def test_search_text_format_and_bad_usage(indexed: tuple[Path, Path], tmp_path: Path) -> None:

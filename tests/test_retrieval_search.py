@@ -112,8 +112,20 @@ class _DeadEmbedder:
         raise EmbeddingUnavailable("No AI backend at http://127.0.0.1:9")
 
 
-def test_dead_embedding_backend_falls_back_to_keywords(tmp_path: Path) -> None:
+def test_dead_embedding_backend_falls_back_to_the_built_in_model(tmp_path: Path) -> None:
     engine = _engine(tmp_path, _DeadEmbedder())
+    assert engine.static is not None
+    report = engine.build()
+    assert report.mode == "hybrid"
+    assert any("No AI backend" in n and "built-in" in n for n in report.notices)
+    assert engine.index_model == engine.static.model_name  # never stored under the dead model's name
+    result = engine.search("bell")
+    assert result.mode == "hybrid" and result.hits
+
+
+def test_dead_embedding_backend_without_a_built_in_model_falls_back_to_keywords(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, _DeadEmbedder())
+    engine.static = None  # a package without csound_lsp/data/static_model
     report = engine.build()
     assert report.mode == "bm25"
     assert any("No AI backend" in n for n in report.notices)

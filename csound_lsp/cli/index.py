@@ -8,6 +8,7 @@ import sys
 from typing import Any, TextIO
 
 from csound_lsp.retrieval import BackendEmbedder, Embedder, Progress, RetrievalEngine, Sources
+from csound_lsp.retrieval.static import default_embedder
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,19 +46,20 @@ def sources_from(args: argparse.Namespace) -> Sources:
 
 
 def embedder_from(args: argparse.Namespace) -> Embedder | None:
-    """The configured AI backend's embedding model (CSOUND_LSP_AI_* variables), if AI is enabled."""
+    """The configured AI backend's embedding model (CSOUND_LSP_AI_* variables) if AI is enabled,
+    else the built-in static model; the engine falls back to the built-in one if the backend fails."""
     if args.no_embed:
         return None
     try:
         from csound_lsp.ai.service import create_backend
         from csound_lsp.ai.settings import parse_ai_settings
     except ImportError:
-        return None
+        return default_embedder()
     settings, problems = parse_ai_settings(None, os.environ)
     for problem in problems:
         print(f"csound-lsp: {problem}", file=sys.stderr)
     if not settings.enabled:
-        return None
+        return default_embedder()
     return BackendEmbedder.for_backend(create_backend(settings), settings.models.embedding)
 
 

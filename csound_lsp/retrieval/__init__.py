@@ -7,6 +7,9 @@ Usage (the server runs `build` in a background thread and passes the query's vec
     report = engine.build(progress=on_progress)  # in a background thread; incremental
     result = engine.search("stereo ping pong delay", top=5, query_vector=vector)
     result.mode   # "hybrid", or "bm25" when no embedding was available (result.notice says why)
+
+Without an `embedder` argument the engine uses the built-in static model (numpy only, shipped in
+csound_lsp/data/static_model), so search is hybrid in every install; `embedder=None` is keyword only.
 """
 
 from csound_lsp.retrieval.chunks import Chunk, FileInfo, chunk_file
@@ -18,6 +21,7 @@ from csound_lsp.retrieval.dense import (
     HashingEmbedder,
 )
 from csound_lsp.retrieval.engine import (
+    DEFAULT_EMBEDDER,
     Cancelled,
     Hit,
     IndexReport,
@@ -29,10 +33,12 @@ from csound_lsp.retrieval.engine import (
 )
 from csound_lsp.retrieval.fusion import FusionSettings
 from csound_lsp.retrieval.sources import Sources
+from csound_lsp.retrieval.static import StaticEmbedder, default_embedder
 from csound_lsp.retrieval.store import IndexCorrupt, default_cache_dir
 from csound_lsp.retrieval.tokenize import Tokenizer
 
 __all__ = [
+    "DEFAULT_EMBEDDER",
     "BackendEmbedder",
     "Cancelled",
     "Chunk",
@@ -51,7 +57,9 @@ __all__ = [
     "SearchMode",
     "SearchResult",
     "Sources",
+    "StaticEmbedder",
     "Tokenizer",
     "chunk_file",
     "default_cache_dir",
+    "default_embedder",
 ]

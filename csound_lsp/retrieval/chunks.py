@@ -103,6 +103,7 @@ class Chunk:
         lines.append(f"{what} from {_short_path(self.path)}")
         if self.opcodes:
             lines.append("Uses opcodes: " + ", ".join(self.opcodes))
+            lines.extend(opcode_descriptions(self.opcodes))
         return "\n".join(lines)
 
     def indexed_text(self) -> str:
@@ -141,6 +142,47 @@ class Chunk:
             ),
             source=str(raw.get("source", "corpus")),
         )
+
+
+#: Categories whose descriptions say nothing a user asks for (every chunk has them).
+_PLAIN_CATEGORIES = frozenset({"structure", "variables", "control-flow", "printing", "math"})
+_SOUND_CATEGORIES = {
+    name: rank
+    for rank, name in enumerate(
+        [
+            "physical-models",
+            "granular",
+            "spectral",
+            "synthesis",
+            "oscillators",
+            "filters",
+            "delay-reverb",
+            "dynamics-distortion",
+            "sound-files",
+            "envelopes",
+            "midi",
+            "random",
+        ]
+    )
+}
+#: At most this many opcode descriptions per chunk header, in order of first use.
+MAX_DESCRIBED = 8
+
+
+def opcode_descriptions(opcodes: Sequence[str]) -> list[str]:
+    """One line per opcode the chunk uses that has a description worth matching, in our words."""
+    try:
+        from csound_lsp.catalog.descriptions import descriptions
+
+        known = descriptions()
+    except Exception:  # data missing or damaged: headers without descriptions still work
+        log.debug("no opcode descriptions for chunk headers", exc_info=True)
+        return []
+    found = [known[name] for name in opcodes if name in known]
+    found = [d for d in found if d.category not in _PLAIN_CATEGORIES]
+    # Sound-making and sound-changing opcodes first: they are what a request is about.
+    found.sort(key=lambda d: _SOUND_CATEGORIES.get(d.category, len(_SOUND_CATEGORIES)))
+    return [f"{d.opcode}: {d.text}" for d in found[:MAX_DESCRIBED]]
 
 
 def _short_path(path: str) -> str:

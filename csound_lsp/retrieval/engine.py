@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,10 +25,12 @@ import numpy as np
 
 from csound_lsp.retrieval.chunks import Chunk, chunk_file
 from csound_lsp.retrieval.dense import HNSW_THRESHOLD, DenseIndex, Embedder, EmbeddingUnavailable, Matrix
+from csound_lsp.retrieval.describe import chunk_ranking, description_index, expand_query
 from csound_lsp.retrieval.fusion import FusionSettings, floor_dense, floor_lexical, fuse
 from csound_lsp.retrieval.lexical import Bm25Index
 from csound_lsp.retrieval.opcodes import QUERY_WORDS_NOT_OPCODES, load_opcode_names
 from csound_lsp.retrieval.sources import SkipFile, Sources, read_source
+from csound_lsp.retrieval.static import default_embedder
 from csound_lsp.retrieval.store import (
     FileRecord,
     IndexCorrupt,
@@ -45,6 +47,17 @@ Mode = Literal["hybrid", "bm25", "dense", "none"]
 #: What `search` may be asked for: "auto" fuses whatever is available.
 SearchMode = Literal["auto", "bm25", "dense"]
 EMBED_BATCH = 8
+
+
+class _Default:
+    """The `embedder` default: the built-in static model when the package has it."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT_EMBEDDER"
+
+
+#: Pass as `embedder` (the default) for the built-in static model; pass None for keyword search only.
+DEFAULT_EMBEDDER: Any = _Default()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +132,12 @@ class _Snapshot:
     postings: dict[str, list[int]]
     #: path -> index of the chunk holding that whole (small) file.
     whole_files: dict[str, int]
+    #: How many opcodes each chunk calls (the description boost prefers focused chunks).
+    opcode_counts: list[int]
 
 
 #: Bump when chunk boundaries or the indexed header text change: stored chunks and vectors are redone.
-CHUNK_VERSION = 2
+CHUNK_VERSION = 3
 
 
 def chunker_id() -> str:
@@ -141,14 +156,24 @@ class RetrievalEngine:
         self,
         sources: Sources | None = None,
         *,
-        embedder: Embedder | None = None,
+        embedder: Embedder | None = DEFAULT_EMBEDDER,
         cache_dir: str | os.PathLike[str] | None = None,
         opcodes: Collection[str] | None = None,
         fusion: FusionSettings | None = None,
         hnsw_threshold: int = HNSW_THRESHOLD,
+        describe: bool = True,
     ) -> None:
         self.sources = sources or Sources()
-        self.embedder = embedder
+        #: The built-in model: the fallback when a backend's embeddings fail, and the description matcher.
+        self.static = default_embedder() if embedder is not None else None
+        self.embedder: Embedder | None = self.static if embedder is DEFAULT_EMBEDDER else embedder
+        self.describe = describe
+        #: Add the technical words for musicians' words to a query (data/musician_words.json).
+        self.expand = describe
+        self.expand_dense = describe
+        #: Which description matchers take part (the keyword one hurt on the dev half: off).
+        self.describe_lexical = False
+        self.describe_dense = describe
         self.folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.opcodes = frozenset(opcodes) if opcodes is not None else load_opcode_names()
         self.tokenizer = Tokenizer(self.opcodes)
@@ -189,9 +214,30 @@ class RetrievalEngine:
         return notice
 
     def _model_matches(self, stored: StoredIndex) -> bool:
-        if self.embedder is None:
+        """Vectors are only served to the model (name and size) that made them: never mixed."""
+        embedder = self._embedder_for(stored.model)
+        if embedder is None:
             return stored.model is None
-        return stored.model == self.embedder.model_name
+        try:
+            dimension = int(embedder.dimension)
+        except EmbeddingUnavailable:
+            dimension = stored.dimension or 0
+        return stored.dimension in (None, dimension)
+
+    def _embedder_for(self, model: str | None) -> Embedder | None:
+        """Which of our embedders made vectors named `model` (the configured one or the built-in)."""
+        if self.embedder is None:  # keyword search only, by request
+            return None
+        for embedder in (self.embedder, self.static):
+            if embedder is not None and model is not None and embedder.model_name == model:
+                return embedder
+        return None
+
+    @property
+    def index_model(self) -> str | None:
+        """The embedding model of the served index (None: keyword search only)."""
+        snapshot = self._snapshot
+        return snapshot.model if snapshot is not None else None
 
     # --- indexing ---
 
@@ -314,6 +360,13 @@ class RetrievalEngine:
         vectors = None
         if embedder is not None:
             vectors = self._embed_missing(embedder, chunks, vector_rows, report, report_progress, cancel)
+        fallback = self.embedder is not None and self.static is not None and embedder is not self.static
+        if vectors is None and fallback and self.static is not None and chunks:
+            # The backend failed: the built-in model still gives hybrid search (never mixed with it).
+            embedder, model, dimension = self.static, self.static.model_name, self.static.dimension
+            report.notices.append(f"Using the built-in embedding model {model} instead.")
+            fresh: list[Matrix | None] = [None] * len(chunks)
+            vectors = self._embed_missing(embedder, chunks, fresh, report, report_progress, cancel)
         report.mode = "hybrid" if vectors is not None else "bm25"
         if vectors is None:
             model = dimension = None
@@ -346,6 +399,9 @@ class RetrievalEngine:
         try:
             return self.embedder, self.embedder.model_name, int(self.embedder.dimension)
         except EmbeddingUnavailable as error:
+            if self.static is not None and self.embedder is not self.static:
+                report.notices.append(f"{error}: using the built-in embedding model instead.")
+                return self.static, self.static.model_name, self.static.dimension
             report.notices.append(f"{error}: keyword search only (BM25) until the next index run.")
             return None, None, None
 
@@ -359,10 +415,11 @@ class RetrievalEngine:
         cancel: threading.Event,
     ) -> Matrix | None:
         missing = [i for i, row in enumerate(rows) if row is None]
-        for start in range(0, len(missing), EMBED_BATCH):
+        size = int(getattr(embedder, "batch_size", EMBED_BATCH))
+        for start in range(0, len(missing), size):
             if cancel.is_set():
                 raise Cancelled()
-            batch = missing[start : start + EMBED_BATCH]
+            batch = missing[start : start + size]
             report_progress(Progress("embed", start, len(missing), f"embedding {len(missing)} chunks"))
             try:
                 matrix = embedder.embed([chunks[i].embedding_text() for i in batch], "document")
@@ -398,7 +455,10 @@ class RetrievalEngine:
             for name in chunk.opcodes:
                 postings.setdefault(name.lower(), []).append(index)
         whole_files = {chunk.path: index for index, chunk in enumerate(chunks) if chunk.kind == "file"}
-        return _Snapshot(chunks, bm25, dense, model if dense is not None else None, postings, whole_files)
+        counts = [len(chunk.opcodes) for chunk in chunks]
+        return _Snapshot(
+            chunks, bm25, dense, model if dense is not None else None, postings, whole_files, counts
+        )
 
     # --- search ---
 
@@ -424,10 +484,11 @@ class RetrievalEngine:
             return SearchResult([], "none", "No search index yet: run `csound-lsp index`.")
         settings = self.fusion
         notice: str | None = None
+        expanded = expand_query(query) if self.expand else query
         lexical: list[tuple[int, float]] = []
         if mode != "dense":
             lexical = floor_lexical(
-                snapshot.bm25.top(self.tokenizer.tokenize(query), settings.depth), settings
+                snapshot.bm25.top(self.tokenizer.tokenize(expanded), settings.depth), settings
             )
         dense_hits: list[tuple[int, float]] = []
         dense_used = False
@@ -439,12 +500,17 @@ class RetrievalEngine:
                     else "Keyword search only: the index has no embeddings for this model yet."
                 )
             else:
-                vector, notice = self._query_vector(query, query_vector, snapshot)
+                vector, notice = self._query_vector(
+                    expanded if self.expand_dense else query, query_vector, snapshot
+                )
                 if vector is not None:
                     dense_used = True
                     dense_hits = floor_dense(snapshot.dense.search(vector, settings.depth), settings)
+                    if self.static is not None and snapshot.model == self.static.model_name:
+                        settings = replace(settings, dense_weight=settings.static_dense_weight)
         matches = self._opcode_matches(query, snapshot)
-        fused = fuse(lexical, dense_hits, matches, settings)
+        described = self._described(expanded, snapshot, lexical=mode != "dense", dense=mode != "bm25")
+        fused = fuse(lexical, dense_hits, matches, settings, described)
         hits: list[Hit] = []
         for item in fused:
             chunk = snapshot.chunks[item.index]
@@ -473,16 +539,31 @@ class RetrievalEngine:
     ) -> tuple[Matrix | None, str | None]:
         assert snapshot.dense is not None
         if given is None:
-            if self.embedder is None or self.embedder.model_name != snapshot.model:
+            embedder = self._embedder_for(snapshot.model)
+            if embedder is None:
                 return None, "Keyword search only: no embedding model for this index."
             try:
-                given = self.embedder.embed([query], "query")
+                given = embedder.embed([query], "query")
             except EmbeddingUnavailable as error:
                 return None, f"Keyword search only: {error}"
         vector = np.asarray(given, dtype=np.float32).reshape(1, -1)
         if vector.shape[1] != snapshot.dense.dimension:
             return None, "Keyword search only: the query embedding has the wrong dimension."
         return vector, None
+
+    def _described(
+        self, query: str, snapshot: _Snapshot, *, lexical: bool, dense: bool
+    ) -> list[tuple[int, float]]:
+        """Chunks calling the opcodes whose descriptions best match the query (one more ranking)."""
+        if not self.describe or not snapshot.chunks:
+            return []
+        index = description_index(self.tokenizer, self.static)
+        if index is None:
+            return []
+        found = index.match(
+            query, lexical=lexical and self.describe_lexical, dense=dense and self.describe_dense
+        )
+        return chunk_ranking(found, snapshot.postings, snapshot.opcode_counts, self.fusion.depth)
 
     def _opcode_matches(self, query: str, snapshot: _Snapshot) -> dict[int, int]:
         named = {

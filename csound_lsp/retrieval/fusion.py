@@ -28,7 +28,14 @@ class FusionSettings:
     dense_margin: float = 1.0
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
+    #: The built-in static model is weaker than a neural one: its ranking counts for less (tuned on
+    #: the dev half of bench/retrieval_musicians.json).
+    static_dense_weight: float = 0.3
     opcode_weight: float = 1.0
+    #: Weight of the ranking of chunks calling the opcodes whose descriptions match the query.
+    description_weight: float = 0.05
+    #: Whether that ranking may bring in chunks no other ranking found (else it only re-orders).
+    description_adds: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ def fuse(
     dense: Sequence[tuple[int, float]],
     opcode_matches: Mapping[int, int],
     settings: FusionSettings = FusionSettings(),
+    described: Sequence[tuple[int, float]] = (),
 ) -> list[Fused]:
     """Fused ranking, best first; inputs are (chunk index, score) best first, already floored."""
     scores: dict[int, float] = {}
@@ -74,6 +82,9 @@ def fuse(
     for rank, (index, _) in enumerate(dense, start=1):
         dense_rank[index] = rank
         scores[index] = scores.get(index, 0.0) + settings.dense_weight / (settings.k + rank)
+    for rank, (index, _) in enumerate(described, start=1):
+        if settings.description_adds or index in scores:
+            scores[index] = scores.get(index, 0.0) + settings.description_weight / (settings.k + rank)
     for index, matches in opcode_matches.items():
         if index in scores:
             scores[index] += settings.opcode_weight * matches / (settings.k + 1)

@@ -1,0 +1,152 @@
+"""Matching a request against what opcodes do, then boosting the chunks that use those opcodes.
+
+Users describe a sound ("a filter that screams when the resonance is high"); our one-line
+descriptions of every opcode say the same in similar words. The query is ranked against the
+descriptions (BM25 and, where the built-in static model is present, embeddings), the two rankings
+are fused, and the chunks calling the best opcodes become one more ranking for the RRF fusion in
+`fusion.fuse`. Within that ranking, chunks that call several of the matched opcodes come first,
+then chunks with fewer opcodes (where the matched one is the point of the example).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from csound_lsp.retrieval.dense import Embedder, Matrix, normalise
+from csound_lsp.retrieval.lexical import Bm25Index
+from csound_lsp.retrieval.tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+#: How many matched opcodes take part, and the RRF constant of the opcode ranking.
+TOP_OPCODES = 2
+OPCODE_K = 2
+#: Description matches below this fraction of the best BM25 score (or this far below the best
+#: cosine) do not count.
+LEXICAL_FLOOR = 0.5
+DENSE_MARGIN = 0.06
+
+
+@dataclass(frozen=True, slots=True)
+class OpcodeMatch:
+    opcode: str
+    rank: int
+    score: float
+
+
+class DescriptionIndex:
+    """Our opcode descriptions, searchable by words and (optionally) by a static embedding."""
+
+    def __init__(
+        self,
+        texts: Mapping[str, str],
+        tokenizer: Tokenizer,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.names = sorted(texts)
+        documents = [f"{name} {texts[name]}" for name in self.names]
+        self.tokenizer = tokenizer
+        self.bm25 = Bm25Index([tokenizer.tokenize(d) for d in documents])
+        self.embedder = embedder
+        self.vectors: Matrix | None = None
+        self.mean: Matrix | None = None
+        if embedder is not None and documents:
+            raw = embedder.embed([texts[name] for name in self.names], "document")
+            # Centred: static embeddings share a common direction that makes some texts hubs.
+            self.mean = raw.mean(axis=0, keepdims=True)
+            self.vectors = normalise(raw - self.mean)
+
+    def match(self, query: str, *, lexical: bool = True, dense: bool = True) -> list[OpcodeMatch]:
+        """The best opcodes for a query, fused from the word and the embedding rankings."""
+        scores: dict[int, float] = {}
+        if lexical:
+            hits = self.bm25.top(self.tokenizer.tokenize(query), 20)
+            if hits:
+                best = hits[0][1]
+                kept = [i for i, s in hits if s >= LEXICAL_FLOOR * best]
+                for rank, index in enumerate(kept, start=1):
+                    scores[index] = scores.get(index, 0.0) + 1.0 / (OPCODE_K + rank)
+        if dense and self.vectors is not None and self.mean is not None and self.embedder is not None:
+            vector = normalise(self.embedder.embed([query], "query") - self.mean)[0]
+            similarity = self.vectors @ vector
+            order = np.argsort(-similarity)[:20]
+            best_similarity = float(similarity[order[0]]) if len(order) else 0.0
+            kept_dense = [int(i) for i in order if similarity[i] >= best_similarity - DENSE_MARGIN]
+            for rank, index in enumerate(kept_dense, start=1):
+                scores[index] = scores.get(index, 0.0) + 1.0 / (OPCODE_K + rank)
+        ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:TOP_OPCODES]
+        return [OpcodeMatch(self.names[i], rank, s) for rank, (i, s) in enumerate(ordered, start=1)]
+
+
+def chunk_ranking(
+    matches: Sequence[OpcodeMatch],
+    postings: Mapping[str, list[int]],
+    opcode_counts: Sequence[int],
+    depth: int,
+) -> list[tuple[int, float]]:
+    """Chunks that call the matched opcodes, best first, as (chunk index, score)."""
+    scores: dict[int, float] = {}
+    for match in matches:
+        weight = 1.0 / (OPCODE_K + match.rank)
+        for index in postings.get(match.opcode.lower(), ()):
+            scores[index] = scores.get(index, 0.0) + weight
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], opcode_counts[item[0]], item[0]))
+    return ordered[:depth]
+
+
+_lock = threading.Lock()
+_cached: dict[tuple[int, str | None], DescriptionIndex] = {}
+
+
+def description_index(tokenizer: Tokenizer, embedder: Embedder | None) -> DescriptionIndex | None:
+    """Built once per tokenizer and embedder (a fraction of a second); None without descriptions."""
+    key = (id(tokenizer), embedder.model_name if embedder is not None else None)
+    with _lock:
+        found = _cached.get(key)
+        if found is not None:
+            return found
+        try:
+            from csound_lsp.catalog.descriptions import descriptions
+
+            texts = {name: d.text for name, d in descriptions().items()}
+        except Exception:
+            log.info("no opcode descriptions: the description boost is off", exc_info=True)
+            return None
+        built = DescriptionIndex(texts, tokenizer, embedder)
+        _cached.clear()  # one engine per process in practice: keep memory flat
+        _cached[key] = built
+        return built
+
+
+MUSICIAN_WORDS = Path(__file__).resolve().parent.parent / "data" / "musician_words.json"
+
+
+@cache
+def _terms(path: Path = MUSICIAN_WORDS) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))["terms"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.info("no musician vocabulary (%s): queries are not expanded", error)
+        return None, {}
+    terms = {str(k).lower(): str(v) for k, v in raw.items()}
+    keys = sorted(terms, key=len, reverse=True)  # longer phrases win over their words
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
+    return pattern, terms
+
+
+def expand_query(query: str) -> str:
+    """The query plus the technical words for the musicians' words in it ("echo" -> "delay ...")."""
+    pattern, terms = _terms()
+    if pattern is None:
+        return query
+    added = [terms[m.group(1)] for m in pattern.finditer(query.lower())]
+    return query + (" " + " ".join(added) if added else "")
