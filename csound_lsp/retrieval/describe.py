@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from csound_lsp.catalog.manual_text import manual_texts
 from csound_lsp.retrieval.dense import Embedder, Matrix, normalise
 from csound_lsp.retrieval.lexical import Bm25Index
 from csound_lsp.retrieval.tokenize import Tokenizer
@@ -118,6 +120,10 @@ def description_index(tokenizer: Tokenizer, embedder: Embedder | None) -> Descri
             from csound_lsp.catalog.descriptions import descriptions
 
             texts = {name: d.text for name, d in descriptions().items()}
+            if os.environ.get("CSOUND_LSP_MANUAL_DESCRIPTIONS", "1") != "0":
+                # The installed manual's words beside ours, when the user has it.
+                for name, words in manual_texts(names=frozenset(texts)).items():
+                    texts[name] = f"{texts[name]} {words}"
         except Exception:
             log.info("no opcode descriptions: the description boost is off", exc_info=True)
             return None
