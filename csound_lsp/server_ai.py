@@ -207,8 +207,11 @@ async def resolve_ai_action(ls: Any, action: types.CodeAction) -> types.CodeActi
                 log=ai.log,
                 indent=str(data.get("indent", "")),
             )
-            edit = ai_actions.insert_lines(document, int(data["line"]), explained.comments)
-            action.edit = ai_actions.workspace_edit(document, [edit])
+            if explained.empty:  # nothing worth inserting: say so, change nothing
+                _tell(ls, f"{action.title}: {explained.markdown.strip('_')}")
+            else:  # comment lines only: explain never edits code
+                edit = ai_actions.insert_lines(document, int(data["line"]), explained.comments)
+                action.edit = ai_actions.workspace_edit(document, [edit])
         elif provider == "ai.fix":
             fixed = await fix(
                 document.text,
@@ -376,7 +379,7 @@ def register_ai(server: LanguageServer) -> None:
         }
 
     @server.feature(EXPLAIN_REQUEST)
-    async def explain_request(ls: Any, params: Any) -> dict[str, str] | None:
+    async def explain_request(ls: Any, params: Any) -> dict[str, Any] | None:
         uri = params.textDocument.uri
         document = ls.store.get(uri)
         if document is None:
@@ -400,4 +403,4 @@ def register_ai(server: LanguageServer) -> None:
             )
         except AIError:
             return None  # the user has been told once why
-        return {"markdown": explained.markdown, "comments": explained.comments}
+        return {"markdown": explained.markdown, "comments": explained.comments, "empty": explained.empty}

@@ -1,7 +1,8 @@
 """A loopback HTTP server that speaks Ollama's API as documented (docs/api.md in ollama/ollama), plus the
 OpenAI-style `/v1` routes Ollama also serves, with faults a test can script.
 
-Native routes: GET /, /api/version, /api/tags; POST /api/show, /api/generate, /api/chat, /api/embed.
+Native routes: GET /, /api/version, /api/tags; POST /api/show, /api/generate, /api/chat, /api/embed;
+llama.cpp's GET /props when `props_n_ctx` is set.
 Streams are NDJSON over chunked transfer encoding; the last object has `done: true`, `done_reason`
 and the timing and count fields. `/v1/completions`, `/v1/chat/completions` stream server-sent events
 ending in `data: [DONE]`; `/v1/embeddings` and `/v1/models` answer plain JSON.
@@ -48,6 +49,8 @@ class FakeModel:
     context_length: int = 32768
     template: str = "{{ .Prompt }}"
     embedding_length: int = 8
+    #: Modelfile `PARAMETER num_ctx`, listed in `/api/show`'s parameters when set.
+    num_ctx: int | None = None
 
 
 @dataclass
@@ -112,6 +115,12 @@ class FakeOllama:
         self.version = "0.6.5"
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        #: Answer GET /props as llama.cpp's llama-server does, with this `n_ctx` (None: 404 as Ollama).
+        self.props_n_ctx: int | None = None
+        #: The model name embedding answers report (None: the one asked for), and a vector size
+        #: override: an OpenAI-style server that ignores the name and embeds with its own model.
+        self.served_embedding_model: str | None = None
+        self.served_embedding_length: int | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _make_handler(self))
@@ -271,6 +280,9 @@ def _make_handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 self._json(200, {"version": fake.version})
             elif self.path == "/api/tags":
                 self._json(200, {"models": [self._tag(model) for model in fake.models.values()]})
+            elif self.path == "/props" and fake.props_n_ctx is not None:
+                settings = {"n_ctx": fake.props_n_ctx, "temperature": 0.8}
+                self._json(200, {"default_generation_settings": settings, "total_slots": 1})
             elif self.path == "/v1/models":
                 data = [
                     {"id": name, "object": "model", "created": 0, "owned_by": "library"}
@@ -335,7 +347,8 @@ def _make_handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 200,
                 {
                     "modelfile": f"FROM {model.name}",
-                    "parameters": 'stop "<|endoftext|>"',
+                    "parameters": 'stop "<|endoftext|>"'
+                    + (f"\nnum_ctx {model.num_ctx}" if model.num_ctx else ""),
                     "template": model.template,
                     "details": tag["details"],
                     "model_info": {
@@ -525,10 +538,12 @@ def _make_handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 return
             inputs = body.get("input")
             texts = [inputs] if isinstance(inputs, str) else list(inputs or [])
-            vectors = [_vector(str(text), model.embedding_length) for text in texts]
+            dims = fake.served_embedding_length or model.embedding_length
+            vectors = [_vector(str(text), dims) for text in texts]
+            name = fake.served_embedding_model or model.name
             self._json(
                 200,
-                {"model": model.name, "embeddings": vectors, "total_duration": 1000, "prompt_eval_count": 4},
+                {"model": name, "embeddings": vectors, "total_duration": 1000, "prompt_eval_count": 4},
             )
 
         def _v1_embeddings(self, body: dict[str, Any], fault: Fault | None) -> None:
@@ -537,10 +552,12 @@ def _make_handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 return
             inputs = body.get("input")
             texts = [inputs] if isinstance(inputs, str) else list(inputs or [])
+            dims = fake.served_embedding_length or model.embedding_length
             data = [
-                {"object": "embedding", "index": i, "embedding": _vector(str(text), model.embedding_length)}
+                {"object": "embedding", "index": i, "embedding": _vector(str(text), dims)}
                 for i, text in enumerate(texts)
             ]
-            self._json(200, {"object": "list", "model": model.name, "data": list(reversed(data))})
+            name = fake.served_embedding_model or model.name
+            self._json(200, {"object": "list", "model": name, "data": list(reversed(data))})
 
     return Handler

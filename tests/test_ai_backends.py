@@ -206,7 +206,7 @@ async def test_chat_over_budget_is_refused_before_sending(fake: FakeOllama, back
     huge = "kenv linseg 0, 0.01, 1, 0.5, 0\n" * 2000
     _, error = await failure(backend.stream_chat([ChatMessage("user", huge)], model=INSTRUCT))
     assert isinstance(error, ContextTooLong)
-    assert "ai.num_ctx" in str(error)
+    assert "ai.numCtx" in str(error)
     assert not fake.requests_to("/api/chat") and not fake.requests_to("/v1/chat/completions")
 
 

@@ -120,8 +120,13 @@ async def test_explain_runs_its_whole_path(service: AIService, tmp_path: Path) -
         log=AILog(tmp_path),
     )
     assert tokens  # streamed
-    assert "`oscili`" in result.markdown and "`outs`" in result.markdown  # catalog facts always there
-    assert result.comments and all(line.startswith(";") for line in result.comments.splitlines())
+    # Gemma 270M mostly recites its instructions: that is cut off and reported as no explanation
+    assert "musician who is learning" not in result.markdown + result.comments
+    if result.empty:
+        assert result.comments == "" and "no usable explanation" in result.markdown
+    else:
+        assert "`oscili`" in result.markdown and "`outs`" in result.markdown  # catalog facts
+        assert all(line.startswith(";") for line in result.comments.splitlines())
     (record,) = list(read_records(tmp_path))
     assert record["kind"] == "explain" and record["timings"]["generation_ms"] >= 0
 

@@ -122,7 +122,7 @@ async def test_health_models_and_context(backend: OpenAIBackend) -> None:
         budget = await backend.budget_tokens(MODEL, max_tokens=256)
     assert health.ok, health.error
     assert MODEL in names
-    assert caps.context_length == 4096  # the tool runs with -c 4096; llama-server reports meta.n_ctx
+    assert caps.num_ctx == 4096  # the tool runs with -c 4096; llama-server reports it in /props
     assert caps.fim is None  # Gemma 3 has no FIM training: completion uses the prefix alone
     assert budget == 4096 - 256 - 16
 

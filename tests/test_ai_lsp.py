@@ -18,6 +18,17 @@ pytestmark = pytest.mark.timeout(120)
 
 URI = "file:///tmp/ai-test/piece.csd"
 INLINE_TOKENS = ("0.5, 440", "\n", "  outs aSig, aSig", "\n", "endin", "\n", "```", "\n", "Here is the code.")
+#: An explanation as a small model writes one: prose, with the prompt recited, a tag and code mixed in.
+EXPLAIN_TOKENS = (
+    "This instrument plays a quiet sine at concert pitch.\n",
+    "<CsOptions>\n",
+    "```csound\n",
+    "aSig oscili 0.5, 440\n",
+    "```\n",
+    "The oscillator feeds both output channels.\n",
+    "You explain Csound code to a musician who is learning it. Be concrete and brief.\n",
+    "This line comes after the echo, which ends the reading.\n",
+)
 CHAT_TOKENS = (
     "```csound\n",
     "instr 2\n",
@@ -152,11 +163,24 @@ async def test_code_actions_explain_fix_generate(log_dir: Path) -> None:
             assert resolved.edit is not None and resolved.edit.changes is not None
             repaired = _apply(broken, list(resolved.edit.changes[URI]))
             assert "outs aSig, aSig" in repaired and "aSug" not in repaired
+            # a code-only answer is no explanation: nothing is inserted
+            explain = await client.code_action_resolve_async(by_title["Explain instrument 1 with AI"])
+            assert explain.edit is None
+            fake.tokens = EXPLAIN_TOKENS
             explain = await client.code_action_resolve_async(by_title["Explain instrument 1 with AI"])
             assert explain.edit is not None and explain.edit.changes is not None
             (comments,) = explain.edit.changes[URI]
             assert comments.range.start.line == 10
             assert all(line.startswith(";") for line in comments.new_text.splitlines())
+            assert "quiet sine" in comments.new_text and "both output channels" in comments.new_text
+            for junk in (
+                "CsOptions",
+                "musician who is learning",
+                "```",
+                "aSig oscili 0.5, 440",
+                "after the echo",
+            ):
+                assert junk not in comments.new_text
             assert "oscili" in comments.new_text  # the catalog's facts are part of every explanation
 
 
@@ -189,14 +213,17 @@ async def test_generate_comment_action_command_and_explain_request(log_dir: Path
                 )
             )
             assert result["validated"] is True and "instr 2" in result["code"]
-            explained = await client.protocol.send_request_async(
-                "csound/explain",
-                {
-                    "textDocument": {"uri": URI},
-                    "range": {"start": {"line": 12, "character": 2}, "end": {"line": 12, "character": 2}},
-                },
-            )
+            where = {
+                "textDocument": {"uri": URI},
+                "range": {"start": {"line": 12, "character": 2}, "end": {"line": 12, "character": 2}},
+            }
+            explained = await client.protocol.send_request_async("csound/explain", where)
+            assert explained.empty is True and explained.comments == ""  # the answer was code only
+            fake.tokens = EXPLAIN_TOKENS
+            explained = await client.protocol.send_request_async("csound/explain", where)
+            assert explained.empty is False
             assert "oscili" in explained.markdown and explained.comments.startswith("  ;")
+            assert "<CsOptions>" not in explained.markdown and "```" not in explained.markdown
     kinds = {r["kind"] for r in read_records(log_dir)}
     assert {"generate", "explain"} <= kinds
 
@@ -284,7 +311,7 @@ async def test_no_backend_one_message_per_session_and_fast_empty_answers(log_dir
 
 
 async def test_cancel_request_closes_the_backend_stream(log_dir: Path) -> None:
-    tokens = tuple(f"  k{n} = {n}\n" for n in range(200))
+    tokens = tuple(" 0.5," for _ in range(200))  # one endless line: no filter cuts it short
     with FakeOllama(tokens=tokens, token_delay=0.2) as fake:
         async with ai_server({"CSOUND_LSP_AI_HOST": fake.url}, log_dir) as client:
             await open_doc(client, URI, ORC_DOC)

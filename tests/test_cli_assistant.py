@@ -56,13 +56,17 @@ def broken_file(folder: Path) -> Path:
 # --- the commands ---------------------------------------------------------------------------------
 
 
-def test_explain_streams_the_answer_and_catalog_facts(
+EXPLANATION = "The instrument plays a quiet sine at 440 Hz.\nThe signal goes to both channels with outs.\n"
+
+
+def test_explain_prints_the_answer_and_catalog_facts(
     fake: FakeOllama, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    fake.tokens = chunks(EXPLANATION)
     assert main(["explain", str(broken_file(tmp_path))]) == 0
     out = capsys.readouterr().out
     assert "\x1b[" not in out  # not a terminal: plain text
-    assert "aSig oscili 0.2, 440" in out
+    assert "quiet sine at 440 Hz" in out
     assert "**Opcodes** (from the Csound catalog)" in out and "`outs`" in out
     sent = fake.requests_to("/api/chat")[-1].body["messages"]
     assert "oscilli" in sent[-1]["content"]
@@ -71,10 +75,37 @@ def test_explain_streams_the_answer_and_catalog_facts(
 def test_explain_reads_stdin_when_piped(
     fake: FakeOllama, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    fake.tokens = chunks(EXPLANATION)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"instr 7\n  out vco2(0.1, 220)\nendin\n")))
     assert main(["explain"]) == 0
-    assert "aSig" in capsys.readouterr().out
+    assert "quiet sine" in capsys.readouterr().out
     assert "instr 7" in fake.requests_to("/api/chat")[-1].body["messages"][-1]["content"]
+
+
+def test_explain_that_only_echoes_the_prompt_fails_and_stops_early(
+    fake: FakeOllama, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model reciting its instructions, a section tag and code: exit 1, nothing of it printed,
+    and the stream is cut off long before its end."""
+    from csound_lsp.ai.prompts import EXPLAIN_SYSTEM
+
+    echo = "<CsOptions>\n```csound\naSig oscilli 0.2, 440\n```\n" + EXPLAIN_SYSTEM + "\n"
+    fake.tokens = chunks(echo * 20, 6)
+    fake.token_delay = 0.02  # 600 chunks (the token cap) would take 12 s
+    assert main(["explain", str(broken_file(tmp_path))]) == 1
+    captured = capsys.readouterr()
+    assert "no usable explanation" in captured.err
+    assert "musician" not in captured.out and "<CsOptions>" not in captured.out
+    request = fake.requests_to("/api/chat")[-1]
+    assert fake.wait_disconnected(request)  # cut off, not read to the end
+
+
+def test_explain_facts_never_fold_signatures_into_the_name() -> None:
+    from csound_lsp.ai.assistant import opcode_facts
+
+    facts = opcode_facts(["taninv2", "oscili"])
+    assert facts and all(" Signatures" not in fact.split(":", 1)[0] for fact in facts)
+    assert facts[0].startswith("- `taninv2`")
 
 
 def test_generate_writes_a_checked_csd(

@@ -4,7 +4,16 @@ Features use `AIService`; the `Backend` protocol underneath is what tests and ot
 """
 
 from .availability import HealthCache, Notifier
-from .base import Backend, ChatMessage, EmbedKind, Health, ModelCapabilities, ModelInfo, StreamStats
+from .base import (
+    Backend,
+    ChatMessage,
+    EmbeddingInfo,
+    EmbedKind,
+    Health,
+    ModelCapabilities,
+    ModelInfo,
+    StreamStats,
+)
 from .budget import estimate_tokens, fit_fim, prompt_budget
 from .errors import (
     AIError,
@@ -41,6 +50,7 @@ __all__ = [
     "ConnectionDropped",
     "ContextTooLong",
     "EmbedKind",
+    "EmbeddingInfo",
     "FimTemplate",
     "GenerationSlot",
     "GenerationSuperseded",

@@ -15,17 +15,17 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .ailog import AILog
-from .base import ChatMessage
-from .budget import estimate_messages, estimate_tokens
-from .filters import comment_lines, extract_code, extract_score, strip_special
-from .grounding import Retrieval, Retriever, opcodes_in, signature_lines
-from .prompts import explain_messages, fix_messages, generate_messages, retry_message
-from .validate import CheckReport, Problem, added_errors, check_text
+from .chatting import OnToken, Timings, chat, default_retriever, fit, log_for, retrieve, retry
+from .explaining import ExplainResult, explain, opcode_facts
+from .filters import extract_code, extract_score
+from .fixing import FixResult, fix
+from .grounding import Retriever, opcodes_in, signature_lines
+from .prompts import generate_messages
+from .validate import CheckReport, added_errors, check_text
 
 if TYPE_CHECKING:
     from csound_lsp.csound.render import RenderReport
@@ -33,19 +33,21 @@ if TYPE_CHECKING:
 
     from .service import AIService
 
-OnToken = Callable[[str], None]
+__all__ = [
+    "DEFAULT_HEADER",
+    "ExplainResult",
+    "FixResult",
+    "GenerateResult",
+    "default_retriever",
+    "explain",
+    "fix",
+    "generate",
+    "opcode_facts",
+    "skeleton_csd",
+]
 
 DEFAULT_HEADER = "sr = 48000\nksmps = 32\nnchnls = 2\n0dbfs = 1\n"
 _INSTR = re.compile(r"^[ \t]*instr[ \t]+([^\s;]+)", re.M)
-_UNIT = re.compile(r"^[ \t]*(instr|opcode)[ \t]+([^\s,;]+)", re.M)
-_UNIT_END = re.compile(r"^[ \t]*(endin|endop)\b", re.M)
-
-
-@dataclass(frozen=True)
-class ExplainResult:
-    markdown: str
-    #: The same explanation as `;` comment lines, ready to insert above the code.
-    comments: str
 
 
 @dataclass
@@ -60,301 +62,6 @@ class GenerateResult:
     score: str = ""
     #: A complete CSD holding the instrument and its score, as it was checked.
     csd: str = ""
-
-
-@dataclass
-class FixResult:
-    #: The whole corrected text, or None when no attempt left it free of errors.
-    new_text: str | None
-    attempts: list[str]
-    remaining_errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Timings:
-    started: float = field(default_factory=time.perf_counter)
-    retrieval_ms: float = 0.0
-    first_token_ms: list[float] = field(default_factory=list)
-    generation_ms: list[float] = field(default_factory=list)
-    validation_ms: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "retrieval_ms": round(self.retrieval_ms, 2),
-            "first_token_ms": round(self.first_token_ms[0], 2) if self.first_token_ms else None,
-            "prompt_ms": round(sum(self.first_token_ms), 2),
-            "generation_ms": round(sum(self.generation_ms), 2),
-            "validation_ms": round(self.validation_ms, 2),
-            "total_ms": round((time.perf_counter() - self.started) * 1000, 2),
-        }
-
-
-_DEFAULT_RETRIEVER: Retriever | None = None
-
-
-def default_retriever(service: AIService) -> Retriever:
-    """One retriever per process over the stored index (loaded on first use, in a thread)."""
-    global _DEFAULT_RETRIEVER
-    if _DEFAULT_RETRIEVER is None:
-        _DEFAULT_RETRIEVER = Retriever(service=service)
-    return _DEFAULT_RETRIEVER
-
-
-def _log_for(service: AIService, log: AILog | None) -> AILog:
-    return log if log is not None else AILog(enabled=service.settings.log)
-
-
-async def _chat(
-    service: AIService,
-    messages: list[ChatMessage],
-    *,
-    on_token: OnToken | None,
-    max_tokens: int,
-    timings: _Timings,
-    lane: str,
-) -> str:
-    """One streamed chat answer; the stream is closed however this ends (cancellation included)."""
-    sent = time.perf_counter()
-    stream = await service.chat(messages, max_tokens=max_tokens, lane=lane, temperature=0.2)
-    parts: list[str] = []
-    first: float | None = None
-    async with stream:
-        async for chunk in stream:
-            if first is None:
-                first = time.perf_counter()
-                timings.first_token_ms.append((first - sent) * 1000)
-            parts.append(chunk)
-            if on_token is not None:
-                on_token(chunk)
-    ended = time.perf_counter()
-    timings.generation_ms.append((ended - (first or ended)) * 1000)
-    return strip_special("".join(parts))[0]
-
-
-async def _fit(
-    service: AIService,
-    build: Callable[[list[str], list[str]], list[ChatMessage]],
-    signatures: list[str],
-    examples: list[str],
-    max_tokens: int,
-) -> tuple[list[ChatMessage], int]:
-    """Messages within the chat model's budget (examples go first, then opcode facts), and the budget.
-
-    Still too long means the user's own code does not fit: the backend refuses with ContextTooLong,
-    whose message says what to do."""
-    budget = await service.budget_tokens("chat", max_tokens=max_tokens)
-    messages = build(signatures, examples)
-    while estimate_messages(m.content for m in messages) > budget and (examples or signatures):
-        if examples:
-            examples = examples[:-1]
-        else:
-            signatures = signatures[:-1]
-        messages = build(signatures, examples)
-    return messages, budget
-
-
-def _retry(
-    base: list[ChatMessage], code: str, problems: list[str], budget: int, what: str = "code"
-) -> list[ChatMessage]:
-    """The next turn of a repair loop: the first request, the last answer's code and what is wrong
-    with it; older turns are dropped, and the answer too when it would not fit."""
-    follow = retry_message(problems[:8], what)
-    answer = ChatMessage("assistant", f"```csound\n{code.strip()}\n```" if code.strip() else "(no code)")
-    messages = [*base, answer, follow]
-    if estimate_messages(m.content for m in messages) > budget:
-        messages = [*base, follow]
-    return messages
-
-
-async def _retrieve(retriever: Retriever | None, service: AIService, query: str, top: int) -> Retrieval:
-    retriever = retriever if retriever is not None else default_retriever(service)
-    return await retriever.search(query, top=top, dense=True, token_budget=900)
-
-
-# --- explain ---------------------------------------------------------------------------------------
-
-
-async def explain(
-    text: str,
-    *,
-    path: str | None,
-    service: AIService,
-    on_token: OnToken | None = None,
-    retriever: Retriever | None = None,
-    log: AILog | None = None,
-    indent: str = "",
-) -> ExplainResult:
-    """An explanation of a selection, instrument, UDO or opcode line, grounded in the catalog."""
-    timings = _Timings()
-    names = opcodes_in(text)
-    signatures = signature_lines(names[:10])
-    retrieval = Retrieval()
-    if names:
-        retrieval = await _retrieve(retriever, service, " ".join(names[:6]), top=1)
-    timings.retrieval_ms = retrieval.seconds * 1000
-    examples = [example.text for example in retrieval.examples]
-    code = text if estimate_tokens(text) < 2500 else text[:6000] + "\n; ... (cut)"
-    messages, _ = await _fit(
-        service, lambda s, e: explain_messages(code, s, e), signatures, examples, max_tokens=600
-    )
-    answered = False
-    try:
-        answer = await _chat(
-            service, messages, on_token=on_token, max_tokens=600, timings=timings, lane="explain"
-        )
-        answered = True
-    finally:
-        _log_for(service, log).write(
-            "explain",
-            model=service.settings.models.chat,
-            timings=timings.as_dict(),
-            retrieval_scores=retrieval.scores,
-            error=None if answered else "failed",
-        )
-    body = _unwrap_markdown(answer).strip() or "_The model gave no explanation._"
-    facts = [
-        f"- `{line.split(':', 1)[0]}`:{line.split(':', 1)[1].split(' Arguments:')[0]}"
-        for line in signatures
-        if ":" in line
-    ]
-    markdown = body + ("\n\n**Opcodes** (from the Csound catalog)\n" + "\n".join(facts) if facts else "")
-    return ExplainResult(markdown, comment_lines(markdown, indent=indent))
-
-
-def _unwrap_markdown(answer: str) -> str:
-    """An answer wholly wrapped in a ```markdown fence, unwrapped."""
-    match = re.fullmatch(r"\s*```(?:markdown|md)?\s*\n(.*?)\n\s*```\s*", answer, re.S)
-    return match.group(1) if match else answer
-
-
-# --- fix -------------------------------------------------------------------------------------------
-
-
-def _unit_span(text: str, line: int) -> tuple[int, int] | None:
-    """0-based [start, end) lines of the instrument or UDO holding 1-based `line`."""
-    lines = text.splitlines()
-    start: int | None = None
-    for index, content in enumerate(lines):
-        if _UNIT.match(content):
-            start = index
-        elif _UNIT_END.match(content) and start is not None:
-            if start < line <= index + 1:
-                return start, index + 1
-            start = None
-    return None
-
-
-def _splice(text: str, span: tuple[int, int] | None, code: str) -> str:
-    if span is None:
-        return code if code.endswith("\n") or not text.endswith("\n") else code + "\n"
-    lines = text.splitlines(keepends=True)
-    replacement = code if code.endswith("\n") else code + "\n"
-    return "".join(lines[: span[0]]) + replacement + "".join(lines[span[1] :])
-
-
-def _merge_units(original: str, answer: str) -> str | None:
-    """An answer that gave back only some instruments of a whole file: those replace their namesakes."""
-    units: dict[str, str] = {}
-    for match in _UNIT.finditer(answer):
-        end = _UNIT_END.search(answer, match.end())
-        if end is None:
-            continue
-        line_end = answer.find("\n", end.start())
-        units[match.group(2)] = answer[match.start() : line_end if line_end >= 0 else len(answer)]
-    if not units:
-        return None
-    merged = original
-    replaced = False
-    for name, body in units.items():
-        for match in _UNIT.finditer(merged):
-            if match.group(2) != name:
-                continue
-            end = _UNIT_END.search(merged, match.end())
-            if end is None:
-                break
-            line_end = merged.find("\n", end.start())
-            stop = line_end if line_end >= 0 else len(merged)
-            merged = merged[: match.start()] + body + merged[stop:]
-            replaced = True
-            break
-    return merged if replaced else None
-
-
-def _relative(problems: Sequence[Problem], first_line: int) -> list[str]:
-    shifted = [Problem(p.line - first_line if p.line else 0, p.code, p.message, p.source) for p in problems]
-    return [problem.describe() for problem in shifted]
-
-
-async def fix(
-    text: str,
-    *,
-    path: str | None,
-    service: AIService,
-    max_attempts: int = 3,
-    on_token: OnToken | None = None,
-    checker: CsoundChecker | None = None,
-    retriever: Retriever | None = None,
-    log: AILog | None = None,
-) -> FixResult:
-    """A repair loop: propose, apply in memory, check, feed the errors back; only a clean result counts."""
-    timings = _Timings()
-    report = await check_text(text, path, checker=checker)
-    if report.ok:
-        return FixResult(None, ["Nothing to fix: no errors were found."], [])
-    whole_fits = estimate_tokens(text) <= 1800
-    span = None if whole_fits else _unit_span(text, report.errors[0].line)
-    first_line = span[0] if span else 0
-    region = "".join(text.splitlines(keepends=True)[span[0] : span[1]]) if span else text
-    names = opcodes_in(region)
-    signatures = signature_lines(names[:8])
-    retrieval = await _retrieve(retriever, service, " ".join(names[:6]) or "instrument", top=2)
-    timings.retrieval_ms = retrieval.seconds * 1000
-    examples = [example.text for example in retrieval.examples]
-    errors = _relative(report.errors, first_line)
-    base, budget = await _fit(
-        service, lambda s, e: fix_messages(region, errors, s, e), signatures, examples, max_tokens=1200
-    )
-    messages = base
-    attempts: list[str] = []
-    remaining = report.messages()
-    outcome: str | None = None
-    try:
-        for attempt in range(1, max_attempts + 1):
-            answer = await _chat(
-                service, messages, on_token=on_token, max_tokens=1200, timings=timings, lane="fix"
-            )
-            code = extract_code(answer)
-            if not code.strip():
-                attempts.append(f"attempt {attempt}: the model answered without code")
-                messages = _retry(base, "", errors, budget)
-                continue
-            candidate = _splice(text, span, code)
-            if span is None and "<csinstruments>" in text.lower() and "<csinstruments>" not in code.lower():
-                candidate = _merge_units(text, code) or candidate
-            started = time.perf_counter()
-            after = await check_text(candidate, path, checker=checker)
-            timings.validation_ms += (time.perf_counter() - started) * 1000
-            if after.ok and candidate != text:
-                checked = "static analysis and Csound" if after.csound_checked else "static analysis"
-                attempts.append(f"attempt {attempt}: fixed; {checked} report no errors")
-                outcome = "fixed"
-                return FixResult(candidate, attempts, [])
-            remaining = after.messages() if not after.ok else ["the answer changed nothing"]
-            attempts.append(f"attempt {attempt}: {len(after.errors)} error(s) left, first: {remaining[0]}")
-            errors = _relative(after.errors, first_line) if after.errors else ["no change was made"]
-            messages = _retry(base, code, errors, budget)
-        outcome = "failed"
-        return FixResult(None, attempts, remaining)
-    finally:
-        _log_for(service, log).write(
-            "fix",
-            model=service.settings.models.chat,
-            timings=timings.as_dict(),
-            retrieval_scores=retrieval.scores,
-            attempts=len(attempts),
-            outcome=outcome,
-            error=None if outcome else "interrupted",
-        )
 
 
 # --- generate --------------------------------------------------------------------------------------
@@ -450,20 +157,22 @@ async def generate(
     path: str | None = None,
 ) -> GenerateResult:
     """An instrument (and score lines) from a description, validated and optionally rendered."""
-    timings = _Timings()
-    retrieval = await _retrieve(retriever, service, description, top=3)
+    timings = Timings()
+    retrieval = await retrieve(retriever, service, description, top=3)
     timings.retrieval_ms = retrieval.seconds * 1000
     examples = [example.text for example in retrieval.examples]
     names = opcodes_in("\n".join(examples[:1]))
     signatures = signature_lines(names[:8])
     summary = _context_summary(context_text) if context_text else ""
     hint = f"Number it instr {_next_instrument_number(context_text)}." if context_text else ""
-    base, budget = await _fit(
+    base, budget = await fit(
         service,
-        lambda s, e: generate_messages(description, s, e, context_summary=summary, instrument_hint=hint),
+        lambda s, e, d: generate_messages(d, s, e, context_summary=summary, instrument_hint=hint),
         signatures,
         examples,
+        description,
         max_tokens=1200,
+        shrink=lambda text, tokens: text[: max(tokens, 16) * 3],
     )
     messages = base
     attempts: list[str] = []
@@ -471,15 +180,19 @@ async def generate(
     validated = False
     try:
         for attempt in range(1, max_attempts + 1):
-            answer = await _chat(
+            reply = await chat(
                 service, messages, on_token=on_token, max_tokens=1200, timings=timings, lane="generate"
             )
-            code = extract_code(answer)
-            score = extract_score(answer) or _default_score(code)
+            if reply.junk:
+                attempts.append(f"attempt {attempt}: {reply.junk}")
+                messages = retry(base, "", ["the answer must contain one instr ... endin block"], budget)
+                continue
+            code = extract_code(reply.text)
+            score = extract_score(reply.text) or _default_score(code)
             if not _instrument_names(code):
                 attempts.append(f"attempt {attempt}: the answer held no instrument")
                 problems = ["the answer must contain one instr ... endin block"]
-                messages = _retry(base, code, problems, budget, "answer")
+                messages = retry(base, code, problems, budget, "answer")
                 continue
             started = time.perf_counter()
             report, csd = await _check_generated(code, score, context_text, path, checker)
@@ -497,16 +210,17 @@ async def generate(
                 return result
             attempts.append(f"attempt {attempt}: {len(problems)} problem(s), first: {problems[0]}")
             best = best or result
-            messages = _retry(base, code, problems, budget)
+            messages = retry(base, code, problems, budget)
         if best is not None:
             return best
         return GenerateResult("", False, attempts)
     finally:
-        _log_for(service, log).write(
+        log_for(service, log).write(
             "generate",
             model=service.settings.models.chat,
             timings=timings.as_dict(),
             retrieval_scores=retrieval.scores,
+            retrieval_chunks=retrieval.chunks,
             attempts=len(attempts),
             validated=validated,
         )

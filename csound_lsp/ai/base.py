@@ -6,6 +6,7 @@ same code runs against Ollama's native API and any OpenAI-compatible server.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -47,6 +48,9 @@ class ModelCapabilities:
     family: str | None
     #: FIM tokens for raw prompts, from the model's name; None for models without FIM training.
     fim: FimTemplate | None
+    #: The window the server runs the model with (Ollama's `num_ctx` parameter, llama.cpp's
+    #: `n_ctx`), when it says; a prompt beyond it would be cut or refused.
+    num_ctx: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,36 @@ class StreamStats:
     fim_mode: str | None = None
     #: True when the prefix or suffix was trimmed to fit the context window.
     trimmed: bool = False
+
+
+@dataclass(frozen=True)
+class EmbeddingInfo:
+    """Which model really made a batch of vectors, and their size: an OpenAI-style server may ignore
+    the model name it is sent and answer with its own model's vectors."""
+
+    #: The name we asked for (`ai.models.embedding`).
+    requested: str
+    #: The name the server reports in its answer (the requested one when it reports none).
+    model: str
+    dimensions: int
+
+    def mismatch(self, model: str, dimensions: int) -> str:
+        """Why vectors of `model` with `dimensions` cannot sit next to these ("" when they can)."""
+        if dimensions != self.dimensions:
+            return (
+                f"the embedding model {self.model} makes vectors of {self.dimensions} numbers, "
+                f"but the index holds {dimensions}-number vectors of {model}"
+            )
+        if _base_name(model) != _base_name(self.model):
+            return f"the embedding model is {self.model}, but the index was built with {model}"
+        return ""
+
+
+def _base_name(model: str) -> str:
+    """`nomic-embed-text:latest`, `nomic-embed-text` and `library/nomic-embed-text.gguf` alike."""
+    name = model.lower().rsplit("/", 1)[-1]
+    name = re.sub(r"\.gguf$", "", name)
+    return name.removesuffix(":latest")
 
 
 class Backend(Protocol):
@@ -114,6 +148,9 @@ class Backend(Protocol):
     ) -> list[list[float]]: ...
 
     async def models(self) -> list[ModelInfo]: ...
+
+    #: What the last embeddings per requested model really were (`embed` fills it in).
+    embedding_info: dict[str, EmbeddingInfo]
 
     async def capabilities(self, model: str) -> ModelCapabilities: ...
 

@@ -46,6 +46,19 @@ def prompt_budget(num_ctx: int, context_length: int | None, max_tokens: int) -> 
     return max(0, window - max_tokens - SAFETY_MARGIN)
 
 
+def context_window(setting: int, server_num_ctx: int | None, context_length: int | None) -> int:
+    """The window a prompt must fit: `ai.numCtx` when set (it overrides what the server says), else
+    the window the server runs with, else up to the default of the model's trained window
+    (`context_length`)."""
+    from .settings import DEFAULT_NUM_CTX
+
+    if setting > 0:  # the user's number, capped only by the model's trained window
+        return setting if not context_length else min(setting, context_length)
+    if server_num_ctx:
+        return server_num_ctx if not context_length else min(server_num_ctx, context_length)
+    return DEFAULT_NUM_CTX if not context_length else min(DEFAULT_NUM_CTX, context_length)
+
+
 def _tail_within(text: str, budget: int) -> str:
     """The longest end of `text` within `budget` tokens, starting at a line start when possible."""
     if estimate_tokens(text) <= budget:

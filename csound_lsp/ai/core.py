@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import httpx
 
-from .base import ChatMessage, ModelCapabilities, StreamStats
-from .budget import estimate_messages, fit_fim, prompt_budget
+from .base import ChatMessage, EmbeddingInfo, ModelCapabilities, StreamStats
+from .budget import context_window, estimate_messages, fit_fim, prompt_budget
 from .errors import (
     AIError,
     AITimeout,
@@ -33,6 +33,7 @@ class BackendCore:
         self._slots: dict[str, GenerationSlot] = {}
         self._capabilities: dict[str, ModelCapabilities] = {}
         self._capability_locks: dict[str, asyncio.Lock] = {}
+        self.embedding_info: dict[str, EmbeddingInfo] = {}
         timeouts = settings.timeouts
         self._stream_timeouts = StreamTimeouts(timeouts.first_token_s, timeouts.total_s)
         #: httpx read timeout: the longest silence allowed, which is the wait for the first token.
@@ -81,10 +82,14 @@ class BackendCore:
         else:
             self._capabilities.pop(model, None)
 
+    def window(self, caps: ModelCapabilities) -> int:
+        """The context window for `caps`' model: `ai.numCtx`, else what the server reports."""
+        return context_window(self.settings.num_ctx, caps.num_ctx, caps.context_length)
+
     async def budget_tokens(self, model: str, *, max_tokens: int) -> int:
-        """Prompt tokens that fit `model`'s window (ours, capped by the model's) after `max_tokens`."""
+        """Prompt tokens that fit `model`'s window after reserving `max_tokens` for the answer."""
         caps = await self.capabilities(model)
-        return prompt_budget(self.settings.num_ctx, caps.context_length, max_tokens)
+        return prompt_budget(self.window(caps), None, max_tokens)
 
     async def _fit_fim(
         self, prefix: str, suffix: str, model: str, max_tokens: int, stats: StreamStats
@@ -100,6 +105,24 @@ class BackendCore:
         needed = estimate_messages(message.content for message in messages)
         if needed > budget:
             raise ContextTooLong(needed, budget, model)
+
+    # -- embeddings --
+
+    def _note_embedding(self, requested: str, reported: str | None, vectors: list[list[float]]) -> None:
+        """Records which model made `vectors`; refuses a batch that differs from this session's
+        earlier ones (another model answering under the same name), so vectors never mix."""
+        if not vectors:
+            return
+        info = EmbeddingInfo(requested, (reported or "").strip() or requested, len(vectors[0]))
+        before = self.embedding_info.get(requested)
+        if before is not None:
+            why = before.mismatch(info.model, info.dimensions)
+            if why:
+                raise MalformedResponse(
+                    f"The AI server at {self.host} changed embedding models mid-session ({why}): "
+                    "refusing to mix their vectors; rebuild the index with `csound-lsp index`"
+                )
+        self.embedding_info[requested] = info
 
     # -- errors --
 

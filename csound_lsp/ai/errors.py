@@ -89,7 +89,7 @@ class ContextTooLong(AIError):
     def __init__(self, needed: int, budget: int, model: str) -> None:
         super().__init__(
             f"The AI prompt needs about {needed} tokens but {model} has room for {budget}: "
-            "shorten the selection or raise ai.num_ctx"
+            "shorten the selection, or set ai.numCtx if the server runs the model with a larger window"
         )
         self.needed = needed
         self.budget = budget

@@ -48,6 +48,8 @@ class InlineContext:
     closed_below: bool = False
     #: Whether the generation stopped on the token limit (its last line may be cut off).
     truncated: bool = False
+    #: Mid-line (or before code on the line): the suggestion ends the cursor's line, one line only.
+    one_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,43 @@ def _runaway(lines: list[str], index: int) -> int | None:
     return None
 
 
+def _template(line: str) -> str:
+    """A line with its numbers blanked: `print 2` and `print 3` share one template."""
+    return re.sub(r"\d+(\.\d+)?", "#", line.strip())
+
+
+def _loop_in_line(line: str) -> int | None:
+    """Where a line starts looping over numbered words (`i3 i4 i5 i6 i7 i8`), or None."""
+    tokens = list(re.finditer(r"\S+", line))
+    run = 1
+    for index in range(1, len(tokens)):
+        word, before = tokens[index].group(0), tokens[index - 1].group(0)
+        numbered = re.search(r"[A-Za-z_]", word) and re.search(r"\d", word)
+        if numbered and _template(word).strip(",") == _template(before).strip(","):
+            run += 1
+            if run >= 6:
+                return tokens[index - run + 2].start()
+        else:
+            run = 1
+    return None
+
+
+def _repetition(kept: list[str], line: str) -> int | None:
+    """None, or how many kept lines to keep when `line` repeats: an earlier kept line again, or a
+    third line in a row of one numbered template (`print 2 / print 3 / print 4`: keep the first)."""
+    stripped = line.strip()
+    if len(stripped) < 3 or stripped.startswith(";"):
+        return None
+    if any(stripped == earlier.strip() for earlier in kept):
+        return len(kept)
+    template = _template(stripped)
+    if template != stripped and len(kept) >= 2:
+        last, before = kept[-1].strip(), kept[-2].strip()
+        if _template(last) == template == _template(before) and len({stripped, last, before}) == 3:
+            return len(kept) - 1
+    return None
+
+
 def filter_inline(raw: str, context: InlineContext) -> FilterResult:
     """The part of a raw completion worth showing, cut at the first stop condition.
 
@@ -133,8 +172,13 @@ def filter_inline(raw: str, context: InlineContext) -> FilterResult:
                 line = line.rstrip()[: -len(rest)]
             if _is_prose(line):
                 return FilterResult("", True)
+            loop = _loop_in_line(line)
+            if loop is not None:  # a numbered loop on the line: keep what came before it
+                kept.append(line[:loop].rstrip())
+                complete = True
+                break
             kept.append(line)
-            if context.section == "options" and len(lines) > 1:
+            if (context.section == "options" or context.one_line) and len(lines) > 1:
                 complete = True
                 break
             continue
@@ -148,6 +192,11 @@ def filter_inline(raw: str, context: InlineContext) -> FilterResult:
             or len(line) > MAX_LINE_CHARS
         )
         runaway = _runaway(lines, index)
+        repeated = _repetition(kept, line)
+        if repeated is not None or _loop_in_line(line) is not None:
+            del kept[repeated if repeated is not None else len(kept) :]
+            complete = True
+            break
         if stop or runaway is not None:
             if runaway:
                 del kept[-runaway:]
@@ -161,6 +210,8 @@ def filter_inline(raw: str, context: InlineContext) -> FilterResult:
         kept.append(line)
     if kept and len(kept[0]) > MAX_LINE_CHARS:
         return FilterResult("", True)
+    if context.one_line and kept and not kept[0].split(";", 1)[0].strip():
+        return FilterResult("", complete)  # mid-line, a bare comment adds no code
     # Whole lines only: when the token limit cut the generation, its last line may be cut too.
     if context.truncated and not complete and kept:
         kept.pop()

@@ -73,6 +73,13 @@ class Example:
     path: str
     score: float
     name: str = ""
+    start_line: int = 0
+    end_line: int = 0
+
+    @property
+    def where(self) -> str:
+        """`path:start-end`, as the AI log shows which chunks went into a prompt."""
+        return f"{self.path}:{self.start_line}-{self.end_line}"
 
 
 @dataclass
@@ -84,6 +91,11 @@ class Retrieval:
     @property
     def scores(self) -> list[float]:
         return [round(example.score, 4) for example in self.examples]
+
+    @property
+    def chunks(self) -> list[str]:
+        """Which chunks went into the prompt (`path:start-end`), for the AI log."""
+        return [example.where for example in self.examples]
 
 
 class Retriever:
@@ -110,12 +122,14 @@ class Retriever:
                 if self._engine is None:
                     from csound_lsp.retrieval import BackendEmbedder, RetrievalEngine
 
-                    embedder = None
                     if self._service is not None:
+                        # The backend's model; the engine falls back to its built-in one when that fails.
                         embedder = BackendEmbedder.for_backend(
                             self._service.backend, self._service.settings.models.embedding
                         )
-                    self._engine = RetrievalEngine(embedder=embedder)
+                        self._engine = RetrievalEngine(embedder=embedder)
+                    else:
+                        self._engine = RetrievalEngine()  # the built-in static model
                 notice = self._engine.load()
                 if notice:
                     log.info("retrieval: %s", notice)
@@ -136,15 +150,19 @@ class Retriever:
         if engine is None or not engine.ready:
             return Retrieval(seconds=time.perf_counter() - started)
         vector: Any = None
-        if dense and self._service is not None:
+        backend_model = self._service.settings.models.embedding if self._service is not None else None
+        if dense and self._service is not None and engine.index_model == backend_model:
             try:
                 async with asyncio.timeout(5.0):
                     vector = (await self._service.embed([query], kind="query"))[0]
             except Exception:  # keyword search is still worth having
                 vector = None
         try:
+            # Without the backend's vector the engine embeds the query itself when the index was
+            # made with its built-in model (sub-millisecond); it never calls the backend from here.
+            local = dense and engine.index_model not in (None, backend_model)
             result = engine.search(
-                query, top=top, query_vector=vector, mode="auto" if vector is not None else "bm25"
+                query, top=top, query_vector=vector, mode="auto" if vector is not None or local else "bm25"
             )
         except Exception:
             log.exception("retrieval search failed")
@@ -157,7 +175,17 @@ class Retriever:
             if used + cost > token_budget:
                 continue
             used += cost
-            examples.append(Example(text, hit.chunk.path, hit.score, hit.chunk.name))
+            examples.append(
+                Example(
+                    text, hit.chunk.path, hit.score, hit.chunk.name, hit.chunk.start_line, hit.chunk.end_line
+                )
+            )
+        log.info(
+            "retrieval (%s) for %r: %s",
+            result.mode,
+            query[:60],
+            ", ".join(f"{e.where} ({e.score:.3f})" for e in examples) or "no examples",
+        )
         return Retrieval(examples, time.perf_counter() - started, result.mode)
 
 

@@ -28,7 +28,7 @@ from .ailog import AILog
 from .errors import AIError
 from .filters import FilterResult, filter_inline
 from .grounding import Retrieval, Retriever
-from .inline_context import Cursor, InlinePrompt, build_prompt, locate, retrieval_query
+from .inline_context import Cursor, InlinePrompt, build_prompt, locate, one_line, retrieval_query
 from .validate import CheckReport, added_errors, check_text
 
 if TYPE_CHECKING:
@@ -39,8 +39,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 64
-#: Prompt tokens for an inline request at most: on a CPU, prompt processing dominates latency.
-INLINE_PROMPT_TOKENS = 1536
+#: Prompt tokens for an inline request at most: on a CPU, prompt processing dominates latency, so a
+#: one-line suggestion gets about what a bare 1,500-character prompt costs, a block a little more.
+INLINE_PROMPT_TOKENS = 1024
+LINE_PROMPT_TOKENS = 560
 #: Debounce bounds in seconds, and the wait before we know how fast this user types.
 DEBOUNCE_MIN_S, DEBOUNCE_MAX_S, DEBOUNCE_DEFAULT_S = 0.05, 0.35, 0.15
 #: Documents up to this size are also compiled by Csound before a suggestion is shown.
@@ -133,7 +135,10 @@ class InlineEngine:
         self._analyzer = IncrementalDiagnostics()
         #: Requests that reached the model; tests and the benchmark read it.
         self.generations = 0
+        #: Candidates of the last request dropped because they added an error.
+        self.rejected = 0
         self._last_scores: list[float] = []
+        self._last_chunks: list[str] = []
 
     # -- the entry point --
 
@@ -190,13 +195,17 @@ class InlineEngine:
         # A backend that is down must not cost the retrieval index (seconds and ~100 MB to load).
         await self.service.ready(quiet=quiet)
         retrieval = Retrieval()
-        query = retrieval_query(cursor)
+        line_only = one_line(cursor)
+        query = "" if line_only else retrieval_query(cursor)  # examples pay for blocks only
         if query and self.retriever is not None:
             retrieval = await self.retriever.search(query, top=2, dense=False, token_budget=300, max_lines=24)
         timings.retrieval_ms = retrieval.seconds * 1000
         self._last_scores = retrieval.scores
+        self._last_chunks = retrieval.chunks
         started = time.perf_counter()
-        prompt = build_prompt(document, cursor, retrieval.examples, INLINE_PROMPT_TOKENS)
+        budget = LINE_PROMPT_TOKENS if line_only else INLINE_PROMPT_TOKENS
+        fim = await self._takes_suffix()
+        prompt = build_prompt(document, cursor, retrieval.examples, budget, suffix_in_prefix=not fim)
         timings.context_ms += (time.perf_counter() - started) * 1000
         result = await self._stream(prompt, timings, quiet=quiet)
         if not result.text:
@@ -210,6 +219,14 @@ class InlineEngine:
         suggestions = await self._validate(document, cursor.char_offset, candidates)
         timings.validation_ms = (time.perf_counter() - started) * 1000
         return suggestions
+
+    async def _takes_suffix(self) -> bool:
+        """Whether the completion model gets the code after the cursor natively (insert or FIM)."""
+        try:
+            caps = await self.service.backend.capabilities(self.service.settings.models.completion)
+        except AIError:
+            return True  # the request itself will fail and say why
+        return caps.insert or caps.fim is not None
 
     async def _stream(self, prompt: InlinePrompt, timings: InlineTimings, *, quiet: bool) -> FilterResult:
         self.generations += 1
@@ -249,7 +266,8 @@ class InlineEngine:
     async def _validate(
         self, document: Document, char_offset: int, candidates: list[str]
     ) -> list[Suggestion]:
-        """Each candidate applied in memory and checked; those adding errors rank after clean ones."""
+        """Each candidate applied in memory and checked; only those adding no error are kept (a
+        suggestion that breaks the file is worse than none)."""
         text = document.text
         checker = self._checker() if self._checker is not None and len(text) <= CSOUND_CHECK_BYTES else None
         path = document.uri if document.uri.startswith("file:") else None
@@ -259,17 +277,21 @@ class InlineEngine:
         if baseline is None:
             baseline = await check_text(text, path, checker=None, analyzer=self._analyzer)
             self._baselines = {key: baseline}  # one document at a time is plenty
-        ranked: list[tuple[int, Suggestion]] = []
-        for index, candidate in enumerate(candidates):
+        kept: list[Suggestion] = []
+        self.rejected = 0
+        for candidate in candidates:
             applied = text[:char_offset] + candidate + text[char_offset:]
             report = await check_text(applied, path, checker=None, analyzer=self._analyzer)
             added = added_errors(baseline.errors, report.errors)
-            if not added and checker is not None and index == 0:
+            if not added and checker is not None and not kept:
                 csound = await check_text(applied, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
                 added = added_errors(baseline.errors, csound.errors) if csound.csound_checked else []
-            ranked.append((1 if added else 0, Suggestion(uuid.uuid4().hex[:12], candidate, not added)))
-        ranked.sort(key=lambda item: item[0])
-        return [suggestion for _, suggestion in ranked]
+            if added:
+                self.rejected += 1
+                log.debug("inline suggestion dropped: it adds %s", added[0].describe())
+                continue
+            kept.append(Suggestion(uuid.uuid4().hex[:12], candidate, True))
+        return kept
 
     # -- cache --
 
@@ -318,6 +340,7 @@ class InlineEngine:
             model=self.service.settings.models.completion,
             timings=timings.as_dict(),
             retrieval_scores=scores,
+            retrieval_chunks=self._last_chunks if cache is None else [],
             shown=[s.id for s in suggestions],
             clean=[s.clean for s in suggestions],
             cache=cache,

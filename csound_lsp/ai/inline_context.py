@@ -34,6 +34,13 @@ _SECTION_BY_TAG: dict[str, Section] = {
 }
 _HEADER_LINE = re.compile(r"^\s*(sr|kr|ksmps|nchnls|nchnls_i|0dbfs|A4)\s*=.*$", re.M)
 _PFIELD = re.compile(r"\bp(\d+)\b")
+#: Lines after which a block may follow: an item's first line, `if ... then`, `while ... do`, `else`.
+_OPENER = re.compile(
+    r"^\s*(instr\b|opcode\b|(else)?if\b.*\bthen\s*(;.*)?$|else\s*(;.*)?$|(while|until)\b.*\bdo\s*(;.*)?$)",
+    re.I,
+)
+#: Answer size of a one-line suggestion.
+LINE_TOKENS = 40
 _OPTIONS_HINT = "; Csound options, for example: -odac -W -o out.wav -d -m0 --sample-rate=48000 -k 4800"
 
 
@@ -99,6 +106,29 @@ def locate(document: Document, byte_offset: int) -> Cursor:
     )
 
 
+def one_line(cursor: Cursor) -> bool:
+    """Whether only the rest of the cursor's line fits the moment: code before or after the cursor
+    on its line. A block may follow at the end of an opener (`instr`, `if ... then` ...) and on a
+    blank line."""
+    before = cursor.line_text[: len(cursor.line_text) - len(cursor.rest_of_line)]
+    if cursor.rest_of_line.strip():
+        return True
+    return bool(before.strip()) and _OPENER.match(before) is None
+
+
+def _suffix_comments(suffix: str, rest_of_line: str, limit: int = 8) -> str:
+    """The code after the cursor as `;` comments, for a model that cannot take a suffix."""
+    lines = [line for line in suffix.split("\n")[1:] if line.strip()][:limit]
+    parts = []
+    if rest_of_line.strip():
+        parts.append(f"; the cursor's line ends with: {rest_of_line.strip()}")
+    if lines:
+        parts.append(
+            "; the code after the cursor's line:\n" + "\n".join(f";   {line.rstrip()}" for line in lines)
+        )
+    return "\n".join(parts)
+
+
 def retrieval_query(cursor: Cursor) -> str:
     """Words that say what is being written: the unit's comments and opcodes, the current line."""
     if cursor.section != "orchestra":
@@ -134,9 +164,20 @@ def _header_comment(document: Document, local_prefix: str) -> str:
     return "; header: " + ", ".join(lines)
 
 
-def build_prompt(document: Document, cursor: Cursor, examples: list[Example], budget: int) -> InlinePrompt:
-    """Prefix and suffix for the completion model; the caller's `budget` is in prompt tokens."""
+def build_prompt(
+    document: Document,
+    cursor: Cursor,
+    examples: list[Example],
+    budget: int,
+    *,
+    suffix_in_prefix: bool = False,
+) -> InlinePrompt:
+    """Prefix and suffix for the completion model; the caller's `budget` is in prompt tokens.
+
+    `suffix_in_prefix`: the model has no fill-in-the-middle format, so the code after the cursor
+    reaches it as comments above the local code instead."""
     section = cursor.section
+    line_only = one_line(cursor)
     suffix_budget = budget // 5
     suffix_text = cursor.suffix
     if cursor.unit is not None and section == "orchestra":
@@ -151,7 +192,7 @@ def build_prompt(document: Document, cursor: Cursor, examples: list[Example], bu
         names = opcodes_in(cursor.line_text, limit=3)
         comments += [f"; {line}" for line in signature_lines(names, overloads=2)]
         examples_text = as_comments(examples)
-        if estimate_tokens(examples_text) <= budget // 4:
+        if examples and not line_only and estimate_tokens(examples_text) <= budget // 4:
             comments.append(examples_text.rstrip("\n"))
     elif section == "score":
         fields = _instrument_fields(document)
@@ -159,6 +200,10 @@ def build_prompt(document: Document, cursor: Cursor, examples: list[Example], bu
             comments.append("; instruments in this file:\n" + fields)
     elif section == "options":
         comments.append(_OPTIONS_HINT)
+    if suffix_in_prefix and section in ("orchestra", "score"):
+        after = _suffix_comments(suffix, cursor.rest_of_line)
+        if after:
+            comments.append(after)
     prefix_budget = budget - estimate_tokens(suffix) - sum(estimate_tokens(c) for c in comments) - 8
     local = _tail_within(cursor.prefix, max(prefix_budget, 32))
     if section == "orchestra":
@@ -177,12 +222,16 @@ def build_prompt(document: Document, cursor: Cursor, examples: list[Example], bu
     stops = STOPS[section]
     if cursor.closed_below:
         stops = (*stops, "\nendin", "\nendop")
+    max_tokens = MAX_TOKENS[section]
+    if line_only:
+        stops = (*stops, "\n") if "\n" not in stops else stops
+        max_tokens = min(max_tokens, LINE_TOKENS)
     following = tuple(cursor.suffix.split("\n")[1:13])
     return InlinePrompt(
         section,
         prefix,
         suffix,
-        MAX_TOKENS[section],
+        max_tokens,
         stops,
-        InlineContext(section, cursor.rest_of_line, following, cursor.closed_below),
+        InlineContext(section, cursor.rest_of_line, following, cursor.closed_below, one_line=line_only),
     )

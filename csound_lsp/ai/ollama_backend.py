@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -176,9 +177,7 @@ class OllamaBackend(BackendCore):
     def _options(
         self, caps: ModelCapabilities, max_tokens: int, temperature: float, stop: Sequence[str]
     ) -> dict[str, Any]:
-        window = self.settings.num_ctx
-        if caps.context_length:
-            window = min(window, caps.context_length)
+        window = self.window(caps)
         options: dict[str, Any] = {"num_ctx": window, "num_predict": max_tokens, "temperature": temperature}
         if stop:
             options["stop"] = list(stop)
@@ -233,7 +232,9 @@ class OllamaBackend(BackendCore):
             raise AITimeout("total", total, self.host) from None
         except Exception as error:
             raise self._map_error(error, model, None) from error
-        return check_embeddings(response.embeddings, len(texts), model)
+        vectors = check_embeddings(response.embeddings, len(texts), model)
+        self._note_embedding(model, getattr(response, "model", None), vectors)
+        return vectors
 
     async def models(self) -> list[ModelInfo]:
         try:
@@ -259,6 +260,9 @@ class OllamaBackend(BackendCore):
         info = dict(shown.modelinfo or {})
         architecture = info.get("general.architecture")
         context_length = info.get(f"{architecture}.context_length") if architecture else None
+        if not isinstance(context_length, int):  # some GGUFs name the key after another architecture
+            lengths = [v for k, v in info.items() if k.endswith(".context_length") and isinstance(v, int)]
+            context_length = lengths[0] if lengths else None
         return ModelCapabilities(
             model=model,
             # Ollama before 0.6 had no capabilities list; its insert check was the template's .Suffix.
@@ -267,6 +271,7 @@ class OllamaBackend(BackendCore):
             context_length=context_length if isinstance(context_length, int) else None,
             family=shown.details.family if shown.details else None,
             fim=fim_template(model),
+            num_ctx=_num_ctx_parameter(shown.parameters),
         )
 
     async def health(self) -> Health:
@@ -323,6 +328,12 @@ class OllamaBackend(BackendCore):
                 "is something else listening there?"
             )
         return AIError(f"The AI request to {self.host} failed: {error!r}")
+
+
+def _num_ctx_parameter(parameters: str | None) -> int | None:
+    """`num_ctx 8192` from a Modelfile's PARAMETER lines, as `/api/show` lists them."""
+    match = re.search(r"^\s*num_ctx\s+(\d+)", parameters or "", re.M)
+    return int(match.group(1)) if match else None
 
 
 def _record(stats: StreamStats, part: ollama.GenerateResponse | ollama.ChatResponse) -> None:

@@ -47,6 +47,8 @@ class OpenAIBackend(BackendCore):
         self._http = httpx.AsyncClient(
             base_url=self.host, timeout=self._http_timeout, headers={"Accept": "application/json"}
         )
+        #: The one model the server lists, "" when it lists several (None: not asked yet).
+        self._single_model: str | None = None
 
     async def aclose(self) -> None:
         await self._close_slots()
@@ -215,7 +217,28 @@ class OpenAIBackend(BackendCore):
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise MalformedResponse(f"{self.host} answered /v1/embeddings without a data list")
         items = sorted(items, key=lambda item: item.get("index", 0))
-        return check_embeddings([item.get("embedding") or [] for item in items], len(texts), model)
+        vectors = check_embeddings([item.get("embedding") or [] for item in items], len(texts), model)
+        reported = event.get("model")
+        served = await self._served_model(model, reported if isinstance(reported, str) else None)
+        self._note_embedding(model, served, vectors)
+        return vectors
+
+    async def _served_model(self, requested: str, reported: str | None) -> str | None:
+        """The model that really answered: llama-server echoes the name it was sent but serves its one
+        model, which `/v1/models` lists alone; otherwise the name the answer reports."""
+        if self._single_model is None:
+            self._single_model = ""
+            with contextlib.suppress(AIError):
+                items = [
+                    item
+                    for item in (await self._get_json("/v1/models")).get("data") or []
+                    if isinstance(item, dict)
+                ]
+                if len(items) == 1 and isinstance(items[0].get("id"), str):
+                    self._single_model = items[0]["id"]
+        if self._single_model and self._single_model != requested:
+            return self._single_model
+        return reported
 
     async def models(self) -> list[ModelInfo]:
         event = await self._get_json("/v1/models")
@@ -225,8 +248,18 @@ class OpenAIBackend(BackendCore):
         return [ModelInfo(name=str(item.get("id"))) for item in items if isinstance(item, dict)]
 
     async def _fetch_capabilities(self, model: str) -> ModelCapabilities:
-        """OpenAI's API says little; llama.cpp adds `meta.n_ctx`, the window the server runs with."""
-        context_length: int | None = None
+        """The window the server runs with: llama.cpp's `/props` (`default_generation_settings.n_ctx`,
+        the per-slot window), else what `/v1/models` says (llama.cpp `meta.n_ctx` / `n_ctx_train`,
+        vLLM `max_model_len`, LM Studio `max_context_length`)."""
+        running: int | None = None
+        trained: int | None = None
+        with contextlib.suppress(AIError):
+            props = await self._get_json("/props")
+            settings = props.get("default_generation_settings")
+            n_ctx = settings.get("n_ctx") if isinstance(settings, dict) else None
+            if not isinstance(n_ctx, int):
+                n_ctx = props.get("n_ctx")
+            running = n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None
         with contextlib.suppress(AIError):
             items = [
                 item
@@ -236,16 +269,22 @@ class OpenAIBackend(BackendCore):
             matching = [item for item in items if item.get("id") == model]
             if not matching and len(items) == 1:
                 matching = items  # llama-server serves one model whatever the name asked for
-            meta = matching[0].get("meta") if matching else None
-            if isinstance(meta, dict) and isinstance(meta.get("n_ctx"), int):
-                context_length = meta["n_ctx"]
+            item: dict[str, Any] = matching[0] if matching else {}
+            found = item.get("meta")
+            meta: dict[str, Any] = found if isinstance(found, dict) else {}
+            for value in (meta.get("n_ctx"), item.get("max_model_len"), item.get("max_context_length")):
+                if running is None and isinstance(value, int) and value > 0:
+                    running = value
+            if isinstance(meta.get("n_ctx_train"), int):
+                trained = meta["n_ctx_train"]
         return ModelCapabilities(
             model=model,
             insert=False,
             embedding=None,
-            context_length=context_length,
+            context_length=trained,
             family=None,
             fim=fim_template(model),
+            num_ctx=running,
         )
 
     async def health(self) -> Health:

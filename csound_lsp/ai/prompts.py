@@ -34,8 +34,8 @@ EXPLAIN_SYSTEM = (
 
 FIX_SYSTEM = (
     "You repair Csound code. You get the code with line numbers and the errors Csound and our checker "
-    "report. Change as little as possible, keep the user's names and layout, and answer with the whole "
-    "corrected code in one ```csound block, nothing else.\n\n" + CSOUND_RULES
+    "report. Change as little as possible, keep the user's names and layout, and answer with the "
+    "corrected lines in one ```csound block, nothing else.\n\n" + CSOUND_RULES
 )
 
 GENERATE_SYSTEM = (
@@ -72,14 +72,28 @@ def explain_messages(code: str, signatures: Sequence[str], examples: Sequence[st
 
 
 def fix_messages(
-    code: str, errors: Sequence[str], signatures: Sequence[str], examples: Sequence[str]
+    code: str,
+    errors: Sequence[str],
+    signatures: Sequence[str],
+    examples: Sequence[str],
+    *,
+    header: str = "",
+    first_line: int = 1,
 ) -> list[ChatMessage]:
+    """The item to repair with the file's own line numbers, so that the errors' lines match."""
     grounding = grounding_block(signatures, examples)
     listed = "\n".join(f"- {error}" for error in errors)
-    user = f"Code:\n```\n{numbered(code)}\n```\n\nErrors:\n{listed}\n\nAnswer with the corrected code."
-    if grounding:
-        user = f"{grounding}\n\n{user}"
-    return [ChatMessage("system", FIX_SYSTEM), ChatMessage("user", user)]
+    last = first_line + max(len(code.splitlines()), 1) - 1
+    parts = [grounding] if grounding else []
+    if header.strip():
+        shown = header.strip()
+        parts.append(f"The file's orchestra header (for reference, do not repeat it):\n```\n{shown}\n```")
+    parts.append(
+        f"Code (lines {first_line}-{last} of the file):\n```\n{numbered(code, first_line)}\n```\n\n"
+        f"Errors:\n{listed}\n\nAnswer with the corrected lines {first_line}-{last} only, "
+        "without line numbers."
+    )
+    return [ChatMessage("system", FIX_SYSTEM), ChatMessage("user", "\n\n".join(parts))]
 
 
 def retry_message(errors: Sequence[str], what: str = "code") -> ChatMessage:

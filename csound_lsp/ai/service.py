@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from .availability import HealthCache, Notifier
-from .base import Backend, ChatMessage, EmbedKind, Health
+from .base import Backend, ChatMessage, EmbeddingInfo, EmbedKind, Health
 from .errors import AIError, BackendUnavailable
 from .settings import AISettings, parse_ai_settings
 from .stream import TextStream
@@ -140,6 +140,12 @@ class AIService:
             raise
         self._observe(None)
         return vectors
+
+    def embedding_info(self) -> EmbeddingInfo | None:
+        """The model the server reports for the embeddings made so far, and their size (None before
+        the first `embed`); the index records it and refuses vectors of another model or size."""
+        infos: dict[str, EmbeddingInfo] = getattr(self.backend, "embedding_info", {})
+        return infos.get(self.settings.models.embedding)
 
     async def budget_tokens(self, purpose: Purpose, *, max_tokens: int) -> int:
         """Prompt tokens the caller may spend for `purpose` after reserving `max_tokens` for the answer."""

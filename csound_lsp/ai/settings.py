@@ -21,6 +21,8 @@ BACKENDS: tuple[BackendKind, ...] = ("ollama", "openai")
 OLLAMA_DEFAULT_PORT = 11434
 #: llama.cpp's llama-server default; LM Studio uses 1234 and vLLM 8000.
 OPENAI_DEFAULT_HOST = "http://127.0.0.1:8080"
+#: The window asked for when the server does not say which it runs (Ollama's own default).
+DEFAULT_NUM_CTX = 4096
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ class AISettings:
     host: str = f"http://127.0.0.1:{OLLAMA_DEFAULT_PORT}"
     models: AIModels = field(default_factory=AIModels)
     timeouts: AITimeouts = field(default_factory=AITimeouts)
-    #: Context window we ask for (Ollama `options.num_ctx`), capped by what the model reports.
-    num_ctx: int = 4096
+    #: Context window in tokens (`ai.numCtx`); 0 learns it from the server (Ollama's `num_ctx`
+    #: parameter or up to 4096 of the model's window, llama.cpp's `n_ctx`). A number overrides that.
+    num_ctx: int = 0
     #: How long Ollama keeps a model loaded after a request; an editor wants it warm.
     keep_alive: str = "30m"
     #: Ollama `options.num_thread`; 0 leaves the server's choice.

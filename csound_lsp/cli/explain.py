@@ -13,8 +13,6 @@ if TYPE_CHECKING:
     from csound_lsp.ai.service import AIService
     from csound_lsp.csound.worker import CsoundChecker
 
-_FACTS = "\n\n**Opcodes** (from the Csound catalog)\n"
-
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("explain", help="explain Csound code with the AI assistant")
@@ -34,14 +32,14 @@ def run(args: argparse.Namespace) -> int:
     async def work(service: AIService, checker: CsoundChecker) -> int:
         from csound_lsp.ai.assistant import explain
 
+        # Not streamed: what the model writes is cleaned (prompt echo, tags, fences) before it is shown.
+        result = await explain(text, path=path, service=service)
+        if result.empty:
+            say("the model gave no usable explanation (it repeated the prompt or wrote only code)")
+            return 1
         writer = AnswerWriter(sys.stdout)
-        result = await explain(text, path=path, service=service, on_token=writer)
+        writer.write(result.markdown + "\n")
         writer.finish()
-        facts = result.markdown.find(_FACTS)
-        if facts >= 0:
-            rest = AnswerWriter(sys.stdout, colour=writer.colour)
-            rest.write("\n" + result.markdown[facts + 2 :] + "\n")
-            rest.finish()
         return 0
 
     return run_with_ai(work)
