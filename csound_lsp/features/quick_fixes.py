@@ -7,6 +7,7 @@ another. The fixes themselves are small text edits worked out from the model and
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -494,6 +495,46 @@ def _remove_statement(source: bytes, statement: Node) -> ByteEdit:
     return ByteEdit(first, newline + 1 if newline != -1 else len(source), "")
 
 
+def _undefined_macro(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    """A macro name one typo away from a defined one: use that one."""
+    written = ctx.text(finding.start_byte, finding.end_byte)
+    name = written.lstrip("$").rstrip(".")
+    defined = sorted(ctx.full().macros)
+    for candidate in difflib.get_close_matches(name, defined, n=2, cutoff=0.75):
+        at = finding.start_byte + written.index(name)
+        yield Fix(f"Change to '${candidate}'", (ByteEdit(at, at + len(name.encode()), candidate),))
+
+
+#: Characters that have no place in orchestra code outside strings and comments: a stray one, left by
+#: a paste or a slip of the hand, is the usual syntax error in old files.
+_STRAY_CHARACTERS = frozenset("?`@~\\")
+_MAX_STRAY_CANDIDATES = 4
+
+
+def _stray_character(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    """Removing one stray character on the error's lines, when that alone ends the syntax error."""
+    start = line_start(ctx.source, finding.start_byte)
+    end = first_line_end(ctx.source, max(finding.start_byte, finding.end_byte - 1))
+    tried = 0
+    for offset in range(start, end):
+        char = chr(ctx.source[offset])
+        if char not in _STRAY_CHARACTERS or _in_string_or_comment(ctx, offset):
+            continue
+        tried += 1
+        if tried > _MAX_STRAY_CANDIDATES:
+            return
+        yield Fix(f"Remove the stray '{char}'", (ByteEdit(offset, offset + 1, ""),))
+
+
+def _in_string_or_comment(ctx: FixContext, offset: int) -> bool:
+    node = ctx.document.tree.root_node.descendant_for_byte_range(offset, offset + 1)
+    while node is not None:
+        if node.type in ("string", "multiline_string", "comment", "macro_body"):
+            return True
+        node = node.parent
+    return False
+
+
 def _exponential_zero(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     yield Fix("Replace 0 with 0.001", (ByteEdit(finding.start_byte, finding.end_byte, "0.001"),))
 
@@ -506,4 +547,6 @@ _MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "missing-table": missing_table,
     "unused-variable": _unused_variable,
     "exponential-zero": _exponential_zero,
+    "undefined-macro": _undefined_macro,
+    "syntax-error": _stray_character,
 }
