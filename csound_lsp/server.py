@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
@@ -18,7 +19,13 @@ from csound_lsp.features.actions import CODE_ACTION_KINDS, code_actions, resolve
 from csound_lsp.features.csound_checks import CsoundScheduler
 from csound_lsp.features.diagnostics import DiagnosticsManager
 from csound_lsp.idle_gc import IdleCollector
-from csound_lsp.server_ai import add_ai_completion_item, close_ai, register_ai, resolve_ai_action
+from csound_lsp.server_ai import (
+    add_ai_completion_item,
+    close_ai,
+    register_ai,
+    resolve_ai_action,
+    watch_backend,
+)
 from csound_lsp.server_index import BackgroundIndex
 from csound_lsp.server_navigation import register_navigation, start_workspace_index
 from csound_lsp.server_render import register_render
@@ -33,13 +40,70 @@ log = logging.getLogger(__name__)
 PUBLISH_DELAY_S = 0.004
 
 
+#: JSON-RPC's InvalidParams.
+INVALID_PARAMS = -32602
+
+
+class _Malformed:
+    """A request whose params did not fit its method's types (a negative line, a string position)."""
+
+    def __init__(self, msg_id: int | str, method: str, error: JsonRpcException) -> None:
+        self.id = msg_id
+        self.method = method
+        self.error = error
+
+
+def _bad_position(value: Any, depth: int = 0) -> bool:
+    """Whether a request's params hold a position (`line` and `character`) that is not two unsigned
+    integers; strings, texts and deep values are not walked into."""
+    if depth > 6:
+        return False
+    if isinstance(value, dict):
+        if "line" in value and "character" in value:
+            return not all(
+                isinstance(value[key], int) and not isinstance(value[key], bool) and value[key] >= 0
+                for key in ("line", "character")
+            )
+        return any(_bad_position(item, depth + 1) for item in value.values() if isinstance(item, dict | list))
+    if isinstance(value, list):
+        return any(_bad_position(item, depth + 1) for item in value[:1000] if isinstance(item, dict | list))
+    return False
+
+
 class _Protocol(LanguageServerProtocol):
-    """pygls's protocol, telling the idle collector about every message."""
+    """pygls's protocol, telling the idle collector about every message and answering a request it
+    cannot read with InvalidParams (pygls logs it and never replies, so the client would wait forever)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        msg_id = data.get("id")
+        request = (
+            "jsonrpc" in data
+            and "method" in data
+            and isinstance(msg_id, int | str)
+            and not isinstance(msg_id, bool)
+        )
+        try:
+            if request and _bad_position(data.get("params")):
+                # the converter would read "2" as 2: a position is two unsigned integers, nothing else
+                raise JsonRpcException(code=INVALID_PARAMS, message="a position needs unsigned integers")
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if request:
+                assert isinstance(msg_id, int | str)
+                return _Malformed(msg_id, str(data["method"]), error)
+            raise
 
     def handle_message(self, message: Any) -> Any:
         server = self._server
         if isinstance(server, CsoundLanguageServer):
             server.idle_gc.activity()
+        if isinstance(message, _Malformed):
+            code = message.error.code if message.error.code == INVALID_PARAMS else INVALID_PARAMS
+            self._send_response(
+                message.id,
+                error=types.ResponseError(code=code, message=f"{message.method}: invalid params"),
+            )
+            return None
         return super().handle_message(message)
 
 
@@ -58,6 +122,14 @@ class CsoundLanguageServer(LanguageServer):
         self.examples_index = BackgroundIndex()
         #: Strong references to fire-and-forget tasks, so they are not collected mid-flight.
         self.background_tasks: set[asyncio.Task[None]] = set()
+        #: LSP: `exit` after `shutdown` ends the process with 0, without it with 1.
+        self.exit_code = 0
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """pygls's stdio loop, then the exit status LSP asks for (pygls swallows its own)."""
+        super().start_io(stdin, stdout)
+        if self.exit_code:
+            raise SystemExit(self.exit_code)
 
     def publish(self, document: Document) -> None:
         self._pending_publish.pop(document.uri, None)
@@ -113,14 +185,14 @@ def create_server() -> CsoundLanguageServer:
     def initialize(ls: CsoundLanguageServer, params: types.InitializeParams) -> None:
         ls.settings, problems = parse_settings(params.initialization_options)
         ls.store.encoding = Encoding.parse(str(ls.workspace.position_encoding or "utf-16"))
-        ls.csound.configure(ls.settings.diagnostics)
+        ls.csound.configure(ls.settings.diagnostics, engine=ls.settings.engine)
         ls.show_problems(problems)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CsoundLanguageServer, params: types.InitializedParams) -> None:
         start_workspace_index(ls)
         ls.examples_index.start(ls)
-        for coroutine in (_merge_installed_catalog(ls), ls.idle_gc.watch()):
+        for coroutine in (_merge_installed_catalog(ls), ls.idle_gc.watch(), watch_backend(ls)):
             task = asyncio.get_running_loop().create_task(coroutine)
             ls.background_tasks.add(task)
             task.add_done_callback(ls.background_tasks.discard)
@@ -235,9 +307,18 @@ def create_server() -> CsoundLanguageServer:
             return await resolve_ai_action(ls, action)
         return resolve_code_action(action, ls.settings)
 
+    @server.feature(types.EXIT)
+    def on_exit(ls: CsoundLanguageServer, params: Any) -> None:
+        ls.exit_code = 0 if ls.protocol._shutdown else 1
+
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: CsoundLanguageServer, params: Any) -> None:
         """Stops workers here: some clients kill the process right after `exit`."""
+        # A keystroke's analysis still due (a long instrument: a good part of a second) would run
+        # before this answer while the awaits below yield: nobody will read its diagnostics.
+        ls._pending_publish.clear()
+        for task in list(ls.background_tasks):
+            task.cancel()
         await close_ai(ls)
         ls.examples_index.stop()
         await ls.csound.close()

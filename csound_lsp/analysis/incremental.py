@@ -47,6 +47,8 @@ class IncrementalDiagnostics:
     assigned_globals: frozenset[str] = frozenset()
     _cache: dict[bytes, ItemEntry] = field(default_factory=dict)
     _context: Context | None = None
+    #: The catalog the cached analyses read (the installed Csound's merges in after start-up).
+    _catalog: Catalog | None = None
 
     def findings(
         self,
@@ -56,6 +58,8 @@ class IncrementalDiagnostics:
         report_unused: bool = True,
     ) -> list[Finding]:
         catalog = self.catalog or default_catalog()
+        if catalog is not self._catalog:
+            self._cache, self._context, self._catalog = {}, None, catalog
         source = document.source
         findings = syntax_errors(document.tree, source)
         large = too_large(source)
@@ -135,7 +139,8 @@ class IncrementalDiagnostics:
         semantic += variable_checks.variable_findings(
             skeleton, includes_unresolved=unresolved, report_unused=report_unused, check_globals=False
         )
-        if not (any_macros or unresolved):
+        macro_refs = [*skeleton.macro_uses, *macro_uses]
+        if not (unresolved or (any_macros and variable_checks.macros_may_define(source, macro_refs))):
             for name, chunks in global_uses.items():
                 if name not in global_defs:
                     refs = [_moved(r, base) for base, uses in chunks for r in uses]
@@ -185,6 +190,7 @@ class _Shared:
     source: bytes | None = None
     report_unused: bool = True
     findings: list[Finding] = field(default_factory=list)
+    catalog: Catalog | None = None
 
 
 _SHARED: WeakKeyDictionary[Document, _Shared] = WeakKeyDictionary()
@@ -203,10 +209,16 @@ def document_findings(document: Document, *, report_unused: bool | None = None) 
         if shared is None:
             shared = _SHARED[document] = _Shared()
         wanted = shared.report_unused if report_unused is None else report_unused
-        if shared.source is not document.source or wanted != shared.report_unused:
+        catalog = default_catalog()
+        if (
+            shared.source is not document.source
+            or wanted != shared.report_unused
+            or shared.catalog is not catalog
+        ):
             shared.findings = shared.analysis.findings(document, report_unused=wanted)
             shared.source = document.source
             shared.report_unused = wanted
+            shared.catalog = catalog
         return shared.findings
 
 

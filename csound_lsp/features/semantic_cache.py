@@ -93,6 +93,8 @@ class Result:
 @dataclass
 class _State:
     items: dict[bytes, _Item] = field(default_factory=dict)
+    #: The catalog the items' templates read (which calls are Csound's opcodes).
+    catalog: object = None
 
 
 _STATE: weakref.WeakKeyDictionary[Document, _State] = weakref.WeakKeyDictionary()
@@ -123,14 +125,13 @@ class _GlobalPass(ModelBuilder):
 
 def document_tokens(document: Document) -> Result:
     """The whole document's tokens, each instrument and UDO from the cache unless its bytes changed."""
-    source = document.source
-    if source.count(b"\r") != source.count(b"\r\n"):
-        # Lone carriage returns: tree-sitter's rows and the line index's lines part ways.
-        return Result(st.encode(st.reference_tokens(document)))
+    # Lone carriage returns need no detour: the parser reads them as newlines, so tree rows are lines
+    # (and an item's key, from the last `\n` before it, holds at least its first line).
     with _LOCK:
         state = _STATE.get(document)
-        if state is None:
-            state = _STATE[document] = _State()
+        catalog = default_catalog()
+        if state is None or state.catalog is not catalog:
+            state = _STATE[document] = _State(catalog=catalog)
         return _compute(document, state)
 
 

@@ -318,8 +318,8 @@ def _macro_use(node: Node, source: bytes, add: AddFn) -> None:
 
 
 #: Each document's current text (a new text is a new bytes object) with its whole-document encoded
-#: tokens and, once asked for, the token list.
-_CACHE: weakref.WeakKeyDictionary[Document, tuple[bytes, list[int], list[Token] | None]] = (
+#: tokens, once asked for the token list, and the catalog they were classified with.
+_CACHE: weakref.WeakKeyDictionary[Document, tuple[bytes, list[int], list[Token] | None, object]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -353,12 +353,13 @@ def _whole(document: Document, *, want_tokens: bool) -> tuple[list[int], list[To
     from csound_lsp.features.semantic_cache import document_tokens
 
     source = document.source
+    catalog = default_catalog()  # which calls are Csound's opcodes: the installed Csound's merge in later
     cached = _CACHE.get(document)
-    if cached is None or cached[0] is not source:
+    if cached is None or cached[0] is not source or cached[3] is not catalog:
         computed = document_tokens(document)
-        cached = (source, computed.data, computed.tokens() if want_tokens else None)
+        cached = (source, computed.data, computed.tokens() if want_tokens else None, catalog)
     elif want_tokens and cached[2] is None:
-        cached = (source, cached[1], decode(cached[1]))
+        cached = (source, cached[1], decode(cached[1]), catalog)
     _CACHE[document] = cached
     return cached[1], cached[2]
 

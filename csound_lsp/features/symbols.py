@@ -32,6 +32,10 @@ SKIPPED_FOLDERS = frozenset(
 )
 #: At most this many files are indexed per workspace folder.
 MAX_WORKSPACE_FILES = 5000
+#: Files larger than this are left out of the workspace index: their tree alone costs ~100 bytes of
+#: memory per source byte (a 5 MB generated score: ~500 MB and seconds of a background thread holding
+#: the interpreter), for a handful of names. Opened, such a file is analysed as any other.
+MAX_INDEXED_FILE_BYTES = 1024 * 1024
 
 
 def _trimmed_end(source: bytes, start: int, end: int) -> int:
@@ -303,7 +307,13 @@ class WorkspaceIndex:
             self._entries.pop(uri, None)
 
     def index_path(self, store: DocumentStore, path: str) -> None:
-        document = store.for_path(path)
+        """Runs on a background thread: the saved file, never the open document the event loop edits
+        (`search` reads open documents itself)."""
+        try:
+            too_large = os.path.getsize(path) > MAX_INDEXED_FILE_BYTES
+        except OSError:
+            too_large = False  # gone: for_path says so
+        document = None if too_large else store.for_path(path, disk_only=True)
         if document is None:
             self.remove(_uri(path))
         else:

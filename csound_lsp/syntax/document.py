@@ -1,7 +1,13 @@
-"""One open Csound document: its bytes, its line index and one incrementally updated tree-sitter tree."""
+"""One open Csound document: its bytes, its line index and one incrementally updated tree-sitter tree.
+
+LSP counts `\n`, `\r\n` and a lone `\r` as line breaks; the grammar (and tree-sitter's rows) know
+`\n` only. So the parser reads the text with each lone `\r` turned into `\n`: the same length, so byte
+offsets are shared, and tree-sitter's rows become the line index's lines.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -13,7 +19,16 @@ from csound_lsp.syntax.lines import Encoding, LineIndex, Position, Span
 if TYPE_CHECKING:
     from csound_lsp.syntax.model import DocumentModel
 
-__all__ = ["Document", "Encoding", "LineIndex", "Position", "Span"]
+__all__ = ["Document", "Encoding", "LineIndex", "Position", "Span", "parse_view"]
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def parse_view(source: bytes) -> bytes:
+    """The bytes the parser reads: every lone carriage return as a newline (same offsets)."""
+    if b"\r" not in source or source.count(b"\r") == source.count(b"\r\n"):
+        return source
+    return _LONE_CR.sub(b"\n", source)
 
 
 class Document:
@@ -35,7 +50,7 @@ class Document:
         self._parser = new_parser(self.kind)
         self._source = text.encode("utf-8", errors="surrogatepass")
         self.index = LineIndex(self._source, encoding)
-        self.tree: Tree = self._parser.parse(self._source)
+        self.tree: Tree = self._parser.parse(parse_view(self._source))
 
     @property
     def source(self) -> bytes:
@@ -56,7 +71,7 @@ class Document:
         """A full-document change: parse from scratch."""
         self._source = text.encode("utf-8", errors="surrogatepass")
         self.index = LineIndex(self._source, self.encoding)
-        self.tree = self._parser.parse(self._source)
+        self.tree = self._parser.parse(parse_view(self._source))
         self._changed(version)
 
     def apply_edits(self, edits: list[tuple[Span | None, str]], version: int | None = None) -> None:
@@ -73,15 +88,20 @@ class Document:
                 continue
             self._edit(span, new_text, track_tree=not full)
         if full:
-            self.tree = self._parser.parse(self._source)
+            self.tree = self._parser.parse(parse_view(self._source))
         else:
-            self.tree = self._parser.parse(self._source, self.tree)
+            self.tree = self._parser.parse(parse_view(self._source), self.tree)
         self._changed(version)
 
     def _edit(self, span: Span, new_text: str, *, track_tree: bool) -> None:
         start = self.index.offset(span.start)
         old_end = max(start, self.index.offset(span.end))
         inserted = new_text.encode("utf-8", errors="surrogatepass")
+        if start > 0 and self._source[start - 1] == 13:
+            # a carriage return just before the edit is lone on one side of it and not on the other
+            # (its parser byte changes between `\r` and `\n`): the edit covers it
+            start -= 1
+            inserted = b"\r" + inserted
         start_point = self.index.point(start)
         old_end_point = self.index.point(old_end)
         self._source = self._source[:start] + inserted + self._source[old_end:]
