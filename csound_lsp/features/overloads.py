@@ -100,6 +100,8 @@ def rank(
     """Overloads the known types fit, best first: live, exact letters, fewest slots left to fill."""
     found: list[tuple[tuple[int, int, int, int, int, str], Overload]] = []
     for overload in opcode.overloads:
+        if not _parses(overload):
+            continue  # a UDO declared with a type letter Csound does not have: nothing fits it
         if outputs is not None and outputs and not fits_partly(outputs, overload.outputs, "out", True):
             continue
         if inputs is not None and not fits_partly(inputs, overload.inputs, "in", complete):
@@ -118,6 +120,15 @@ def rank(
         found.append((key, overload))
     found.sort(key=lambda pair: pair[0])
     return [overload for _, overload in found]
+
+
+def _parses(overload: Overload) -> bool:
+    try:
+        parse_types(overload.inputs, "in")
+        parse_types(overload.outputs, "out")
+    except TypeStringError:
+        return False
+    return True
 
 
 def choose(
