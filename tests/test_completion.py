@@ -220,3 +220,10 @@ def test_globals_assigned_in_other_instruments_are_offered() -> None:
     assert "gkShared" in labels and "gaBus" in labels
     shared = next(item for item in items if item.label == "gkShared")
     assert shared.detail is not None and "global" in shared.detail
+
+
+def test_a_udo_with_a_type_letter_csound_lacks_does_not_break_completion() -> None:
+    """Found by the differential fuzzer: `opcode foo, a, k1` made completion after `aX ` raise."""
+    document, position = with_cursor("opcode foo, a, k1\nxin\nendop\ninstr 1\n  aX |\nendin\n")
+    labels = [item.label for item in completion(document, position).items]
+    assert "oscili" in labels and "foo" not in labels
