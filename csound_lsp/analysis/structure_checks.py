@@ -197,6 +197,17 @@ def unfinished_findings(model: DocumentModel) -> list[Finding]:
     the file parses; Csound wants `then` (or a goto) or `do` on that line."""
     findings: list[Finding] = []
     for node in model.unfinished:
+        if node.type == "unterminated_string":  # ends with its line, as Csound's lexer ends it
+            findings.append(
+                Finding(
+                    node.start_byte,
+                    node.end_byte,
+                    Severity.ERROR,
+                    "unterminated-string",
+                    'this string has no closing quote (") on its line',
+                )
+            )
+            continue
         keyword = node.child_by_field_name("keyword")
         word = model.text(keyword) if keyword is not None else "if"
         wanted = "'then' (or 'goto' and a label)" if word == "if" else "'do'"

@@ -77,6 +77,10 @@ function commonRules() {
 
     multiline_string: (_) => token(seq('{{', /([^}]|\}[^}])*/, '}}')),
 
+    // A string whose closing quote is missing ends with its line, as Csound's lexer ends it: one
+    // unfinished string (what a user has while typing) must not turn the rest of the file into an error.
+    unterminated_string: (_) => token(prec(-1, seq('"', repeat(choice(/[^"\\\r\n]+/, /\\[^\r\n]/))))),
+
     // ---- preprocessor -------------------------------------------------
     _preprocessor: ($) =>
       choice(
@@ -321,6 +325,7 @@ function orchestraRules() {
         $.number,
         $.string,
         $.multiline_string,
+        $.unterminated_string,
         $.call_expression,
         $.array_access,
         $.member_access,
