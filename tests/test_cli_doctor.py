@@ -47,7 +47,7 @@ def test_essentials_ok_without_ai(isolated: Path, capsys: pytest.CaptureFixture[
     assert int(lines["opcodes (bundled)"]["detail"].split()[0]) > 1000
     assert int(lines["opcodes (installed)"]["detail"].split()[0]) > 1000
     ai = lines["AI backend"]
-    assert ai["status"] == "WARN" and "127.0.0.1:9" in ai["detail"] and ai["hint"]
+    assert ai["status"] == "INFO" and "127.0.0.1:9" in ai["detail"] and ai["hint"]
     assert lines["search index"]["status"] == "WARN" and "csound-lsp index" in lines["search index"]["hint"]
     assert lines["AI log"]["detail"].startswith(str(isolated / "log"))
     assert lines["AI usage"]["detail"] == "no AI log yet"

@@ -1,8 +1,9 @@
 """`csound-lsp doctor`: what works on this machine, one line each, with a hint for what does not.
 
-OK / WARN / FAIL per line. FAIL is kept for the essentials (parsing, the opcode catalog, Csound's
+OK / INFO / WARN / FAIL per line. FAIL is kept for the essentials (parsing, the opcode catalog, Csound's
 library for compile checks); the AI backend, its models, the search index and the render command
-are optional, so their problems are WARN. Exit 0 when no line FAILs.
+are optional, so their problems are WARN, and no AI backend at all (the usual case: AI stays off,
+quietly) is INFO. Exit 0 when no line FAILs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-Status = Literal["OK", "WARN", "FAIL"]
-_COLOURS = {"OK": "\x1b[32m", "WARN": "\x1b[33m", "FAIL": "\x1b[31m"}
+Status = Literal["OK", "INFO", "WARN", "FAIL"]
+_COLOURS = {"OK": "\x1b[32m", "INFO": "\x1b[36m", "WARN": "\x1b[33m", "FAIL": "\x1b[31m"}
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ async def _ai_lines() -> list[Line]:
         health = await service.check()
         if not health.ok:
             message = str(health.error) if health.error else "no answer"
-            return [*lines, Line("WARN", "AI backend", message, "AI features stay off until it answers")]
+            return [*lines, Line("INFO", "AI backend", message, "AI features stay off until it answers")]
         version = f" {health.version}" if health.version else ""
         lines.append(Line("OK", "AI backend", f"{health.backend}{version} at {health.host}"))
         installed = {model.name for model in await service.backend.models()}
