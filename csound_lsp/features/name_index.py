@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
+from csound_lsp.features.name_keys import channel_refs, instrument_definitions, instrument_references
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import skeleton_model
 from csound_lsp.syntax.model import DocumentModel
@@ -40,8 +41,6 @@ Occurrence = tuple[NameKind, str, int, int, bool]
 
 def model_occurrences(model: DocumentModel, *, with_items: bool = True) -> Iterator[Occurrence]:
     """Document-wide occurrences in a model: every one of a full model, or a skeleton's own."""
-    from csound_lsp.features.targets import channel_refs, instrument_definitions, instrument_references
-
     for name, variable in model.global_scope.variables.items():
         for ref in variable.definitions:
             yield NameKind.GLOBAL, name, ref.start_byte, ref.end_byte, True

@@ -11,7 +11,7 @@ What an item's tokens read from the rest of the document is recorded as a symbol
 every version: the rate and array-ness of the globals it names (decided where the global first appears),
 whether a name without a rate letter is a global made above it, whether an opcode of Csound's is
 shadowed by a UDO, and whether its UDO or macro definitions are the first of their name. When a
-resolution changes, that item alone is walked again. The result equals `semantic_tokens.reference_tokens`.
+resolution changes, that item alone is walked again. The result equals `semantic_walk.reference_tokens`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from csound_lsp.catalog.opcodes import default_catalog
-from csound_lsp.features import semantic_tokens as st
-from csound_lsp.features.targets import instrument_key
+from csound_lsp.features import semantic_walk as st
+from csound_lsp.features.name_keys import instrument_key
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Scope, Variable, rate_of
 from csound_lsp.syntax.model_builder import ModelBuilder
@@ -270,7 +270,7 @@ def _variable_class(variable: Variable) -> Class | None:
 
 
 def _template(model: DocumentModel, base: int) -> tuple[dict[int, Class | Symbol], list[Symbol]]:
-    """`semantic_tokens.classify` for one item's model, relative to its start, with symbols."""
+    """`semantic_walk.classify` for one item's model, relative to its start, with symbols."""
     table: dict[int, Class | Symbol] = {}
     catalog = default_catalog()
     for scope in [model.global_scope, *model.scopes]:
@@ -372,7 +372,7 @@ def _resolve(symbol: Symbol, base: int, facts: _Facts) -> Class | None:
 
 
 def _global_table(model: DocumentModel, facts: _Facts) -> dict[int, Class]:
-    """`semantic_tokens.classify` for the global statements, with the document-wide facts."""
+    """`semantic_walk.classify` for the global statements, with the document-wide facts."""
     table: dict[int, Class] = {}
     catalog = default_catalog()
     scope = model.global_scope

@@ -16,7 +16,7 @@ from lsprotocol import types
 from tree_sitter import Node
 
 from csound_lsp.features.convert import byte_range
-from csound_lsp.features.targets import instrument_key
+from csound_lsp.features.name_keys import instrument_key
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import outline_model
 from csound_lsp.syntax.languages import CSOUND_SUFFIXES

@@ -15,6 +15,7 @@ from tree_sitter import Node, Tree
 
 from csound_lsp.syntax.languages import FileKind, kind_for, new_parser
 from csound_lsp.syntax.lines import Encoding, LineIndex, Position, Span
+from csound_lsp.syntax.model_builder import build_model
 
 if TYPE_CHECKING:
     from csound_lsp.syntax.model import DocumentModel
@@ -63,8 +64,6 @@ class Document:
     @cached_property
     def model(self) -> DocumentModel:
         """The typed model of this version, built on first use and dropped on every edit."""
-        from csound_lsp.syntax.model import build_model
-
         return build_model(self)
 
     def replace_all(self, text: str, version: int | None = None) -> None:

@@ -10,12 +10,8 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
-
-if TYPE_CHECKING:
-    from csound_lsp.syntax.document import Document
 
 HEADER_NAMES = frozenset({"sr", "kr", "ksmps", "nchnls", "nchnls_i", "0dbfs", "A4"})
 RATE_LETTERS = frozenset("aikSfwb")
@@ -218,7 +214,8 @@ class DocumentModel:
     options: list[OptionFlag] = field(default_factory=list)
     #: Instrument references outside `instr` lines: score `i` statements and event-like opcodes.
     instrument_refs: list[Ref] = field(default_factory=list)
-    #: `if`/`while`/`until` lines that end before `then`/`do` (mid-typing): Csound rejects them.
+    #: `if`/`while`/`until` lines that end before `then`/`do`, and strings with no closing quote
+    #: (mid-typing): Csound rejects them.
     unfinished: list[Node] = field(default_factory=list)
 
     def text(self, node: Node) -> str:
@@ -273,9 +270,3 @@ class DocumentModel:
                 if number is None and name.text.lstrip("+") == wanted:
                     return instrument
         return None
-
-
-def build_model(document: Document) -> DocumentModel:
-    from csound_lsp.syntax.model_builder import ModelBuilder
-
-    return ModelBuilder(document.source, document.tree.root_node).build()

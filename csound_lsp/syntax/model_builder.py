@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
@@ -29,6 +30,9 @@ from csound_lsp.syntax.model import (
     is_global_name,
     rate_of,
 )
+
+if TYPE_CHECKING:
+    from csound_lsp.syntax.document import Document
 
 #: Opcodes whose arguments name a label (all of them for the plain forms, the last for the
 #: conditional ones), so those identifiers are label uses, not variables.
@@ -414,6 +418,9 @@ class ModelBuilder:
         for child in node.named_children:
             self.visit(child, scope)
 
+    def on_unterminated_string(self, node: Node, scope: Scope) -> None:
+        self.model.unfinished.append(node)
+
     # -- preprocessor ------------------------------------------------------------------------------
     def on_define_directive(self, node: Node, scope: Scope) -> None:
         name = node.child_by_field_name("name")
@@ -574,6 +581,11 @@ class ModelBuilder:
     def label_use(self, node: Node, scope: Scope) -> None:
         name = self.text(node)
         scope.labels.setdefault(name, Label(name, scope)).uses.append(self.ref(node))
+
+
+def build_model(document: Document) -> DocumentModel:
+    """The model of one document version (here, not in model.py, so the types do not import the walk)."""
+    return ModelBuilder(document.source, document.tree.root_node).build()
 
 
 def orchestra_containers(root: Node) -> list[Node]:
