@@ -123,3 +123,11 @@ def test_huge_file_is_checked_without_trouble(tmp_path: Path) -> None:
 def test_usage_error_exits_2() -> None:
     result = run("--format", "yaml", str(BROKEN))
     assert result.returncode == 2
+
+
+def test_a_binary_file_met_in_a_folder_is_skipped_without_failing_the_run(tmp_path: Path) -> None:
+    (tmp_path / "._piece.csd").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
+    (tmp_path / "piece.orc").write_text("0dbfs = 1\ninstr 1\n  out oscili(0.1, 440)\nendin\n")
+    result = run("--no-csound", str(tmp_path))
+    assert "._piece.csd: looks like a binary file, skipped" in result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr

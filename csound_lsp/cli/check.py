@@ -45,19 +45,20 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def iter_csound_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
-    """Yields (path, problem): folders are walked for Csound files, in a stable order."""
+def iter_csound_files(paths: list[str]) -> Iterator[tuple[str, str | None, bool]]:
+    """Yields (path, problem, named): folders are walked for Csound files, in a stable order; `named`
+    tells a file given on the command line from one found in a folder."""
     for raw in paths:
         if os.path.isdir(raw):
             for root, dirs, files in os.walk(raw):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if is_csound_path(name):
-                        yield os.path.join(root, name), None
+                        yield os.path.join(root, name), None, False
         elif os.path.exists(raw):
-            yield raw, None
+            yield raw, None, True
         else:
-            yield raw, f"{raw}: no such file or directory"
+            yield raw, f"{raw}: no such file or directory", True
 
 
 def findings_for(path: str, text: str, syntax_only: bool) -> tuple[Document, list[Finding]]:
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     records: list[dict[str, Any]] = []
     checked: list[tuple[str, Document, list[Finding]]] = []
     unreadable = False
-    for path, problem in iter_csound_files(args.paths):
+    for path, problem, named in iter_csound_files(args.paths):
         if problem is not None:
             print(f"csound-lsp: {problem}", file=sys.stderr)
             unreadable = True
@@ -116,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
         for note in decoded.notes(path):
             print(f"csound-lsp: {note}", file=sys.stderr)
         if decoded.is_binary:
-            unreadable = True
+            # A binary file asked for by name is bad input; one met in a folder (a resource fork, a
+            # sound file with a Csound suffix) is skipped with the note above, like Csound would.
+            unreadable = unreadable or named
             continue
         document, findings = findings_for(path, decoded.text, args.syntax_only)
         checked.append((path, document, findings))
