@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
+from csound_lsp.analysis.findings import Finding
 from csound_lsp.analysis.incremental import document_findings
 from csound_lsp.features import convert
 from csound_lsp.features.quick_fixes import apply_edits, fixes_for, quick_fixes
 from csound_lsp.syntax.document import Document
 from tests.test_quick_fixes import HEADER, csd
+
+ZERO_DBFS = ("missing-header", "amplitudes-without-0dbfs")
 
 #: One piece per fix kind, each with at least one other finding beside the one the fix is for.
 BY_KIND = {
@@ -25,6 +28,10 @@ BY_KIND = {
     ),
     "unknown-opcode": csd("instr 1\n  aSig oscilli 0.1, 440\n  kUnused = 1\n  out aSig\nendin\n"),
     "missing-header": csd("instr 1\n  aSig rand 0.1\n  kUnused = 2\n  outs aSig, aSig\nendin\n", header=""),
+    "amplitudes-without-0dbfs": csd(
+        "instr 1\n  aSig oscili 20000, 440\n  kUnused = 9\n  outs aSig, aSig\nendin\n",
+        header="sr = 44100\nksmps = 32\n",
+    ),
     "missing-table": csd("instr 1\n  aSig oscili 0.1, 440, 7\n  kUnused = 3\n  out aSig\nendin\n"),
     "unused-variable": csd("instr 1\n  kUnused = 4\n  aSig oscilli 0.1, 440\n  out aSig\nendin\n"),
     "exponential-zero": csd("instr 1\n  kEnv expseg 0, p3, 1\n  aSig oscilli kEnv, 440\n  out aSig\nendin\n"),
@@ -70,7 +77,7 @@ def test_missing_end_tag_gets_no_0dbfs_fix() -> None:
     text += "<CsScore>\ni 1 0 1\n</CsScore>\n</CsoundSynthesizer>\n"
     document = Document("file:///tmp/end-tag.csd", text)
     everything = diagnostics_of(document)
-    tag_errors = [d for d in everything if d.code != "missing-header" and d.range.start.line == 1]
+    tag_errors = [d for d in everything if d.code not in ZERO_DBFS and d.range.start.line == 1]
     assert tag_errors, [(d.code, d.range.start.line, d.message) for d in everything]
     line = types.Range(start=types.Position(line=1, character=0), end=types.Position(line=1, character=3))
     start, end = (document.index.offset(convert.position_from_lsp(p)) for p in (line.start, line.end))
@@ -78,9 +85,14 @@ def test_missing_end_tag_gets_no_0dbfs_fix() -> None:
     assert not [a for a in offered if "0dbfs" in a.title]
 
 
+def zero_dbfs_finding(document: Document) -> Finding:
+    """The finding about 0dbfs: a warning where the amplitudes are sized for 32768, else information."""
+    return next(f for f in document_findings(document) if f.code in ZERO_DBFS)
+
+
 def fixes_titled(text: str) -> list[str]:
     document = Document("file:///tmp/loudness.csd", text)
-    finding = next(f for f in document_findings(document) if f.code == "missing-header")
+    finding = zero_dbfs_finding(document)
     return [fix.title for fix in fixes_for(document, finding)]
 
 
@@ -106,7 +118,7 @@ def test_whole_header_for_a_loud_piece_keeps_its_scale() -> None:
     loud = "instr 1\n  aSig oscil 10000, 440\n  outs aSig, aSig\nendin\n"
     assert fixes_titled(csd(loud, header="")) == ["Insert the standard header (sr, ksmps, nchnls, 0dbfs)"]
     document = Document("file:///tmp/loud.csd", csd(loud, header=""))
-    finding = next(f for f in document_findings(document) if f.code == "missing-header")
+    finding = zero_dbfs_finding(document)
     (fix,) = fixes_for(document, finding)
     assert b"0dbfs = 32768" in apply_edits(document.source, fix.edits)
 
@@ -117,7 +129,7 @@ def test_the_32768_fix_renders_at_the_same_level(tmp_path: Path) -> None:
     loud = "instr 1\n  aSig oscili 20000, 440\n  outs aSig, aSig\nendin\n"
     text = csd(loud, header="sr = 44100\nksmps = 32\nnchnls = 2\n")
     document = Document("file:///tmp/loud.csd", text)
-    finding = next(f for f in document_findings(document) if f.code == "missing-header")
+    finding = zero_dbfs_finding(document)
     (fix,) = fixes_for(document, finding)
     fixed = apply_edits(document.source, fix.edits).decode()
     assert HEADER not in fixed

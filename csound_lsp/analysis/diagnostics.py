@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis import registry
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog, default_catalog
@@ -36,21 +36,12 @@ def semantic_findings(
     includes_unresolved: bool = False,
     report_unused: bool = True,
 ) -> list[Finding]:
-    """Checks that read the model: opcodes and rates, variables, labels, instruments, score, header."""
-    findings = opcode_checks.opcode_findings(model, catalog, includes_unresolved=includes_unresolved)
-    findings += variable_checks.variable_findings(
-        model, includes_unresolved=includes_unresolved, report_unused=report_unused
+    """Every check in the registry (`analysis.registry.CHECKS`) on the whole model."""
+    return registry.whole_document_findings(
+        registry.ItemInput(
+            model, catalog, includes_unresolved=includes_unresolved, report_unused=report_unused
+        )
     )
-    findings += structure_checks.instrument_findings(model)
-    findings += structure_checks.score_findings(model, includes_unresolved=includes_unresolved)
-    findings += structure_checks.table_findings(model, includes_unresolved=includes_unresolved)
-    findings += structure_checks.envelope_findings(model)
-    findings += structure_checks.unfinished_findings(model)
-    findings += structure_checks.header_findings(model)
-    findings += structure_checks.option_findings(model)
-    findings += structure_checks.include_findings(model)
-    findings += structure_checks.macro_findings(model, includes_unresolved=includes_unresolved)
-    return findings
 
 
 def static_findings(
@@ -87,5 +78,5 @@ def drop_inside_syntax_errors(semantic: list[Finding], syntax: list[Finding]) ->
     """Drops semantic findings inside a syntax error's line: one problem, one message."""
     if not syntax:
         return semantic
-    spans = [(f.start_byte, f.end_byte) for f in syntax if f.code == "syntax-error"]
+    spans = [(f.start_byte, f.end_byte) for f in syntax if f.code in ("syntax-error", "score-syntax")]
     return [f for f in semantic if not any(s <= f.start_byte <= e for s, e in spans)]

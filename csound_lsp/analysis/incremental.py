@@ -4,11 +4,12 @@ A keystroke changes one instrument or UDO. Each top-level instrument and UDO is 
 bytes (`item_facts`): its skeleton facts (names, UDO signature) and its own analysis, with findings
 kept relative to its start, so an edit above it only moves them. An analysis stays cached while the
 few document-wide facts it read (the signatures of the UDOs it names, the global-scope definitions of
-the variables it leaves undefined, the analysis options) are unchanged. Document-wide checks
-(duplicate instruments, the score against the orchestra, tables, macros, globals, header, options)
-run on a skeleton model: the global statements visited from the tree, the instruments and UDOs taken
-from their cached facts, plus the facts each cached analysis contributes. The result equals
-`static_findings`.
+the variables it leaves undefined, the analysis options) are unchanged. Both run the one check
+registry (`analysis.registry`): its item checks per item and on the global statements, its document
+checks (duplicate instruments, the score against the orchestra, tables, macros, globals, header,
+options, amplitudes) on a skeleton model: the global statements visited from the tree, the
+instruments and UDOs taken from their cached facts, plus the facts each cached analysis contributes.
+The result equals `static_findings`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
-from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis import registry, structure_checks
 from csound_lsp.analysis.diagnostics import SEMANTIC_LIMIT, drop_inside_syntax_errors, too_large
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.analysis.item_facts import (
@@ -105,14 +106,13 @@ class IncrementalDiagnostics:
         pfields: dict[int, int] = {}
         global_defs = set(context.global_names)
         global_uses: dict[str, list[tuple[int, list[Ref]]]] = {
-            n: [(0, v.uses)]
-            for n, v in global_vars.items()
-            if v.is_global and variable_checks.plain_variable(n, v.rate, v.declared_type)
+            n: [(0, uses)] for n, uses in registry.plain_global_uses(skeleton).items()
         }
         tables_defined, skeleton_tables = structure_checks.table_facts(skeleton)
         tables_used: list[tuple[int, list[tuple[float, int, int]]]] = [(0, skeleton_tables)]
         macro_uses: list[Ref] = []
         any_macros = bool(skeleton.macro_uses)
+        check_facts = {name: [fact] for name, fact in registry.item_facts(skeleton).items()}
         for item, entry in placed:
             result = entry.result
             if result is None:
@@ -133,41 +133,37 @@ class IncrementalDiagnostics:
             if result.has_macros:
                 any_macros = True
                 macro_uses.extend(_moved(r, base) for r in result.macro_uses)
+            for name, fact in result.check_facts.items():
+                check_facts.setdefault(name, []).append(fact)
 
         self.assigned_globals = frozenset(n for n in global_defs if is_global_name(n))
-        semantic += opcode_checks.opcode_findings(skeleton, catalog, includes_unresolved=unresolved)
-        semantic += variable_checks.variable_findings(
-            skeleton, includes_unresolved=unresolved, report_unused=report_unused, check_globals=False
+        semantic += registry.item_findings(
+            registry.ItemInput(skeleton, catalog, includes_unresolved=unresolved, report_unused=report_unused)
         )
-        macro_refs = [*skeleton.macro_uses, *macro_uses]
-        if not (unresolved or (any_macros and variable_checks.macros_may_define(source, macro_refs))):
-            for name, chunks in global_uses.items():
-                if name not in global_defs:
-                    refs = [_moved(r, base) for base, uses in chunks for r in uses]
-                    if refs:
-                        semantic += variable_checks.undefined_global(
-                            name, sorted(refs, key=lambda r: r.start_byte)
-                        )
-        semantic += structure_checks.instrument_findings(skeleton)
-        if not any_macros:
-            semantic += structure_checks.score_findings(
-                skeleton, includes_unresolved=unresolved, pfields=pfields
-            )
-            if not unresolved:
-                missing = [
+        semantic += registry.document_findings(
+            registry.DocumentInput(
+                skeleton,
+                catalog,
+                unresolved,
+                report_unused,
+                pfields=pfields,
+                tables_defined=tables_defined,
+                tables_used=[
                     (n, s + base, e + base)
                     for base, used in tables_used
                     for n, s, e in used
                     if n not in tables_defined
-                ]
-                semantic += structure_checks.missing_tables(skeleton, tables_defined, missing)
-        semantic += structure_checks.envelope_findings(skeleton)
-        semantic += structure_checks.unfinished_findings(skeleton)
-        semantic += structure_checks.header_findings(skeleton)
-        semantic += structure_checks.option_findings(skeleton)
-        semantic += structure_checks.include_findings(skeleton)
-        semantic += structure_checks.macro_findings(
-            skeleton, includes_unresolved=unresolved, extra_uses=macro_uses
+                ],
+                extra_macro_uses=macro_uses,
+                any_macros=any_macros,
+                global_defs=global_defs,
+                global_uses={
+                    name: sorted((_moved(r, base) for base, uses in chunks for r in uses), key=_start)
+                    for name, chunks in global_uses.items()
+                    if name not in global_defs
+                },
+                facts=check_facts,
+            )
         )
         findings += drop_inside_syntax_errors(semantic, findings)
         findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))
@@ -176,6 +172,10 @@ class IncrementalDiagnostics:
 
 def _moved(ref: Ref, base: int) -> Ref:
     return Ref(ref.name, ref.start_byte + base, ref.end_byte + base)
+
+
+def _start(ref: Ref) -> int:
+    return ref.start_byte
 
 
 def _top_level_udos(root: Node) -> list[Node]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tree_sitter import Node
 
-from csound_lsp.analysis import opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis import registry, structure_checks
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.model import (
@@ -61,12 +62,19 @@ class ItemResult:
     undefined_names: frozenset[str]
     #: An unknown opcode's did-you-mean reads every UDO name.
     reads_all_udo_names: bool
+    #: What the registry's document checks read from the item (`registry.item_facts`), by check.
+    check_facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_facts(self) -> bool:
         """Whether the item adds anything to the document-wide facts beyond its p-fields."""
         return bool(
-            self.global_defs or self.global_uses or self.tables_defined or self.tables_used or self.has_macros
+            self.global_defs
+            or self.global_uses
+            or self.tables_defined
+            or self.tables_used
+            or self.has_macros
+            or self.check_facts
         )
 
 
@@ -223,16 +231,15 @@ def analyse_item(
     model = ModelBuilder(source, root).build_item(item, set(context.udo_names))
     model.udos = dict(skeleton.udos)
     base = item.start_byte
-    found = opcode_checks.opcode_findings(model, catalog, includes_unresolved=context.includes_unresolved)
-    found += variable_checks.variable_findings(
-        model,
-        includes_unresolved=context.includes_unresolved,
-        report_unused=context.report_unused,
-        check_globals=False,
-        also_defined=context.global_names,
+    found = registry.item_findings(
+        registry.ItemInput(
+            model,
+            catalog,
+            includes_unresolved=context.includes_unresolved,
+            report_unused=context.report_unused,
+            also_defined=context.global_names,
+        )
     )
-    found += structure_checks.envelope_findings(model)
-    found += structure_checks.unfinished_findings(model)
     defined, used = structure_checks.table_facts(model)
     instrument = model.instruments[0] if model.instruments else None
     globals_ = model.global_scope.variables
@@ -242,9 +249,7 @@ def analyse_item(
         pfields=structure_checks.pfields_read(instrument) if instrument is not None else None,
         global_defs={n for n, v in globals_.items() if v.definitions},
         global_uses={
-            n: [_moved(r, -base) for r in v.uses]
-            for n, v in globals_.items()
-            if v.is_global and variable_checks.plain_variable(n, v.rate, v.declared_type)
+            n: [_moved(r, -base) for r in uses] for n, uses in registry.plain_global_uses(model).items()
         },
         tables_defined=defined,
         tables_used=[(n, s - base, e - base) for n, s, e in used],
@@ -252,6 +257,7 @@ def analyse_item(
         has_macros=bool(model.macro_uses),
         undefined_names=undefined,
         reads_all_udo_names=any(f.code == "unknown-opcode" for f in found),
+        check_facts=registry.item_facts(model),
     )
 
 

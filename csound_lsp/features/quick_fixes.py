@@ -544,6 +544,7 @@ _MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "output-rate": _output_rate,
     "unknown-opcode": _unknown_opcode,
     "missing-header": missing_header,
+    "amplitudes-without-0dbfs": missing_header,
     "missing-table": missing_table,
     "unused-variable": _unused_variable,
     "exponential-zero": _exponential_zero,
