@@ -7,16 +7,25 @@ Two numbers (goals from the diagnostics issue):
 Csound's verdicts come from bench/csound_verdicts.json (made by grammar_conformance.py); for the
 rejected files Csound is run again (`--syntax-check-only`) to read the line it names.
 
+With --public: the four measures of the real-world issue per source and half (dev/test) on the
+public CSDs of bench/.cache/public (fetch_public_csound.py's manifest and Csound 6.18 verdicts):
+accepted files with an error from `check --syntax-only`, accepted files with any error from
+`check` (static + the real Csound worker, one subprocess), rejected files with our error within one
+line of Csound's, and hover on 100 opcodes sampled across the catalog.
+
 Usage: python bench/diagnostics_conformance.py [--examples DIR] [--show N]
+       python bench/diagnostics_conformance.py --public [--half dev|test|all] [--no-csound]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,8 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from grammar_conformance import EXAMPLES, Example, collect, load_verdicts
 
 from csound_lsp.analysis.diagnostics import static_findings
-from csound_lsp.analysis.findings import Severity
+from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.csound.messages import LineQuality, parse_messages
+from csound_lsp.csound.messages import Severity as RawSeverity
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.languages import FileKind
 
@@ -46,7 +56,7 @@ def csound_lines(example: Example, examples: Path) -> set[int]:
         )
     lines: set[int] = set()
     for raw in parse_messages(proc.stdout + proc.stderr, return_code=proc.returncode):
-        if raw.severity != Severity.ERROR or raw.line is None or raw.file is not None:
+        if raw.severity != RawSeverity.ERROR or raw.line is None or raw.file is not None:
             continue
         lines.add(raw.line)
         if raw.line_quality is LineQuality.MAYBE_EARLY:
@@ -56,11 +66,154 @@ def csound_lines(example: Example, examples: Path) -> set[int]:
     return lines
 
 
+# -- public Csound (bench/.cache/public, made by fetch_public_csound.py) ---------------------------
+GOTO_OPCODES = ("kgoto", "igoto", "goto", "tigoto", "rigoto", "cggoto", "cigoto", "ckgoto", "cngoto")
+
+
+def public_csound_lines(path: Path, text: str) -> set[int]:
+    """0-based lines Csound 6.18 names for a rejected CSD (run on the sanitised text, in its folder)."""
+    from csound_lsp.csound.sanitize import sanitize
+
+    clean = sanitize(text, "csd").text
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "check.csd"
+        target.write_text(clean, encoding="utf-8", errors="surrogateescape")
+        try:
+            proc = subprocess.run(
+                ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(target)],
+                cwd=path.parent, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                errors="replace", timeout=30, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return set()
+    lines: set[int] = set()
+    for raw in parse_messages(proc.stdout + proc.stderr, return_code=proc.returncode):
+        if raw.severity != RawSeverity.ERROR or raw.line is None or raw.file is not None:
+            continue
+        lines.update({raw.line - 1, raw.line, raw.line + 1})  # "within one line of Csound's"
+    return lines
+
+
+def hover_sample(count: int = 100) -> tuple[int, list[str]]:
+    """Hover on `count` opcodes spread evenly over the catalog (the goto family always among them)."""
+    from csound_lsp.catalog import default_catalog
+    from csound_lsp.features.hover import hover
+    from csound_lsp.syntax.document import Position
+
+    names = sorted(default_catalog().names())
+    step = max(1, len(names) // (count - len(GOTO_OPCODES)))
+    sample = [n for n in GOTO_OPCODES if n in names]
+    sample += [n for n in names[::step] if n not in sample][: count - len(sample)]
+    missed: list[str] = []
+    for name in sample:
+        use = f"{name} done\ndone:" if name in GOTO_OPCODES[:3] else name  # goto words need a label
+        text = f"instr 1\n{use}\nendin\n"
+        document = Document("file:///hover.orc", text, kind=FileKind.ORC)
+        if hover(document, Position(1, 1)) is None:
+            missed.append(name)
+    return len(sample) - len(missed), missed
+
+
+def public_report(half: str, use_csound: bool, show: int) -> int:
+    """The four measures per source and half on the public CSDs."""
+    import asyncio
+
+    from fetch_public_csound import CACHE, MANIFEST
+
+    from csound_lsp.analysis.syntax_errors import syntax_errors
+    from csound_lsp.cli.check import with_csound
+    from csound_lsp.syntax.document import Encoding
+    from csound_lsp.syntax.store import read_source
+
+    if not MANIFEST.exists():
+        print("no manifest: run bench/fetch_public_csound.py first", file=sys.stderr)
+        return 2
+    entries = [
+        e for e in json.loads(MANIFEST.read_text())["files"]
+        if e["kind"] == "csd" and e.get("verdict") in ("accepted", "rejected")
+        and (half == "all" or e["half"] == half)
+    ]
+    rows: dict[tuple[str, str], Counter[str]] = {}
+    shown: list[str] = []
+    accepted_docs: list[tuple[str, Document, list[Finding]]] = []
+    owner: dict[str, tuple[str, str]] = {}
+    for entry in entries:
+        path = CACHE / entry["local"]
+        counts = rows.setdefault((entry["source"], entry["half"]), Counter())
+        decoded = read_source(path)
+        document = Document(f"file://{path}", decoded.text, encoding=Encoding.UTF32)
+        if entry["verdict"] == "accepted":
+            counts["accepted"] += 1
+            syntax = syntax_errors(document.tree, document.source)
+            syntax = [f for f in syntax if f.severity == Severity.ERROR]
+            if syntax:
+                counts["syntax_flagged"] += 1
+                line = document.index.position(syntax[0].start_byte).line + 1
+                shown.append(f"  syntax error on accepted: {entry['local']}:{line}: {syntax[0].message}")
+            findings = static_findings(document)
+            accepted_docs.append((str(path), document, findings))
+            owner[str(path)] = (entry["source"], entry["half"])
+            continue
+        counts["rejected"] += 1
+        errors = [f for f in static_findings(document) if f.severity == Severity.ERROR]
+        ours = {document.index.position(f.start_byte).line for f in errors}
+        named = public_csound_lines(path, decoded.text) if entry["orchestra"] == "rejected" else set()
+        if (ours & named) if named else ours:
+            counts["rejected_hit"] += 1
+        else:
+            shown.append(
+                f"  rejected, missed: {entry['local']}: Csound near {sorted(n + 1 for n in named)[:3]}, "
+                f"ours {sorted(n + 1 for n in ours)[:5]}"
+            )
+    if use_csound and accepted_docs:
+        asyncio.run(with_csound(accepted_docs))
+    for path, document, findings in accepted_docs:
+        errors = [f for f in findings if f.severity == Severity.ERROR]
+        if errors:
+            rows[owner[path]]["check_flagged"] += 1
+            first = errors[0]
+            line = document.index.position(first.start_byte).line + 1
+            shown.append(f"  check error on accepted: {path}:{line}: {first.message} [{first.source}]")
+    measure = "check" if use_csound else "static"
+    print(
+        f"{'source':14s} {'half':4s} {'accepted':>8s} {'syntax err':>10s} {measure + ' err':>10s} "
+        f"{'rejected':>8s} {'on line':>8s}"
+    )
+    total: Counter[str] = Counter()
+    for (source, part), counts in sorted(rows.items()):
+        print(_row(source, part, counts))
+        total.update(counts)
+    print(_row("all", half, total))
+    print("goals: syntax <= 0.5%, check <= 1%, on Csound's line >= 97%")
+    answered, missed = hover_sample()
+    print(f"hover: {answered}/{answered + len(missed)} sampled opcodes answered (goal 100/100) {missed}")
+    for shown_line in shown[:show]:
+        print(shown_line)
+    return 0
+
+
+def _row(source: str, part: str, counts: Counter[str]) -> str:
+    def share(n: int, d: int) -> str:
+        return f"{n:3d} {100.0 * n / d:5.1f}%" if d else "    -     "
+
+    accepted, rejected = counts["accepted"], counts["rejected"]
+    return (
+        f"{source:14s} {part:4s} {accepted:8d} {share(counts['syntax_flagged'], accepted):>10s} "
+        f"{share(counts['check_flagged'], accepted):>10s} {rejected:8d} "
+        f"{share(counts['rejected_hit'], rejected):>10s}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, default=EXAMPLES)
     parser.add_argument("--show", type=int, default=15)
+    parser.add_argument("--public", action="store_true", help="the public Csound in bench/.cache/public")
+    parser.add_argument("--half", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--no-csound", action="store_true", help="public: static findings only, no worker")
     args = parser.parse_args(argv)
+    if args.public:
+        return public_report(args.half, not args.no_csound, args.show)
     verdicts = load_verdicts()
     accepted = accepted_flagged = rejected = rejected_hit = rejected_no_line = 0
     shown: list[str] = []
@@ -103,8 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         f"rejected by Csound: {rejected} files, {rejected_hit} with our error on Csound's line "
         f"({rejected_hit / max(rejected, 1):.1%}; goal >= 95%); {rejected_no_line} where Csound names no line"
     )
-    for line in shown[: args.show]:
-        print(line)
+    for shown_line in shown[: args.show]:
+        print(shown_line)
     return 0
 
 

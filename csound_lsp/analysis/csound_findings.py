@@ -45,6 +45,10 @@ def anchor(document: Document, raws: list[RawDiagnostic] | tuple[RawDiagnostic, 
             continue
         start, end = _range(document, raw)
         severity = Severity.ERROR if raw.severity == 1 else Severity.WARNING
+        if raw.kind == "unknown-csd-tag":
+            # Text and tags outside the CSD sections are skipped by Csound: a hint, on the tag itself.
+            severity = Severity.HINT
+            start, end = _tag_range(document, raw.token or "", (start, end))
         result.here.append(
             Finding(
                 start,
@@ -161,6 +165,12 @@ def _range(document: Document, raw: RawDiagnostic) -> tuple[int, int]:
                 return found
     line = min(max(candidates[-1], 0), count - 1)
     return _line_range(document, line)
+
+
+def _tag_range(document: Document, tag: str, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Where an unknown tag stands (Csound names the line after the section it reads past)."""
+    found = document.source.find(tag.encode("utf-8", "replace")) if tag else -1
+    return (found, found + len(tag.encode("utf-8", "replace"))) if found != -1 else fallback
 
 
 def _derived(document: Document, raw: RawDiagnostic) -> tuple[int, int]:

@@ -171,7 +171,10 @@ def call_type(node: Node, ctx: TypeContext) -> str:
     udo = ctx.model.udos.get(name)
     if udo is not None:
         outputs = output_udo_types(udo)
-        return outputs[:1] if outputs else ""
+        first = outputs[:1]
+        while outputs.startswith("[]", len(first)):  # `opcode f, i[], i` returns an array
+            first = outputs[: len(first) + 2]
+        return first
     opcode = ctx.catalog.get(name)
     if opcode is None:
         return wanted or UNKNOWN
@@ -181,7 +184,8 @@ def call_type(node: Node, ctx: TypeContext) -> str:
     produced = [o.out_params[0].spelled for o in fitting if o.out_params]
     if not produced:
         return UNKNOWN
-    argument_rate = highest_rate(args) if args else "i"
+    # Csound 6.18 types a call without arguments (`times()`, `timek()`) at k-rate where it can.
+    argument_rate = highest_rate(args) if args else "k"
     for preferred in (argument_rate, "k", "i", "a"):
         if preferred in produced:
             return preferred

@@ -6,6 +6,7 @@ argument that is wrong, with the overload we compared against, so a quick fix ca
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import itertools
@@ -22,6 +23,8 @@ from csound_lsp.analysis.expressions import (
     output_udo_types,
 )
 from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.analysis.udo_overloads import choose_udo, udo_definitions
+from csound_lsp.analysis.udo_rules import compile_rule_findings
 from csound_lsp.catalog import Catalog, Opcode, Overload
 from csound_lsp.catalog.types import (
     TypeStringError,
@@ -68,7 +71,11 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
         opcode = catalog.get(call.name)
         ctx = TypeContext(model, call.scope, catalog)
         if udo is not None:
-            if _valid_udo_types(udo.output_types, udo.input_types):
+            definitions = udo_definitions(model, call.name)
+            overloads = [u for u in definitions if _valid_udo_types(u.output_types, u.input_types)]
+            if overloads:
+                if len(overloads) > 1:  # Csound picks the definition by the call's types
+                    udo = choose_udo(overloads, output_types(call, ctx), argument_types(call, ctx))
                 findings.extend(_check_udo_call(call, output_udo_types(udo), input_udo_types(udo), ctx))
             continue
         if opcode is None:
@@ -89,8 +96,19 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
                     deprecated=True,
                 )
             )
-        findings.extend(_check_call(call, opcode, ctx))
-    return findings
+        checked = _check_call(call, opcode, ctx)
+        if includes_unresolved and model.includes:
+            # An included file may define a UDO of this name: Csound adds it as one more overload
+            # of the built-in (`#include "exprand.udo"`), so a call that fits no built-in form only warns.
+            checked = (_as_warning(f) for f in checked)
+        findings.extend(checked)
+    return findings + compile_rule_findings(model, catalog)
+
+
+def _as_warning(finding: Finding) -> Finding:
+    if finding.severity != Severity.ERROR:
+        return finding
+    return dataclasses.replace(finding, severity=Severity.WARNING)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -348,16 +366,19 @@ def _check_udo_call(
                 f"UDO '{call.name}' takes {count} argument(s) ({udo_inputs or 'none'}), got {len(ins)}",
             )
         else:
+            slots = parse_types(udo_inputs, "in")
             for index in bad:
-                if index < len(call.arguments):
+                if index < len(call.arguments) and slots:
                     argument = call.arguments[index]
-                    letter = udo_inputs[index] if index < len(udo_inputs) else "?"
+                    slot = slots[min(index, len(slots) - 1)]  # by slot: `k[]` is one argument
+                    letter = slot.letter
+                    wanted = describe_letter(letter, "in") + (" array" if slot.array_dims else "")
                     yield Finding(
                         argument.start_byte,
                         argument.end_byte,
                         Severity.ERROR,
                         "rate-mismatch",
-                        f"UDO '{call.name}' expects {describe_letter(letter, 'in')} for argument "
+                        f"UDO '{call.name}' expects {wanted} for argument "
                         f"{index + 1}, got {rate_words(ins[index])} '{_short(call, argument)}'",
                         data={"index": index, "found": ins[index], "letter": letter},
                     )

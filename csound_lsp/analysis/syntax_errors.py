@@ -72,7 +72,23 @@ def _describe(node: Node, source: bytes) -> Finding:
     context = _enclosing_block(node, source)
     where = f" in {context}" if context else ""
     message = f"syntax error{where}: unexpected '{snippet}'" if snippet else f"syntax error{where}"
+    if _score_reader_skips(node, first_line):
+        message = f"score: unexpected '{snippet}' (Csound's score reader skips it)"
+        return Finding(start, end, Severity.WARNING, "score-syntax", message)
     return Finding(start, end, Severity.ERROR, "syntax-error", message)
+
+
+#: Statement letters of Csound's score reader; another letter starting a statement is "illegal opcode".
+_SCORE_LETTERS = frozenset("abBCdefimnqrstvxy{}")
+
+
+def _score_reader_skips(node: Node, first_line: str) -> bool:
+    """Csound's score reader warns "unexpected char" and reads on where a character makes no sense
+    (`i 1 0 1 @`, `fo 10`); only a statement that starts with an unknown letter stops it."""
+    parent = node.parent
+    if parent is None or parent.type not in ("score_section", "score") or not first_line:
+        return False
+    return not first_line[0].isalpha() or first_line[0] in _SCORE_LETTERS
 
 
 def _missing(node: Node, source: bytes) -> Finding:

@@ -40,12 +40,12 @@ def variable_findings(
     findings: list[Finding] = []
     global_defined = {name for name, v in model.global_scope.variables.items() if v.definitions}
     global_defined |= also_defined
-    global_macros = bool(model.macro_uses) or includes_unresolved
+    global_macros = includes_unresolved or macros_may_define(model.source, model.macro_uses)
     for scope in [model.global_scope, *model.scopes]:
         macros_here = _scope_has_macros(model, scope)
         for variable in scope.variables.values():
-            if variable.name in _IMPLICIT or _is_pfield(variable.name):
-                continue
+            if variable.name in _IMPLICIT or _is_pfield(variable.name) or "$" in variable.name:
+                continue  # `gkKey$VOICE`: the real name is known only after macro expansion
             if variable.rate is None and variable.declared_type is None:
                 # Not a Csound variable name at all (e.g. a misspelt opcode used as a value).
                 findings.extend(_not_a_variable(variable))
@@ -59,7 +59,7 @@ def variable_findings(
                     continue
                 findings.extend(_undefined(variable, "variable"))
                 continue
-            early = variable.early_uses
+            early = [u for u in variable.early_uses if not _self_fed(scope, variable.name, u)]
             if early and not macros_here and scope.kind is not ScopeKind.GLOBAL:
                 for use in early:
                     findings.append(
@@ -93,6 +93,32 @@ def variable_findings(
     return findings
 
 
+def macros_may_define(source: bytes, uses: list[Ref]) -> bool:
+    """Whether a macro use could define a variable: one that starts a statement (`$SETUP`,
+    `$OUT init 0`). A macro used as a value (`init $LENGTH`) defines nothing."""
+    for use in uses:
+        line_start = source.rfind(b"\n", 0, use.start_byte) + 1
+        if not source[line_start : use.start_byte].strip(b" \t\r,$"):
+            return True
+    return False
+
+
+def _self_fed(scope: Scope, name: str, use: Ref) -> bool:
+    """`kx rspline 1, 2, kx*0.1, 3`: Csound 6.18 accepts the statement's own result inside an
+    expression in a later argument (not a bare `kx`, not in the first argument, not after `=`)."""
+    for call in scope.calls:
+        if call.is_function or call.name == "=" or not call.outputs or len(call.arguments) < 2:
+            continue
+        if not any((out.text or b"").decode("utf-8", "replace") == name for out in call.outputs):
+            continue
+        for argument in call.arguments[1:]:
+            if argument.start_byte <= use.start_byte and use.end_byte <= argument.end_byte:
+                return argument.type not in ("identifier", "variable") and (
+                    argument.end_byte - argument.start_byte > use.end_byte - use.start_byte
+                )
+    return False
+
+
 #: Opcodes whose result must be received even when it is not used.
 _RESULT_REQUIRED = frozenset({"delayr", "xin"})
 
@@ -106,6 +132,8 @@ def _required_output(scope: Scope, offset: int) -> bool:
 
 
 def undefined_global(name: str, uses: list[Ref]) -> list[Finding]:
+    if "$" in name:
+        return []  # a macro glued to the name: unknown before expansion
     return _never_assigned(name, uses, "global variable")
 
 

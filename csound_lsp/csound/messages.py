@@ -117,6 +117,7 @@ _UNDEFINED_MACRO = re.compile(r"Undefined macro: '(?P<name>[^']+)'")
 _MISSING_END = re.compile(r"Missing end tag (?P<tag></?\w+>)")
 _UNKNOWN_TAG = re.compile(r"unknown CSD tag: (?P<tag>\S+)")
 _SREAD = re.compile(r"sread: (?P<what>[^\n]*)")
+_SREAD_WARNS = re.compile(r"unexpected char|substituted|illegal use of carry", re.I)
 _NO_OPCODE7 = re.compile(r"unable to find opcode with name: (?P<name>[^\s,]+)")
 _DEPRECATED7 = re.compile(r"opcode (?P<name>\S+) is deprecated(?P<rest>[^\n]*?)(?:, line \d+|\n|$)")
 _UNTERMINATED7 = re.compile(r"unterminated string found on line \d+ >>(?P<text>.*?)<<")
@@ -256,9 +257,13 @@ def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnost
     seven = body.startswith(("syntax error, ", "warning: ", "unterminated string found"))
 
     def make(
-        message: str, kind: str, quality: LineQuality = LineQuality.EXACT, token: str | None = None
+        message: str,
+        kind: str,
+        quality: LineQuality = LineQuality.EXACT,
+        token: str | None = None,
+        severity: Severity | None = None,
     ) -> RawDiagnostic:
-        severity = _severity(body, attr, Severity.ERROR)
+        severity = severity or _severity(body, attr, Severity.ERROR)
         if line is None:
             quality = LineQuality.ABSENT
         elif seven:
@@ -333,11 +338,16 @@ def _classify(body: str, attr: int, following: Sequence[_Record]) -> RawDiagnost
     if body.startswith('missing " to terminate string'):
         return make('unterminated string (missing ")', "unterminated-string")
     if match := _UNKNOWN_TAG.match(body):
-        return make(f"unknown CSD tag {match.group('tag')}", "unknown-csd-tag", token=match.group("tag"))
+        # Csound skips what it does not know outside its sections and goes on: a hint at most.
+        tag = match.group("tag")
+        message = f"unknown CSD tag {tag} (Csound ignores it)"
+        return make(message, "unknown-csd-tag", token=tag, severity=Severity.INFORMATION)
     if match := _SREAD.match(body):
         what = match.group("what").strip()
         token = what.rsplit(" ", 1)[-1] if what.startswith("unexpected char") else None
-        return make(f"score: {what}", "score", token=token)
+        # The score reader skips the character or substitutes 0 and reads on: only a warning.
+        warns = _SREAD_WARNS.search(what) is not None
+        return make(f"score: {what}", "score", token=token, severity=Severity.WARNING if warns else None)
     if body.startswith(("Includes nested", "Ill formed #include", "macro error", "define macro", "Too few")):
         return make(_first_line(body), "preprocessor")
     text = _first_line(body).removeprefix("error:").removeprefix("WARNING:").removeprefix("warning:")

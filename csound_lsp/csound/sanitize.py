@@ -8,7 +8,9 @@ What is neutralised and why (Csound 6.18, checked in ``tests/test_csound_sanitiz
 ``tests/test_csound_worker.py``):
 
 * ``<CsScore bin="prog">``: Csound runs ``prog`` while *reading* the CSD, even with
-  ``--syntax-check-only``; the attributes are blanked, the score stays.
+  ``--syntax-check-only``; the whole section is blanked, tags included (blanking only the
+  attributes leaves ``<CsScore   >``, still a bin= tag to Csound), since its body is that
+  program's input, not score.
 * ``<CsFile>``, ``<CsFileB>``, ``<CsSampleB>``, ``<CsMidifileB>``: Csound writes these out as files while
   reading the CSD; the whole element is blanked.
 * ``<CsOptions>`` flags that open devices, read or write files, load code, change the environment or
@@ -161,7 +163,12 @@ def _neutralise_csd_structure(buf: _Buffer) -> list[tuple[int, int]]:
         skipped.append((match.start(), match.end()))
     for match in _SCORE_TAG.finditer(text):
         if match.group(1).strip() and not _inside(match.start(), skipped):
-            buf.blank(match.start(1), match.end(1), "score-bin", match.group(1).strip())
+            # `<CsScore   >` would still be a bin= tag to Csound ("Missing program", then "unknown
+            # CSD tag </CsScore>"), and the body is another program's input, not score: the whole
+            # section, both tags included, is blanked, so Csound sees a CSD without a score.
+            score_end = text.find("</CsScore>", match.end())
+            end = score_end + len("</CsScore>") if score_end != -1 else match.end()
+            buf.blank(match.start(), end, "score-bin", match.group(1).strip())
     for opening in _OPTIONS_OPEN.finditer(text):
         if _inside(opening.start(), skipped):
             continue

@@ -27,6 +27,7 @@ from csound_lsp.catalog.headers import header_constants
 from csound_lsp.catalog.options import all_options
 from csound_lsp.catalog.types import Param, split_found
 from csound_lsp.catalog.usage import usage_count
+from csound_lsp.catalog.versions import note_for
 from csound_lsp.features import hover
 from csound_lsp.features.completion_index import (
     call_text,
@@ -439,7 +440,9 @@ class _Builder:
 
         def detail() -> str:
             chosen = opcode_overload(opcode, outs, function)
-            return hover.overload_line(opcode.name, chosen) if chosen else ""
+            line = hover.overload_line(opcode.name, chosen) if chosen else ""
+            version = note_for(opcode.name)
+            return f"{line} ({version})" if version else line
 
         self.add(
             opcode.name,
@@ -590,7 +593,8 @@ def _keywords(scope: Scope) -> list[tuple[str, int]]:
     if scope.kind is ScopeKind.GLOBAL:
         return [("instr", 0), ("opcode", 0), ("struct", 4)]
     closing = "endin" if scope.kind is ScopeKind.INSTRUMENT else "endop"
-    flow = ["if", "elseif", "else", "endif", "then", "while", "until", "do", "od", "goto", "igoto", "kgoto"]
+    # goto, igoto and kgoto are opcodes in the catalog: they come with the opcodes (documentation, snippet).
+    flow = ["if", "elseif", "else", "endif", "then", "while", "until", "do", "od"]
     return [(closing, 0)] + [(k, 2) for k in flow]
 
 

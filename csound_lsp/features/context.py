@@ -237,6 +237,12 @@ def _drop_label(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _goto_call(tokens: list[Token], at: int) -> CallSite:
+    """`kgoto label` is an opcode call with one label argument (for signature help)."""
+    label = " ".join(t.text for t in tokens[at + 1 :])
+    return CallSite(tokens[at].text, False, [label], 0)
+
+
 def _classify(context: CursorContext, body: str, tokens: list[Token], known: Container[str]) -> CursorContext:
     if not tokens:
         context.place = Place.START
@@ -253,9 +259,13 @@ def _classify(context: CursorContext, body: str, tokens: list[Token], known: Con
     first = tokens[0].text
     if first in GOTO_KEYWORDS:
         context.place = Place.LABEL
+        context.call = _goto_call(tokens, 0)
         return context
     if first in CONDITION_KEYWORDS:
-        context.place = Place.LABEL if tokens[-1].text in GOTO_KEYWORDS else Place.EXPRESSION
+        goto_at = next((i for i, t in enumerate(tokens) if t.text in GOTO_KEYWORDS), None)
+        context.place = Place.LABEL if goto_at is not None else Place.EXPRESSION
+        if goto_at is not None:
+            context.call = _goto_call(tokens, goto_at)
         return context
     if first.startswith("#") or tokens[0].kind not in ("word", "macro"):
         return context

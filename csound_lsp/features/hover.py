@@ -17,12 +17,14 @@ from lsprotocol import types
 from tree_sitter import Node
 
 from csound_lsp.analysis.expressions import UNKNOWN, TypeContext, expression_type, variable_type_of
+from csound_lsp.analysis.udo_overloads import choose_udo, udo_definitions
 from csound_lsp.catalog import Catalog, Opcode, Overload, default_catalog
 from csound_lsp.catalog.cheatsheet import CATEGORIES
 from csound_lsp.catalog.gen_routines import gen_routine, gen_table
 from csound_lsp.catalog.headers import header_constant
 from csound_lsp.catalog.options import match_option, safety_kinds
 from csound_lsp.catalog.types import RATE_WORDS, Param, split_found
+from csound_lsp.catalog.versions import note_for
 from csound_lsp.features import convert
 from csound_lsp.features.overloads import choose, entry_for, named_inputs, named_outputs, safe_params
 from csound_lsp.settings import Settings
@@ -63,6 +65,10 @@ def _describe(
     if node.type in ("option_flag", "option_value", "option") or (parent and parent.type == "option"):
         option = node if node.type == "option" else parent
         return (option_markdown(model.text(option)), node) if option is not None else None
+    keyword = goto_keyword(node, offset)
+    if keyword is not None:
+        text = opcode_hover_text(model.text(keyword), settings, catalog)
+        return (text, keyword) if text else None
     for ancestor in _ancestors(node):
         if ancestor.type == "score_statement":
             return _score_hover(document, model, ancestor, node)
@@ -75,7 +81,7 @@ def _describe(
     text = model.text(node)
     if node.type in ("opcode_name", "identifier"):
         if text in model.udos:
-            return udo_markdown(model.udos[text]), node
+            return udo_markdown(_udo_at(model, node, text, catalog)), node
         if parent is not None and parent.type == "define_directive":
             return (_macro_hover(model, text), node) if text in model.macros else None
         if _is_opcode_position(node):
@@ -109,6 +115,33 @@ def _ancestors(node: Node) -> list[Node]:
         chain.append(current)
         current = current.parent
     return chain
+
+
+_GOTO_WORDS = frozenset({"goto", "igoto", "kgoto"})
+
+
+def goto_keyword(node: Node, offset: int) -> Node | None:
+    """The `kgoto`/`igoto`/`goto` word under `offset`: an unnamed token of the goto statements that is
+    still an opcode to Csound (hover, signature help and completion treat it as one)."""
+    if node.type not in ("goto_statement", "if_goto_statement"):
+        return None
+    for child in node.children:
+        if not child.is_named and child.type in _GOTO_WORDS and child.start_byte <= offset <= child.end_byte:
+            return child
+    return None
+
+
+def _udo_at(model: DocumentModel, node: Node, name: str, catalog: Catalog) -> Udo:
+    """The definition this name stands for: the one it names, or the overload Csound calls here."""
+    definitions = udo_definitions(model, name)
+    parent = node.parent
+    for udo in definitions:
+        if parent is not None and udo.node == parent:
+            return udo
+    if len(definitions) > 1 and parent is not None and _is_opcode_position(node):
+        outs, ins = call_types(parent, TypeContext.at(model, node.start_byte, catalog))
+        return choose_udo(definitions, outs, ins)
+    return definitions[0] if definitions else model.udos[name]
 
 
 def _is_opcode_position(node: Node) -> bool:
@@ -220,6 +253,8 @@ def opcode_markdown(
     title = f"**{opcode.name}**"
     if opcode.deprecated:
         title += " — *deprecated*"
+    if (version := note_for(opcode.name)) is not None:
+        title += f" — *{version}*"
     if entry is not None:
         title += f" · {entry.category}" if entry.category in CATEGORIES else ""
     lines = [title, ""]

@@ -10,9 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lsprotocol import types
+from tree_sitter import Node
 
+from csound_lsp.analysis.expressions import TypeContext
+from csound_lsp.analysis.opcode_checks import argument_types, output_types
+from csound_lsp.analysis.udo_overloads import choose_udo, udo_definitions
 from csound_lsp.catalog.opcodes import default_catalog
 from csound_lsp.features.convert import byte_range, position_from_lsp
+from csound_lsp.features.hover import call_types
 from csound_lsp.features.targets import (
     IDENTIFIER,
     Occurrence,
@@ -25,7 +30,7 @@ from csound_lsp.features.targets import (
 )
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import skeleton_model
-from csound_lsp.syntax.model import HEADER_NAMES, ScopeKind, is_global_name, rate_of
+from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Ref, ScopeKind, is_global_name, rate_of
 from csound_lsp.syntax.project import resolve_include
 from csound_lsp.syntax.store import path_to_uri
 
@@ -77,6 +82,11 @@ def definition(
     """Where the name under the cursor is defined (all definitions for a variable set in several places)."""
     offset = document.index.offset(position_from_lsp(position))
     target = target_at(document, offset)
+    if target is None or target.kind is TargetKind.UDO:
+        chosen = _udo_overload(document, offset, target.name if target is not None else None)
+        if chosen is not None:
+            span = byte_range(document, chosen.start_byte, chosen.end_byte)
+            return [types.Location(uri=document.uri, range=span)]
     if target is None:
         return []
     found = [o for o in occurrences(target, documents) if o.is_definition]
@@ -89,6 +99,35 @@ def definition(
         if header is not None:
             return [types.Location(uri=document.uri, range=byte_range(document, *header))]
     return [_location(o) for o in found]
+
+
+def _udo_name(model: DocumentModel, node: Node, offset: int) -> str | None:
+    name = node.child_by_field_name("name") if node.type == "udo_definition" else None
+    if name is None or not name.start_byte <= offset <= name.end_byte:
+        return None
+    return model.text(name)
+
+
+def _udo_overload(document: Document, offset: int, name: str | None) -> Ref | None:
+    """For an overloaded UDO: the definition under the cursor, or the one Csound picks for this call."""
+    model = document.model
+    if name is None:  # the name of a later definition, which the model does not index
+        names = (_udo_name(model, scope.node, offset) for scope in model.scopes if scope.node is not None)
+        name = next((n for n in names if n is not None), None)
+        if name is None:
+            return None
+    definitions = udo_definitions(model, name)
+    if len(definitions) < 2:
+        return None
+    for udo in definitions:
+        if udo.ref.start_byte <= offset <= udo.ref.end_byte:
+            return udo.ref
+    for call in model.calls():
+        if call.name == name and call.ref.start_byte <= offset <= call.ref.end_byte:
+            ctx = TypeContext(model, call.scope, default_catalog())
+            outs = call_types(call.node, ctx)[0] if call.is_function else output_types(call, ctx)
+            return choose_udo(definitions, outs, argument_types(call, ctx)).ref
+    return None
 
 
 def references(

@@ -44,7 +44,7 @@ def signature_help(
     catalog = catalog or default_catalog()
     model = light_model(document, offset)
     context = cursor_context(document, position, KnownOpcodes(catalog, model))
-    if context.place is not Place.ARGUMENT or context.call is None:
+    if context.place not in (Place.ARGUMENT, Place.LABEL) or context.call is None:
         return None
     call = context.call
     found = find_opcode(call.name, model, catalog)

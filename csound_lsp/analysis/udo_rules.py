@@ -1,0 +1,146 @@
+"""Rules Csound 6.18 enforces when it compiles, found on public Csound it rejects.
+
+* A classic UDO that declares inputs must read them with `xin`, and one that declares results must
+  give them with `xout` ("invalid xin statement for UDO: defined 'i', found '(null)'").
+* `i()` takes a variable, never an expression ("Use of i() with expression not permitted").
+* `iw = kz`: there is no `=` from a k- or a-rate value into an i-rate variable ("Found: i = k").
+
+All three look only inside instrument and UDO bodies the model has analysed, so the whole-document
+check and the incremental one (item by item, over a skeleton without bodies) find the same.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from csound_lsp.analysis.expressions import TypeContext, expression_type, variable_type_of
+from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.analysis.udo_overloads import classic_types
+from csound_lsp.catalog import Catalog
+from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind
+
+#: Argument forms `i()` accepts: a plain variable (an array element is a different message).
+_I_ACCEPTS = frozenset({"identifier", "array_access", "subscript_expression", "macro_use"})
+
+
+def compile_rule_findings(model: DocumentModel, catalog: Catalog) -> list[Finding]:
+    findings: list[Finding] = []
+    for scope in model.scopes:
+        if scope.node is None or not _analysed(scope) or b"$" in (scope.node.text or b""):
+            continue  # a macro may expand to anything: nothing certain before expansion
+        if scope.kind is ScopeKind.UDO:
+            findings += _udo_io(scope)
+        findings += _i_of_expressions(scope)
+        findings += _assignments(model, scope, catalog)
+    return findings
+
+
+def _analysed(scope: Scope) -> bool:
+    """A body the model walked (a skeleton records names and signatures only)."""
+    return bool(scope.calls) or any(v.uses for v in scope.variables.values())
+
+
+def _udo_io(scope: Scope) -> list[Finding]:
+    """Declared inputs without `xin`, declared results without `xout`."""
+    assert scope.node is not None
+    found = classic_types(scope.node)
+    if found is None:
+        return []
+    name_node, outputs, inputs = found
+    name = (name_node.text or b"").decode("utf-8", "replace")
+    called = {call.name for call in scope.calls}
+    findings: list[Finding] = []
+    for declared, opcode, what in ((inputs, "xin", "inputs"), (outputs, "xout", "results")):
+        if declared in ("", "0") or opcode in called:
+            continue
+        message = f"UDO '{name}' declares {what} ({declared}) but has no {opcode} statement"
+        findings.append(
+            Finding(name_node.start_byte, name_node.end_byte, Severity.ERROR, "udo-signature", message)
+        )
+    return findings
+
+
+def _i_of_expressions(scope: Scope) -> list[Finding]:
+    """`i(gk1*100)`, `i(5)`, `i((gk1))`: Csound takes only a variable inside `i()`."""
+    findings: list[Finding] = []
+    for call in scope.calls:
+        if call.name != "i" or not call.is_function or len(call.arguments) != 1:
+            continue
+        argument = call.arguments[0]
+        if argument.type in _I_ACCEPTS:
+            continue
+        findings.append(
+            Finding(
+                argument.start_byte,
+                argument.end_byte,
+                Severity.ERROR,
+                "i-expression",
+                "i() takes a variable, not an expression: assign the expression to a k-variable first",
+            )
+        )
+    return findings
+
+
+def _assignments(model: DocumentModel, scope: Scope, catalog: Catalog) -> list[Finding]:
+    """`iw = kz`: Csound 6.18 has no `=` from a k- or a-rate value into an i-rate variable."""
+    assert scope.node is not None
+    findings: list[Finding] = []
+    ctx = TypeContext(model, scope, catalog)
+    stack = list(scope.node.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type in ("instrument_definition", "udo_definition"):
+            continue
+        if node.type != "assignment":
+            stack.extend(node.named_children)
+            continue
+        lefts = node.children_by_field_name("left")
+        rights = node.children_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        if len(lefts) != 1 or len(rights) != 1 or operator is None or model.text(operator) != "=":
+            continue
+        left, right = lefts[0], rights[0]
+        if left.type != "identifier" or variable_type_of(model.text(left), ctx) != "i":
+            continue
+        rate = _definite_rate(right, ctx)
+        if rate in ("k", "a"):
+            findings.append(
+                Finding(
+                    right.start_byte,
+                    right.end_byte,
+                    Severity.ERROR,
+                    "rate-mismatch",
+                    f"'{model.text(left)}' is i-rate and cannot take a {rate}-rate value "
+                    f"(Csound has no i = {rate}); use a {rate}-variable or i()",
+                    # a variable can be converted with i(); i() of an expression is an error itself
+                    data={"found": rate, "accepts": ["i"]} if right.type == "identifier" else {},
+                )
+            )
+    return findings
+
+
+def _definite_rate(node: Node, ctx: TypeContext) -> str | None:
+    """The rate of a value where Csound's choice is certain: a variable, a call without arguments
+    (`times()` is k-rate to Csound 6.18) or one with a rate (`oscili:k(...)`), arithmetic on those.
+    Calls with arguments are left out: Csound's pick among their overloads is not modelled here."""
+    kind = node.type
+    if kind == "identifier":
+        found = variable_type_of(ctx.model.text(node), ctx)
+        return found if found in ("i", "k", "a") else None
+    if kind == "parenthesized_expression" and node.named_child_count == 1:
+        return _definite_rate(node.named_children[0], ctx)
+    if kind == "call_expression":
+        arguments = node.child_by_field_name("arguments")
+        has_args = arguments is not None and any(c.type != "comment" for c in arguments.named_children)
+        if node.child_by_field_name("rate") is None and has_args:
+            return None
+        found = expression_type(node, ctx)
+        return found if found in ("i", "k", "a") else None
+    if kind == "binary_expression":
+        rates = [
+            _definite_rate(n, ctx) if n is not None else None
+            for n in (node.child_by_field_name("left"), node.child_by_field_name("right"))
+        ]
+        if "k" in rates or "a" in rates:
+            return "a" if "a" in rates else "k"
+    return None

@@ -1,0 +1,255 @@
+"""Constructs of real-world Csound that Csound 6.18 accepts get no error from `check` (static and the
+real Csound worker); the compile rules found on rejected public files give one.
+
+Every text here is our own Csound, written for the test; each accepted construct is also compiled by
+the real Csound first, so a test cannot pass on a construct Csound would refuse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from csound_lsp.analysis.diagnostics import static_findings
+from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.cli.check import findings_for, with_csound
+from csound_lsp.csound.messages import Severity as RawSeverity
+from csound_lsp.csound.messages import parse_messages
+from csound_lsp.csound.sanitize import sanitize
+from csound_lsp.features.completion import completion
+from csound_lsp.features.hover import hover
+from csound_lsp.features.navigation import definition
+from csound_lsp.features.signature import signature_help
+from csound_lsp.syntax.document import Document, Position
+
+needs_csound = pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound 6")
+
+HEADER = "sr = 48000\nksmps = 32\nnchnls = 2\n0dbfs = 1\n"
+
+
+def csd(
+    orchestra: str, score: str = "i 1 0 0.1\n", *, before: str = "", between: str = "", after: str = ""
+) -> str:
+    return (
+        f"{before}<CsoundSynthesizer>\n<CsOptions>\n-d -m0\n</CsOptions>\n{between}<CsInstruments>\n{HEADER}"
+        f"{orchestra}</CsInstruments>\n<CsScore>\n{score}</CsScore>\n</CsoundSynthesizer>\n{after}"
+    )
+
+
+def csound_accepts(path: Path) -> bool:
+    """Csound 6.18's own verdict on the orchestra (the text as the worker hands it over)."""
+    clean = path.with_name("clean-" + path.name)
+    clean.write_text(sanitize(path.read_text()).text)
+    proc = subprocess.run(
+        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(clean)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
+def check(path: Path, *, with_worker: bool = True) -> list[Finding]:
+    """`csound-lsp check` in-process: static findings, then the real Csound worker (a subprocess)."""
+    document, found = findings_for(str(path), path.read_text(), syntax_only=False)
+    checked = [(str(path), document, found)]
+    if with_worker:
+        asyncio.run(with_csound(checked))
+    return checked[0][2]
+
+
+def errors(found: list[Finding]) -> list[str]:
+    return [f"{f.code}: {f.message}" for f in found if f.severity == Severity.ERROR]
+
+
+ACCEPTED = {
+    "text-and-tags-outside-sections": csd(
+        "instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n",
+        before="<html><p>notes before the piece</p>\n",
+        between='</p>\n<Cabbage>\nform size(300, 200), caption("x")\n</Cabbage>\n',
+        after="</code>\nmore words after the end\n",
+    ),
+    "score-bin-program": csd("instr 1\nendin\n").replace(
+        "<CsScore>\ni 1 0 0.1\n", '<CsScore bin="python3">\nprint("i 1 0 0.1")\nfor n in range(3): pass\n'
+    ),
+    "macro-glued-to-global-names": csd(
+        "#define VOICE #1#\ngkKey$VOICE init 60\ninstr 1\n  kNote = gkKey$VOICE\n  printk2 kNote\nendin\n"
+    ),
+    "udo-overloads": csd(
+        "opcode Twice, a, k\n  kIn xin\n  xout a(kIn) * 2\nendop\n"
+        "opcode Twice, k, k\n  kIn xin\n  xout kIn * 2\nendop\n"
+        "instr 1\n  aOut Twice 0.1\n  kOut Twice 0.2\n  kAlso = Twice(kOut)\n"
+        "  outs aOut * kAlso, aOut\nendin\n"
+    ),
+    "own-result-inside-a-later-expression": csd(
+        "instr 1\n  kRate rspline 1, 4, kRate * 0.1, kRate * 0.2\n  printk2 kRate\nendin\n"
+    ),
+    "udo-returning-an-array-in-a-call": csd(
+        "opcode Steps, i[], i\n  iN xin\n  iOut[] genarray 1, iN\n  xout iOut\nendop\n"
+        "opcode Sum, 0, i[]\n  iArr[] xin\n  print sumarray(iArr)\nendop\n"
+        "instr 1\n  Sum(Steps(4))\nendin\n"
+    ),
+    "goto-family": csd(
+        "instr 1\n  igoto start\n  start:\n  if p3 > 1 kgoto done\n  timout 0, 0.05, done\n"
+        "  reinit start\n  cggoto p3 > 2, done\n  done:\nendin\n"
+    ),
+    "score-reader-only-warns": csd("instr 1\n  print p4\nendin\n", "i 1 0 0.1 1 @\ni 1 0.1 0.1 <\ne\n"),
+    "i-of-a-variable-and-typed-time": csd(
+        "gkLevel init 1\ninstr 1\n  iLevel = i(gkLevel)\n  iNow = times:i()\n  print iLevel, iNow\nendin\n"
+    ),
+}
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_construct_accepted_by_csound_gets_no_error(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.csd"
+    path.write_text(ACCEPTED[name])
+    assert csound_accepts(path), f"Csound itself rejects the {name} example"
+    assert errors(check(path)) == []
+
+
+@needs_csound
+def test_unknown_tags_from_csound_are_hints_on_the_tag(tmp_path: Path) -> None:
+    path = tmp_path / "tags.csd"
+    path.write_text(ACCEPTED["text-and-tags-outside-sections"])
+    document = Document(path.as_uri(), path.read_text())
+    tag_hints = [f for f in check(path) if f.code == "unknown-csd-tag"]
+    assert tag_hints and all(f.severity == Severity.HINT for f in tag_hints)
+    for finding in tag_hints:
+        assert document.source[finding.start_byte : finding.end_byte].startswith(b"<")
+
+
+@needs_csound
+def test_score_reader_warnings_from_the_worker_are_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "score.csd"
+    path.write_text(ACCEPTED["score-reader-only-warns"])
+    proc = subprocess.run(
+        ["csound", "-n", "-d", "-m0", str(path)], capture_output=True, text=True, check=False
+    )
+    score = [
+        r for r in parse_messages(proc.stdout + proc.stderr, return_code=proc.returncode) if r.kind == "score"
+    ]
+    assert score, "Csound's score reader said nothing about '@' or '<'"
+    assert all(r.severity == RawSeverity.WARNING for r in score)
+    static = [
+        f for f in static_findings(Document(path.as_uri(), path.read_text())) if f.code == "score-syntax"
+    ]
+    assert static and all(f.severity == Severity.WARNING for f in static)
+
+
+def test_score_bin_section_leaves_no_unpaired_tag_for_csound() -> None:
+    text = ACCEPTED["score-bin-program"]
+    clean = sanitize(text).text
+    assert len(clean) == len(text) and clean.count("\n") == text.count("\n")
+    assert "CsScore" not in clean and "print(" not in clean and "<CsInstruments>" in clean
+
+
+def test_builtin_called_another_way_with_an_include_only_warns() -> None:
+    # An included file may define a UDO of the same name: Csound adds it as one more overload.
+    text = csd('#include "my_exprand.udo"\ninstr 1\n  iv exprand 1, 2\n  print iv\nendin\n')
+    found = static_findings(Document("file:///t.csd", text))
+    assert errors(found) == []
+    assert any(f.code == "argument-count" and f.severity == Severity.WARNING for f in found)
+
+
+REJECTED = {
+    "udo-without-xin": (
+        "opcode Half, i, i\n  xout 1\nendop\ninstr 1\n  iv Half 2\n  print iv\nendin\n",
+        "udo-signature",
+    ),
+    "udo-without-xout": ("opcode Log, k, k\n  kIn xin\nendop\ninstr 1\n  kv Log 2\nendin\n", "udo-signature"),
+    "i-of-an-expression": (
+        "gkLevel init 1\ninstr 1\n  iv = i(gkLevel * 2)\n  print iv\nendin\n",
+        "i-expression",
+    ),
+    "i-rate-from-k-rate": (
+        "instr 1\n  kv = 1\n  iv = kv\n  iw = times() % 10\n  print iv, iw\nendin\n",
+        "rate-mismatch",
+    ),
+    "global-never-assigned": (
+        "#define LEN #2#\ninstr 1\n  iv init $LEN\n  kv = gkNowhere * iv\nendin\n",
+        "undefined-variable",
+    ),
+}
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_compile_rules_csound_enforces_give_an_error(name: str, tmp_path: Path) -> None:
+    orchestra, code = REJECTED[name]
+    path = tmp_path / f"{name}.csd"
+    path.write_text(csd(orchestra))
+    assert not csound_accepts(path), f"Csound accepts the {name} example"
+    assert any(f.code == code and f.severity == Severity.ERROR for f in check(path, with_worker=False))
+
+
+OVERLOADS = ACCEPTED["udo-overloads"]
+
+
+def _at(text: str, needle: str, nth: int = 0, shift: int = 1) -> Position:
+    offset = -1
+    for _ in range(nth + 1):
+        offset = text.index(needle, offset + 1)
+    offset += shift
+    line = text.count("\n", 0, offset)
+    return Position(line, offset - (text.rfind("\n", 0, offset) + 1))
+
+
+def test_udo_overload_is_picked_by_types_for_definition_and_hover() -> None:
+    document = Document("file:///t.csd", OVERLOADS)
+    audio_def = _at(OVERLOADS, "opcode Twice, a", shift=8).line
+    control_def = _at(OVERLOADS, "opcode Twice, k", shift=8).line
+    for needle, wanted, outputs in (("aOut Twice", audio_def, "a"), ("kOut Twice", control_def, "k")):
+        position = _at(OVERLOADS, needle, shift=6)
+        found = definition(document, types.Position(position.line, position.character), [document])
+        assert [loc.range.start.line for loc in found] == [wanted]
+        shown = hover(document, position)
+        assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+        assert f"opcode Twice, {outputs}, k" in shown.contents.value
+    # the second definition is found from its own name too
+    position = _at(OVERLOADS, "opcode Twice, k", shift=8)
+    found = definition(document, types.Position(position.line, position.character), [document])
+    assert [loc.range.start.line for loc in found] == [control_def]
+
+
+@pytest.mark.parametrize("word", ["kgoto", "igoto", "goto"])
+def test_goto_words_get_hover_signature_and_completion(word: str) -> None:
+    text = f"instr 1\n  {word} done\n  if p3 > 1 {word} done\n  done:\n  {word[:3]}\nendin\n"
+    document = Document("file:///t.orc", text)
+    for line, column in ((1, 3), (2, 13)):
+        shown = hover(document, Position(line, column))
+        assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+        assert f"**{word}**" in shown.contents.value
+    for line, column in ((1, len(f"  {word} ")), (2, len(f"  if p3 > 1 {word} "))):
+        help_ = signature_help(document, Position(line, column))
+        assert help_ is not None and help_.signatures[0].label.startswith(word)
+    items = completion(document, Position(4, 5)).items
+    assert any(i.label == word and i.kind == types.CompletionItemKind.Function for i in items)
+
+
+def test_csound_is_checked_on_the_real_corpus_paths() -> None:
+    # The corpus the project ships is our own Csound: every CSD in it stays free of false errors.
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    files = sorted(corpus.rglob("*.csd"))[:40]
+    assert files
+    for path in files:
+        document = Document(path.as_uri(), path.read_text(encoding="utf-8", errors="replace"))
+        assert not [f for f in static_findings(document) if f.code in ("i-expression", "udo-signature")], path
+
+
+@pytest.mark.parametrize("name", sorted([*ACCEPTED, *REJECTED]))
+def test_editor_path_finds_what_check_finds(name: str) -> None:
+    # The server checks item by item over a skeleton (analysis/incremental.py): same findings.
+    from csound_lsp.analysis.incremental import document_findings
+
+    text = ACCEPTED[name] if name in ACCEPTED else csd(REJECTED[name][0])
+    document = Document("file:///t.csd", text)
+    assert document_findings(document) == static_findings(document)
