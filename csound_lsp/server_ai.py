@@ -9,11 +9,13 @@ empty at once; the service tells the user once per session (through `window/show
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -23,6 +25,7 @@ from csound_lsp.ai.ailog import AILog
 from csound_lsp.ai.assistant import explain, fix, generate
 from csound_lsp.ai.grounding import Retriever
 from csound_lsp.ai.inline import InlineEngine, Suggestion
+from csound_lsp.ai.settings import parse_ai_settings
 from csound_lsp.features import actions, ai_actions, convert
 from csound_lsp.syntax.document import Document, Position
 from csound_lsp.syntax.store import uri_to_path
@@ -266,32 +269,56 @@ _SETTINGS_POLL_S = 5.0
 async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
     """Learns, without telling anyone, whether an AI backend answers: shortly after start, every few
     minutes, and after the AI settings change. Typing never shows a message about a missing backend;
-    the log gets one line whenever the answer changes, and explicit AI commands say what is missing."""
+    the log gets one line whenever the answer changes, and explicit AI commands say what is missing.
+
+    Nothing listening on the backend's port (the usual case: no Ollama) is learnt with one connect
+    attempt, without loading the AI clients (httpx, ollama: ~20 MB and ~0.4 s)."""
     await asyncio.sleep(start_delay_s)
-    # The AI client's imports (~0.4 s) run off the event loop.
-    for backend in ("csound_lsp.ai.ollama_backend", "csound_lsp.ai.openai_backend"):
-        await asyncio.to_thread(importlib.import_module, backend)
-    checked: AIState | None = None
+    checked: dict[str, Any] | None = None
     last: bool | None = None
     waited = 0.0
     while True:
-        ai = state(ls)
-        if ai is not checked or waited >= BACKEND_CHECK_INTERVAL_S:
-            checked, waited = ai, 0.0
-            if ai.service.settings.enabled:
-                try:
-                    health = await ai.service.check()
-                    up = health.ok
-                except Exception:  # a check must never end the watch
-                    log.exception("AI backend check failed")
-                    up = False
+        raw = dict(ls.settings.ai)
+        if raw != checked or waited >= BACKEND_CHECK_INTERVAL_S:
+            checked, waited = raw, 0.0
+            settings, _ = parse_ai_settings(raw or None)
+            if settings.enabled:
+                up = await _backend_answers(ls, settings.host)
                 if up != last:
-                    host = ai.service.settings.host
                     answer = "answering" if up else "not answering; AI stays off"
-                    log.info("AI backend at %s: %s", host, answer)
+                    log.info("AI backend at %s: %s", settings.host, answer)
                 last = up
         await asyncio.sleep(_SETTINGS_POLL_S)
         waited += _SETTINGS_POLL_S
+
+
+async def _backend_answers(ls: Any, host: str) -> bool:
+    if not await _port_open(host):
+        return False
+    # The AI client's imports run off the event loop.
+    for backend in ("csound_lsp.ai.ollama_backend", "csound_lsp.ai.openai_backend"):
+        await asyncio.to_thread(importlib.import_module, backend)
+    try:
+        health = await state(ls).service.check()
+    except Exception:  # a check must never end the watch
+        log.exception("AI backend check failed")
+        return False
+    return bool(health.ok)
+
+
+async def _port_open(host: str, timeout_s: float = 2.0) -> bool:
+    parts = urlsplit(host if "://" in host else f"http://{host}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname or "127.0.0.1", port), timeout_s
+        )
+    except (TimeoutError, OSError, ValueError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 def _tell(ls: Any, message: str) -> None:

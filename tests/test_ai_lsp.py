@@ -388,3 +388,16 @@ async def test_typing_without_a_backend_never_shows_a_message(log_dir: Path) -> 
         await client.text_document_inline_completion_async(inline_params(URI, CURSOR, invoked=True))
         await _wait_for(lambda: bool(client.messages))
         assert len([m for m in client.messages if "No AI backend" in m.message]) == 1
+
+
+async def test_the_backend_watch_logs_one_line_each_way(log_dir: Path) -> None:
+    """The quiet start-up check: one log line that the backend answers (or not), never a message."""
+    with FakeOllama(tokens=INLINE_TOKENS) as fake:
+        async with ai_server({"CSOUND_LSP_AI_HOST": fake.url}, log_dir) as client:
+            await _wait_for(lambda: any("answering" in m.message for m in client.log_messages), 20)
+            lines = [m.message for m in client.log_messages if "AI backend at" in m.message]
+            assert lines == [f"csound_lsp.server_ai: AI backend at {fake.url}: answering"], lines
+            assert client.messages == []
+    async with ai_server({"CSOUND_LSP_AI_HOST": "http://127.0.0.1:9"}, log_dir) as client:
+        await _wait_for(lambda: any("AI stays off" in m.message for m in client.log_messages), 20)
+        assert client.messages == []

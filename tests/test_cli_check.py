@@ -81,7 +81,7 @@ def test_old_8_bit_text_keeps_its_characters(tmp_path: Path) -> None:
     from csound_lsp.syntax.store import read_source
 
     latin = tmp_path / "ancien.orc"
-    text = "instr 1 ; pièce de René\n  Sx = \"café \u2013 1998\"\n  kUnused = 1\nendin\n"
+    text = 'instr 1 ; pièce de René\n  Sx = "café \u2013 1998"\n  kUnused = 1\nendin\n'
     latin.write_bytes(text.encode("cp1252"))  # the dash is one of the bytes Latin-1 lacks
     assert 'Sx = "café \u2013 1998"' in read_source(latin).text
     assert "pièce de René" in read_source(latin).text
@@ -98,7 +98,7 @@ def test_a_csd_with_a_binary_section_is_checked_by_its_text(tmp_path: Path) -> N
     piece = tmp_path / "with-midi.csd"
     piece.write_bytes(
         b"<CsoundSynthesizer>\n<CsInstruments>\n0dbfs = 1\ninstr 1\n  out oscilli(0.1, 440)\nendin\n"
-        b"</CsInstruments>\n<CsFileB filename=\"tune.mid\">\nMThd\x00\x00\x00\x06\x00\x00\xff\x2f\n"
+        b'</CsInstruments>\n<CsFileB filename="tune.mid">\nMThd\x00\x00\x00\x06\x00\x00\xff\x2f\n'
         b"</CsFileB>\n<CsScore>\ni 1 0 1\n</CsScore>\n</CsoundSynthesizer>\n"
     )
     clean = tmp_path / "clean.orc"

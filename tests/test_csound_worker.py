@@ -37,6 +37,7 @@ def csound_command(engine: str) -> list[str]:
         return ["csound"]
     return [sys.executable, "-m", "csound_lsp.csound.run_csound", "--engine", engine, "--"]
 
+
 GOOD = """<CsoundSynthesizer>
 <CsOptions>
 -odac
