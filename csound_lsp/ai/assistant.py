@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .ailog import AILog
-from .chatting import OnToken, Timings, chat, default_retriever, fit, log_for, retrieve, retry
+from .chatting import OnToken, Timings, chat, default_retriever, fit, log_chat, retrieve, retry
 from .explaining import ExplainResult, explain, opcode_facts
 from .filters import extract_code, extract_score
 from .fixing import FixResult, fix
@@ -215,12 +215,12 @@ async def generate(
             return best
         return GenerateResult("", False, attempts)
     finally:
-        log_for(service, log).write(
+        log_chat(
+            service,
+            log,
             "generate",
-            model=service.settings.models.chat,
-            timings=timings.as_dict(),
-            retrieval_scores=retrieval.scores,
-            retrieval_chunks=retrieval.chunks,
+            timings,
+            retrieval,
             attempts=len(attempts),
             validated=validated,
         )

@@ -64,6 +64,20 @@ def log_for(service: AIService, log: AILog | None) -> AILog:
     return log if log is not None else AILog(enabled=service.settings.log)
 
 
+def log_chat(
+    service: AIService, log: AILog | None, kind: str, timings: Timings, retrieval: Retrieval, **fields: Any
+) -> None:
+    """One AI log record for a chat feature: its model, timings and the chunks its prompt carried."""
+    log_for(service, log).write(
+        kind,
+        model=service.settings.models.chat,
+        timings=timings.as_dict(),
+        retrieval_scores=retrieval.scores,
+        retrieval_chunks=retrieval.chunks,
+        **fields,
+    )
+
+
 def instructions_of(messages: Sequence[ChatMessage]) -> list[str]:
     """The parts of a prompt a model has no reason to repeat: the system prompt and the wording of
     the request (the user's code and the opcode facts taken out)."""

@@ -15,7 +15,7 @@ from csound_lsp.catalog import default_catalog
 from csound_lsp.catalog.cheatsheet import cheat_entry
 
 from .ailog import AILog
-from .chatting import OnToken, Timings, chat, fit, instructions_of, log_for, retrieve
+from .chatting import OnToken, Timings, chat, fit, instructions_of, log_chat, retrieve
 from .filters import comment_lines
 from .grounding import Retrieval, Retriever, opcodes_in, signature_lines
 from .junk import clean_explanation
@@ -101,12 +101,12 @@ async def explain(
         )
         answered = "junk: " + answer.junk if answer.junk else "answered"
     finally:
-        log_for(service, log).write(
+        log_chat(
+            service,
+            log,
             "explain",
-            model=service.settings.models.chat,
-            timings=timings.as_dict(),
-            retrieval_scores=retrieval.scores,
-            retrieval_chunks=retrieval.chunks,
+            timings,
+            retrieval,
             outcome=answered or None,
             error=None if answered else "failed",
         )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .ailog import AILog
 from .budget import estimate_messages, estimate_tokens
-from .chatting import OnToken, Timings, chat, fit, log_for, retrieve, retry
+from .chatting import OnToken, Timings, chat, fit, log_chat, retrieve, retry
 from .filters import extract_code
 from .grounding import Retrieval, Retriever, opcodes_in, signature_lines
 from .prompts import fix_messages
@@ -144,12 +144,12 @@ async def fix(
         improved = current if current != text else None
         return FixResult(None, attempts, current_report.messages(), improved)
     finally:
-        log_for(service, log).write(
+        log_chat(
+            service,
+            log,
             "fix",
-            model=service.settings.models.chat,
-            timings=timings.as_dict(),
-            retrieval_scores=retrieval.scores,
-            retrieval_chunks=retrieval.chunks,
+            timings,
+            retrieval,
             attempts=len(attempts),
             outcome=outcome,
             error=None if outcome else "interrupted",
