@@ -339,6 +339,17 @@ def _snippet_support(ls: CsoundLanguageServer) -> bool:
     return bool(item is not None and item.snippet_support)
 
 
+def _warm_lazy_data() -> None:
+    from csound_lsp.catalog.cheatsheet import cheatsheet
+    from csound_lsp.catalog.versions import version_diff
+
+    try:
+        version_diff()
+        cheatsheet()
+    except Exception:  # a warm-up is an optimisation: the first request loads what failed here
+        log.exception("warming the catalog data failed")
+
+
 async def _merge_installed_catalog(ls: CsoundLanguageServer) -> None:
     """Adds the user's own Csound opcodes (plugins, a newer version) in the background."""
     result = await asyncio.get_running_loop().run_in_executor(None, merge_installed)
@@ -349,6 +360,9 @@ async def _merge_installed_catalog(ls: CsoundLanguageServer) -> None:
         log.info("catalog: bundled only (%s)", result.error)
     # The first completion for an output rate would otherwise index the catalog (~50 ms).
     await asyncio.get_running_loop().run_in_executor(None, completion_index.warm, default_catalog())
+    # Data the first hover or completion would load in its own time (the Csound 7 catalog behind the
+    # version marks, the cheat sheet): loaded here, before the collector freezes what is long-lived.
+    await asyncio.get_running_loop().run_in_executor(None, _warm_lazy_data)
     # The catalog and other long-lived data are in memory now: keep them out of the collector's
     # full passes, which otherwise add tens of milliseconds to random requests on large documents.
     gc.freeze()

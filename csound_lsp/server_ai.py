@@ -115,6 +115,10 @@ async def add_ai_completion_item(
 
     Clients with inline completion get their AI text there; here we only serve what is cached.
     """
+    if getattr(ls, "ai_state", None) is None and not getattr(ls, "ai_backend_answers", False):
+        # No AI request yet and the quiet watch has seen no backend: plain completion must not pay
+        # for loading the AI clients (~150 ms on the first completion without Ollama).
+        return result
     try:
         ai = state(ls)
         if not ai.service.settings.inline or not _available(ls):
@@ -284,6 +288,7 @@ async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
             settings, _ = parse_ai_settings(raw or None)
             if settings.enabled:
                 up = await _backend_answers(ls, settings.host)
+                ls.ai_backend_answers = up
                 if up != last:
                     answer = "answering" if up else "not answering; AI stays off"
                     log.info("AI backend at %s: %s", settings.host, answer)
