@@ -122,6 +122,8 @@ class CsoundLanguageServer(LanguageServer):
         self.examples_index = BackgroundIndex()
         #: Strong references to fire-and-forget tasks, so they are not collected mid-flight.
         self.background_tasks: set[asyncio.Task[None]] = set()
+        #: What the quiet AI backend watch (server_ai.watch_backend) last learnt.
+        self.ai_backend_answers = False
         #: LSP: `exit` after `shutdown` ends the process with 0, without it with 1.
         self.exit_code = 0
 

@@ -115,7 +115,7 @@ async def add_ai_completion_item(
 
     Clients with inline completion get their AI text there; here we only serve what is cached.
     """
-    if getattr(ls, "ai_state", None) is None and not getattr(ls, "ai_backend_answers", False):
+    if getattr(ls, "ai_state", None) is None and not ls.ai_backend_answers:
         # No AI request yet and the quiet watch has seen no backend: plain completion must not pay
         # for loading the AI clients (~150 ms on the first completion without Ollama).
         return result

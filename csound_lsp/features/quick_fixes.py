@@ -100,19 +100,18 @@ def quick_fixes(
     fixes for those, so a fix never shows up under a diagnostic it does not repair."""
     all_findings = document_findings(document) if findings is None else findings
     here = [
-        f
+        (f, convert.diagnostic(document, f))
         for f in all_findings
         if f.path is None and f.start_byte <= end_byte and start_byte <= f.end_byte and _maker_for(f)
     ]
     if for_diagnostics:
         wanted = {_diagnostic_key(d) for d in for_diagnostics}
-        here = [f for f in here if _diagnostic_key(convert.diagnostic(document, f)) in wanted]
+        here = [(f, d) for f, d in here if _diagnostic_key(d) in wanted]
     if not here:  # the usual cursor move (or a syntax error being typed): no need for the whole model
         return []
     actions: list[types.CodeAction] = []
-    for finding in here:
+    for finding, diagnostic in here:
         ctx = _context(document, finding, catalog, all_findings)
-        diagnostic = convert.diagnostic(document, finding)
         for fix in checked_fixes(ctx, finding):
             actions.append(_code_action(document, fix, diagnostic))
     return actions

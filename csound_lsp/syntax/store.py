@@ -40,12 +40,6 @@ class ReadError(Exception):
     """A file could not be read as Csound text; the message says why in words."""
 
 
-def read_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """Reads a Csound file as `read_source` does; returns the text and whether it was not plain UTF-8."""
-    decoded = read_source(path)
-    return decoded.text, decoded.encoding != "utf-8" or bool(decoded.skipped)
-
-
 def read_source(path: str | os.PathLike[str]) -> DecodedText:
     """Reads a Csound file from disk, in the encoding it was written in (see `text_files`)."""
     try:
@@ -105,7 +99,7 @@ class DocumentStore:
         if cached is not None and cached[0] == key:
             return cached[1]
         try:
-            text, _ = read_text(path)
+            text = read_source(path).text
         except ReadError:
             return None
         kind = kind_for(path)
