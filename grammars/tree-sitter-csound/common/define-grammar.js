@@ -77,6 +77,9 @@ function commonRules() {
 
     multiline_string: (_) => token(seq('{{', /([^}]|\}[^}])*/, '}}')),
 
+    // Csound 7: `R{raw "text"}R`, no escapes.
+    raw_string: (_) => token(seq('R{', /([^}]|\}+[^}R])*/, /\}+R/)),
+
     // A string whose closing quote is missing ends with its line, as Csound's lexer ends it: one
     // unfinished string (what a user has while typing) must not turn the rest of the file into an error.
     unterminated_string: (_) => token(prec(-1, seq('"', repeat(choice(/[^"\\\r\n]+/, /\\[^\r\n]/))))),
@@ -149,7 +152,7 @@ function commonRules() {
 function orchestraRules() {
   return {
     _orchestra_item: ($) =>
-      choice($.instrument_definition, $.udo_definition, $.struct_definition, $._statement),
+      choice($.instrument_definition, $.udo_definition, $.struct_definition, $.declare_definition, $._statement),
 
     instrument_definition: ($) =>
       seq(
@@ -185,12 +188,30 @@ function orchestraRules() {
     udo_types: (_) => /[A-Za-z0-9\[\]]+/,
 
     parameter_list: ($) =>
-      seq('(', optional(commaSep1(choice($.typed_identifier, $.identifier))), ')'),
+      seq('(', optional(commaSep1(choice($.typed_identifier, $.identifier, $.array_declaration))), ')'),
 
     type_list: ($) => seq('(', optional(commaSep1($.type)), ')'),
 
+    // Csound 7: `struct Point x:k, y:k`; a member may be untyped (`kval`, typed by its name) or an
+    // array (`vals:k[]`, `kvals[]`).
     struct_definition: ($) =>
-      seq('struct', field('name', $.identifier), commaSep1(field('member', $.typed_identifier)), $._eol),
+      seq(
+        'struct',
+        field('name', $.identifier),
+        commaSep1(field('member', choice($.typed_identifier, $.identifier, $.array_declaration))),
+        $._eol,
+      ),
+
+    // Csound 7: `declare name(arg:type, ...):(types)` announces a UDO defined further down.
+    declare_definition: ($) =>
+      seq(
+        'declare',
+        field('name', $.identifier),
+        field('parameters', $.parameter_list),
+        ':',
+        field('return_types', choice($.type, $.type_list)),
+        $._eol,
+      ),
 
     typed_identifier: ($) => seq(field('name', $.identifier), ':', field('type', $.type)),
 
@@ -208,6 +229,10 @@ function orchestraRules() {
         $.goto_statement,
         $.while_loop,
         $.until_loop,
+        $.for_loop,
+        $.switch_statement,
+        $.break_statement,
+        $.continue_statement,
         $.label_statement,
         $.macro_statement,
         $._preprocessor,
@@ -309,6 +334,40 @@ function orchestraRules() {
     until_loop: ($) =>
       seq('until', field('condition', $._expression), 'do', $._eol, repeat($._body_item), choice('od', 'enduntil')),
 
+    // Csound 7: `for val in arr do` / `for i, val in arr do` ... `od` (the names may be typed).
+    for_loop: ($) =>
+      seq(
+        'for',
+        optional(seq(field('index', $._loop_variable), ',')),
+        field('value', $._loop_variable),
+        'in',
+        field('iterable', $._expression),
+        'do',
+        $._eol,
+        repeat($._body_item),
+        choice('od', 'enduntil'),
+      ),
+
+    _loop_variable: ($) => choice($.identifier, $.typed_identifier),
+
+    // Csound 7: `switch x` then `case 1, 2` / `default` blocks, closed by `endsw`.
+    switch_statement: ($) =>
+      seq(
+        'switch',
+        field('value', $._expression),
+        $._eol,
+        repeat1(choice($.case_clause, $.default_clause)),
+        'endsw',
+      ),
+
+    case_clause: ($) => seq('case', field('values', $.argument_list), $._eol, repeat($._body_item)),
+
+    default_clause: ($) => seq('default', $._eol, repeat($._body_item)),
+
+    // Csound 7: leave or go round the innermost loop.
+    break_statement: ($) => seq('break', $._eol),
+    continue_statement: ($) => seq('continue', $._eol),
+
     // ---- expressions ---------------------------------------------------
     _expression: ($) =>
       choice(
@@ -325,12 +384,15 @@ function orchestraRules() {
         $.number,
         $.string,
         $.multiline_string,
+        $.raw_string,
         $.unterminated_string,
         $.call_expression,
         $.array_access,
+        $.array_slice,
         $.member_access,
         $.parenthesized_expression,
         $.array_literal,
+        $.array_range,
         $.macro_use,
       ),
 
@@ -338,10 +400,22 @@ function orchestraRules() {
 
     array_literal: ($) => seq('[', optional(commaSep1($._expression)), ']'),
 
+    // Csound 7: `[1 ... 8]`, `[0 ... 1, 0.25]` (start, end and an optional step).
+    array_range: ($) =>
+      seq(
+        '[',
+        field('start', $._expression),
+        '...',
+        field('end', $._expression),
+        optional(seq(',', field('step', $._expression))),
+        ']',
+      ),
+
+    // `oscili:a(...)`, and in Csound 7 an array type: `fillarray:k[](1, 2)`.
     call_expression: ($) =>
       seq(
         field('function', $.identifier),
-        optional(seq(':', field('rate', $.identifier))),
+        optional(seq(':', field('rate', $.identifier), repeat(seq(token.immediate('['), ']')))),
         '(',
         optional(field('arguments', $.argument_list)),
         ')',
@@ -354,6 +428,21 @@ function orchestraRules() {
           field('array', choice($.identifier, $.array_access, $.member_access, $.call_expression)),
           token.immediate('['),
           field('index', $._expression),
+          ']',
+        ),
+      ),
+
+    // Csound 7: `arr[1:3]`, `arr[0:8, 2]` (start, end and an optional step).
+    array_slice: ($) =>
+      prec(
+        PREC.postfix,
+        seq(
+          field('array', $.identifier),
+          token.immediate('['),
+          field('start', $._expression),
+          ':',
+          field('end', $._expression),
+          optional(seq(',', field('step', $._expression))),
           ']',
         ),
       ),

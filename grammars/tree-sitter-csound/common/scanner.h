@@ -187,6 +187,20 @@ static bool csound_is_reserved_word(const char *word) {
   return false;
 }
 
+/* Csound 7's statement keywords. Csound 6 code cannot use them as names at
+ * the start of a statement (none starts with a rate letter), so there they are
+ * left to the grammar's lexer; elsewhere (`timout 0, 1, continue`, a label
+ * `default:`) they stay plain words, as Csound 6 reads them. */
+static bool csound_is_statement_keyword(const char *word) {
+  static const char *const keywords[] = {
+      "break", "case", "continue", "declare", "default", "endsw", "for", "switch",
+  };
+  for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+    if (strcmp(word, keywords[i]) == 0) return true;
+  }
+  return false;
+}
+
 static bool csound_is_score_letter(int32_t c) {
   /* `c` is not in the manual, but Csound's score reader takes it (with
    * whatever follows) without a word. */
@@ -252,6 +266,9 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
     return true;
   }
 
+  /* Csound 7's raw string `R{...}R` is the grammar's token. */
+  if (first == 'R' && lexer->lookahead == '{' && !valid_symbols[CSOUND_SCORE_KIND]) return false;
+
   size_t length = 1;
   word[0] = (char)first;
   while (csound_is_word_char(lexer->lookahead)) {
@@ -308,6 +325,7 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
     return valid_symbols[CSOUND_IDENTIFIER] && !csound_is_reserved_word(word);
   }
   if (!truncated && csound_is_reserved_word(word)) return false;
+  if (!truncated && valid_symbols[CSOUND_OPCODE_NAME] && csound_is_statement_keyword(word)) return false;
 
   if (valid_symbols[CSOUND_OPCODE_NAME] && !truncated && csound_is_known_opcode(word) &&
       next != '(' && next != '[' && next != '.' && next != ':') {

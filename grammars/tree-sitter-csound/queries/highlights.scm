@@ -4,19 +4,20 @@
 (comment) @comment
 (number) @number
 (infinity) @constant.builtin
-[(string) (multiline_string)] @string
+[(string) (multiline_string) (raw_string)] @string
 
 ; ---- orchestra ----
 [
-  "instr" "endin" "opcode" "endop" "struct"
+  "instr" "endin" "opcode" "endop" "struct" "declare"
 ] @keyword
 
 [
   "if" "then" "ithen" "kthen" "elseif" "else" "endif" "fi"
+  "switch" "case" "default" "endsw"
 ] @keyword.conditional
 
 [
-  "while" "until" "do" "od" "enduntil"
+  "while" "until" "do" "od" "enduntil" "for" "in" "break" "continue"
 ] @keyword.repeat
 
 [
@@ -27,6 +28,7 @@
 (instrument_definition name: (number) @type)
 (plus_name (identifier) @type)
 (udo_definition name: (identifier) @function)
+(declare_definition name: (identifier) @function)
 (struct_definition name: (identifier) @type)
 (udo_types) @type
 (type (type_name) @type)
@@ -43,6 +45,9 @@
 (typed_identifier name: (identifier) @variable)
 (member_access member: (identifier) @property)
 (struct_definition member: (typed_identifier name: (identifier) @property))
+(struct_definition member: (identifier) @property)
+(parameter_list (typed_identifier name: (identifier) @variable.parameter))
+(parameter_list (identifier) @variable.parameter)
 
 ((identifier) @variable.builtin
   (#match? @variable.builtin "^(sr|kr|ksmps|nchnls|nchnls_i|0dbfs|A4|p[0-9]+)$"))

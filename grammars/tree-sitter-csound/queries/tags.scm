@@ -2,6 +2,7 @@
 (instrument_definition name: (number) @name) @definition.class
 (instrument_definition name: (plus_name (identifier) @name)) @definition.class
 (udo_definition name: (identifier) @name) @definition.function
+(declare_definition name: (identifier) @name) @definition.function
 (struct_definition name: (identifier) @name) @definition.class
 (define_directive name: (identifier) @name) @definition.macro
 (label_statement label: (identifier) @name) @definition.label
