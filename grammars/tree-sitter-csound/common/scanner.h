@@ -340,6 +340,10 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
     if (after == '=') {
       lexer->advance(lexer, false);
       is_opcode = lexer->lookahead == '='; /* `name = x` assigns to the name */
+    } else if (after == '+' || after == '-' || after == '*' || after == '/') {
+      /* `count += 1`: Csound 7 names a variable like an opcode (`count:k`). */
+      lexer->advance(lexer, false);
+      is_opcode = lexer->lookahead != '=';
     }
     if (is_opcode) {
       lexer->result_symbol = CSOUND_OPCODE_NAME;
