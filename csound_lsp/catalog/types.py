@@ -115,6 +115,8 @@ IN_LETTERS: dict[str, LetterInfo] = {
             note="pairs of control value then audio signal",
         ),
         _in("*", "any number of values of any type", "*", variadic=True),
+        # Csound 7 only.
+        _in("c", "constant number", "c"),
     )
 }
 
@@ -141,6 +143,9 @@ OUT_LETTERS: dict[str, LetterInfo] = {
         _in("X", "one or more audio, control or init-time values", "akip", variadic=True),
         _in("N", "one or more values: audio, control, init-time or strings", "akipS", variadic=True),
         _in("F", "one or more streaming spectral signals (f-sigs)", "f", variadic=True),
+        # Csound 7 only: any number of conditions.
+        _in("v", "one or more i-time conditions", "b", variadic=True),
+        _in("V", "one or more k-rate conditions", "B", variadic=True),
         _in("*", "any number of values of any type", "*", variadic=True),
     )
 }
@@ -166,8 +171,24 @@ class TypeStringError(ValueError):
     """A type string contains a letter this module does not know."""
 
 
+def user_type(name: str) -> str:
+    """A Csound 7 named type (`Complex`, `InstrDef`, a struct) spelled as the catalogs spell it."""
+    return f":{name};"
+
+
+def user_type_name(letter: str) -> str | None:
+    """`:Complex;` -> `Complex`; None for a type letter."""
+    return letter[1:-1] if len(letter) > 2 and letter[0] == ":" and letter[-1] == ";" else None
+
+
 def letter_info(letter: str, direction: Direction = "in") -> LetterInfo:
-    """The table entry for one letter; raises TypeStringError for unknown letters."""
+    """The table entry for one letter; raises TypeStringError for unknown letters.
+
+    Csound 7's named types (`:Complex;`) take exactly their own type.
+    """
+    name = user_type_name(letter)
+    if name is not None:
+        return LetterInfo(letter, f"{name} value", "")
     table = IN_LETTERS if direction == "in" else OUT_LETTERS
     try:
         return table[letter]
@@ -251,6 +272,12 @@ def parse_types(spec: str, direction: Direction = "in") -> tuple[Param, ...]:
     index = 0
     while index < len(spec):
         letter = spec[index]
+        if letter == ":":  # Csound 7's named type, `:Complex;`
+            end = spec.find(";", index)
+            if end == -1:
+                raise TypeStringError(f"unterminated type name in {spec!r}")
+            letter = spec[index : end + 1]
+            index = end
         letter_info(letter, direction)  # validates
         index += 1
         dims = 0
@@ -299,7 +326,7 @@ def arity(spec: str, direction: Direction = "in") -> tuple[int, int | None]:
 
 
 def split_found(found: str) -> tuple[str, int]:
-    """``"k[][]"`` -> ``("k", 2)``."""
+    """``"k[][]"`` -> ``("k", 2)``; ``":Complex;[]"`` -> ``(":Complex;", 1)``."""
     base = found.rstrip("[]")
     return base, (len(found) - len(base)) // 2
 

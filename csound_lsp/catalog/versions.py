@@ -16,8 +16,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from csound_lsp.catalog._data import DATA_DIR, read_json
+from csound_lsp.catalog.opcodes import Catalog, Opcode, Overload, default_catalog
 
-__all__ = ["VersionDiff", "engine_major", "note_for", "set_engine", "version_diff"]
+__all__ = [
+    "VersionDiff",
+    "catalog_for",
+    "current_major",
+    "engine_major",
+    "note_for",
+    "set_engine",
+    "version_diff",
+]
 
 CSOUND7_PATH = DATA_DIR / "opcodes7.json"
 
@@ -81,6 +90,52 @@ def set_engine(choice: str | None) -> None:
     """Remember the server's csound.engine; its major version decides which notes are shown."""
     global _major
     _major = engine_major(choice) if choice is not None else None
+
+
+def current_major() -> int:
+    """The Csound major version the server's csound.engine compiles with (6 until it is set)."""
+    return _major if _major is not None else 6
+
+
+_seven: tuple[Catalog, Catalog] | None = None
+
+
+def catalog_for(major: int, base: Catalog | None = None) -> Catalog:
+    """The catalog the analysis of a document for Csound `major` reads.
+
+    For 6, `base` (the default catalog: 6.18's list, merged with the installed Csound's). For 7, every
+    opcode Csound 7.0 lists takes 7.0's signatures (`complex`; `maxalloc` with three arguments; the 6
+    forms 7 dropped are gone), keeping the ones the installed Csound added to `base`; the opcodes only
+    6.18 lists stay as they are (`analysis.dialect` reports them). Cached per base catalog.
+    """
+    global _seven
+    base = base if base is not None else default_catalog()
+    if major < 7:
+        return base
+    with _lock:
+        if _seven is not None and _seven[0] is base:
+            return _seven[1]
+    seven = Catalog.load(CSOUND7_PATH)
+    opcodes = dict(base.opcodes)
+    for opcode in seven:
+        current = opcodes.get(opcode.name)
+        if current is None:
+            opcodes[opcode.name] = opcode
+            continue
+        own = {(o.outputs, o.inputs) for o in opcode.overloads}
+        installed = tuple(
+            o for o in current.overloads if o.origin == "installed" and (o.outputs, o.inputs) not in own
+        )
+        merged = tuple(sorted(opcode.overloads + installed, key=_overload_order))
+        opcodes[opcode.name] = Opcode(opcode.name, merged, current.origin)
+    combined = Catalog(opcodes, csound_version=base.csound_version, installed_version=base.installed_version)
+    with _lock:
+        _seven = (base, combined)
+    return combined
+
+
+def _overload_order(overload: Overload) -> tuple[str, str]:
+    return (overload.outputs, overload.inputs)
 
 
 def note_for(name: str, major: int | None = None) -> str | None:
