@@ -137,10 +137,54 @@ class Udo:
     input_types: str
     node: Node
     scope: Scope
-    #: "classic" (`opcode name, a, kk`) or "typed" (Csound 7 `opcode name(x:k):a`).
+    #: "classic" (`opcode name, a, kk`), "typed" (Csound 7 `opcode name(x:k):a`) or "declared"
+    #: (Csound 7 `declare name(x:k):a`, a UDO announced before its definition).
     syntax: str
     parameters: list[tuple[str, str]] = field(default_factory=list)
     doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StructMember:
+    name: str
+    #: The declared type (`k`, `S[]`, `Point`), or the name's rate letter for an untyped member.
+    type: str
+    ref: Ref
+
+
+@dataclass(eq=False)
+class StructType:
+    """A Csound 7 `struct Name member:type, ...` definition."""
+
+    name: str
+    ref: Ref
+    node: Node
+    members: list[StructMember] = field(default_factory=list)
+    doc: str = ""
+
+    def member(self, name: str) -> StructMember | None:
+        return next((m for m in self.members if m.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberUse:
+    """`obj.member` (Csound 7): `path` names the object (`v`, `v.pt`, `pts[]`), `ref` the member."""
+
+    path: str
+    ref: Ref
+    scope_start: int
+
+
+@dataclass(frozen=True, slots=True)
+class DialectMark:
+    """A construct only one Csound major version reads: `major` 7 for Csound 7 syntax (typed
+    names, new-style UDOs, struct ...), 6 for a Csound 6 leniency Csound 7 rejects."""
+
+    major: int
+    #: A few words naming the construct, for messages.
+    what: str
+    start_byte: int
+    end_byte: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +261,12 @@ class DocumentModel:
     #: `if`/`while`/`until` lines that end before `then`/`do`, and strings with no closing quote
     #: (mid-typing): Csound rejects them.
     unfinished: list[Node] = field(default_factory=list)
+    #: Csound 7 `struct` types and `declare`d UDOs, member uses (`pt.x`) and the constructs only
+    #: one Csound version reads (`analysis.dialect` decides what they mean for this document).
+    structs: dict[str, StructType] = field(default_factory=dict)
+    declarations: dict[str, Udo] = field(default_factory=dict)
+    member_uses: list[MemberUse] = field(default_factory=list)
+    dialect_marks: list[DialectMark] = field(default_factory=list)
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")

@@ -30,6 +30,13 @@ from csound_lsp.syntax.model import (
     is_global_name,
     rate_of,
 )
+from csound_lsp.syntax.model_csound7 import (
+    CONSTANTS,
+    KEYWORDS7,
+    LETTER_TYPES,
+    Csound7Handlers,
+    type_letters,
+)
 
 if TYPE_CHECKING:
     from csound_lsp.syntax.document import Document
@@ -73,7 +80,7 @@ _ITEM_SOURCES_KEPT = 2
 _ITEM_LOCK = threading.Lock()
 
 
-class ModelBuilder:
+class ModelBuilder(Csound7Handlers):
     """One walk over the tree. `skip_bodies` records instruments and UDOs by name and signature only:
     the incremental analysis analyses their bodies one by one and caches the results.
     """
@@ -119,6 +126,9 @@ class ModelBuilder:
     def build(self) -> DocumentModel:
         self.udo_names = self.collect_udo_names()
         self.visit_children(self.root, self.global_scope)
+        for name, declared in self.model.declarations.items():
+            # A UDO `declare`d and defined nowhere (Csound 7 says so) is still known by its signature.
+            self.model.udos.setdefault(name, declared)
         return self.model
 
     def build_item(self, item: Node, udo_names: set[str]) -> DocumentModel:
@@ -170,7 +180,7 @@ class ModelBuilder:
         names: set[str] = set()
         for container in orchestra_containers(self.root):
             for child in container.named_children:
-                if child.type == "udo_definition":
+                if child.type in ("udo_definition", "declare_definition"):
                     name = child.child_by_field_name("name")
                     if name is not None:
                         names.add(self.text(name))
@@ -245,20 +255,11 @@ class ModelBuilder:
         returns = node.child_by_field_name("return_types")
         parameters: list[tuple[str, str]] = []
         if parameters_node is not None:
-            for parameter in parameters_node.named_children:
-                if parameter.type == "typed_identifier":
-                    p_name = parameter.child_by_field_name("name")
-                    p_type = parameter.child_by_field_name("type")
-                    if p_name is not None:
-                        type_text = self.text(p_type) if p_type is not None else ""
-                        parameters.append((self.text(p_name), type_text))
-                        self.define(p_name, inner, declared_type=type_text or None)
-                elif parameter.type == "identifier":
-                    parameters.append((self.text(parameter), rate_of(self.text(parameter)) or ""))
-                    self.define(parameter, inner)
+            self.mark_header_end(7, "a new-style UDO definition", node)
+            parameters = self.udo_parameters(parameters_node, inner)
         if parameters_node is not None or returns is not None:
             syntax = "typed"
-            output_types = _type_letters(self.text(returns)) if returns is not None else ""
+            output_types = type_letters(self.text(returns)) if returns is not None else ""
             input_types = "".join(t for _, t in parameters)
         else:
             syntax = "classic"
@@ -305,6 +306,8 @@ class ModelBuilder:
         if opcode is not None:
             call = OpcodeCall(name, self.ref(opcode), node, outputs, arguments, False, scope)
             scope.calls.append(call)
+            self.mark_comma_after_opcode(node, opcode)
+        self.mark_outputs_over_lines(outputs)
         # Arguments are read before results are written: `kx oscili kx, 1` reads kx first.
         self.visit_arguments(name, arguments, scope)
         for output in outputs:
@@ -333,23 +336,23 @@ class ModelBuilder:
             [a for a in arguments_node.named_children if a.type != "comment"] if arguments_node else []
         )
         name = self.text(function) if function is not None else ""
+        annotated = None
+        if rate is not None:
+            # `fillarray:k[](...)`: the brackets after the rate are anonymous children.
+            dims = sum(1 for c in node.children if c.type == "[" and c.start_byte > rate.start_byte)
+            annotated = self.text(rate).lstrip(":") + "[]" * dims
+            if dims:
+                self.mark(7, "an array type on a call", rate)
         if function is not None:
             scope.calls.append(
-                OpcodeCall(
-                    name,
-                    self.ref(function),
-                    node,
-                    [],
-                    arguments,
-                    True,
-                    scope,
-                    self.text(rate).lstrip(":") if rate is not None else None,
-                )
+                OpcodeCall(name, self.ref(function), node, [], arguments, True, scope, annotated)
             )
         self.visit_arguments(name, arguments, scope)
 
     def on_assignment(self, node: Node, scope: Scope) -> None:
         lefts = node.children_by_field_name("left")
+        self.mark_outputs_over_lines(lefts)
+        self.mark_value_on_next_line(node)
         if len(lefts) > 1:
             # `a, b = b, a`: every right side is read before any target is written.
             for right_side in node.children_by_field_name("right"):
@@ -470,9 +473,6 @@ class ModelBuilder:
         if name is not None:
             self.model.macro_tests.append(self.ref(name))
 
-    def on_struct_definition(self, node: Node, scope: Scope) -> None:
-        """Struct members are type fields, not variables."""
-
     # -- score and options -------------------------------------------------------------------------
     def on_score_statement(self, node: Node, scope: Scope) -> None:
         kind = node.child_by_field_name("kind")
@@ -526,8 +526,14 @@ class ModelBuilder:
             # A global defined in the header and used inside an instrument keeps one entry.
             existing = self.global_scope.variables.get(name) if not rate_of(name) else None
         if existing is None:
-            rate = declared_type[:1] if declared_type else rate_of(name)
+            if declared_type is not None:
+                # `name:k` takes its rate from the type; `name:Point` (a struct) has none.
+                base = declared_type.replace(" ", "").rstrip("[]")
+                rate = base if base in LETTER_TYPES else None
+            else:
+                rate = rate_of(name)
             existing = Variable(name, rate, owner is self.global_scope, owner, declared_type)
+            existing.is_array = declared_type is not None and declared_type.replace(" ", "").endswith("[]")
             owner.variables[name] = existing
         return existing
 
@@ -537,6 +543,9 @@ class ModelBuilder:
 
     def use(self, node: Node, scope: Scope) -> None:
         name = self.text(node)
+        if name in CONSTANTS:
+            self.mark(7, f"the constant '{name}'", node)
+            return
         variable = self.variable(name, scope)
         ref = self.ref(node, name)
         variable.uses.append(ref)
@@ -550,8 +559,9 @@ class ModelBuilder:
         elif node.type == "typed_identifier":
             name = node.child_by_field_name("name")
             type_node = node.child_by_field_name("type")
+            self.mark(7, f"the typed name '{self.text(node)}'", node)
             if name is not None:
-                self.define(name, scope, self.text(type_node) if type_node is not None else None)
+                self.define(name, scope, self.text(type_node) if type_node is not None else "")
         elif node.type == "array_access":
             array = node.child_by_field_name("array")
             if array is not None:
@@ -580,6 +590,8 @@ class ModelBuilder:
 
     def label_use(self, node: Node, scope: Scope) -> None:
         name = self.text(node)
+        if name in KEYWORDS7:
+            self.mark(6, f"a jump to the label '{name}' (a keyword in Csound 7)", node)
         scope.labels.setdefault(name, Label(name, scope)).uses.append(self.ref(node))
 
 
@@ -597,10 +609,3 @@ def orchestra_containers(root: Node) -> list[Node]:
         elif child.type == "instruments_section":
             containers.append(child)
     return containers
-
-
-def _type_letters(text: str) -> str:
-    """`(a,k)` or `:a` or `a` → "ak" (Csound 7 return types), `void` → ""."""
-    cleaned = text.strip().lstrip(":").strip("()")
-    parts = [p.strip() for p in cleaned.split(",") if p.strip()]
-    return "".join("" if p == "void" else p for p in parts)
