@@ -5,7 +5,8 @@ from __future__ import annotations
 from csound_lsp.analysis import registry
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.syntax_errors import syntax_errors
-from csound_lsp.catalog import Catalog, default_catalog
+from csound_lsp.catalog import Catalog
+from csound_lsp.catalog.versions import catalog_for, current_major
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import DocumentModel
 
@@ -35,11 +36,16 @@ def semantic_findings(
     *,
     includes_unresolved: bool = False,
     report_unused: bool = True,
+    engine: int = 6,
 ) -> list[Finding]:
     """Every check in the registry (`analysis.registry.CHECKS`) on the whole model."""
     return registry.whole_document_findings(
         registry.ItemInput(
-            model, catalog, includes_unresolved=includes_unresolved, report_unused=report_unused
+            model,
+            catalog,
+            includes_unresolved=includes_unresolved,
+            report_unused=report_unused,
+            engine=engine,
         )
     )
 
@@ -50,12 +56,16 @@ def static_findings(
     *,
     includes_unresolved: bool | None = None,
     report_unused: bool = True,
+    engine: int | None = None,
 ) -> list[Finding]:
     """All static findings for a document, sorted by position.
 
     `includes_unresolved` says whether some `#include` could not be read; when None, any include
-    counts as unresolved (callers that resolve includes pass the real answer).
+    counts as unresolved (callers that resolve includes pass the real answer). `engine` is the Csound
+    major version that compiles the document (None: the server's `csound.engine`, 6 until set); it
+    picks the catalog (`catalog_for`) and what `analysis.dialect` reports.
     """
+    major = current_major() if engine is None else engine
     findings = syntax_errors(document.tree, document.source)
     large = too_large(document.source)
     if large is not None:
@@ -65,9 +75,10 @@ def static_findings(
         unresolved = bool(model.includes) if includes_unresolved is None else includes_unresolved
         semantic = semantic_findings(
             model,
-            catalog or default_catalog(),
+            catalog or catalog_for(major),
             includes_unresolved=unresolved,
             report_unused=report_unused,
+            engine=major,
         )
         findings += drop_inside_syntax_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))

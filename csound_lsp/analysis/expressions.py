@@ -16,6 +16,7 @@ from tree_sitter import Node
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.catalog.types import split_found, variable_type
 from csound_lsp.syntax.model import DocumentModel, Scope, Udo
+from csound_lsp.syntax.model_csound7 import CONSTANTS, LETTER_TYPES
 
 UNKNOWN = "?"
 RESERVED_NAMES = frozenset({"sr", "kr", "ksmps", "nchnls", "nchnls_i", "0dbfs", "A4"})
@@ -50,16 +51,26 @@ def variable_type_of(name: str, ctx: TypeContext) -> str:
         return "p"
     if name in RESERVED_NAMES:
         return "r"
+    if name in CONSTANTS:
+        return UNKNOWN  # Csound 7's true and false
     variable = ctx.model.lookup_variable(name, ctx.scope)
-    if variable is not None and variable.declared_type:
-        base, dims = split_found(variable.declared_type)
-        return base + "[]" * dims
+    if variable is not None and variable.declared_type is not None:
+        return declared_type(variable.declared_type)
     letter = variable_type(name)
     if letter is None:
         return UNKNOWN
     if variable is not None and variable.is_array and not letter.endswith("]"):
         return letter + "[]"
     return letter
+
+
+def declared_type(text: str) -> str:
+    """A Csound 7 declared type (`k`, `i[]`) as an argument type; named types (structs, `Complex`)
+    and names typed from an array we could not read are unknown: their checks stand down."""
+    base, dims = split_found(text.replace(" ", ""))
+    if base not in LETTER_TYPES:
+        return UNKNOWN
+    return base + "[]" * dims
 
 
 def highest_rate(types: list[str]) -> str:
@@ -84,13 +95,13 @@ def expression_type(node: Node, ctx: TypeContext) -> str:
     kind = node.type
     if kind == "number":
         return "c"
-    if kind in ("string", "multiline_string"):
+    if kind in ("string", "multiline_string", "raw_string"):
         return "S"
     if kind == "identifier":
         return variable_type_of(ctx.model.text(node), ctx)
     if kind == "typed_identifier":
         type_node = node.child_by_field_name("type")
-        return ctx.model.text(type_node).strip() if type_node is not None else UNKNOWN
+        return declared_type(ctx.model.text(type_node)) if type_node is not None else UNKNOWN
     if kind == "parenthesized_expression":
         inner = [c for c in node.named_children if c.type != "comment"]
         return expression_type(inner[0], ctx) if inner else UNKNOWN
@@ -164,7 +175,10 @@ def call_type(node: Node, ctx: TypeContext) -> str:
     if function is None:
         return UNKNOWN
     name = ctx.model.text(function)
-    wanted = ctx.model.text(rate).lstrip(":").strip() if rate is not None else None
+    wanted = None
+    if rate is not None:
+        dims = sum(1 for c in node.children if c.type == "[" and c.start_byte > rate.start_byte)
+        wanted = ctx.model.text(rate).lstrip(":").strip() + "[]" * dims  # `fillarray:k[](...)`
     args = [expression_type(a, ctx) for a in argument_nodes(node)]
     if UNKNOWN in args:
         return wanted or UNKNOWN
@@ -184,6 +198,8 @@ def call_type(node: Node, ctx: TypeContext) -> str:
     produced = [o.out_params[0].spelled for o in fitting if o.out_params]
     if not produced:
         return UNKNOWN
+    if name in ("i", "k", "a") and name in produced:
+        return name  # a rate conversion gives its own rate (Csound 7's `i` has a k-rate form too)
     # Csound 6.18 types a call without arguments (`times()`, `timek()`) at k-rate where it can.
     argument_rate = highest_rate(args) if args else "k"
     for preferred in (argument_rate, "k", "i", "a"):

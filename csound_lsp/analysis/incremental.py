@@ -33,7 +33,8 @@ from csound_lsp.analysis.item_facts import (
     still_valid,
 )
 from csound_lsp.analysis.syntax_errors import syntax_errors
-from csound_lsp.catalog import Catalog, default_catalog
+from csound_lsp.catalog import Catalog
+from csound_lsp.catalog.versions import catalog_for, current_major
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.model import Ref, is_global_name
 from csound_lsp.syntax.model_builder import orchestra_containers
@@ -58,7 +59,8 @@ class IncrementalDiagnostics:
         includes_unresolved: bool | None = None,
         report_unused: bool = True,
     ) -> list[Finding]:
-        catalog = self.catalog or default_catalog()
+        engine = current_major()
+        catalog = self.catalog or catalog_for(engine)
         if catalog is not self._catalog:
             self._cache, self._context, self._catalog = {}, None, catalog
         source = document.source
@@ -91,6 +93,7 @@ class IncrementalDiagnostics:
             frozenset(n for n, v in global_vars.items() if v.definitions),
             unresolved,
             report_unused,
+            engine,
         )
         previous = self._context
         if previous is not None and previous != context:
@@ -138,7 +141,9 @@ class IncrementalDiagnostics:
 
         self.assigned_globals = frozenset(n for n in global_defs if is_global_name(n))
         semantic += registry.item_findings(
-            registry.ItemInput(skeleton, catalog, includes_unresolved=unresolved, report_unused=report_unused)
+            registry.ItemInput(
+                skeleton, catalog, includes_unresolved=unresolved, report_unused=report_unused, engine=engine
+            )
         )
         semantic += registry.document_findings(
             registry.DocumentInput(
@@ -163,6 +168,7 @@ class IncrementalDiagnostics:
                     if name not in global_defs
                 },
                 facts=check_facts,
+                engine=engine,
             )
         )
         findings += drop_inside_syntax_errors(semantic, findings)
@@ -209,7 +215,7 @@ def document_findings(document: Document, *, report_unused: bool | None = None) 
         if shared is None:
             shared = _SHARED[document] = _Shared()
         wanted = shared.report_unused if report_unused is None else report_unused
-        catalog = default_catalog()
+        catalog = catalog_for(current_major())
         if (
             shared.source is not document.source
             or wanted != shared.report_unused

@@ -44,6 +44,8 @@ class Context:
     global_names: frozenset[str]
     includes_unresolved: bool
     report_unused: bool
+    #: The Csound major version that compiles the document (what `analysis.dialect` reports).
+    engine: int = 6
 
 
 @dataclass
@@ -201,7 +203,8 @@ def context_change(old: Context, new: Context) -> ContextChange:
     names = old.udos.keys() | new.udos.keys()
     changed = {n for n in names if old.udos.get(n) != new.udos.get(n)}
     return ContextChange(
-        (old.includes_unresolved, old.report_unused) != (new.includes_unresolved, new.report_unused),
+        (old.includes_unresolved, old.report_unused, old.engine)
+        != (new.includes_unresolved, new.report_unused, new.engine),
         old.udos.keys() != new.udos.keys(),
         frozenset(changed | (old.udo_names ^ new.udo_names)),
         old.global_names ^ new.global_names,
@@ -238,6 +241,7 @@ def analyse_item(
             includes_unresolved=context.includes_unresolved,
             report_unused=context.report_unused,
             also_defined=context.global_names,
+            engine=context.engine,
         )
     )
     defined, used = structure_checks.table_facts(model)

@@ -35,6 +35,7 @@ from csound_lsp.catalog.types import (
     parse_types,
 )
 from csound_lsp.syntax.model import DocumentModel, OpcodeCall
+from csound_lsp.syntax.model_csound7 import LETTER_TYPES
 
 #: Words that look like opcodes in the tree but are handled by the grammar or are never checked.
 _NOT_CHECKED = frozenset({"xin", "xout"})
@@ -230,8 +231,24 @@ def chosen_overload(call: OpcodeCall, opcode: Opcode, ctx: TypeContext) -> Overl
     return opcode.choose(outs, ins) or opcode.choose(outs, None)
 
 
+def _named_output(call: OpcodeCall, ctx: TypeContext) -> bool:
+    """Whether a result variable has a Csound 7 named type (a struct, `Complex`): Csound 7 chooses
+    the overload (a struct's `init` takes its members) by a type our catalog cannot spell."""
+    for output in call.outputs:
+        node = output.child_by_field_name("name") if output.type == "typed_identifier" else output
+        if node is None or node.type != "identifier":
+            continue
+        variable = ctx.model.lookup_variable(ctx.model.text(node), call.scope)
+        declared = variable.declared_type if variable is not None else None
+        if declared and declared.replace(" ", "").rstrip("[]") not in LETTER_TYPES:
+            return True
+    return False
+
+
 def _check_call(call: OpcodeCall, opcode: Opcode, ctx: TypeContext) -> Iterator[Finding]:
     outs = output_types(call, ctx)
+    if outs and UNKNOWN in outs and _named_output(call, ctx):
+        return
     ins = argument_types(call, ctx)
     if (outs is not None and UNKNOWN in outs) or UNKNOWN in ins:
         outs = None if outs is not None and UNKNOWN in outs else outs

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from csound_lsp.analysis import amplitudes, opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis import amplitudes, dialect, opcode_checks, structure_checks, variable_checks
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.model import DocumentModel, Ref
@@ -39,6 +39,8 @@ class ItemInput:
     report_unused: bool
     #: Global-scope variables defined outside this model (an item analysed on its own).
     also_defined: frozenset[str] = frozenset()
+    #: The Csound major version that compiles the document (`catalog.versions.current_major`).
+    engine: int = 6
 
 
 @dataclass
@@ -62,10 +64,18 @@ class DocumentInput:
     global_uses: dict[str, list[Ref]]
     #: Per check with a `facts` function: what it read from each part (the whole model: one).
     facts: dict[str, list[Any]] = field(default_factory=dict)
+    #: The Csound major version that compiles the document.
+    engine: int = 6
 
     @classmethod
     def of_model(
-        cls, model: DocumentModel, catalog: Catalog, *, includes_unresolved: bool, report_unused: bool
+        cls,
+        model: DocumentModel,
+        catalog: Catalog,
+        *,
+        includes_unresolved: bool,
+        report_unused: bool,
+        engine: int = 6,
     ) -> DocumentInput:
         """The facts of a whole-document model, read from the model itself."""
         defined, used = structure_checks.table_facts(model)
@@ -84,6 +94,7 @@ class DocumentInput:
             global_defs=defs,
             global_uses={n: uses for n, uses in plain_global_uses(model).items() if n not in defs},
             facts={name: [fact] for name, fact in item_facts(model).items()},
+            engine=engine,
         )
 
 
@@ -138,6 +149,10 @@ def _envelopes(run: ItemInput) -> list[Finding]:
 
 def _unfinished(run: ItemInput) -> list[Finding]:
     return structure_checks.unfinished_findings(run.model)
+
+
+def _dialect(run: ItemInput) -> list[Finding]:
+    return dialect.dialect_findings(run.model, run.engine)
 
 
 def _instruments(doc: DocumentInput) -> list[Finding]:
@@ -224,6 +239,7 @@ CHECKS: list[Check] = [
     Check("tables", "document", _tables),
     Check("envelopes", "item", _envelopes),
     Check("unfinished", "item", _unfinished),
+    Check("dialect", "item", _dialect),
     Check("header", "document", _header),
     Check("options", "document", _options),
     Check("includes", "document", _includes),
@@ -309,5 +325,6 @@ def whole_document_findings(given: ItemInput) -> list[Finding]:
         given.catalog,
         includes_unresolved=given.includes_unresolved,
         report_unused=given.report_unused,
+        engine=given.engine,
     )
     return item_findings(given) + document_findings(document)

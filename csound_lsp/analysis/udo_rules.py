@@ -1,7 +1,8 @@
 """Rules Csound 6.18 enforces when it compiles, found on public Csound it rejects.
 
 * A classic UDO that declares inputs must read them with `xin`, and one that declares results must
-  give them with `xout` ("invalid xin statement for UDO: defined 'i', found '(null)'").
+  give them with `xout` ("invalid xin statement for UDO: defined 'i', found '(null)'"); `xin`
+  receives exactly as many variables as inputs are declared ("defined 'i', found 'ii'", Csound 6 and 7).
 * `i()` takes a variable, never an expression ("Use of i() with expression not permitted").
 * `iw = kz`: there is no `=` from a k- or a-rate value into an i-rate variable ("Found: i = k").
 
@@ -17,6 +18,7 @@ from csound_lsp.analysis.expressions import TypeContext, expression_type, variab
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.udo_overloads import classic_types
 from csound_lsp.catalog import Catalog
+from csound_lsp.catalog.types import TypeStringError, parse_types
 from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind
 
 #: Argument forms `i()` accepts: a plain variable (an array element is a different message).
@@ -50,12 +52,37 @@ def _udo_io(scope: Scope) -> list[Finding]:
     name = (name_node.text or b"").decode("utf-8", "replace")
     called = {call.name for call in scope.calls}
     findings: list[Finding] = []
+    findings += _xin_count(scope, name, inputs)
     for declared, opcode, what in ((inputs, "xin", "inputs"), (outputs, "xout", "results")):
         if declared in ("", "0") or opcode in called:
             continue
         message = f"UDO '{name}' declares {what} ({declared}) but has no {opcode} statement"
         findings.append(
             Finding(name_node.start_byte, name_node.end_byte, Severity.ERROR, "udo-signature", message)
+        )
+    return findings
+
+
+def _xin_count(scope: Scope, name: str, inputs: str) -> list[Finding]:
+    """`ival, ival2 xin` in a UDO declaring one input."""
+    try:
+        declared = len(parse_types("" if inputs == "0" else inputs, "in"))
+    except TypeStringError:
+        return []
+    findings: list[Finding] = []
+    for call in scope.calls:
+        if call.name != "xin" or call.is_function or len(call.outputs) == declared:
+            continue
+        start, end = call.outputs[0].start_byte if call.outputs else call.ref.start_byte, call.ref.end_byte
+        findings.append(
+            Finding(
+                start,
+                end,
+                Severity.ERROR,
+                "udo-signature",
+                f"UDO '{name}' declares {declared} input(s) ({inputs or 'none'}) but xin receives "
+                f"{len(call.outputs)}",
+            )
         )
     return findings
 

@@ -13,6 +13,8 @@ from typing import Any
 from csound_lsp.analysis.diagnostics import static_findings
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.syntax_errors import syntax_errors
+from csound_lsp.catalog.versions import set_engine
+from csound_lsp.csound.discovery import engine_from_env
 from csound_lsp.csound.worker import CsoundChecker
 from csound_lsp.features.csound_checks import findings_from
 from csound_lsp.features.diagnostics import merge_findings
@@ -100,6 +102,9 @@ def _record(path: str, document: Document, finding: Finding) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The static checks measure the code against the Csound that compiles it (Csound 7's syntax, or the
+    # Csound 6 habits Csound 7 rejects): the same engine choice as the compile below.
+    set_engine(getattr(args, "engine", None) or engine_from_env())
     records: list[dict[str, Any]] = []
     checked: list[tuple[str, Document, list[Finding]]] = []
     unreadable = False
