@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from csound_lsp.analysis.dialect import document_dialect
 from csound_lsp.analysis.expressions import UNKNOWN, TypeContext, variable_type_of
 from csound_lsp.analysis.incremental import assigned_globals
 from csound_lsp.catalog import Catalog, Opcode, Overload, default_catalog
@@ -27,8 +28,8 @@ from csound_lsp.catalog.headers import header_constants
 from csound_lsp.catalog.options import all_options
 from csound_lsp.catalog.types import Param, split_found
 from csound_lsp.catalog.usage import usage_count
-from csound_lsp.catalog.versions import note_for
-from csound_lsp.features import hover
+from csound_lsp.catalog.versions import current_major, note_for
+from csound_lsp.features import csound7, hover
 from csound_lsp.features.completion_index import (
     call_text,
     catalog_facts,
@@ -280,6 +281,12 @@ class _Builder:
             self.gens()
 
     def orchestra(self) -> None:
+        found = csound7.completions(self.model, self._line_prefix(), self.model.scope_at(self.offset))
+        if found is not None:  # Csound 7: members after `obj.`, types after `name:`
+            self.set_word(found[0], self.offset - len(found[0].encode("utf-8")))
+            for label, kind, group, detail in found[1]:
+                self.add(label, kind, group, detail=detail)
+            return
         known = KnownOpcodes(self.catalog, self.model)
         context = cursor_context(self.document, self.position, known)
         self.set_word(context.word, context.word_start)
@@ -308,7 +315,7 @@ class _Builder:
         if context.outputs:  # `aL, |`: more outputs
             self.variables(scope, None, None)
             return
-        for keyword, group in _keywords(scope):
+        for keyword, group in _keywords(scope, document_dialect(self.model, current_major()) >= 7):
             self.add(keyword, _KIND.Keyword, group)
         if scope.kind is ScopeKind.GLOBAL:
             for name, info in header_constants().items():
@@ -589,12 +596,14 @@ class _Builder:
         return self.document.source[start : self.offset].decode("utf-8", errors="replace")
 
 
-def _keywords(scope: Scope) -> list[tuple[str, int]]:
+def _keywords(scope: Scope, seven: bool) -> list[tuple[str, int]]:
+    """Block and flow keywords; Csound 7's own only in a document written for Csound 7."""
     if scope.kind is ScopeKind.GLOBAL:
-        return [("instr", 0), ("opcode", 0), ("struct", 4)]
+        return [("instr", 0), ("opcode", 0), ("struct", 4)] + [("declare", 4)] * seven
     closing = "endin" if scope.kind is ScopeKind.INSTRUMENT else "endop"
     # goto, igoto and kgoto are opcodes in the catalog: they come with the opcodes (documentation, snippet).
     flow = ["if", "elseif", "else", "endif", "then", "while", "until", "do", "od"]
+    flow += list(csound7.KEYWORDS) * seven
     return [(closing, 0)] + [(k, 2) for k in flow]
 
 

@@ -9,6 +9,7 @@ the instrument a statement plays, what each p-field feeds, and the GEN routine o
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from csound_lsp.catalog.headers import header_constant
 from csound_lsp.catalog.options import match_option, safety_kinds
 from csound_lsp.catalog.types import RATE_WORDS, Param, split_found
 from csound_lsp.catalog.versions import note_for
-from csound_lsp.features import convert
+from csound_lsp.features import convert, csound7
 from csound_lsp.features.overloads import choose, entry_for, named_inputs, named_outputs, safe_params
 from csound_lsp.settings import Settings
 from csound_lsp.syntax.document import Document, Position
@@ -79,6 +80,12 @@ def _describe(
         if ancestor.type in _STATEMENTS or ancestor.type.endswith("_definition"):
             break
     text = model.text(node)
+    struct = csound7.struct_at(model, node)
+    if struct is not None:
+        return csound7.struct_markdown(struct), node
+    member = csound7.member_at(model, node, model.scope_at(offset))
+    if member is not None:
+        return csound7.member_markdown(*member), node
     if node.type in ("opcode_name", "identifier"):
         if text in model.udos:
             return udo_markdown(_udo_at(model, node, text, catalog)), node
@@ -335,10 +342,12 @@ def manual_link(name: str, manual: Path | None) -> str | None:
 # -- UDOs, variables, labels, macros, header --------------------------------------------------------
 def udo_markdown(udo: Udo) -> str:
     """A UDO's declared signature and the comment block above it."""
-    if udo.syntax == "typed":
-        params = ", ".join(f"{n}:{t}" if t else n for n, t in udo.parameters)
-        returns = ",".join(udo.output_types) or "void"
-        declaration = f"opcode {udo.name}({params}):({returns})"
+    if udo.syntax in ("typed", "declared"):
+        params = ", ".join(f"{n}:{_type_text(t)}" if t else n for n, t in udo.parameters)
+        outs = safe_params("" if udo.output_types in ("0", "") else udo.output_types, "out")
+        returns = ", ".join(_type_text(p.spelled) for p in outs) or "void"
+        keyword = "declare" if udo.syntax == "declared" else "opcode"
+        declaration = f"{keyword} {udo.name}({params}):({returns})"
     else:
         declaration = f"opcode {udo.name}, {udo.output_types}, {udo.input_types}"
     lines = [f"**{udo.name}** — user-defined opcode", "", "```csound", declaration, "```"]
@@ -353,6 +362,11 @@ def udo_markdown(udo: Udo) -> str:
     if udo.doc:
         lines += ["", udo.doc]
     return "\n".join(lines)
+
+
+def _type_text(spelled: str) -> str:
+    """`:Point;[]` (the catalog's spelling) -> `Point[]`, as the code writes it."""
+    return re.sub(r":(\w+);", r"\1", spelled)
 
 
 def rate_words(type_text: str) -> str:
@@ -393,7 +407,10 @@ def _variable_hover(document: Document, name: str, offset: int) -> str:
     if type_text == "p":
         return _pfield_variable_hover(document, name, offset)
     where = "global" if variable.is_global else f"local to {variable.scope.name}"
-    lines = [f"**{name}** — {rate_words(type_text)}, {where}", ""]
+    what = rate_words(type_text)
+    if variable.declared_type:  # Csound 7: `name:type`
+        what = f"{csound7.type_words(variable.declared_type)} (`{name}:{variable.declared_type}`)"
+    lines = [f"**{name}** — {what}, {where}", ""]
     if variable.definitions:
         lines.append(f"Defined on line {_lines_of(document, [r.start_byte for r in variable.definitions])}")
     else:

@@ -16,6 +16,7 @@ from csound_lsp.analysis.expressions import TypeContext
 from csound_lsp.analysis.opcode_checks import argument_types, output_types
 from csound_lsp.analysis.udo_overloads import choose_udo, udo_definitions
 from csound_lsp.catalog.opcodes import default_catalog
+from csound_lsp.features import csound7
 from csound_lsp.features.convert import byte_range, position_from_lsp
 from csound_lsp.features.hover import call_types
 from csound_lsp.features.targets import (
@@ -39,6 +40,8 @@ KEYWORDS = frozenset(
     {
         "instr", "endin", "opcode", "endop", "struct", "if", "then", "ithen", "kthen", "elseif", "else",
         "endif", "fi", "while", "until", "do", "od", "enduntil", "goto", "igoto", "kgoto", "void",
+        # Csound 7
+        "declare", "for", "switch", "case", "default", "endsw", "break", "continue", "true", "false",
     }
 )  # fmt: skip
 
@@ -251,6 +254,8 @@ def rename_problem(
     taken = _is_defined_name(new_name, document, documents)
     if taken is not None:
         return taken
+    if kind in (TargetKind.STRUCT, TargetKind.MEMBER):
+        return _struct_problem(target, new_name, documents)
     if kind is TargetKind.UDO:
         return None
     if kind is TargetKind.LABEL:
@@ -259,6 +264,21 @@ def rename_problem(
             return f"a label named '{new_name}' already exists in {scope.name}"
         return None
     return _variable_problem(target, new_name, document, documents)
+
+
+def _struct_problem(target: Target, new_name: str, documents: Sequence[Document]) -> str | None:
+    """A struct's new name must be a free type name; a member's, free in its struct."""
+    struct_name = target.key.partition(".")[0]
+    for other in documents:
+        struct = other.model.structs.get(struct_name)
+        if target.kind is TargetKind.MEMBER and struct is not None and struct.member(new_name) is not None:
+            return f"struct {struct_name} already has a member named '{new_name}'"
+        if target.kind is TargetKind.STRUCT and new_name in other.model.structs:
+            return f"a struct named '{new_name}' already exists"
+    own_types = (*csound7.TYPE_LETTERS, *csound7.BUILTIN_TYPES)
+    if target.kind is TargetKind.STRUCT and new_name in own_types:
+        return f"'{new_name}' is one of Csound's own types"
+    return None
 
 
 def _instrument_clash(key: str, shown: str, documents: Sequence[Document]) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csound_lsp.catalog.opcodes import default_catalog
+from csound_lsp.features import csound7
 from csound_lsp.features.name_index import NameKind, occurrences_of
 from csound_lsp.features.name_keys import IDENTIFIER as IDENTIFIER  # re-exported for navigation
 from csound_lsp.features.name_keys import channel_refs, instrument_definitions, instrument_references
@@ -30,6 +31,9 @@ class TargetKind(enum.Enum):
     MACRO = "macro"
     LABEL = "label"
     CHANNEL = "channel"
+    #: Csound 7: a struct type (`struct Point ...`, `pt:Point`) and one of its members (`pt.x`).
+    STRUCT = "struct"
+    MEMBER = "struct member"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,9 @@ def target_at(document: Document, offset: int) -> Target | None:
         if ref.contains(offset):
             return Target(TargetKind.MACRO, ref.name, ref.name, uri, ref.start_byte, ref.end_byte)
     scope = model.scope_at(offset)
+    typed = _csound7_target(document, model, offset)
+    if typed is not None:
+        return typed
     for label in scope.labels.values():
         for ref in [*([label.definition] if label.definition else []), *label.uses]:
             if ref.contains(offset):
@@ -133,6 +140,25 @@ def target_at(document: Document, offset: int) -> Target | None:
     return None
 
 
+def _csound7_target(document: Document, model: DocumentModel, offset: int) -> Target | None:
+    """A struct type's name or a struct member's name at `offset`."""
+    root = document.tree.root_node
+    for at in (offset, offset - 1):
+        node = root.named_descendant_for_byte_range(max(at, 0), max(at, 0))
+        if node is None or node.type not in ("identifier", "type_name"):
+            continue
+        start, end = node.start_byte, node.end_byte
+        struct = csound7.struct_at(model, node)
+        if struct is not None:
+            return Target(TargetKind.STRUCT, struct.name, struct.name, document.uri, start, end)
+        member = csound7.member_at(model, node, model.scope_at(offset))
+        if member is not None:
+            key = f"{member[0].name}.{member[1].name}"
+            return Target(TargetKind.MEMBER, member[1].name, key, document.uri, start, end)
+        return None
+    return None
+
+
 def _scope_start(scope: Scope) -> int:
     return -1 if scope.kind is ScopeKind.GLOBAL else scope.start_byte
 
@@ -164,6 +190,9 @@ _DOCUMENT_WIDE = {
 
 def _in_document(target: Target, document: Document) -> list[Occurrence]:
     kind = target.kind
+    if kind in (TargetKind.STRUCT, TargetKind.MEMBER):
+        spans = csound7.struct_occurrences(document.model, target.key)
+        return [Occurrence(document, start, end, is_def) for start, end, is_def in spans]
     if kind is TargetKind.LOCAL and target.scope_start < 0:
         # a plain name in the global scope (`sr`, `iTable`): read in every instrument too
         kind = TargetKind.GLOBAL
