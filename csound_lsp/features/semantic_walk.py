@@ -95,6 +95,7 @@ _LEAF_TYPES = {
     "comment": COMMENT,
     "string": STRING,
     "multiline_string": STRING,
+    "raw_string": STRING,
     "include_path": STRING,
     "number": NUMBER,
     "opcode_name": FUNCTION,

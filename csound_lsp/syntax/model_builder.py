@@ -180,7 +180,7 @@ class ModelBuilder(Csound7Handlers):
         names: set[str] = set()
         for container in orchestra_containers(self.root):
             for child in container.named_children:
-                if child.type in ("udo_definition", "declare_definition"):
+                if child.type == "udo_definition":
                     name = child.child_by_field_name("name")
                     if name is not None:
                         names.add(self.text(name))
