@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Parse speed of the Csound grammars.
 
-Usage: python3 bench/parse_speed.py [--examples DIR] [--runs N]
+Usage: python3 bench/parse_speed.py [--examples DIR] [--runs N] [--against GRAMMAR_DIR]
 
 1. Full-parse throughput (MB/s, median of runs) over every .csd example of the
    Csound manual, parsed with the `csound` language.
@@ -9,6 +9,11 @@ Usage: python3 bench/parse_speed.py [--examples DIR] [--runs N]
    only; whole sections with their global statements): full
    parse time, and incremental reparse time after a one-character edit (a digit
    changed in the middle of the file), median of runs. Goal: under 1 ms.
+
+With --against (another checkout's `grammars/tree-sitter-csound`, e.g. from `git archive`), both
+grammars parse the same texts in one process, round by round in alternation, and each measure (CPU
+time of the parsing thread) is printed for both with the ratio: separate wall-clock runs on a shared
+machine differ by more than a grammar change.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import tree_sitter
@@ -130,11 +136,53 @@ def measure_orchestra(orc_parser: tree_sitter.Parser, orchestra: bytes, label: s
     )
 
 
+def compare(against: Path, examples: Path, runs: int) -> int:
+    """The measures above for this grammar and `against`, alternating round by round."""
+    grammars = {"this": load_languages(), "other": load_languages(against.resolve())}
+    texts = read_examples(examples)
+    csd = {k: tree_sitter.Parser(v["csd"]) for k, v in grammars.items()}
+    orc = {k: tree_sitter.Parser(v["orc"]) for k, v in grammars.items()}
+    orchestras = [build_orchestra(csd["this"], texts, blocks) for blocks in (True, False)]
+    samples: dict[tuple[str, str], list[float]] = {}
+
+    def timed(key: tuple[str, str], action: Callable[..., object], *args: object) -> None:
+        # CPU time of this thread: other work on a shared machine inflates wall time, not this.
+        start = time.thread_time()
+        action(*args)
+        samples.setdefault(key, []).append(time.thread_time() - start)
+
+    def parse_all(parser: tree_sitter.Parser) -> None:
+        for text in texts:
+            parser.parse(text)
+
+    for _ in range(runs):
+        for name in ("other", "this"):
+            timed(("all .csd, full parse", name), parse_all, csd[name])
+            for label, orchestra in zip(("413-node", "1,749-node"), orchestras, strict=True):
+                tree = orc[name].parse(orchestra)
+                timed((f"{label} orchestra, full parse", name), orc[name].parse, orchestra)
+                offset = find_edit_offset(orchestra)
+                row, column = point_at(orchestra, offset)
+                digit = b"7" if orchestra[offset : offset + 1] != b"7" else b"3"
+                edited = orchestra[:offset] + digit + orchestra[offset + 1 :]
+                tree.edit(offset, offset + 1, offset + 1, (row, column), (row, column + 1), (row, column + 1))
+                timed((f"{label} orchestra, reparse after an edit", name), orc[name].parse, edited, tree)
+    print(f"CPU time, medians of {runs} alternating rounds; 'other' is {against}")
+    for measure in dict.fromkeys(m for m, _ in samples):
+        other = statistics.median(samples[(measure, "other")]) * 1e3
+        this = statistics.median(samples[(measure, "this")]) * 1e3
+        print(f"{measure}: other {other:.2f} ms, this {this:.2f} ms, this / other {this / other:.2f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, default=EXAMPLES)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--against", type=Path, help="another grammars/tree-sitter-csound to compare with")
     args = parser.parse_args(argv)
+    if args.against is not None:
+        return compare(args.against, args.examples, args.runs)
 
     languages = load_languages()
     csd_parser = tree_sitter.Parser(languages["csd"])

@@ -114,6 +114,15 @@ def test_csound6_habits_get_one_error_when_csound7_compiles(name: str) -> None:
     assert document_dialect(document.model, 6) == 6 and document_dialect(document.model, 7) == 7
 
 
+def test_an_unclosed_brace_pair_inside_a_multiline_string() -> None:
+    """`{{ a {{ b }}` is one string to Csound 6; Csound 7 nests the pairs and never finds its end."""
+    text = "instr 1\n  S1 = {{ a {{ b }}\n  prints S1\nendin\n"
+    document = Document("file:///x.orc", text, kind=FileKind.ORC)
+    assert error_tree_nodes(document) == [] and errors(static_findings(document, engine=6)) == []
+    [finding] = errors(static_findings(document, engine=7))
+    assert finding.code == "csound6-only" and document.index.position(finding.start_byte).line == 1
+
+
 def test_opcodes_csound7_lacks_are_errors_only_for_csound7() -> None:
     text = "instr 1\n  iv la_i_vr_create 4\nendin\n"
     document = Document("file:///x.orc", text, kind=FileKind.ORC)

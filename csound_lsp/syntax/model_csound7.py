@@ -272,6 +272,26 @@ class Csound7Handlers:
     def on_raw_string(self, node: Node, scope: Scope) -> None:
         self.mark(7, "a raw string R{...}R", node)
 
+    def on_multiline_string(self, node: Node, scope: Scope) -> None:
+        """`{{ a {{ b }} c }}`: one string to Csound 7, an error to Csound 6; `{{ a {{ b }}`: one string
+        to Csound 6, an unterminated one to Csound 7 (the grammar reads it as 6 does)."""
+        inner = self.source[node.start_byte + 2 : node.end_byte - 2]
+        if b"{{" not in inner:
+            return
+        depth = 1
+        index = 0
+        while index < len(inner) - 1:
+            pair = inner[index : index + 2]
+            if pair in (b"{{", b"}}"):
+                depth += 1 if pair == b"{{" else -1
+                index += 2
+            else:
+                index += 1
+        if depth == 1:
+            self.mark(7, "a {{ }} string nested in another", node)
+        else:
+            self.mark(6, "'{{' inside a {{ }} string (Csound 7 nests them: this one never closes)", node)
+
     def on_ternary_expression(self, node: Node, scope: Scope) -> None:
         colon = next((c for c in node.children if c.type == ":"), None)
         if colon is not None and _glued_names(self.source, colon.start_byte):

@@ -75,7 +75,6 @@ function commonRules() {
     // A `\` at the end of a line continues the string on the next one.
     string: (_) => token(seq('"', repeat(choice(/[^"\\\r\n]+/, /\\[^\r\n]/, /\\(\r\n|\r|\n)/)), '"')),
 
-    multiline_string: (_) => token(seq('{{', /([^}]|\}[^}])*/, '}}')),
 
     // Csound 7: `R{raw "text"}R`, no escapes.
     raw_string: (_) => token(seq('R{', /([^}]|\}+[^}R])*/, /\}+R/)),
@@ -809,6 +808,9 @@ module.exports = function defineGrammar(dialect) {
       $._stray_tag_name,
       // Every other word: keywords are reserved, so the scanner reads words.
       $.identifier,
+      // `{{ ... }}`, read by the scanner: Csound 7 nests `{{ }}` inside it, Csound 6 ends at the
+      // first `}}` (the scanner takes the nested reading only where it closes).
+      $.multiline_string,
       // Never produced: guards the other dialects' rules (see `unreachable`).
       $._never,
       // Never used in a rule: valid only during error recovery, which tells

@@ -23,6 +23,10 @@
  *   INFINITY      `z` as a p-field.
  *   IDENTIFIER    any other word that is not a keyword (keywords stay
  *                 reserved even where an identifier could stand).
+ *   MULTILINE_STRING  `{{ ... }}`. Csound 7 reads `{{ a {{ b }} c }}` as one
+ *                 string (nested pairs), Csound 6 ends it at the first `}}`:
+ *                 the nested reading is taken where its pairs close, else the
+ *                 first `}}` ends it, as Csound 6 reads it.
  *   END_TAG_OPEN  the `</` of a CSD end tag; like the block keywords it is
  *                 returned at any statement start.
  *   KW_*          the block keywords `instr endin opcode endop`. They are
@@ -65,6 +69,7 @@ enum csound_token_type {
   CSOUND_SCORE_BIN_TEXT,
   CSOUND_STRAY_TAG_NAME,
   CSOUND_IDENTIFIER,
+  CSOUND_MULTILINE_STRING,
   CSOUND_NEVER,
   CSOUND_ERROR_SENTINEL,
 };
@@ -537,6 +542,38 @@ static bool csound_scan_outside_text(TSLexer *lexer) {
   return has_content;
 }
 
+/* `{{ ... }}` with nested pairs; lookahead is at the first `{`. */
+static bool csound_scan_multiline_string(TSLexer *lexer) {
+  lexer->advance(lexer, false);
+  if (lexer->lookahead != '{') return false;
+  lexer->advance(lexer, false);
+  unsigned depth = 1;
+  bool closed = false;
+  while (!lexer->eof(lexer)) {
+    int32_t c = lexer->lookahead;
+    lexer->advance(lexer, false);
+    if (c == '{' && lexer->lookahead == '{') {
+      lexer->advance(lexer, false);
+      depth++;
+    } else if (c == '}' && lexer->lookahead == '}') {
+      lexer->advance(lexer, false);
+      depth--;
+      if (!closed) {
+        /* Csound 6's end: kept unless the nested pairs close further on. */
+        closed = true;
+        lexer->mark_end(lexer);
+      }
+      if (depth == 0) {
+        lexer->mark_end(lexer);
+        break;
+      }
+    }
+  }
+  if (!closed) return false;
+  lexer->result_symbol = CSOUND_MULTILINE_STRING;
+  return true;
+}
+
 /* At a line break: consume it and any blank lines after it. */
 static bool csound_scan_newline(TSLexer *lexer) {
   if (!csound_is_newline(lexer->lookahead)) return false;
@@ -674,7 +711,8 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
                     valid_symbols[CSOUND_INFINITY] ||
                     valid_symbols[CSOUND_END_TAG_OPEN] ||
                     valid_symbols[CSOUND_OUTSIDE_TEXT];
-  if (!wants_word && !valid_symbols[CSOUND_NEWLINE]) return false;
+  bool wants_string = valid_symbols[CSOUND_MULTILINE_STRING];
+  if (!wants_word && !wants_string && !valid_symbols[CSOUND_NEWLINE]) return false;
 
   if (valid_symbols[CSOUND_NEWLINE]) {
     csound_skip_space(lexer);
@@ -688,6 +726,8 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
 
   /* Everywhere else line breaks are whitespace. */
   if (!csound_skip_blank_lines(lexer)) return false;
+
+  if (wants_string && lexer->lookahead == '{') return csound_scan_multiline_string(lexer);
 
   /* A section's end tag closes whatever is open: offered at every statement
    * start, valid there or not, so a missing `endin` is a local error. */

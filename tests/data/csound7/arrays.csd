@@ -14,6 +14,8 @@ instr 1
   middle:i[] = ramp[2:5]
   words:S = R{a "raw" string}R
   prints "%s\n", words
+  nested:S = {{ outer {{ inner }} more }}
+  prints nested
   print middle[0], halves[1]
 endin
 </CsInstruments>

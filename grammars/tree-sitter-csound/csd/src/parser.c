@@ -18,7 +18,7 @@
 #define SYMBOL_COUNT 252
 #define ALIAS_COUNT 3
 #define TOKEN_COUNT 134
-#define EXTERNAL_TOKEN_COUNT 24
+#define EXTERNAL_TOKEN_COUNT 25
 #define FIELD_COUNT 36
 #define MAX_ALIAS_SEQUENCE_LENGTH 10
 #define PRODUCTION_ID_COUNT 84
@@ -116,45 +116,45 @@ enum ts_symbol_identifiers {
   sym_comment = 90,
   sym_number = 91,
   sym_string = 92,
-  sym_multiline_string = 93,
-  sym_raw_string = 94,
-  sym_unterminated_string = 95,
-  aux_sym_define_directive_token1 = 96,
-  anon_sym_LPAREN2 = 97,
-  anon_sym_SQUOTE = 98,
-  sym_macro_body = 99,
-  aux_sym_undef_directive_token1 = 100,
-  aux_sym_include_directive_token1 = 101,
-  aux_sym_include_directive_token2 = 102,
-  sym_include_path = 103,
-  aux_sym_ifdef_directive_token1 = 104,
-  aux_sym_ifndef_directive_token1 = 105,
-  sym_else_directive = 106,
-  sym_end_directive = 107,
-  anon_sym_DOLLAR = 108,
-  sym_macro_argument = 109,
-  sym_opcode_name = 110,
-  sym__label_name = 111,
-  sym__newline = 112,
-  sym__licence_tag_name = 113,
-  sym__file_tag_name = 114,
-  sym__unknown_tag_name = 115,
-  sym_raw_text = 116,
-  sym_outside_text = 117,
-  sym__score_kind = 118,
-  sym__score_name_kind = 119,
-  sym__score_repeat_kind = 120,
-  sym__score_end_kind = 121,
-  sym__score_tail = 122,
-  sym_infinity = 123,
-  sym__kw_instr = 124,
-  sym__kw_endin = 125,
-  sym__kw_opcode = 126,
-  sym__kw_endop = 127,
-  sym__end_tag_open = 128,
-  sym__score_bin_text = 129,
-  sym__stray_tag_name = 130,
-  sym_identifier = 131,
+  sym_raw_string = 93,
+  sym_unterminated_string = 94,
+  aux_sym_define_directive_token1 = 95,
+  anon_sym_LPAREN2 = 96,
+  anon_sym_SQUOTE = 97,
+  sym_macro_body = 98,
+  aux_sym_undef_directive_token1 = 99,
+  aux_sym_include_directive_token1 = 100,
+  aux_sym_include_directive_token2 = 101,
+  sym_include_path = 102,
+  aux_sym_ifdef_directive_token1 = 103,
+  aux_sym_ifndef_directive_token1 = 104,
+  sym_else_directive = 105,
+  sym_end_directive = 106,
+  anon_sym_DOLLAR = 107,
+  sym_macro_argument = 108,
+  sym_opcode_name = 109,
+  sym__label_name = 110,
+  sym__newline = 111,
+  sym__licence_tag_name = 112,
+  sym__file_tag_name = 113,
+  sym__unknown_tag_name = 114,
+  sym_raw_text = 115,
+  sym_outside_text = 116,
+  sym__score_kind = 117,
+  sym__score_name_kind = 118,
+  sym__score_repeat_kind = 119,
+  sym__score_end_kind = 120,
+  sym__score_tail = 121,
+  sym_infinity = 122,
+  sym__kw_instr = 123,
+  sym__kw_endin = 124,
+  sym__kw_opcode = 125,
+  sym__kw_endop = 126,
+  sym__end_tag_open = 127,
+  sym__score_bin_text = 128,
+  sym__stray_tag_name = 129,
+  sym_identifier = 130,
+  sym_multiline_string = 131,
   sym__never = 132,
   sym__error_sentinel = 133,
   sym_csd_document = 134,
@@ -374,7 +374,6 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym_number] = "number",
   [sym_string] = "string",
-  [sym_multiline_string] = "multiline_string",
   [sym_raw_string] = "raw_string",
   [sym_unterminated_string] = "unterminated_string",
   [aux_sym_define_directive_token1] = "define_directive_token1",
@@ -413,6 +412,7 @@ static const char * const ts_symbol_names[] = {
   [sym__score_bin_text] = "raw_text",
   [sym__stray_tag_name] = "tag_name",
   [sym_identifier] = "identifier",
+  [sym_multiline_string] = "multiline_string",
   [sym__never] = "_never",
   [sym__error_sentinel] = "_error_sentinel",
   [sym_csd_document] = "csd_document",
@@ -632,7 +632,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym_number] = sym_number,
   [sym_string] = sym_string,
-  [sym_multiline_string] = sym_multiline_string,
   [sym_raw_string] = sym_raw_string,
   [sym_unterminated_string] = sym_unterminated_string,
   [aux_sym_define_directive_token1] = aux_sym_define_directive_token1,
@@ -671,6 +670,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__score_bin_text] = sym_raw_text,
   [sym__stray_tag_name] = sym_tag_name,
   [sym_identifier] = sym_identifier,
+  [sym_multiline_string] = sym_multiline_string,
   [sym__never] = sym__never,
   [sym__error_sentinel] = sym__error_sentinel,
   [sym_csd_document] = sym_csd_document,
@@ -1169,10 +1169,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_multiline_string] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_raw_string] = {
     .visible = true,
     .named = true,
@@ -1322,6 +1318,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_identifier] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_multiline_string] = {
     .visible = true,
     .named = true,
   },
@@ -3608,38 +3608,38 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(277);
+      if (eof) ADVANCE(274);
       ADVANCE_MAP(
-        '!', 400,
-        '"', 451,
-        '#', 419,
-        '$', 465,
-        '%', 417,
-        '&', 409,
-        '\'', 454,
-        '(', 453,
-        ')', 352,
-        '*', 413,
-        '+', 346,
-        ',', 344,
-        '-', 396,
-        '.', 391,
-        '/', 416,
-        '0', 424,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 301,
-        '>', 281,
-        '?', 420,
-        '@', 434,
+        '!', 397,
+        '"', 446,
+        '#', 416,
+        '$', 460,
+        '%', 414,
+        '&', 406,
+        '\'', 449,
+        '(', 448,
+        ')', 349,
+        '*', 410,
+        '+', 343,
+        ',', 341,
+        '-', 393,
+        '.', 388,
+        '/', 413,
+        '0', 420,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 298,
+        '>', 278,
+        '?', 417,
+        '@', 430,
         'C', 215,
         'R', 253,
-        '[', 355,
+        '[', 352,
       );
-      if (lookahead == '\\') SKIP(270);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == '\\') SKIP(267);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'b') ADVANCE(158);
       if (lookahead == 'c') ADVANCE(89);
       if (lookahead == 'd') ADVANCE(110);
@@ -3653,23 +3653,23 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(149);
       if (lookahead == 'u') ADVANCE(183);
       if (lookahead == 'w') ADVANCE(150);
-      if (lookahead == '{') ADVANCE(422);
-      if (lookahead == '|') ADVANCE(408);
-      if (lookahead == '}') ADVANCE(423);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '|') ADVANCE(405);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(203);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(274);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(425);
+          lookahead == ' ') SKIP(271);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 1:
       if (lookahead == '\n') ADVANCE(48);
       if (lookahead == '\r') ADVANCE(2);
-      if (lookahead != 0) ADVANCE(451);
+      if (lookahead != 0) ADVANCE(446);
       END_STATE();
     case 2:
       if (lookahead == '\n') ADVANCE(48);
-      if (lookahead == '"') ADVANCE(448);
+      if (lookahead == '"') ADVANCE(444);
       if (lookahead == '\\') ADVANCE(32);
       if (lookahead != 0 &&
           lookahead != '\r') ADVANCE(48);
@@ -3736,7 +3736,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 13:
       if (lookahead == '\n') ADVANCE(57);
-      if (lookahead == '#') ADVANCE(455);
+      if (lookahead == '#') ADVANCE(450);
       if (lookahead == '\\') ADVANCE(33);
       if (lookahead != 0) ADVANCE(57);
       END_STATE();
@@ -3815,7 +3815,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 26:
       if (lookahead == '\n') SKIP(62);
       if (lookahead == '\r') SKIP(62);
-      if (lookahead == ')') ADVANCE(472);
+      if (lookahead == ')') ADVANCE(467);
       if (lookahead == '#' ||
           lookahead == '\'' ||
           lookahead == '(') SKIP(27);
@@ -3860,204 +3860,203 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 34:
       ADVANCE_MAP(
-        '!', 399,
-        '"', 451,
+        '!', 396,
+        '"', 446,
         '#', 57,
-        '$', 465,
-        '(', 351,
-        ')', 352,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '.', 265,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 262,
         '/', 66,
-        '0', 442,
-        ';', 441,
+        '0', 438,
+        ';', 437,
         '<', 83,
         'R', 253,
-        '[', 387,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(11);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '{') ADVANCE(254);
-      if (lookahead == '|') ADVANCE(255);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '|') ADVANCE(254);
+      if (lookahead == '~') ADVANCE(398);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(34);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       END_STATE();
     case 35:
       ADVANCE_MAP(
-        '!', 428,
+        '!', 424,
         '"', 48,
         '#', 104,
-        '$', 465,
-        '(', 453,
-        ')', 352,
-        '+', 429,
+        '$', 460,
+        '(', 448,
+        ')', 349,
+        '+', 425,
         '-', 72,
-        '.', 392,
+        '.', 389,
         '/', 66,
-        ';', 441,
-        '<', 278,
-        '>', 280,
-        '[', 387,
+        ';', 437,
+        '<', 275,
+        '>', 277,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(7);
-      if (lookahead == '^') ADVANCE(259);
-      if (lookahead == '{') ADVANCE(421);
-      if (lookahead == '}') ADVANCE(423);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '^') ADVANCE(256);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (lookahead == 'n' ||
           lookahead == 'p') ADVANCE(203);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(36);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 36:
       ADVANCE_MAP(
-        '!', 428,
+        '!', 424,
         '"', 48,
         '#', 104,
-        '$', 465,
-        '(', 351,
-        ')', 352,
-        '+', 429,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '+', 425,
         '-', 72,
-        '.', 431,
+        '.', 427,
         '/', 66,
-        ';', 441,
-        '<', 278,
-        '>', 280,
-        '[', 387,
+        ';', 437,
+        '<', 275,
+        '>', 277,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(7);
-      if (lookahead == '^') ADVANCE(259);
-      if (lookahead == '{') ADVANCE(421);
-      if (lookahead == '}') ADVANCE(423);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '^') ADVANCE(256);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (lookahead == 'n' ||
           lookahead == 'p') ADVANCE(203);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(36);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 37:
       ADVANCE_MAP(
-        '!', 428,
+        '!', 424,
         '"', 48,
         '#', 104,
-        '$', 465,
-        '(', 351,
-        ')', 352,
-        '+', 429,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '+', 425,
         '-', 72,
-        '.', 392,
+        '.', 389,
         '/', 66,
-        ';', 441,
-        '<', 278,
-        '>', 280,
-        '[', 387,
+        ';', 437,
+        '<', 275,
+        '>', 277,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(7);
-      if (lookahead == '^') ADVANCE(259);
-      if (lookahead == '{') ADVANCE(421);
-      if (lookahead == '}') ADVANCE(423);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '^') ADVANCE(256);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (lookahead == 'n' ||
           lookahead == 'p') ADVANCE(203);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(36);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 38:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 453,
-        ')', 352,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '.', 389,
-        '/', 414,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 448,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 386,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
       if (lookahead == '\\') SKIP(9);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'g') ADVANCE(195);
       if (lookahead == 'i') ADVANCE(145);
       if (lookahead == 'k') ADVANCE(147);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(46);
       END_STATE();
     case 39:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 453,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '.', 390,
-        '/', 414,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
-        'C', 337,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 448,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 387,
+        '/', 411,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        'C', 334,
       );
       if (lookahead == '\\') SKIP(16);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(47);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 40:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 351,
-        ')', 352,
-        '*', 413,
-        '+', 348,
-        ',', 344,
-        '-', 398,
-        '.', 389,
-        '/', 415,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
-        '[', 355,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 410,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '.', 386,
+        '/', 412,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '[', 352,
       );
       if (lookahead == '\\') SKIP(3);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'e') ADVANCE(177);
       if (lookahead == 'f') ADVANCE(155);
@@ -4065,33 +4064,33 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'k') ADVANCE(244);
       if (lookahead == 'o') ADVANCE(99);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(41);
       END_STATE();
     case 41:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 351,
-        ')', 352,
-        '*', 413,
-        '+', 348,
-        ',', 344,
-        '-', 398,
-        '/', 415,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 410,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '/', 412,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
       if (lookahead == '\\') SKIP(3);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'e') ADVANCE(177);
       if (lookahead == 'f') ADVANCE(155);
@@ -4099,203 +4098,203 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'k') ADVANCE(244);
       if (lookahead == 'o') ADVANCE(99);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(41);
       END_STATE();
     case 42:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 351,
-        ')', 352,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '.', 389,
-        '/', 414,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
-        '[', 355,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 386,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '[', 352,
       );
       if (lookahead == '\\') SKIP(5);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'g') ADVANCE(195);
       if (lookahead == 'i') ADVANCE(145);
       if (lookahead == 'k') ADVANCE(147);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(45);
       END_STATE();
     case 43:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 351,
-        ')', 352,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '.', 390,
-        '/', 414,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
-        '[', 355,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 387,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '[', 352,
       );
       if (lookahead == '\\') SKIP(14);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'i') ADVANCE(243);
       if (lookahead == 'k') ADVANCE(244);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(44);
       END_STATE();
     case 44:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 351,
-        ')', 352,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
         '.', 73,
-        '/', 414,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
       if (lookahead == '\\') SKIP(14);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'i') ADVANCE(243);
       if (lookahead == 'k') ADVANCE(244);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(44);
       END_STATE();
     case 45:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '(', 351,
-        ')', 352,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '/', 414,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
       if (lookahead == '\\') SKIP(5);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'g') ADVANCE(195);
       if (lookahead == 'i') ADVANCE(145);
       if (lookahead == 'k') ADVANCE(147);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(45);
       END_STATE();
     case 46:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        ')', 352,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
-        '/', 414,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
       if (lookahead == '\\') SKIP(9);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'd') ADVANCE(194);
       if (lookahead == 'g') ADVANCE(195);
       if (lookahead == 'i') ADVANCE(145);
       if (lookahead == 'k') ADVANCE(147);
       if (lookahead == 't') ADVANCE(149);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(46);
       END_STATE();
     case 47:
       ADVANCE_MAP(
         '!', 79,
-        '#', 419,
-        '%', 417,
-        '&', 409,
-        '*', 412,
-        '+', 345,
-        ',', 344,
-        '-', 395,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
         '.', 73,
-        '/', 414,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
-        'C', 337,
+        '/', 411,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        'C', 334,
       );
       if (lookahead == '\\') SKIP(16);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
-      if (lookahead == '|') ADVANCE(408);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(47);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 48:
-      if (lookahead == '"') ADVANCE(448);
+      if (lookahead == '"') ADVANCE(444);
       if (lookahead == '\\') ADVANCE(32);
       if (lookahead != 0 &&
           lookahead != '\n' &&
@@ -4304,198 +4303,198 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 49:
       if (lookahead == '"') ADVANCE(48);
       if (lookahead == '-') ADVANCE(71);
-      if (lookahead == '/') ADVANCE(315);
-      if (lookahead == ';') ADVANCE(441);
-      if (lookahead == '\\') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(312);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '\\') ADVANCE(316);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(49);
       if (lookahead != 0 &&
           lookahead != ';' &&
-          lookahead != '<') ADVANCE(319);
+          lookahead != '<') ADVANCE(316);
       END_STATE();
     case 50:
-      if (lookahead == '"') ADVANCE(306);
-      if (lookahead == '-') ADVANCE(310);
-      if (lookahead == '/') ADVANCE(307);
-      if (lookahead == ';') ADVANCE(441);
-      if (lookahead == '<') ADVANCE(314);
-      if (lookahead == '=') ADVANCE(302);
-      if (lookahead == '\\') ADVANCE(314);
+      if (lookahead == '"') ADVANCE(303);
+      if (lookahead == '-') ADVANCE(307);
+      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '<') ADVANCE(311);
+      if (lookahead == '=') ADVANCE(299);
+      if (lookahead == '\\') ADVANCE(311);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(49);
-      if (lookahead != 0) ADVANCE(314);
+      if (lookahead != 0) ADVANCE(311);
       END_STATE();
     case 51:
       if (lookahead == '"') ADVANCE(52);
       if (lookahead == '\'') ADVANCE(59);
-      if (lookahead == '/') ADVANCE(294);
-      if (lookahead == ';') ADVANCE(298);
-      if (lookahead == '\\') ADVANCE(297);
+      if (lookahead == '/') ADVANCE(291);
+      if (lookahead == ';') ADVANCE(295);
+      if (lookahead == '\\') ADVANCE(294);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(51);
       if (lookahead != 0 &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(299);
+          lookahead != '>') ADVANCE(296);
       END_STATE();
     case 52:
-      if (lookahead == '"') ADVANCE(292);
+      if (lookahead == '"') ADVANCE(289);
       if (lookahead != 0) ADVANCE(52);
       END_STATE();
     case 53:
       ADVANCE_MAP(
         '#', 104,
-        '$', 465,
-        '(', 453,
+        '$', 460,
+        '(', 448,
         '*', 80,
         '+', 81,
-        ',', 344,
+        ',', 341,
         '-', 82,
-        '.', 389,
+        '.', 386,
         '/', 67,
-        ';', 441,
-        '=', 287,
-        '>', 280,
-        '[', 355,
+        ';', 437,
+        '=', 284,
+        '>', 277,
+        '[', 352,
       );
       if (lookahead == '\\') SKIP(18);
-      if (lookahead == 'b') ADVANCE(289);
-      if (lookahead == '{') ADVANCE(421);
-      if (lookahead == '}') ADVANCE(423);
+      if (lookahead == 'b') ADVANCE(286);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(54);
       if (lookahead == ':' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 54:
       ADVANCE_MAP(
         '#', 104,
-        '$', 465,
+        '$', 460,
         '*', 80,
         '+', 81,
-        ',', 344,
+        ',', 341,
         '-', 82,
         '/', 67,
-        ';', 441,
-        '=', 287,
-        '>', 280,
+        ';', 437,
+        '=', 284,
+        '>', 277,
       );
       if (lookahead == '\\') SKIP(18);
-      if (lookahead == 'b') ADVANCE(289);
-      if (lookahead == '{') ADVANCE(421);
-      if (lookahead == '}') ADVANCE(423);
+      if (lookahead == 'b') ADVANCE(286);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(54);
       if (lookahead == ':' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 55:
       ADVANCE_MAP(
         '#', 57,
-        '$', 465,
-        '(', 453,
-        '+', 345,
-        '.', 265,
+        '$', 460,
+        '(', 448,
+        '+', 342,
+        '.', 262,
         '/', 66,
-        '0', 443,
-        ';', 441,
-        '[', 387,
+        '0', 439,
+        ';', 437,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(24);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(56);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 56:
       ADVANCE_MAP(
         '#', 57,
-        '$', 465,
-        '+', 345,
-        '.', 265,
+        '$', 460,
+        '+', 342,
+        '.', 262,
         '/', 66,
-        '0', 443,
-        ';', 441,
-        '[', 387,
+        '0', 439,
+        ';', 437,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(24);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(56);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 57:
-      if (lookahead == '#') ADVANCE(455);
+      if (lookahead == '#') ADVANCE(450);
       if (lookahead == '\\') ADVANCE(33);
       if (lookahead != 0) ADVANCE(57);
       END_STATE();
     case 58:
       ADVANCE_MAP(
-        '$', 465,
-        '(', 351,
-        '+', 347,
-        '-', 397,
-        '.', 262,
+        '$', 460,
+        '(', 348,
+        '+', 344,
+        '-', 394,
+        '.', 259,
         '/', 68,
-        ';', 441,
-        '=', 287,
-        '>', 280,
-        '@', 434,
-        '[', 387,
+        ';', 437,
+        '=', 284,
+        '>', 277,
+        '@', 430,
+        '[', 384,
       );
       if (lookahead == '\\') SKIP(20);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '~') ADVANCE(398);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(58);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       if (lookahead == ':' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 59:
-      if (lookahead == '\'') ADVANCE(293);
+      if (lookahead == '\'') ADVANCE(290);
       if (lookahead != 0) ADVANCE(59);
       END_STATE();
     case 60:
       ADVANCE_MAP(
-        '(', 351,
+        '(', 348,
         '*', 80,
         '+', 81,
-        ',', 344,
+        ',', 341,
         '-', 82,
-        '.', 389,
+        '.', 386,
         '/', 67,
-        ':', 349,
-        ';', 441,
-        '=', 287,
-        '[', 355,
+        ':', 346,
+        ';', 437,
+        '=', 284,
+        '[', 352,
       );
       if (lookahead == '\\') SKIP(22);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(61);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(394);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
       END_STATE();
     case 61:
       ADVANCE_MAP(
-        '(', 351,
+        '(', 348,
         '*', 80,
         '+', 81,
-        ',', 344,
+        ',', 341,
         '-', 82,
         '/', 67,
-        ':', 349,
-        ';', 441,
-        '=', 287,
+        ':', 346,
+        ';', 437,
+        '=', 284,
       );
       if (lookahead == '\\') SKIP(22);
       if (('\t' <= lookahead && lookahead <= '\r') ||
@@ -4503,20 +4502,20 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 62:
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == ')') ADVANCE(352);
-      if (lookahead == '/') ADVANCE(466);
-      if (lookahead == ';') ADVANCE(438);
-      if (lookahead == '\\') ADVANCE(468);
+      if (lookahead == ')') ADVANCE(349);
+      if (lookahead == '/') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(434);
+      if (lookahead == '\\') ADVANCE(463);
       if (lookahead == '\n' ||
           lookahead == '\r') SKIP(62);
       if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ') ADVANCE(467);
+          lookahead == ' ') ADVANCE(462);
       if (lookahead != 0 &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(469);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
     case 63:
-      if (lookahead == ')') ADVANCE(469);
+      if (lookahead == ')') ADVANCE(464);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
@@ -4524,9 +4523,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           (lookahead < '\'' || ')' < lookahead)) ADVANCE(63);
       END_STATE();
     case 64:
-      if (lookahead == ')') ADVANCE(471);
+      if (lookahead == ')') ADVANCE(466);
       if (lookahead == '*') ADVANCE(64);
-      if (lookahead == '/') ADVANCE(440);
+      if (lookahead == '/') ADVANCE(436);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
           lookahead == '#' ||
@@ -4535,7 +4534,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(65);
       END_STATE();
     case 65:
-      if (lookahead == ')') ADVANCE(471);
+      if (lookahead == ')') ADVANCE(466);
       if (lookahead == '*') ADVANCE(64);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
@@ -4546,21 +4545,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 66:
       if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(441);
+      if (lookahead == '/') ADVANCE(437);
       END_STATE();
     case 67:
       if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(441);
-      if (lookahead == '=') ADVANCE(361);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(358);
       END_STATE();
     case 68:
       if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(441);
-      if (lookahead == '>') ADVANCE(282);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '>') ADVANCE(279);
       END_STATE();
     case 69:
       if (lookahead == '*') ADVANCE(69);
-      if (lookahead == '/') ADVANCE(436);
+      if (lookahead == '/') ADVANCE(432);
       if (lookahead != 0) ADVANCE(70);
       END_STATE();
     case 70:
@@ -4568,67 +4567,67 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(70);
       END_STATE();
     case 71:
-      if (lookahead == '+') ADVANCE(269);
-      if (lookahead == '-') ADVANCE(268);
+      if (lookahead == '+') ADVANCE(266);
+      if (lookahead == '-') ADVANCE(265);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '?' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(303);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(300);
       END_STATE();
     case 72:
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      if (lookahead == '.') ADVANCE(259);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 73:
       if (lookahead == '.') ADVANCE(75);
       END_STATE();
     case 74:
       if (lookahead == '.') ADVANCE(75);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
     case 75:
-      if (lookahead == '.') ADVANCE(388);
+      if (lookahead == '.') ADVANCE(385);
       END_STATE();
     case 76:
       if (lookahead == '/') ADVANCE(66);
-      if (lookahead == ';') ADVANCE(441);
+      if (lookahead == ';') ADVANCE(437);
       if (lookahead == '\\') SKIP(28);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(76);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= ']') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(350);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
       END_STATE();
     case 77:
       if (lookahead == '/') ADVANCE(66);
-      if (lookahead == ';') ADVANCE(441);
+      if (lookahead == ';') ADVANCE(437);
       if (lookahead == '\\') SKIP(30);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(77);
       END_STATE();
     case 78:
-      if (lookahead == '/') ADVANCE(307);
-      if (lookahead == ';') ADVANCE(441);
-      if (lookahead == '\\') ADVANCE(314);
+      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '\\') ADVANCE(311);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(77);
       if (lookahead != 0 &&
-          lookahead != '=') ADVANCE(314);
+          lookahead != '=') ADVANCE(311);
       END_STATE();
     case 79:
-      if (lookahead == '=') ADVANCE(405);
+      if (lookahead == '=') ADVANCE(402);
       END_STATE();
     case 80:
-      if (lookahead == '=') ADVANCE(360);
+      if (lookahead == '=') ADVANCE(357);
       END_STATE();
     case 81:
-      if (lookahead == '=') ADVANCE(358);
+      if (lookahead == '=') ADVANCE(355);
       END_STATE();
     case 82:
-      if (lookahead == '=') ADVANCE(359);
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
     case 83:
-      if (lookahead == '>') ADVANCE(459);
+      if (lookahead == '>') ADVANCE(454);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(83);
@@ -4640,9 +4639,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(248);
       END_STATE();
     case 85:
-      if (lookahead == 'R') ADVANCE(450);
+      if (lookahead == 'R') ADVANCE(445);
       if (lookahead == '}') ADVANCE(85);
-      if (lookahead != 0) ADVANCE(256);
+      if (lookahead != 0) ADVANCE(255);
       END_STATE();
     case 86:
       if (lookahead == 'S') ADVANCE(252);
@@ -4651,7 +4650,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(168);
       END_STATE();
     case 88:
-      if (lookahead == 'a') ADVANCE(321);
+      if (lookahead == 'a') ADVANCE(318);
       END_STATE();
     case 89:
       if (lookahead == 'a') ADVANCE(219);
@@ -4686,7 +4685,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(151);
       END_STATE();
     case 99:
-      if (lookahead == 'd') ADVANCE(374);
+      if (lookahead == 'd') ADVANCE(371);
       END_STATE();
     case 100:
       if (lookahead == 'd') ADVANCE(160);
@@ -4695,7 +4694,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'd') ADVANCE(86);
       END_STATE();
     case 102:
-      if (lookahead == 'd') ADVANCE(464);
+      if (lookahead == 'd') ADVANCE(459);
       END_STATE();
     case 103:
       if (lookahead == 'd') ADVANCE(159);
@@ -4726,40 +4725,40 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 110:
       if (lookahead == 'e') ADVANCE(93);
-      if (lookahead == 'o') ADVANCE(375);
+      if (lookahead == 'o') ADVANCE(372);
       END_STATE();
     case 111:
       if (lookahead == 'e') ADVANCE(87);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(383);
+      if (lookahead == 'e') ADVANCE(380);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(370);
+      if (lookahead == 'e') ADVANCE(367);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'e') ADVANCE(373);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(322);
+      if (lookahead == 'e') ADVANCE(319);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(354);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(386);
+      if (lookahead == 'e') ADVANCE(383);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(462);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(452);
-      END_STATE();
-    case 120:
       if (lookahead == 'e') ADVANCE(457);
       END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(447);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(452);
+      END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(369);
+      if (lookahead == 'e') ADVANCE(366);
       END_STATE();
     case 122:
       if (lookahead == 'e') ADVANCE(180);
@@ -4798,37 +4797,37 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(190);
       END_STATE();
     case 134:
-      if (lookahead == 'f') ADVANCE(365);
+      if (lookahead == 'f') ADVANCE(362);
       if (lookahead == 'g') ADVANCE(200);
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(377);
       END_STATE();
     case 135:
-      if (lookahead == 'f') ADVANCE(365);
+      if (lookahead == 'f') ADVANCE(362);
       if (lookahead == 'g') ADVANCE(200);
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(377);
       if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 136:
-      if (lookahead == 'f') ADVANCE(366);
+      if (lookahead == 'f') ADVANCE(363);
       END_STATE();
     case 137:
-      if (lookahead == 'f') ADVANCE(368);
+      if (lookahead == 'f') ADVANCE(365);
       END_STATE();
     case 138:
       if (lookahead == 'f') ADVANCE(105);
       if (lookahead == 'n') ADVANCE(97);
       END_STATE();
     case 139:
-      if (lookahead == 'f') ADVANCE(463);
+      if (lookahead == 'f') ADVANCE(458);
       END_STATE();
     case 140:
-      if (lookahead == 'f') ADVANCE(460);
+      if (lookahead == 'f') ADVANCE(455);
       END_STATE();
     case 141:
-      if (lookahead == 'f') ADVANCE(456);
+      if (lookahead == 'f') ADVANCE(451);
       END_STATE();
     case 142:
-      if (lookahead == 'f') ADVANCE(461);
+      if (lookahead == 'f') ADVANCE(456);
       END_STATE();
     case 143:
       if (lookahead == 'f') ADVANCE(216);
@@ -4848,7 +4847,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 148:
-      if (lookahead == 'h') ADVANCE(381);
+      if (lookahead == 'h') ADVANCE(378);
       END_STATE();
     case 149:
       if (lookahead == 'h') ADVANCE(122);
@@ -4869,10 +4868,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'h') ADVANCE(129);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(367);
+      if (lookahead == 'i') ADVANCE(364);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(367);
+      if (lookahead == 'i') ADVANCE(364);
       if (lookahead == 'o') ADVANCE(206);
       END_STATE();
     case 157:
@@ -4912,13 +4911,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'i') ADVANCE(191);
       END_STATE();
     case 168:
-      if (lookahead == 'k') ADVANCE(385);
+      if (lookahead == 'k') ADVANCE(382);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(377);
+      if (lookahead == 'l') ADVANCE(374);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == 'l') ADVANCE(375);
       END_STATE();
     case 171:
       if (lookahead == 'l') ADVANCE(91);
@@ -4948,16 +4947,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'm') ADVANCE(133);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(323);
+      if (lookahead == 'n') ADVANCE(320);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(362);
+      if (lookahead == 'n') ADVANCE(359);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(363);
+      if (lookahead == 'n') ADVANCE(360);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(364);
+      if (lookahead == 'n') ADVANCE(361);
       END_STATE();
     case 183:
       if (lookahead == 'n') ADVANCE(240);
@@ -4993,19 +4992,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 194:
-      if (lookahead == 'o') ADVANCE(375);
+      if (lookahead == 'o') ADVANCE(372);
       END_STATE();
     case 195:
       if (lookahead == 'o') ADVANCE(229);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(371);
+      if (lookahead == 'o') ADVANCE(368);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(372);
+      if (lookahead == 'o') ADVANCE(369);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(373);
+      if (lookahead == 'o') ADVANCE(370);
       END_STATE();
     case 199:
       if (lookahead == 'o') ADVANCE(213);
@@ -5020,7 +5019,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(236);
       END_STATE();
     case 203:
-      if (lookahead == 'p') ADVANCE(264);
+      if (lookahead == 'p') ADVANCE(261);
       END_STATE();
     case 204:
       if (lookahead == 'p') ADVANCE(234);
@@ -5030,16 +5029,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(111);
       END_STATE();
     case 206:
-      if (lookahead == 'r') ADVANCE(379);
+      if (lookahead == 'r') ADVANCE(376);
       END_STATE();
     case 207:
-      if (lookahead == 'r') ADVANCE(285);
+      if (lookahead == 'r') ADVANCE(282);
       END_STATE();
     case 208:
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 'r') ADVANCE(280);
       END_STATE();
     case 209:
-      if (lookahead == 'r') ADVANCE(458);
+      if (lookahead == 'r') ADVANCE(453);
       END_STATE();
     case 210:
       if (lookahead == 'r') ADVANCE(246);
@@ -5060,13 +5059,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(84);
       END_STATE();
     case 216:
-      if (lookahead == 's') ADVANCE(357);
+      if (lookahead == 's') ADVANCE(354);
       END_STATE();
     case 217:
-      if (lookahead == 's') ADVANCE(300);
+      if (lookahead == 's') ADVANCE(297);
       END_STATE();
     case 218:
-      if (lookahead == 's') ADVANCE(320);
+      if (lookahead == 's') ADVANCE(317);
       END_STATE();
     case 219:
       if (lookahead == 's') ADVANCE(112);
@@ -5094,10 +5093,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(121);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(353);
+      if (lookahead == 't') ADVANCE(350);
       END_STATE();
     case 228:
-      if (lookahead == 't') ADVANCE(384);
+      if (lookahead == 't') ADVANCE(381);
       END_STATE();
     case 229:
       if (lookahead == 't') ADVANCE(196);
@@ -5167,143 +5166,132 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'u') ADVANCE(108);
       END_STATE();
     case 251:
-      if (lookahead == 'w') ADVANCE(382);
+      if (lookahead == 'w') ADVANCE(379);
       END_STATE();
     case 252:
       if (lookahead == 'y') ADVANCE(189);
       END_STATE();
     case 253:
-      if (lookahead == '{') ADVANCE(256);
+      if (lookahead == '{') ADVANCE(255);
       END_STATE();
     case 254:
-      if (lookahead == '{') ADVANCE(258);
-      END_STATE();
-    case 255:
-      if (lookahead == '|') ADVANCE(459);
+      if (lookahead == '|') ADVANCE(454);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(255);
+          lookahead != '\r') ADVANCE(254);
+      END_STATE();
+    case 255:
+      if (lookahead == '}') ADVANCE(85);
+      if (lookahead != 0) ADVANCE(255);
       END_STATE();
     case 256:
-      if (lookahead == '}') ADVANCE(85);
-      if (lookahead != 0) ADVANCE(256);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(426);
       END_STATE();
     case 257:
-      if (lookahead == '}') ADVANCE(449);
-      if (lookahead != 0) ADVANCE(258);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(260);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(423);
       END_STATE();
     case 258:
-      if (lookahead == '}') ADVANCE(257);
-      if (lookahead != 0) ADVANCE(258);
-      END_STATE();
-    case 259:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(430);
-      END_STATE();
-    case 260:
       if (lookahead == '+' ||
           lookahead == '-') ADVANCE(263);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(427);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
+      END_STATE();
+    case 259:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
+      END_STATE();
+    case 260:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(423);
       END_STATE();
     case 261:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(266);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
       END_STATE();
     case 262:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 263:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(427);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 264:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
-      END_STATE();
-    case 265:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 266:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
-      END_STATE();
-    case 267:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(447);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
       END_STATE();
-    case 268:
+    case 265:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(304);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(301);
       END_STATE();
-    case 269:
+    case 266:
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(304);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(301);
+      END_STATE();
+    case 267:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(271);
+      if (lookahead == '\r') SKIP(271);
+      if (lookahead == ';') SKIP(268);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(267);
+      END_STATE();
+    case 268:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(271);
+      if (lookahead == '\r') SKIP(271);
+      if (lookahead != 0) SKIP(268);
+      END_STATE();
+    case 269:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(273);
+      if (lookahead == '\r') SKIP(273);
+      if (lookahead == ';') SKIP(270);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(269);
       END_STATE();
     case 270:
-      if (eof) ADVANCE(277);
-      if (lookahead == '\n') SKIP(274);
-      if (lookahead == '\r') SKIP(274);
-      if (lookahead == ';') SKIP(271);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(270);
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(273);
+      if (lookahead == '\r') SKIP(273);
+      if (lookahead != 0) SKIP(270);
       END_STATE();
     case 271:
-      if (eof) ADVANCE(277);
-      if (lookahead == '\n') SKIP(274);
-      if (lookahead == '\r') SKIP(274);
-      if (lookahead != 0) SKIP(271);
-      END_STATE();
-    case 272:
-      if (eof) ADVANCE(277);
-      if (lookahead == '\n') SKIP(276);
-      if (lookahead == '\r') SKIP(276);
-      if (lookahead == ';') SKIP(273);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(272);
-      END_STATE();
-    case 273:
-      if (eof) ADVANCE(277);
-      if (lookahead == '\n') SKIP(276);
-      if (lookahead == '\r') SKIP(276);
-      if (lookahead != 0) SKIP(273);
-      END_STATE();
-    case 274:
-      if (eof) ADVANCE(277);
+      if (eof) ADVANCE(274);
       ADVANCE_MAP(
-        '!', 400,
-        '"', 451,
-        '#', 419,
-        '$', 465,
-        '%', 417,
-        '&', 409,
-        '\'', 454,
-        '(', 351,
-        ')', 352,
-        '*', 413,
-        '+', 346,
-        ',', 344,
-        '-', 396,
+        '!', 397,
+        '"', 446,
+        '#', 416,
+        '$', 460,
+        '%', 414,
+        '&', 406,
+        '\'', 449,
+        '(', 348,
+        ')', 349,
+        '*', 410,
+        '+', 343,
+        ',', 341,
+        '-', 393,
         '.', 74,
-        '/', 416,
-        '0', 424,
-        ':', 349,
-        ';', 441,
-        '<', 279,
-        '=', 288,
-        '>', 281,
-        '?', 420,
-        '@', 434,
+        '/', 413,
+        '0', 420,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '@', 430,
         'C', 215,
         'R', 253,
-        '[', 387,
+        '[', 384,
       );
-      if (lookahead == '\\') SKIP(270);
-      if (lookahead == ']') ADVANCE(356);
-      if (lookahead == '^') ADVANCE(418);
+      if (lookahead == '\\') SKIP(267);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
       if (lookahead == 'b') ADVANCE(158);
       if (lookahead == 'c') ADVANCE(89);
       if (lookahead == 'd') ADVANCE(110);
@@ -5317,40 +5305,40 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(149);
       if (lookahead == 'u') ADVANCE(183);
       if (lookahead == 'w') ADVANCE(150);
-      if (lookahead == '{') ADVANCE(422);
-      if (lookahead == '|') ADVANCE(408);
-      if (lookahead == '}') ADVANCE(423);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '|') ADVANCE(405);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(203);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(274);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(425);
+          lookahead == ' ') SKIP(271);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
-    case 275:
-      if (eof) ADVANCE(277);
+    case 272:
+      if (eof) ADVANCE(274);
       ADVANCE_MAP(
-        '!', 399,
-        '"', 451,
+        '!', 396,
+        '"', 446,
         '#', 104,
-        '$', 465,
-        '(', 351,
-        ')', 352,
+        '$', 460,
+        '(', 348,
+        ')', 349,
         '*', 80,
-        '+', 348,
-        ',', 344,
-        '-', 398,
-        '.', 393,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '.', 390,
         '/', 67,
-        '0', 442,
-        ':', 349,
-        ';', 441,
-        '<', 278,
-        '=', 287,
-        '>', 280,
+        '0', 438,
+        ':', 346,
+        ';', 437,
+        '<', 275,
+        '=', 284,
+        '>', 277,
         'R', 253,
-        '[', 355,
+        '[', 352,
       );
-      if (lookahead == '\\') SKIP(272);
+      if (lookahead == '\\') SKIP(269);
       if (lookahead == 'b') ADVANCE(205);
       if (lookahead == 'c') ADVANCE(89);
       if (lookahead == 'd') ADVANCE(109);
@@ -5363,37 +5351,38 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(230);
       if (lookahead == 'u') ADVANCE(183);
       if (lookahead == 'w') ADVANCE(150);
-      if (lookahead == '{') ADVANCE(254);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(276);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(444);
+          lookahead == ' ') SKIP(273);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       END_STATE();
-    case 276:
-      if (eof) ADVANCE(277);
+    case 273:
+      if (eof) ADVANCE(274);
       ADVANCE_MAP(
-        '!', 399,
-        '"', 451,
+        '!', 396,
+        '"', 446,
         '#', 104,
-        '$', 465,
-        '(', 351,
-        ')', 352,
+        '$', 460,
+        '(', 348,
+        ')', 349,
         '*', 80,
-        '+', 348,
-        ',', 344,
-        '-', 398,
-        '.', 265,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '.', 262,
         '/', 67,
-        '0', 442,
-        ':', 349,
-        ';', 441,
-        '<', 278,
-        '=', 287,
-        '>', 280,
+        '0', 438,
+        ':', 346,
+        ';', 437,
+        '<', 275,
+        '=', 284,
+        '>', 277,
         'R', 253,
-        '[', 387,
+        '[', 384,
       );
-      if (lookahead == '\\') SKIP(272);
+      if (lookahead == '\\') SKIP(269);
       if (lookahead == 'b') ADVANCE(205);
       if (lookahead == 'c') ADVANCE(89);
       if (lookahead == 'd') ADVANCE(109);
@@ -5406,147 +5395,148 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(230);
       if (lookahead == 'u') ADVANCE(183);
       if (lookahead == 'w') ADVANCE(150);
-      if (lookahead == '{') ADVANCE(254);
-      if (lookahead == '~') ADVANCE(401);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(276);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(444);
+          lookahead == ' ') SKIP(273);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       END_STATE();
-    case 277:
+    case 274:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 278:
+    case 275:
       ACCEPT_TOKEN(anon_sym_LT);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '<') ADVANCE(407);
+      if (lookahead == '=') ADVANCE(403);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_GT);
+      END_STATE();
+    case 278:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(404);
+      if (lookahead == '>') ADVANCE(408);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '<') ADVANCE(410);
-      if (lookahead == '=') ADVANCE(406);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_GT);
-      END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(407);
-      if (lookahead == '>') ADVANCE(411);
-      END_STATE();
-    case 282:
       ACCEPT_TOKEN(anon_sym_SLASH_GT);
       END_STATE();
-    case 283:
+    case 280:
       ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(401);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == 'i') ADVANCE(287);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 287:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == 'n') ADVANCE(321);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(404);
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == 'i') ADVANCE(290);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == 'n') ADVANCE(324);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
-      END_STATE();
-    case 292:
       ACCEPT_TOKEN(aux_sym_attribute_value_token1);
       END_STATE();
-    case 293:
+    case 290:
       ACCEPT_TOKEN(aux_sym_attribute_value_token2);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
+      if (lookahead == '*') ADVANCE(293);
+      if (lookahead == '/') ADVANCE(295);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '"' &&
+          lookahead != '\'' &&
+          lookahead != '=' &&
+          lookahead != '>') ADVANCE(296);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
+      if (lookahead == '*') ADVANCE(292);
+      if (lookahead == '/') ADVANCE(296);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == '"' ||
+          lookahead == '\'' ||
+          lookahead == '=' ||
+          lookahead == '>') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(293);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
+      if (lookahead == '*') ADVANCE(292);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == '"' ||
+          lookahead == '\'' ||
+          lookahead == '=' ||
+          lookahead == '>') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(293);
       END_STATE();
     case 294:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(296);
-      if (lookahead == '/') ADVANCE(298);
+      if (lookahead == ';') ADVANCE(296);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(299);
+          lookahead != '>') ADVANCE(296);
       END_STATE();
     case 295:
-      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(295);
-      if (lookahead == '/') ADVANCE(299);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == '"' ||
-          lookahead == '\'' ||
-          lookahead == '=' ||
-          lookahead == '>') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(296);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(295);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == '"' ||
-          lookahead == '\'' ||
-          lookahead == '=' ||
-          lookahead == '>') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(296);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == ';') ADVANCE(299);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != '"' &&
-          lookahead != '\'' &&
-          lookahead != '=' &&
-          lookahead != '>') ADVANCE(299);
-      END_STATE();
-    case 298:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
@@ -5555,11 +5545,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '"' ||
           lookahead == '\'' ||
           lookahead == '=' ||
-          lookahead == '>') ADVANCE(441);
+          lookahead == '>') ADVANCE(437);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(298);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(295);
       END_STATE();
-    case 299:
+    case 296:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
@@ -5567,217 +5557,227 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(299);
+          lookahead != '>') ADVANCE(296);
       END_STATE();
-    case 300:
+    case 297:
       ACCEPT_TOKEN(anon_sym_CsOptions);
       END_STATE();
-    case 301:
+    case 298:
       ACCEPT_TOKEN(anon_sym_EQ2);
-      if (lookahead == '=') ADVANCE(404);
+      if (lookahead == '=') ADVANCE(401);
       END_STATE();
-    case 302:
+    case 299:
       ACCEPT_TOKEN(anon_sym_EQ2);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(316);
       END_STATE();
-    case 303:
+    case 300:
       ACCEPT_TOKEN(sym_option_flag);
       END_STATE();
-    case 304:
+    case 301:
       ACCEPT_TOKEN(sym_option_flag);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(304);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(301);
       END_STATE();
-    case 305:
+    case 302:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '\r') ADVANCE(2);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(48);
-      if (lookahead != 0) ADVANCE(306);
+      if (lookahead != 0) ADVANCE(303);
       END_STATE();
-    case 306:
+    case 303:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '"') ADVANCE(314);
-      if (lookahead == '\\') ADVANCE(305);
+      if (lookahead == '"') ADVANCE(311);
+      if (lookahead == '\\') ADVANCE(302);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(48);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(306);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(303);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(sym__attached_value);
+      if (lookahead == '*') ADVANCE(306);
+      if (lookahead == '/') ADVANCE(308);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != ';') ADVANCE(311);
+      END_STATE();
+    case 305:
+      ACCEPT_TOKEN(sym__attached_value);
+      if (lookahead == '*') ADVANCE(305);
+      if (lookahead == '/') ADVANCE(311);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == ';') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(306);
+      END_STATE();
+    case 306:
+      ACCEPT_TOKEN(sym__attached_value);
+      if (lookahead == '*') ADVANCE(305);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == ';') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(306);
       END_STATE();
     case 307:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(311);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != ';') ADVANCE(314);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(308);
-      if (lookahead == '/') ADVANCE(314);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(309);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(308);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(309);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '+') ADVANCE(313);
-      if (lookahead == '-') ADVANCE(312);
+      if (lookahead == '+') ADVANCE(310);
+      if (lookahead == '-') ADVANCE(309);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '?' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(314);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(311);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(314);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 311:
+    case 308:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(441);
+          lookahead == ';') ADVANCE(437);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(311);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(308);
       END_STATE();
-    case 312:
+    case 309:
       ACCEPT_TOKEN(sym__attached_value);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(313);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(314);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 313:
+    case 310:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(313);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(314);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 314:
+    case 311:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(314);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 315:
+    case 312:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == '*') ADVANCE(314);
+      if (lookahead == '/') ADVANCE(315);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(316);
       END_STATE();
-    case 316:
+    case 313:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(319);
+      if (lookahead == '*') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(316);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(317);
+      if (lookahead != 0) ADVANCE(314);
       END_STATE();
-    case 317:
+    case 314:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(316);
+      if (lookahead == '*') ADVANCE(313);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(317);
+      if (lookahead != 0) ADVANCE(314);
       END_STATE();
-    case 318:
+    case 315:
       ACCEPT_TOKEN(sym__bare_value);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(441);
+          lookahead == ';') ADVANCE(437);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(318);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(315);
       END_STATE();
-    case 319:
+    case 316:
       ACCEPT_TOKEN(sym__bare_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(316);
       END_STATE();
-    case 320:
+    case 317:
       ACCEPT_TOKEN(anon_sym_CsInstruments);
       END_STATE();
-    case 321:
+    case 318:
       ACCEPT_TOKEN(anon_sym_CsOrchestra);
       END_STATE();
-    case 322:
+    case 319:
       ACCEPT_TOKEN(anon_sym_CsScore);
       END_STATE();
-    case 323:
+    case 320:
       ACCEPT_TOKEN(anon_sym_bin);
+      END_STATE();
+    case 321:
+      ACCEPT_TOKEN(anon_sym_bin);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
+      END_STATE();
+    case 322:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'S') ADVANCE(339);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'd') ADVANCE(322);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_bin);
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(332);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(291);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 325:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'S') ADVANCE(342);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'd') ADVANCE(325);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
-      END_STATE();
-    case 327:
       ACCEPT_TOKEN(sym_tag_name);
       if (lookahead == 'e') ADVANCE(335);
       if (lookahead == '-' ||
@@ -5785,109 +5785,89 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'h') ADVANCE(325);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 328:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(338);
+      if (lookahead == 'i') ADVANCE(336);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 329:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(336);
+      if (lookahead == 'n') ADVANCE(323);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 330:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'h') ADVANCE(328);
+      if (lookahead == 'n') ADVANCE(337);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 331:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'i') ADVANCE(339);
+      if (lookahead == 'o') ADVANCE(338);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 332:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'n') ADVANCE(326);
+      if (lookahead == 'r') ADVANCE(283);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 333:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'n') ADVANCE(340);
+      if (lookahead == 'r') ADVANCE(281);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'o') ADVANCE(341);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'r') ADVANCE(286);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'r') ADVANCE(284);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(334);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
-      END_STATE();
-    case 338:
       ACCEPT_TOKEN(sym_tag_name);
       if (lookahead == 's') ADVANCE(331);
       if (lookahead == '-' ||
@@ -5895,626 +5875,629 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 's') ADVANCE(328);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 'z') ADVANCE(326);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'y')) ADVANCE(340);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 't') ADVANCE(327);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'u') ADVANCE(329);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 339:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(327);
-      if (lookahead == 'z') ADVANCE(329);
+      if (lookahead == 'y') ADVANCE(330);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'y')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 340:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 't') ADVANCE(330);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'u') ADVANCE(332);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'y') ADVANCE(333);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(343);
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '.') ADVANCE(259);
+      if (lookahead == '=') ADVANCE(355);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '.') ADVANCE(259);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 345:
       ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '=') ADVANCE(355);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '.') ADVANCE(262);
-      if (lookahead == '=') ADVANCE(358);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '=') ADVANCE(358);
-      END_STATE();
-    case 349:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 350:
+    case 347:
       ACCEPT_TOKEN(sym_udo_types);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= '[') ||
           lookahead == ']' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(350);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
       END_STATE();
-    case 351:
+    case 348:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 352:
+    case 349:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 353:
+    case 350:
       ACCEPT_TOKEN(anon_sym_struct);
       END_STATE();
-    case 354:
+    case 351:
       ACCEPT_TOKEN(anon_sym_declare);
       END_STATE();
-    case 355:
+    case 352:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 356:
+    case 353:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 357:
+    case 354:
       ACCEPT_TOKEN(anon_sym_0dbfs);
       END_STATE();
-    case 358:
+    case 355:
       ACCEPT_TOKEN(anon_sym_PLUS_EQ);
       END_STATE();
-    case 359:
+    case 356:
       ACCEPT_TOKEN(anon_sym_DASH_EQ);
       END_STATE();
-    case 360:
+    case 357:
       ACCEPT_TOKEN(anon_sym_STAR_EQ);
       END_STATE();
-    case 361:
+    case 358:
       ACCEPT_TOKEN(anon_sym_SLASH_EQ);
       END_STATE();
-    case 362:
+    case 359:
       ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
-    case 363:
+    case 360:
       ACCEPT_TOKEN(anon_sym_ithen);
       END_STATE();
-    case 364:
+    case 361:
       ACCEPT_TOKEN(anon_sym_kthen);
       END_STATE();
-    case 365:
+    case 362:
       ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
-    case 366:
+    case 363:
       ACCEPT_TOKEN(anon_sym_endif);
       END_STATE();
-    case 367:
+    case 364:
       ACCEPT_TOKEN(anon_sym_fi);
       END_STATE();
-    case 368:
+    case 365:
       ACCEPT_TOKEN(anon_sym_elseif);
       END_STATE();
-    case 369:
+    case 366:
       ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
-    case 370:
+    case 367:
       ACCEPT_TOKEN(anon_sym_else);
       if (lookahead == 'i') ADVANCE(137);
       END_STATE();
-    case 371:
+    case 368:
       ACCEPT_TOKEN(anon_sym_goto);
       END_STATE();
-    case 372:
+    case 369:
       ACCEPT_TOKEN(anon_sym_igoto);
       END_STATE();
-    case 373:
+    case 370:
       ACCEPT_TOKEN(anon_sym_kgoto);
       END_STATE();
-    case 374:
+    case 371:
       ACCEPT_TOKEN(anon_sym_od);
       END_STATE();
-    case 375:
+    case 372:
       ACCEPT_TOKEN(anon_sym_do);
       END_STATE();
-    case 376:
+    case 373:
       ACCEPT_TOKEN(anon_sym_while);
       END_STATE();
-    case 377:
+    case 374:
       ACCEPT_TOKEN(anon_sym_until);
       END_STATE();
-    case 378:
+    case 375:
       ACCEPT_TOKEN(anon_sym_enduntil);
       END_STATE();
-    case 379:
+    case 376:
       ACCEPT_TOKEN(anon_sym_for);
       END_STATE();
-    case 380:
+    case 377:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 381:
+    case 378:
       ACCEPT_TOKEN(anon_sym_switch);
       END_STATE();
-    case 382:
+    case 379:
       ACCEPT_TOKEN(anon_sym_endsw);
       END_STATE();
-    case 383:
+    case 380:
       ACCEPT_TOKEN(anon_sym_case);
       END_STATE();
-    case 384:
+    case 381:
       ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
-    case 385:
+    case 382:
       ACCEPT_TOKEN(anon_sym_break);
       END_STATE();
-    case 386:
+    case 383:
       ACCEPT_TOKEN(anon_sym_continue);
       END_STATE();
-    case 387:
+    case 384:
       ACCEPT_TOKEN(anon_sym_LBRACK2);
       END_STATE();
-    case 388:
+    case 385:
       ACCEPT_TOKEN(anon_sym_DOT_DOT_DOT);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(75);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(75);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(anon_sym_DOT);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(75);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(75);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 394:
       ACCEPT_TOKEN(aux_sym_member_access_token1);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(394);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '.') ADVANCE(259);
+      if (lookahead == '=') ADVANCE(356);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '.') ADVANCE(259);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
     case 396:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '.') ADVANCE(262);
-      if (lookahead == '=') ADVANCE(359);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(402);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '=') ADVANCE(359);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(405);
-      END_STATE();
-    case 401:
       ACCEPT_TOKEN(anon_sym_TILDE);
       END_STATE();
-    case 402:
+    case 399:
       ACCEPT_TOKEN(anon_sym_PIPE_PIPE);
       END_STATE();
-    case 403:
+    case 400:
       ACCEPT_TOKEN(anon_sym_AMP_AMP);
       END_STATE();
-    case 404:
+    case 401:
       ACCEPT_TOKEN(anon_sym_EQ_EQ);
       END_STATE();
-    case 405:
+    case 402:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 406:
+    case 403:
       ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
-    case 407:
+    case 404:
       ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
-    case 408:
+    case 405:
       ACCEPT_TOKEN(anon_sym_PIPE);
-      if (lookahead == '|') ADVANCE(402);
+      if (lookahead == '|') ADVANCE(399);
       END_STATE();
-    case 409:
+    case 406:
       ACCEPT_TOKEN(anon_sym_AMP);
-      if (lookahead == '&') ADVANCE(403);
+      if (lookahead == '&') ADVANCE(400);
       END_STATE();
-    case 410:
+    case 407:
       ACCEPT_TOKEN(anon_sym_LT_LT);
       END_STATE();
-    case 411:
+    case 408:
       ACCEPT_TOKEN(anon_sym_GT_GT);
       END_STATE();
-    case 412:
+    case 409:
       ACCEPT_TOKEN(anon_sym_STAR);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_STAR);
+      if (lookahead == '=') ADVANCE(357);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '*') ADVANCE(70);
+      if (lookahead == '/') ADVANCE(437);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '*') ADVANCE(70);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(358);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_STAR);
-      if (lookahead == '=') ADVANCE(360);
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '*') ADVANCE(70);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(358);
+      if (lookahead == '>') ADVANCE(279);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(441);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(441);
-      if (lookahead == '=') ADVANCE(361);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(441);
-      if (lookahead == '=') ADVANCE(361);
-      if (lookahead == '>') ADVANCE(282);
-      END_STATE();
-    case 417:
       ACCEPT_TOKEN(anon_sym_PERCENT);
       END_STATE();
-    case 418:
+    case 415:
       ACCEPT_TOKEN(anon_sym_CARET);
       END_STATE();
-    case 419:
+    case 416:
       ACCEPT_TOKEN(anon_sym_POUND);
       END_STATE();
-    case 420:
+    case 417:
       ACCEPT_TOKEN(anon_sym_QMARK);
       END_STATE();
-    case 421:
+    case 418:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      if (lookahead == '{') ADVANCE(258);
-      END_STATE();
-    case 423:
+    case 419:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 424:
+    case 420:
       ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(426);
+      if (lookahead == '.') ADVANCE(422);
       if (lookahead == 'd') ADVANCE(92);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(260);
+          lookahead == 'e') ADVANCE(257);
       if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+          lookahead == 'x') ADVANCE(264);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == '.') ADVANCE(422);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_score_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(423);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(sym_carry);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(426);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(260);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      ACCEPT_TOKEN(sym_carry);
+      if (lookahead == '.') ADVANCE(259);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(260);
+      ACCEPT_TOKEN(sym_carry);
+      if (lookahead == '.') ADVANCE(428);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(sym_score_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(427);
+      ACCEPT_TOKEN(sym_carry);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
     case 428:
       ACCEPT_TOKEN(sym_carry);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(428);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(sym_carry);
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(425);
+      ACCEPT_TOKEN(sym_np_reference);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(sym_carry);
-      if (lookahead == '.') ADVANCE(432);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      ACCEPT_TOKEN(anon_sym_AT);
+      if (lookahead == '@') ADVANCE(431);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(sym_carry);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_carry);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_np_reference);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_AT);
-      if (lookahead == '@') ADVANCE(435);
-      END_STATE();
-    case 435:
       ACCEPT_TOKEN(anon_sym_AT_AT);
       END_STATE();
-    case 436:
+    case 432:
       ACCEPT_TOKEN(sym_comment);
       END_STATE();
-    case 437:
+    case 433:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead == '(') ADVANCE(63);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(469);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 438:
+    case 434:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == '(') ADVANCE(439);
+      if (lookahead == '(') ADVANCE(435);
       if (lookahead == '#' ||
-          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(441);
+          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(437);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(438);
+          lookahead != '\r') ADVANCE(434);
       END_STATE();
-    case 439:
+    case 435:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == ')') ADVANCE(438);
+      if (lookahead == ')') ADVANCE(434);
       if (lookahead == '#' ||
           lookahead == '\'' ||
-          lookahead == '(') ADVANCE(441);
+          lookahead == '(') ADVANCE(437);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(439);
+          lookahead != '\r') ADVANCE(435);
       END_STATE();
-    case 440:
+    case 436:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == ')') ADVANCE(469);
+      if (lookahead == ')') ADVANCE(464);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
           (lookahead < '\'' || ')' < lookahead)) ADVANCE(63);
       END_STATE();
-    case 441:
+    case 437:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(441);
+          lookahead != '\r') ADVANCE(437);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(441);
+      if (lookahead == 'd') ADVANCE(92);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(264);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(441);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(264);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(441);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(258);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(258);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 442:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(445);
-      if (lookahead == 'd') ADVANCE(92);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(445);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(445);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(sym_number);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(447);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
       END_STATE();
-    case 448:
+    case 444:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_multiline_string);
-      END_STATE();
-    case 450:
+    case 445:
       ACCEPT_TOKEN(sym_raw_string);
       END_STATE();
-    case 451:
+    case 446:
       ACCEPT_TOKEN(sym_unterminated_string);
-      if (lookahead == '"') ADVANCE(448);
+      if (lookahead == '"') ADVANCE(444);
       if (lookahead == '\\') ADVANCE(1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(451);
+          lookahead != '\r') ADVANCE(446);
       END_STATE();
-    case 452:
+    case 447:
       ACCEPT_TOKEN(aux_sym_define_directive_token1);
       END_STATE();
-    case 453:
+    case 448:
       ACCEPT_TOKEN(anon_sym_LPAREN2);
       END_STATE();
-    case 454:
+    case 449:
       ACCEPT_TOKEN(anon_sym_SQUOTE);
       END_STATE();
-    case 455:
+    case 450:
       ACCEPT_TOKEN(sym_macro_body);
       END_STATE();
-    case 456:
+    case 451:
       ACCEPT_TOKEN(aux_sym_undef_directive_token1);
       END_STATE();
-    case 457:
+    case 452:
       ACCEPT_TOKEN(aux_sym_include_directive_token1);
       if (lookahead == 's') ADVANCE(238);
       END_STATE();
-    case 458:
+    case 453:
       ACCEPT_TOKEN(aux_sym_include_directive_token2);
       END_STATE();
-    case 459:
+    case 454:
       ACCEPT_TOKEN(sym_include_path);
       END_STATE();
-    case 460:
+    case 455:
       ACCEPT_TOKEN(aux_sym_ifdef_directive_token1);
       END_STATE();
-    case 461:
+    case 456:
       ACCEPT_TOKEN(aux_sym_ifndef_directive_token1);
       END_STATE();
-    case 462:
+    case 457:
       ACCEPT_TOKEN(sym_else_directive);
       END_STATE();
-    case 463:
+    case 458:
       ACCEPT_TOKEN(sym_end_directive);
       END_STATE();
-    case 464:
+    case 459:
       ACCEPT_TOKEN(sym_end_directive);
       if (lookahead == 'i') ADVANCE(139);
       END_STATE();
-    case 465:
+    case 460:
       ACCEPT_TOKEN(anon_sym_DOLLAR);
       END_STATE();
-    case 466:
+    case 461:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == '*') ADVANCE(471);
-      if (lookahead == '/') ADVANCE(438);
+      if (lookahead == '*') ADVANCE(466);
+      if (lookahead == '/') ADVANCE(434);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || '*' < lookahead)) ADVANCE(469);
+          (lookahead < '\'' || '*' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 467:
+    case 462:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == '/') ADVANCE(466);
-      if (lookahead == ';') ADVANCE(438);
-      if (lookahead == '\\') ADVANCE(468);
+      if (lookahead == '/') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(434);
+      if (lookahead == '\\') ADVANCE(463);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
-          lookahead == ' ') ADVANCE(467);
+          lookahead == ' ') ADVANCE(462);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(469);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 468:
+    case 463:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == ';') ADVANCE(472);
+      if (lookahead == ';') ADVANCE(467);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(468);
+          lookahead == ' ') ADVANCE(463);
       if (lookahead != 0 &&
           lookahead != '\t' &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(469);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 469:
+    case 464:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(469);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 470:
+    case 465:
       ACCEPT_TOKEN(sym_macro_argument);
       ADVANCE_MAP(
         '(', 65,
-        '*', 470,
-        '/', 437,
+        '*', 465,
+        '/', 433,
         '\n', 70,
         '\r', 70,
         '#', 70,
         '\'', 70,
         ')', 70,
       );
-      if (lookahead != 0) ADVANCE(471);
+      if (lookahead != 0) ADVANCE(466);
       END_STATE();
-    case 471:
+    case 466:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(65);
-      if (lookahead == '*') ADVANCE(470);
+      if (lookahead == '*') ADVANCE(465);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
           lookahead == '#' ||
           ('\'' <= lookahead && lookahead <= ')')) ADVANCE(70);
-      if (lookahead != 0) ADVANCE(471);
+      if (lookahead != 0) ADVANCE(466);
       END_STATE();
-    case 472:
+    case 467:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(26);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(472);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(467);
       END_STATE();
     default:
       return false;
@@ -6523,75 +6506,75 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 275, .external_lex_state = 2},
-  [2] = {.lex_state = 275, .external_lex_state = 3},
-  [3] = {.lex_state = 275, .external_lex_state = 3},
-  [4] = {.lex_state = 275, .external_lex_state = 3},
-  [5] = {.lex_state = 275, .external_lex_state = 4},
-  [6] = {.lex_state = 275, .external_lex_state = 4},
-  [7] = {.lex_state = 275, .external_lex_state = 4},
-  [8] = {.lex_state = 275, .external_lex_state = 4},
-  [9] = {.lex_state = 275, .external_lex_state = 4},
-  [10] = {.lex_state = 275, .external_lex_state = 4},
-  [11] = {.lex_state = 275, .external_lex_state = 4},
-  [12] = {.lex_state = 275, .external_lex_state = 4},
-  [13] = {.lex_state = 275, .external_lex_state = 4},
-  [14] = {.lex_state = 275, .external_lex_state = 4},
-  [15] = {.lex_state = 275, .external_lex_state = 4},
-  [16] = {.lex_state = 275, .external_lex_state = 4},
-  [17] = {.lex_state = 275, .external_lex_state = 4},
-  [18] = {.lex_state = 275, .external_lex_state = 4},
-  [19] = {.lex_state = 275, .external_lex_state = 4},
-  [20] = {.lex_state = 275, .external_lex_state = 4},
-  [21] = {.lex_state = 275, .external_lex_state = 4},
-  [22] = {.lex_state = 275, .external_lex_state = 4},
-  [23] = {.lex_state = 275, .external_lex_state = 4},
-  [24] = {.lex_state = 275, .external_lex_state = 4},
-  [25] = {.lex_state = 275, .external_lex_state = 4},
-  [26] = {.lex_state = 275, .external_lex_state = 4},
-  [27] = {.lex_state = 275, .external_lex_state = 4},
-  [28] = {.lex_state = 275, .external_lex_state = 4},
-  [29] = {.lex_state = 275, .external_lex_state = 4},
-  [30] = {.lex_state = 275, .external_lex_state = 4},
-  [31] = {.lex_state = 275, .external_lex_state = 4},
-  [32] = {.lex_state = 275, .external_lex_state = 4},
-  [33] = {.lex_state = 275, .external_lex_state = 4},
-  [34] = {.lex_state = 275, .external_lex_state = 4},
-  [35] = {.lex_state = 275, .external_lex_state = 4},
-  [36] = {.lex_state = 275, .external_lex_state = 4},
-  [37] = {.lex_state = 275, .external_lex_state = 4},
-  [38] = {.lex_state = 275, .external_lex_state = 4},
-  [39] = {.lex_state = 275, .external_lex_state = 4},
-  [40] = {.lex_state = 275, .external_lex_state = 4},
-  [41] = {.lex_state = 275, .external_lex_state = 4},
-  [42] = {.lex_state = 275, .external_lex_state = 4},
-  [43] = {.lex_state = 275, .external_lex_state = 4},
-  [44] = {.lex_state = 275, .external_lex_state = 4},
-  [45] = {.lex_state = 275, .external_lex_state = 4},
-  [46] = {.lex_state = 275, .external_lex_state = 4},
-  [47] = {.lex_state = 275, .external_lex_state = 4},
-  [48] = {.lex_state = 275, .external_lex_state = 4},
-  [49] = {.lex_state = 275, .external_lex_state = 4},
-  [50] = {.lex_state = 275, .external_lex_state = 4},
-  [51] = {.lex_state = 275, .external_lex_state = 4},
-  [52] = {.lex_state = 275, .external_lex_state = 4},
-  [53] = {.lex_state = 275, .external_lex_state = 4},
-  [54] = {.lex_state = 275, .external_lex_state = 5},
-  [55] = {.lex_state = 275, .external_lex_state = 5},
-  [56] = {.lex_state = 275, .external_lex_state = 6},
-  [57] = {.lex_state = 275, .external_lex_state = 6},
-  [58] = {.lex_state = 275, .external_lex_state = 5},
-  [59] = {.lex_state = 275, .external_lex_state = 6},
-  [60] = {.lex_state = 275, .external_lex_state = 5},
-  [61] = {.lex_state = 275, .external_lex_state = 6},
-  [62] = {.lex_state = 275, .external_lex_state = 5},
-  [63] = {.lex_state = 275, .external_lex_state = 6},
-  [64] = {.lex_state = 275, .external_lex_state = 6},
-  [65] = {.lex_state = 275, .external_lex_state = 6},
-  [66] = {.lex_state = 275, .external_lex_state = 7},
-  [67] = {.lex_state = 275, .external_lex_state = 7},
-  [68] = {.lex_state = 275, .external_lex_state = 7},
-  [69] = {.lex_state = 275, .external_lex_state = 7},
+  [1] = {.lex_state = 272, .external_lex_state = 2},
+  [2] = {.lex_state = 272, .external_lex_state = 3},
+  [3] = {.lex_state = 272, .external_lex_state = 3},
+  [4] = {.lex_state = 272, .external_lex_state = 3},
+  [5] = {.lex_state = 272, .external_lex_state = 4},
+  [6] = {.lex_state = 272, .external_lex_state = 4},
+  [7] = {.lex_state = 272, .external_lex_state = 4},
+  [8] = {.lex_state = 272, .external_lex_state = 4},
+  [9] = {.lex_state = 272, .external_lex_state = 4},
+  [10] = {.lex_state = 272, .external_lex_state = 4},
+  [11] = {.lex_state = 272, .external_lex_state = 4},
+  [12] = {.lex_state = 272, .external_lex_state = 4},
+  [13] = {.lex_state = 272, .external_lex_state = 4},
+  [14] = {.lex_state = 272, .external_lex_state = 4},
+  [15] = {.lex_state = 272, .external_lex_state = 4},
+  [16] = {.lex_state = 272, .external_lex_state = 4},
+  [17] = {.lex_state = 272, .external_lex_state = 4},
+  [18] = {.lex_state = 272, .external_lex_state = 4},
+  [19] = {.lex_state = 272, .external_lex_state = 4},
+  [20] = {.lex_state = 272, .external_lex_state = 4},
+  [21] = {.lex_state = 272, .external_lex_state = 4},
+  [22] = {.lex_state = 272, .external_lex_state = 4},
+  [23] = {.lex_state = 272, .external_lex_state = 4},
+  [24] = {.lex_state = 272, .external_lex_state = 4},
+  [25] = {.lex_state = 272, .external_lex_state = 4},
+  [26] = {.lex_state = 272, .external_lex_state = 4},
+  [27] = {.lex_state = 272, .external_lex_state = 4},
+  [28] = {.lex_state = 272, .external_lex_state = 4},
+  [29] = {.lex_state = 272, .external_lex_state = 4},
+  [30] = {.lex_state = 272, .external_lex_state = 4},
+  [31] = {.lex_state = 272, .external_lex_state = 4},
+  [32] = {.lex_state = 272, .external_lex_state = 4},
+  [33] = {.lex_state = 272, .external_lex_state = 4},
+  [34] = {.lex_state = 272, .external_lex_state = 4},
+  [35] = {.lex_state = 272, .external_lex_state = 4},
+  [36] = {.lex_state = 272, .external_lex_state = 4},
+  [37] = {.lex_state = 272, .external_lex_state = 4},
+  [38] = {.lex_state = 272, .external_lex_state = 4},
+  [39] = {.lex_state = 272, .external_lex_state = 4},
+  [40] = {.lex_state = 272, .external_lex_state = 4},
+  [41] = {.lex_state = 272, .external_lex_state = 4},
+  [42] = {.lex_state = 272, .external_lex_state = 4},
+  [43] = {.lex_state = 272, .external_lex_state = 4},
+  [44] = {.lex_state = 272, .external_lex_state = 4},
+  [45] = {.lex_state = 272, .external_lex_state = 4},
+  [46] = {.lex_state = 272, .external_lex_state = 4},
+  [47] = {.lex_state = 272, .external_lex_state = 4},
+  [48] = {.lex_state = 272, .external_lex_state = 4},
+  [49] = {.lex_state = 272, .external_lex_state = 4},
+  [50] = {.lex_state = 272, .external_lex_state = 4},
+  [51] = {.lex_state = 272, .external_lex_state = 4},
+  [52] = {.lex_state = 272, .external_lex_state = 4},
+  [53] = {.lex_state = 272, .external_lex_state = 4},
+  [54] = {.lex_state = 272, .external_lex_state = 5},
+  [55] = {.lex_state = 272, .external_lex_state = 5},
+  [56] = {.lex_state = 272, .external_lex_state = 6},
+  [57] = {.lex_state = 272, .external_lex_state = 6},
+  [58] = {.lex_state = 272, .external_lex_state = 5},
+  [59] = {.lex_state = 272, .external_lex_state = 6},
+  [60] = {.lex_state = 272, .external_lex_state = 5},
+  [61] = {.lex_state = 272, .external_lex_state = 6},
+  [62] = {.lex_state = 272, .external_lex_state = 5},
+  [63] = {.lex_state = 272, .external_lex_state = 6},
+  [64] = {.lex_state = 272, .external_lex_state = 6},
+  [65] = {.lex_state = 272, .external_lex_state = 6},
+  [66] = {.lex_state = 272, .external_lex_state = 7},
+  [67] = {.lex_state = 272, .external_lex_state = 7},
+  [68] = {.lex_state = 272, .external_lex_state = 7},
+  [69] = {.lex_state = 272, .external_lex_state = 7},
   [70] = {.lex_state = 40},
   [71] = {.lex_state = 40},
   [72] = {.lex_state = 42, .external_lex_state = 8},
@@ -6603,56 +6586,56 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [78] = {.lex_state = 36, .external_lex_state = 10},
   [79] = {.lex_state = 38, .external_lex_state = 8},
   [80] = {.lex_state = 36, .external_lex_state = 9},
-  [81] = {.lex_state = 275, .external_lex_state = 4},
+  [81] = {.lex_state = 272, .external_lex_state = 4},
   [82] = {.lex_state = 36, .external_lex_state = 11},
-  [83] = {.lex_state = 275, .external_lex_state = 4},
-  [84] = {.lex_state = 275, .external_lex_state = 4},
-  [85] = {.lex_state = 275, .external_lex_state = 4},
-  [86] = {.lex_state = 275, .external_lex_state = 4},
-  [87] = {.lex_state = 275, .external_lex_state = 4},
-  [88] = {.lex_state = 275, .external_lex_state = 4},
-  [89] = {.lex_state = 275, .external_lex_state = 4},
-  [90] = {.lex_state = 275, .external_lex_state = 4},
-  [91] = {.lex_state = 275, .external_lex_state = 4},
-  [92] = {.lex_state = 275, .external_lex_state = 4},
-  [93] = {.lex_state = 275, .external_lex_state = 4},
-  [94] = {.lex_state = 275, .external_lex_state = 4},
-  [95] = {.lex_state = 275, .external_lex_state = 4},
-  [96] = {.lex_state = 275, .external_lex_state = 4},
-  [97] = {.lex_state = 275, .external_lex_state = 4},
-  [98] = {.lex_state = 275, .external_lex_state = 4},
-  [99] = {.lex_state = 275, .external_lex_state = 4},
-  [100] = {.lex_state = 275, .external_lex_state = 4},
-  [101] = {.lex_state = 275, .external_lex_state = 4},
-  [102] = {.lex_state = 275, .external_lex_state = 4},
-  [103] = {.lex_state = 275, .external_lex_state = 4},
-  [104] = {.lex_state = 275, .external_lex_state = 4},
-  [105] = {.lex_state = 275, .external_lex_state = 4},
-  [106] = {.lex_state = 275, .external_lex_state = 4},
-  [107] = {.lex_state = 275, .external_lex_state = 4},
-  [108] = {.lex_state = 275, .external_lex_state = 4},
-  [109] = {.lex_state = 275, .external_lex_state = 4},
-  [110] = {.lex_state = 275, .external_lex_state = 4},
-  [111] = {.lex_state = 275, .external_lex_state = 4},
-  [112] = {.lex_state = 275, .external_lex_state = 4},
-  [113] = {.lex_state = 275, .external_lex_state = 4},
-  [114] = {.lex_state = 275, .external_lex_state = 4},
-  [115] = {.lex_state = 275, .external_lex_state = 4},
-  [116] = {.lex_state = 275, .external_lex_state = 4},
-  [117] = {.lex_state = 275, .external_lex_state = 4},
-  [118] = {.lex_state = 275, .external_lex_state = 4},
-  [119] = {.lex_state = 275, .external_lex_state = 4},
-  [120] = {.lex_state = 275, .external_lex_state = 4},
-  [121] = {.lex_state = 275, .external_lex_state = 4},
-  [122] = {.lex_state = 275, .external_lex_state = 4},
-  [123] = {.lex_state = 275, .external_lex_state = 4},
-  [124] = {.lex_state = 275, .external_lex_state = 4},
-  [125] = {.lex_state = 275, .external_lex_state = 4},
-  [126] = {.lex_state = 275, .external_lex_state = 4},
-  [127] = {.lex_state = 275, .external_lex_state = 4},
-  [128] = {.lex_state = 275, .external_lex_state = 4},
-  [129] = {.lex_state = 275, .external_lex_state = 4},
-  [130] = {.lex_state = 275, .external_lex_state = 4},
+  [83] = {.lex_state = 272, .external_lex_state = 4},
+  [84] = {.lex_state = 272, .external_lex_state = 4},
+  [85] = {.lex_state = 272, .external_lex_state = 4},
+  [86] = {.lex_state = 272, .external_lex_state = 4},
+  [87] = {.lex_state = 272, .external_lex_state = 4},
+  [88] = {.lex_state = 272, .external_lex_state = 4},
+  [89] = {.lex_state = 272, .external_lex_state = 4},
+  [90] = {.lex_state = 272, .external_lex_state = 4},
+  [91] = {.lex_state = 272, .external_lex_state = 4},
+  [92] = {.lex_state = 272, .external_lex_state = 4},
+  [93] = {.lex_state = 272, .external_lex_state = 4},
+  [94] = {.lex_state = 272, .external_lex_state = 4},
+  [95] = {.lex_state = 272, .external_lex_state = 4},
+  [96] = {.lex_state = 272, .external_lex_state = 4},
+  [97] = {.lex_state = 272, .external_lex_state = 4},
+  [98] = {.lex_state = 272, .external_lex_state = 4},
+  [99] = {.lex_state = 272, .external_lex_state = 4},
+  [100] = {.lex_state = 272, .external_lex_state = 4},
+  [101] = {.lex_state = 272, .external_lex_state = 4},
+  [102] = {.lex_state = 272, .external_lex_state = 4},
+  [103] = {.lex_state = 272, .external_lex_state = 4},
+  [104] = {.lex_state = 272, .external_lex_state = 4},
+  [105] = {.lex_state = 272, .external_lex_state = 4},
+  [106] = {.lex_state = 272, .external_lex_state = 4},
+  [107] = {.lex_state = 272, .external_lex_state = 4},
+  [108] = {.lex_state = 272, .external_lex_state = 4},
+  [109] = {.lex_state = 272, .external_lex_state = 4},
+  [110] = {.lex_state = 272, .external_lex_state = 4},
+  [111] = {.lex_state = 272, .external_lex_state = 4},
+  [112] = {.lex_state = 272, .external_lex_state = 4},
+  [113] = {.lex_state = 272, .external_lex_state = 4},
+  [114] = {.lex_state = 272, .external_lex_state = 4},
+  [115] = {.lex_state = 272, .external_lex_state = 4},
+  [116] = {.lex_state = 272, .external_lex_state = 4},
+  [117] = {.lex_state = 272, .external_lex_state = 4},
+  [118] = {.lex_state = 272, .external_lex_state = 4},
+  [119] = {.lex_state = 272, .external_lex_state = 4},
+  [120] = {.lex_state = 272, .external_lex_state = 4},
+  [121] = {.lex_state = 272, .external_lex_state = 4},
+  [122] = {.lex_state = 272, .external_lex_state = 4},
+  [123] = {.lex_state = 272, .external_lex_state = 4},
+  [124] = {.lex_state = 272, .external_lex_state = 4},
+  [125] = {.lex_state = 272, .external_lex_state = 4},
+  [126] = {.lex_state = 272, .external_lex_state = 4},
+  [127] = {.lex_state = 272, .external_lex_state = 4},
+  [128] = {.lex_state = 272, .external_lex_state = 4},
+  [129] = {.lex_state = 272, .external_lex_state = 4},
+  [130] = {.lex_state = 272, .external_lex_state = 4},
   [131] = {.lex_state = 38},
   [132] = {.lex_state = 38},
   [133] = {.lex_state = 36, .external_lex_state = 12},
@@ -6664,7 +6647,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [139] = {.lex_state = 42, .external_lex_state = 8},
   [140] = {.lex_state = 42, .external_lex_state = 8},
   [141] = {.lex_state = 36, .external_lex_state = 12},
-  [142] = {.lex_state = 275, .external_lex_state = 4},
+  [142] = {.lex_state = 272, .external_lex_state = 4},
   [143] = {.lex_state = 42, .external_lex_state = 8},
   [144] = {.lex_state = 42, .external_lex_state = 8},
   [145] = {.lex_state = 34, .external_lex_state = 13},
@@ -6781,17 +6764,17 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [256] = {.lex_state = 37, .external_lex_state = 10},
   [257] = {.lex_state = 37, .external_lex_state = 10},
   [258] = {.lex_state = 37, .external_lex_state = 11},
-  [259] = {.lex_state = 275, .external_lex_state = 3},
-  [260] = {.lex_state = 275, .external_lex_state = 3},
+  [259] = {.lex_state = 272, .external_lex_state = 3},
+  [260] = {.lex_state = 272, .external_lex_state = 3},
   [261] = {.lex_state = 34, .external_lex_state = 14},
-  [262] = {.lex_state = 275, .external_lex_state = 3},
-  [263] = {.lex_state = 275, .external_lex_state = 3},
-  [264] = {.lex_state = 275, .external_lex_state = 3},
-  [265] = {.lex_state = 275, .external_lex_state = 3},
-  [266] = {.lex_state = 275, .external_lex_state = 3},
-  [267] = {.lex_state = 275, .external_lex_state = 3},
-  [268] = {.lex_state = 275, .external_lex_state = 3},
-  [269] = {.lex_state = 275, .external_lex_state = 3},
+  [262] = {.lex_state = 272, .external_lex_state = 3},
+  [263] = {.lex_state = 272, .external_lex_state = 3},
+  [264] = {.lex_state = 272, .external_lex_state = 3},
+  [265] = {.lex_state = 272, .external_lex_state = 3},
+  [266] = {.lex_state = 272, .external_lex_state = 3},
+  [267] = {.lex_state = 272, .external_lex_state = 3},
+  [268] = {.lex_state = 272, .external_lex_state = 3},
+  [269] = {.lex_state = 272, .external_lex_state = 3},
   [270] = {.lex_state = 42},
   [271] = {.lex_state = 36, .external_lex_state = 10},
   [272] = {.lex_state = 36, .external_lex_state = 10},
@@ -6800,25 +6783,25 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [275] = {.lex_state = 36, .external_lex_state = 10},
   [276] = {.lex_state = 34, .external_lex_state = 14},
   [277] = {.lex_state = 42},
-  [278] = {.lex_state = 275, .external_lex_state = 3},
-  [279] = {.lex_state = 275, .external_lex_state = 3},
-  [280] = {.lex_state = 275, .external_lex_state = 3},
-  [281] = {.lex_state = 275, .external_lex_state = 3},
+  [278] = {.lex_state = 272, .external_lex_state = 3},
+  [279] = {.lex_state = 272, .external_lex_state = 3},
+  [280] = {.lex_state = 272, .external_lex_state = 3},
+  [281] = {.lex_state = 272, .external_lex_state = 3},
   [282] = {.lex_state = 36, .external_lex_state = 9},
   [283] = {.lex_state = 36, .external_lex_state = 9},
-  [284] = {.lex_state = 275, .external_lex_state = 3},
+  [284] = {.lex_state = 272, .external_lex_state = 3},
   [285] = {.lex_state = 37, .external_lex_state = 12},
-  [286] = {.lex_state = 275, .external_lex_state = 3},
-  [287] = {.lex_state = 275, .external_lex_state = 3},
-  [288] = {.lex_state = 275, .external_lex_state = 3},
-  [289] = {.lex_state = 275, .external_lex_state = 3},
-  [290] = {.lex_state = 275, .external_lex_state = 3},
+  [286] = {.lex_state = 272, .external_lex_state = 3},
+  [287] = {.lex_state = 272, .external_lex_state = 3},
+  [288] = {.lex_state = 272, .external_lex_state = 3},
+  [289] = {.lex_state = 272, .external_lex_state = 3},
+  [290] = {.lex_state = 272, .external_lex_state = 3},
   [291] = {.lex_state = 42},
   [292] = {.lex_state = 37, .external_lex_state = 12},
   [293] = {.lex_state = 36, .external_lex_state = 9},
   [294] = {.lex_state = 37, .external_lex_state = 12},
   [295] = {.lex_state = 36, .external_lex_state = 10},
-  [296] = {.lex_state = 275, .external_lex_state = 3},
+  [296] = {.lex_state = 272, .external_lex_state = 3},
   [297] = {.lex_state = 37, .external_lex_state = 12},
   [298] = {.lex_state = 37, .external_lex_state = 12},
   [299] = {.lex_state = 42},
@@ -6829,70 +6812,70 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [304] = {.lex_state = 36, .external_lex_state = 9},
   [305] = {.lex_state = 37, .external_lex_state = 11},
   [306] = {.lex_state = 37, .external_lex_state = 11},
-  [307] = {.lex_state = 275, .external_lex_state = 3},
-  [308] = {.lex_state = 275, .external_lex_state = 3},
-  [309] = {.lex_state = 275, .external_lex_state = 3},
-  [310] = {.lex_state = 275, .external_lex_state = 3},
-  [311] = {.lex_state = 275, .external_lex_state = 3},
-  [312] = {.lex_state = 275, .external_lex_state = 3},
-  [313] = {.lex_state = 275, .external_lex_state = 3},
-  [314] = {.lex_state = 275, .external_lex_state = 3},
-  [315] = {.lex_state = 275, .external_lex_state = 3},
+  [307] = {.lex_state = 272, .external_lex_state = 3},
+  [308] = {.lex_state = 272, .external_lex_state = 3},
+  [309] = {.lex_state = 272, .external_lex_state = 3},
+  [310] = {.lex_state = 272, .external_lex_state = 3},
+  [311] = {.lex_state = 272, .external_lex_state = 3},
+  [312] = {.lex_state = 272, .external_lex_state = 3},
+  [313] = {.lex_state = 272, .external_lex_state = 3},
+  [314] = {.lex_state = 272, .external_lex_state = 3},
+  [315] = {.lex_state = 272, .external_lex_state = 3},
   [316] = {.lex_state = 36, .external_lex_state = 9},
   [317] = {.lex_state = 34, .external_lex_state = 14},
   [318] = {.lex_state = 42},
   [319] = {.lex_state = 34, .external_lex_state = 14},
   [320] = {.lex_state = 34, .external_lex_state = 14},
   [321] = {.lex_state = 34, .external_lex_state = 14},
-  [322] = {.lex_state = 275, .external_lex_state = 3},
-  [323] = {.lex_state = 275, .external_lex_state = 3},
-  [324] = {.lex_state = 275, .external_lex_state = 3},
+  [322] = {.lex_state = 272, .external_lex_state = 3},
+  [323] = {.lex_state = 272, .external_lex_state = 3},
+  [324] = {.lex_state = 272, .external_lex_state = 3},
   [325] = {.lex_state = 34, .external_lex_state = 14},
   [326] = {.lex_state = 34, .external_lex_state = 14},
   [327] = {.lex_state = 42},
-  [328] = {.lex_state = 275, .external_lex_state = 3},
-  [329] = {.lex_state = 275, .external_lex_state = 3},
-  [330] = {.lex_state = 275, .external_lex_state = 3},
-  [331] = {.lex_state = 275, .external_lex_state = 3},
-  [332] = {.lex_state = 275, .external_lex_state = 3},
-  [333] = {.lex_state = 275, .external_lex_state = 3},
-  [334] = {.lex_state = 275, .external_lex_state = 3},
-  [335] = {.lex_state = 275, .external_lex_state = 3},
-  [336] = {.lex_state = 275, .external_lex_state = 3},
-  [337] = {.lex_state = 275, .external_lex_state = 3},
+  [328] = {.lex_state = 272, .external_lex_state = 3},
+  [329] = {.lex_state = 272, .external_lex_state = 3},
+  [330] = {.lex_state = 272, .external_lex_state = 3},
+  [331] = {.lex_state = 272, .external_lex_state = 3},
+  [332] = {.lex_state = 272, .external_lex_state = 3},
+  [333] = {.lex_state = 272, .external_lex_state = 3},
+  [334] = {.lex_state = 272, .external_lex_state = 3},
+  [335] = {.lex_state = 272, .external_lex_state = 3},
+  [336] = {.lex_state = 272, .external_lex_state = 3},
+  [337] = {.lex_state = 272, .external_lex_state = 3},
   [338] = {.lex_state = 34, .external_lex_state = 14},
-  [339] = {.lex_state = 275, .external_lex_state = 3},
-  [340] = {.lex_state = 275, .external_lex_state = 3},
+  [339] = {.lex_state = 272, .external_lex_state = 3},
+  [340] = {.lex_state = 272, .external_lex_state = 3},
   [341] = {.lex_state = 43},
-  [342] = {.lex_state = 275, .external_lex_state = 3},
-  [343] = {.lex_state = 275, .external_lex_state = 3},
+  [342] = {.lex_state = 272, .external_lex_state = 3},
+  [343] = {.lex_state = 272, .external_lex_state = 3},
   [344] = {.lex_state = 34, .external_lex_state = 14},
   [345] = {.lex_state = 34, .external_lex_state = 14},
-  [346] = {.lex_state = 275, .external_lex_state = 3},
-  [347] = {.lex_state = 275, .external_lex_state = 3},
-  [348] = {.lex_state = 275, .external_lex_state = 3},
+  [346] = {.lex_state = 272, .external_lex_state = 3},
+  [347] = {.lex_state = 272, .external_lex_state = 3},
+  [348] = {.lex_state = 272, .external_lex_state = 3},
   [349] = {.lex_state = 34, .external_lex_state = 14},
-  [350] = {.lex_state = 275, .external_lex_state = 3},
-  [351] = {.lex_state = 275, .external_lex_state = 3},
-  [352] = {.lex_state = 275, .external_lex_state = 3},
-  [353] = {.lex_state = 275, .external_lex_state = 3},
-  [354] = {.lex_state = 275, .external_lex_state = 3},
-  [355] = {.lex_state = 275, .external_lex_state = 3},
+  [350] = {.lex_state = 272, .external_lex_state = 3},
+  [351] = {.lex_state = 272, .external_lex_state = 3},
+  [352] = {.lex_state = 272, .external_lex_state = 3},
+  [353] = {.lex_state = 272, .external_lex_state = 3},
+  [354] = {.lex_state = 272, .external_lex_state = 3},
+  [355] = {.lex_state = 272, .external_lex_state = 3},
   [356] = {.lex_state = 36, .external_lex_state = 10},
-  [357] = {.lex_state = 275, .external_lex_state = 3},
-  [358] = {.lex_state = 275, .external_lex_state = 3},
-  [359] = {.lex_state = 275, .external_lex_state = 3},
+  [357] = {.lex_state = 272, .external_lex_state = 3},
+  [358] = {.lex_state = 272, .external_lex_state = 3},
+  [359] = {.lex_state = 272, .external_lex_state = 3},
   [360] = {.lex_state = 34, .external_lex_state = 14},
-  [361] = {.lex_state = 275, .external_lex_state = 3},
+  [361] = {.lex_state = 272, .external_lex_state = 3},
   [362] = {.lex_state = 34, .external_lex_state = 14},
-  [363] = {.lex_state = 275, .external_lex_state = 3},
+  [363] = {.lex_state = 272, .external_lex_state = 3},
   [364] = {.lex_state = 42},
-  [365] = {.lex_state = 275, .external_lex_state = 3},
+  [365] = {.lex_state = 272, .external_lex_state = 3},
   [366] = {.lex_state = 34, .external_lex_state = 14},
-  [367] = {.lex_state = 275, .external_lex_state = 3},
-  [368] = {.lex_state = 275, .external_lex_state = 3},
-  [369] = {.lex_state = 275, .external_lex_state = 3},
-  [370] = {.lex_state = 275, .external_lex_state = 3},
+  [367] = {.lex_state = 272, .external_lex_state = 3},
+  [368] = {.lex_state = 272, .external_lex_state = 3},
+  [369] = {.lex_state = 272, .external_lex_state = 3},
+  [370] = {.lex_state = 272, .external_lex_state = 3},
   [371] = {.lex_state = 34, .external_lex_state = 14},
   [372] = {.lex_state = 42},
   [373] = {.lex_state = 42},
@@ -6901,7 +6884,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [376] = {.lex_state = 34, .external_lex_state = 14},
   [377] = {.lex_state = 36, .external_lex_state = 11},
   [378] = {.lex_state = 36, .external_lex_state = 12},
-  [379] = {.lex_state = 36, .external_lex_state = 16},
+  [379] = {.lex_state = 272, .external_lex_state = 16},
   [380] = {.lex_state = 36, .external_lex_state = 12},
   [381] = {.lex_state = 34, .external_lex_state = 14},
   [382] = {.lex_state = 34, .external_lex_state = 14},
@@ -6940,7 +6923,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [415] = {.lex_state = 34, .external_lex_state = 14},
   [416] = {.lex_state = 34, .external_lex_state = 14},
   [417] = {.lex_state = 34, .external_lex_state = 14},
-  [418] = {.lex_state = 36, .external_lex_state = 17},
+  [418] = {.lex_state = 272, .external_lex_state = 17},
   [419] = {.lex_state = 34, .external_lex_state = 14},
   [420] = {.lex_state = 34, .external_lex_state = 14},
   [421] = {.lex_state = 34, .external_lex_state = 14},
@@ -6962,7 +6945,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [437] = {.lex_state = 34, .external_lex_state = 14},
   [438] = {.lex_state = 34, .external_lex_state = 14},
   [439] = {.lex_state = 34, .external_lex_state = 14},
-  [440] = {.lex_state = 36, .external_lex_state = 16},
+  [440] = {.lex_state = 272, .external_lex_state = 16},
   [441] = {.lex_state = 34, .external_lex_state = 14},
   [442] = {.lex_state = 34, .external_lex_state = 14},
   [443] = {.lex_state = 36, .external_lex_state = 12},
@@ -6986,7 +6969,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [461] = {.lex_state = 34, .external_lex_state = 14},
   [462] = {.lex_state = 34, .external_lex_state = 14},
   [463] = {.lex_state = 34, .external_lex_state = 14},
-  [464] = {.lex_state = 36, .external_lex_state = 17},
+  [464] = {.lex_state = 272, .external_lex_state = 17},
   [465] = {.lex_state = 34, .external_lex_state = 14},
   [466] = {.lex_state = 34, .external_lex_state = 14},
   [467] = {.lex_state = 34, .external_lex_state = 14},
@@ -7035,17 +7018,17 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [510] = {.lex_state = 34, .external_lex_state = 14},
   [511] = {.lex_state = 34, .external_lex_state = 14},
   [512] = {.lex_state = 43},
-  [513] = {.lex_state = 36, .external_lex_state = 18},
+  [513] = {.lex_state = 272, .external_lex_state = 18},
   [514] = {.lex_state = 43},
-  [515] = {.lex_state = 36, .external_lex_state = 18},
+  [515] = {.lex_state = 272, .external_lex_state = 18},
   [516] = {.lex_state = 43},
-  [517] = {.lex_state = 36, .external_lex_state = 18},
+  [517] = {.lex_state = 272, .external_lex_state = 18},
   [518] = {.lex_state = 42},
-  [519] = {.lex_state = 36, .external_lex_state = 16},
-  [520] = {.lex_state = 36, .external_lex_state = 18},
-  [521] = {.lex_state = 36, .external_lex_state = 18},
-  [522] = {.lex_state = 36, .external_lex_state = 18},
-  [523] = {.lex_state = 36, .external_lex_state = 18},
+  [519] = {.lex_state = 272, .external_lex_state = 16},
+  [520] = {.lex_state = 272, .external_lex_state = 18},
+  [521] = {.lex_state = 272, .external_lex_state = 18},
+  [522] = {.lex_state = 272, .external_lex_state = 18},
+  [523] = {.lex_state = 272, .external_lex_state = 18},
   [524] = {.lex_state = 42, .external_lex_state = 8},
   [525] = {.lex_state = 42, .external_lex_state = 8},
   [526] = {.lex_state = 42, .external_lex_state = 8},
@@ -7079,76 +7062,76 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [554] = {.lex_state = 42},
   [555] = {.lex_state = 43},
   [556] = {.lex_state = 43},
-  [557] = {.lex_state = 275, .external_lex_state = 6},
+  [557] = {.lex_state = 272, .external_lex_state = 6},
   [558] = {.lex_state = 42},
-  [559] = {.lex_state = 275, .external_lex_state = 5},
+  [559] = {.lex_state = 272, .external_lex_state = 5},
   [560] = {.lex_state = 42, .external_lex_state = 8},
-  [561] = {.lex_state = 275, .external_lex_state = 5},
-  [562] = {.lex_state = 275, .external_lex_state = 5},
-  [563] = {.lex_state = 275, .external_lex_state = 5},
-  [564] = {.lex_state = 275, .external_lex_state = 5},
-  [565] = {.lex_state = 275, .external_lex_state = 6},
-  [566] = {.lex_state = 275, .external_lex_state = 6},
-  [567] = {.lex_state = 275, .external_lex_state = 6},
-  [568] = {.lex_state = 275, .external_lex_state = 6},
-  [569] = {.lex_state = 275, .external_lex_state = 6},
-  [570] = {.lex_state = 275, .external_lex_state = 5},
-  [571] = {.lex_state = 275, .external_lex_state = 6},
-  [572] = {.lex_state = 275, .external_lex_state = 5},
-  [573] = {.lex_state = 275, .external_lex_state = 5},
-  [574] = {.lex_state = 275, .external_lex_state = 5},
-  [575] = {.lex_state = 275, .external_lex_state = 5},
-  [576] = {.lex_state = 275, .external_lex_state = 5},
-  [577] = {.lex_state = 275, .external_lex_state = 5},
-  [578] = {.lex_state = 275, .external_lex_state = 5},
-  [579] = {.lex_state = 275, .external_lex_state = 5},
-  [580] = {.lex_state = 275, .external_lex_state = 5},
-  [581] = {.lex_state = 275, .external_lex_state = 5},
-  [582] = {.lex_state = 275, .external_lex_state = 5},
-  [583] = {.lex_state = 275, .external_lex_state = 5},
-  [584] = {.lex_state = 275, .external_lex_state = 5},
+  [561] = {.lex_state = 272, .external_lex_state = 5},
+  [562] = {.lex_state = 272, .external_lex_state = 5},
+  [563] = {.lex_state = 272, .external_lex_state = 5},
+  [564] = {.lex_state = 272, .external_lex_state = 5},
+  [565] = {.lex_state = 272, .external_lex_state = 6},
+  [566] = {.lex_state = 272, .external_lex_state = 6},
+  [567] = {.lex_state = 272, .external_lex_state = 6},
+  [568] = {.lex_state = 272, .external_lex_state = 6},
+  [569] = {.lex_state = 272, .external_lex_state = 6},
+  [570] = {.lex_state = 272, .external_lex_state = 5},
+  [571] = {.lex_state = 272, .external_lex_state = 6},
+  [572] = {.lex_state = 272, .external_lex_state = 5},
+  [573] = {.lex_state = 272, .external_lex_state = 5},
+  [574] = {.lex_state = 272, .external_lex_state = 5},
+  [575] = {.lex_state = 272, .external_lex_state = 5},
+  [576] = {.lex_state = 272, .external_lex_state = 5},
+  [577] = {.lex_state = 272, .external_lex_state = 5},
+  [578] = {.lex_state = 272, .external_lex_state = 5},
+  [579] = {.lex_state = 272, .external_lex_state = 5},
+  [580] = {.lex_state = 272, .external_lex_state = 5},
+  [581] = {.lex_state = 272, .external_lex_state = 5},
+  [582] = {.lex_state = 272, .external_lex_state = 5},
+  [583] = {.lex_state = 272, .external_lex_state = 5},
+  [584] = {.lex_state = 272, .external_lex_state = 5},
   [585] = {.lex_state = 42, .external_lex_state = 8},
-  [586] = {.lex_state = 275, .external_lex_state = 5},
-  [587] = {.lex_state = 275, .external_lex_state = 5},
-  [588] = {.lex_state = 275, .external_lex_state = 5},
-  [589] = {.lex_state = 275, .external_lex_state = 5},
-  [590] = {.lex_state = 275, .external_lex_state = 5},
-  [591] = {.lex_state = 275, .external_lex_state = 5},
-  [592] = {.lex_state = 275, .external_lex_state = 5},
-  [593] = {.lex_state = 275, .external_lex_state = 5},
-  [594] = {.lex_state = 275, .external_lex_state = 5},
-  [595] = {.lex_state = 275, .external_lex_state = 5},
-  [596] = {.lex_state = 275, .external_lex_state = 5},
+  [586] = {.lex_state = 272, .external_lex_state = 5},
+  [587] = {.lex_state = 272, .external_lex_state = 5},
+  [588] = {.lex_state = 272, .external_lex_state = 5},
+  [589] = {.lex_state = 272, .external_lex_state = 5},
+  [590] = {.lex_state = 272, .external_lex_state = 5},
+  [591] = {.lex_state = 272, .external_lex_state = 5},
+  [592] = {.lex_state = 272, .external_lex_state = 5},
+  [593] = {.lex_state = 272, .external_lex_state = 5},
+  [594] = {.lex_state = 272, .external_lex_state = 5},
+  [595] = {.lex_state = 272, .external_lex_state = 5},
+  [596] = {.lex_state = 272, .external_lex_state = 5},
   [597] = {.lex_state = 42},
-  [598] = {.lex_state = 275, .external_lex_state = 5},
-  [599] = {.lex_state = 275, .external_lex_state = 5},
+  [598] = {.lex_state = 272, .external_lex_state = 5},
+  [599] = {.lex_state = 272, .external_lex_state = 5},
   [600] = {.lex_state = 42, .external_lex_state = 8},
-  [601] = {.lex_state = 275, .external_lex_state = 5},
-  [602] = {.lex_state = 275, .external_lex_state = 5},
-  [603] = {.lex_state = 275, .external_lex_state = 5},
-  [604] = {.lex_state = 275, .external_lex_state = 5},
-  [605] = {.lex_state = 275, .external_lex_state = 6},
+  [601] = {.lex_state = 272, .external_lex_state = 5},
+  [602] = {.lex_state = 272, .external_lex_state = 5},
+  [603] = {.lex_state = 272, .external_lex_state = 5},
+  [604] = {.lex_state = 272, .external_lex_state = 5},
+  [605] = {.lex_state = 272, .external_lex_state = 6},
   [606] = {.lex_state = 42, .external_lex_state = 8},
   [607] = {.lex_state = 42, .external_lex_state = 8},
-  [608] = {.lex_state = 275, .external_lex_state = 6},
-  [609] = {.lex_state = 275, .external_lex_state = 6},
+  [608] = {.lex_state = 272, .external_lex_state = 6},
+  [609] = {.lex_state = 272, .external_lex_state = 6},
   [610] = {.lex_state = 42},
-  [611] = {.lex_state = 275, .external_lex_state = 6},
-  [612] = {.lex_state = 275, .external_lex_state = 6},
-  [613] = {.lex_state = 275, .external_lex_state = 6},
-  [614] = {.lex_state = 275, .external_lex_state = 5},
-  [615] = {.lex_state = 275, .external_lex_state = 5},
+  [611] = {.lex_state = 272, .external_lex_state = 6},
+  [612] = {.lex_state = 272, .external_lex_state = 6},
+  [613] = {.lex_state = 272, .external_lex_state = 6},
+  [614] = {.lex_state = 272, .external_lex_state = 5},
+  [615] = {.lex_state = 272, .external_lex_state = 5},
   [616] = {.lex_state = 42, .external_lex_state = 8},
   [617] = {.lex_state = 42, .external_lex_state = 8},
-  [618] = {.lex_state = 275, .external_lex_state = 5},
-  [619] = {.lex_state = 275, .external_lex_state = 5},
-  [620] = {.lex_state = 275, .external_lex_state = 6},
-  [621] = {.lex_state = 275, .external_lex_state = 6},
-  [622] = {.lex_state = 275, .external_lex_state = 6},
-  [623] = {.lex_state = 275, .external_lex_state = 5},
+  [618] = {.lex_state = 272, .external_lex_state = 5},
+  [619] = {.lex_state = 272, .external_lex_state = 5},
+  [620] = {.lex_state = 272, .external_lex_state = 6},
+  [621] = {.lex_state = 272, .external_lex_state = 6},
+  [622] = {.lex_state = 272, .external_lex_state = 6},
+  [623] = {.lex_state = 272, .external_lex_state = 5},
   [624] = {.lex_state = 42, .external_lex_state = 8},
   [625] = {.lex_state = 42, .external_lex_state = 8},
-  [626] = {.lex_state = 275, .external_lex_state = 6},
+  [626] = {.lex_state = 272, .external_lex_state = 6},
   [627] = {.lex_state = 43},
   [628] = {.lex_state = 43},
   [629] = {.lex_state = 43},
@@ -7157,49 +7140,49 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [632] = {.lex_state = 43},
   [633] = {.lex_state = 43},
   [634] = {.lex_state = 43},
-  [635] = {.lex_state = 275, .external_lex_state = 5},
-  [636] = {.lex_state = 275, .external_lex_state = 6},
-  [637] = {.lex_state = 275, .external_lex_state = 6},
-  [638] = {.lex_state = 275, .external_lex_state = 5},
-  [639] = {.lex_state = 275, .external_lex_state = 6},
-  [640] = {.lex_state = 275, .external_lex_state = 6},
-  [641] = {.lex_state = 275, .external_lex_state = 6},
-  [642] = {.lex_state = 275, .external_lex_state = 6},
-  [643] = {.lex_state = 275, .external_lex_state = 6},
-  [644] = {.lex_state = 275, .external_lex_state = 6},
-  [645] = {.lex_state = 275, .external_lex_state = 6},
-  [646] = {.lex_state = 275, .external_lex_state = 6},
-  [647] = {.lex_state = 275, .external_lex_state = 6},
-  [648] = {.lex_state = 275, .external_lex_state = 6},
-  [649] = {.lex_state = 275, .external_lex_state = 6},
-  [650] = {.lex_state = 275, .external_lex_state = 6},
-  [651] = {.lex_state = 275, .external_lex_state = 6},
-  [652] = {.lex_state = 275, .external_lex_state = 6},
-  [653] = {.lex_state = 275, .external_lex_state = 6},
-  [654] = {.lex_state = 275, .external_lex_state = 6},
+  [635] = {.lex_state = 272, .external_lex_state = 5},
+  [636] = {.lex_state = 272, .external_lex_state = 6},
+  [637] = {.lex_state = 272, .external_lex_state = 6},
+  [638] = {.lex_state = 272, .external_lex_state = 5},
+  [639] = {.lex_state = 272, .external_lex_state = 6},
+  [640] = {.lex_state = 272, .external_lex_state = 6},
+  [641] = {.lex_state = 272, .external_lex_state = 6},
+  [642] = {.lex_state = 272, .external_lex_state = 6},
+  [643] = {.lex_state = 272, .external_lex_state = 6},
+  [644] = {.lex_state = 272, .external_lex_state = 6},
+  [645] = {.lex_state = 272, .external_lex_state = 6},
+  [646] = {.lex_state = 272, .external_lex_state = 6},
+  [647] = {.lex_state = 272, .external_lex_state = 6},
+  [648] = {.lex_state = 272, .external_lex_state = 6},
+  [649] = {.lex_state = 272, .external_lex_state = 6},
+  [650] = {.lex_state = 272, .external_lex_state = 6},
+  [651] = {.lex_state = 272, .external_lex_state = 6},
+  [652] = {.lex_state = 272, .external_lex_state = 6},
+  [653] = {.lex_state = 272, .external_lex_state = 6},
+  [654] = {.lex_state = 272, .external_lex_state = 6},
   [655] = {.lex_state = 43},
-  [656] = {.lex_state = 275, .external_lex_state = 6},
-  [657] = {.lex_state = 275, .external_lex_state = 6},
-  [658] = {.lex_state = 275, .external_lex_state = 6},
-  [659] = {.lex_state = 275, .external_lex_state = 6},
-  [660] = {.lex_state = 275, .external_lex_state = 6},
-  [661] = {.lex_state = 275, .external_lex_state = 6},
-  [662] = {.lex_state = 275, .external_lex_state = 6},
-  [663] = {.lex_state = 275, .external_lex_state = 6},
-  [664] = {.lex_state = 275, .external_lex_state = 6},
-  [665] = {.lex_state = 275, .external_lex_state = 6},
-  [666] = {.lex_state = 275, .external_lex_state = 6},
-  [667] = {.lex_state = 275, .external_lex_state = 6},
-  [668] = {.lex_state = 275, .external_lex_state = 6},
-  [669] = {.lex_state = 275, .external_lex_state = 6},
-  [670] = {.lex_state = 275, .external_lex_state = 6},
-  [671] = {.lex_state = 275, .external_lex_state = 5},
-  [672] = {.lex_state = 275, .external_lex_state = 5},
-  [673] = {.lex_state = 275, .external_lex_state = 5},
-  [674] = {.lex_state = 275, .external_lex_state = 5},
-  [675] = {.lex_state = 275, .external_lex_state = 5},
-  [676] = {.lex_state = 275, .external_lex_state = 5},
-  [677] = {.lex_state = 275, .external_lex_state = 5},
+  [656] = {.lex_state = 272, .external_lex_state = 6},
+  [657] = {.lex_state = 272, .external_lex_state = 6},
+  [658] = {.lex_state = 272, .external_lex_state = 6},
+  [659] = {.lex_state = 272, .external_lex_state = 6},
+  [660] = {.lex_state = 272, .external_lex_state = 6},
+  [661] = {.lex_state = 272, .external_lex_state = 6},
+  [662] = {.lex_state = 272, .external_lex_state = 6},
+  [663] = {.lex_state = 272, .external_lex_state = 6},
+  [664] = {.lex_state = 272, .external_lex_state = 6},
+  [665] = {.lex_state = 272, .external_lex_state = 6},
+  [666] = {.lex_state = 272, .external_lex_state = 6},
+  [667] = {.lex_state = 272, .external_lex_state = 6},
+  [668] = {.lex_state = 272, .external_lex_state = 6},
+  [669] = {.lex_state = 272, .external_lex_state = 6},
+  [670] = {.lex_state = 272, .external_lex_state = 6},
+  [671] = {.lex_state = 272, .external_lex_state = 5},
+  [672] = {.lex_state = 272, .external_lex_state = 5},
+  [673] = {.lex_state = 272, .external_lex_state = 5},
+  [674] = {.lex_state = 272, .external_lex_state = 5},
+  [675] = {.lex_state = 272, .external_lex_state = 5},
+  [676] = {.lex_state = 272, .external_lex_state = 5},
+  [677] = {.lex_state = 272, .external_lex_state = 5},
   [678] = {.lex_state = 42},
   [679] = {.lex_state = 42},
   [680] = {.lex_state = 42},
@@ -7227,7 +7210,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [702] = {.lex_state = 42},
   [703] = {.lex_state = 42},
   [704] = {.lex_state = 42},
-  [705] = {.lex_state = 275, .external_lex_state = 2},
+  [705] = {.lex_state = 272, .external_lex_state = 2},
   [706] = {.lex_state = 42},
   [707] = {.lex_state = 42},
   [708] = {.lex_state = 42},
@@ -7238,7 +7221,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [713] = {.lex_state = 42},
   [714] = {.lex_state = 42},
   [715] = {.lex_state = 42},
-  [716] = {.lex_state = 275, .external_lex_state = 2},
+  [716] = {.lex_state = 272, .external_lex_state = 2},
   [717] = {.lex_state = 42},
   [718] = {.lex_state = 42},
   [719] = {.lex_state = 42},
@@ -7246,7 +7229,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [721] = {.lex_state = 42},
   [722] = {.lex_state = 42},
   [723] = {.lex_state = 42},
-  [724] = {.lex_state = 275, .external_lex_state = 2},
+  [724] = {.lex_state = 272, .external_lex_state = 2},
   [725] = {.lex_state = 53, .external_lex_state = 19},
   [726] = {.lex_state = 53, .external_lex_state = 17},
   [727] = {.lex_state = 53, .external_lex_state = 17},
@@ -7269,166 +7252,166 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [744] = {.lex_state = 36, .external_lex_state = 20},
   [745] = {.lex_state = 53, .external_lex_state = 18},
   [746] = {.lex_state = 53, .external_lex_state = 16},
-  [747] = {.lex_state = 36, .external_lex_state = 19},
+  [747] = {.lex_state = 272, .external_lex_state = 19},
   [748] = {.lex_state = 53, .external_lex_state = 18},
-  [749] = {.lex_state = 36, .external_lex_state = 19},
-  [750] = {.lex_state = 36, .external_lex_state = 19},
-  [751] = {.lex_state = 36, .external_lex_state = 17},
+  [749] = {.lex_state = 272, .external_lex_state = 19},
+  [750] = {.lex_state = 272, .external_lex_state = 19},
+  [751] = {.lex_state = 272, .external_lex_state = 17},
   [752] = {.lex_state = 53, .external_lex_state = 18},
-  [753] = {.lex_state = 36, .external_lex_state = 17},
-  [754] = {.lex_state = 36, .external_lex_state = 17},
+  [753] = {.lex_state = 272, .external_lex_state = 17},
+  [754] = {.lex_state = 272, .external_lex_state = 17},
   [755] = {.lex_state = 53, .external_lex_state = 18},
   [756] = {.lex_state = 53, .external_lex_state = 18},
-  [757] = {.lex_state = 36, .external_lex_state = 17},
-  [758] = {.lex_state = 36, .external_lex_state = 17},
+  [757] = {.lex_state = 272, .external_lex_state = 17},
+  [758] = {.lex_state = 272, .external_lex_state = 17},
   [759] = {.lex_state = 53, .external_lex_state = 16},
-  [760] = {.lex_state = 36, .external_lex_state = 19},
+  [760] = {.lex_state = 272, .external_lex_state = 19},
   [761] = {.lex_state = 53, .external_lex_state = 16},
-  [762] = {.lex_state = 36, .external_lex_state = 17},
-  [763] = {.lex_state = 36, .external_lex_state = 19},
-  [764] = {.lex_state = 36, .external_lex_state = 17},
+  [762] = {.lex_state = 272, .external_lex_state = 17},
+  [763] = {.lex_state = 272, .external_lex_state = 19},
+  [764] = {.lex_state = 272, .external_lex_state = 17},
   [765] = {.lex_state = 53, .external_lex_state = 16},
-  [766] = {.lex_state = 36, .external_lex_state = 19},
+  [766] = {.lex_state = 272, .external_lex_state = 19},
   [767] = {.lex_state = 53, .external_lex_state = 16},
-  [768] = {.lex_state = 36, .external_lex_state = 19},
-  [769] = {.lex_state = 36, .external_lex_state = 18},
-  [770] = {.lex_state = 36, .external_lex_state = 18},
-  [771] = {.lex_state = 36, .external_lex_state = 18},
-  [772] = {.lex_state = 36, .external_lex_state = 18},
-  [773] = {.lex_state = 36, .external_lex_state = 16},
-  [774] = {.lex_state = 36, .external_lex_state = 16},
-  [775] = {.lex_state = 36, .external_lex_state = 18},
-  [776] = {.lex_state = 36, .external_lex_state = 18},
-  [777] = {.lex_state = 36, .external_lex_state = 16},
+  [768] = {.lex_state = 272, .external_lex_state = 19},
+  [769] = {.lex_state = 272, .external_lex_state = 18},
+  [770] = {.lex_state = 272, .external_lex_state = 18},
+  [771] = {.lex_state = 272, .external_lex_state = 18},
+  [772] = {.lex_state = 272, .external_lex_state = 18},
+  [773] = {.lex_state = 272, .external_lex_state = 16},
+  [774] = {.lex_state = 272, .external_lex_state = 16},
+  [775] = {.lex_state = 272, .external_lex_state = 18},
+  [776] = {.lex_state = 272, .external_lex_state = 18},
+  [777] = {.lex_state = 272, .external_lex_state = 16},
   [778] = {.lex_state = 58},
-  [779] = {.lex_state = 36, .external_lex_state = 16},
-  [780] = {.lex_state = 36, .external_lex_state = 16},
-  [781] = {.lex_state = 36, .external_lex_state = 16},
-  [782] = {.lex_state = 36, .external_lex_state = 16},
-  [783] = {.lex_state = 36, .external_lex_state = 16},
-  [784] = {.lex_state = 36, .external_lex_state = 18},
-  [785] = {.lex_state = 36, .external_lex_state = 18},
+  [779] = {.lex_state = 272, .external_lex_state = 16},
+  [780] = {.lex_state = 272, .external_lex_state = 16},
+  [781] = {.lex_state = 272, .external_lex_state = 16},
+  [782] = {.lex_state = 272, .external_lex_state = 16},
+  [783] = {.lex_state = 272, .external_lex_state = 16},
+  [784] = {.lex_state = 272, .external_lex_state = 18},
+  [785] = {.lex_state = 272, .external_lex_state = 18},
   [786] = {.lex_state = 58},
   [787] = {.lex_state = 58},
-  [788] = {.lex_state = 36, .external_lex_state = 16},
-  [789] = {.lex_state = 36, .external_lex_state = 16},
-  [790] = {.lex_state = 36, .external_lex_state = 16},
-  [791] = {.lex_state = 36, .external_lex_state = 16},
-  [792] = {.lex_state = 36, .external_lex_state = 16},
+  [788] = {.lex_state = 272, .external_lex_state = 16},
+  [789] = {.lex_state = 272, .external_lex_state = 16},
+  [790] = {.lex_state = 272, .external_lex_state = 16},
+  [791] = {.lex_state = 272, .external_lex_state = 16},
+  [792] = {.lex_state = 272, .external_lex_state = 16},
   [793] = {.lex_state = 58},
-  [794] = {.lex_state = 36, .external_lex_state = 18},
+  [794] = {.lex_state = 272, .external_lex_state = 18},
   [795] = {.lex_state = 58},
-  [796] = {.lex_state = 36, .external_lex_state = 18},
+  [796] = {.lex_state = 272, .external_lex_state = 18},
   [797] = {.lex_state = 58},
-  [798] = {.lex_state = 36, .external_lex_state = 18},
+  [798] = {.lex_state = 272, .external_lex_state = 18},
   [799] = {.lex_state = 58},
   [800] = {.lex_state = 58},
   [801] = {.lex_state = 58},
-  [802] = {.lex_state = 36, .external_lex_state = 16},
-  [803] = {.lex_state = 36, .external_lex_state = 18},
-  [804] = {.lex_state = 36, .external_lex_state = 16},
-  [805] = {.lex_state = 36, .external_lex_state = 18},
-  [806] = {.lex_state = 36, .external_lex_state = 16},
-  [807] = {.lex_state = 36, .external_lex_state = 16},
-  [808] = {.lex_state = 36, .external_lex_state = 18},
-  [809] = {.lex_state = 36, .external_lex_state = 18},
+  [802] = {.lex_state = 272, .external_lex_state = 16},
+  [803] = {.lex_state = 272, .external_lex_state = 18},
+  [804] = {.lex_state = 272, .external_lex_state = 16},
+  [805] = {.lex_state = 272, .external_lex_state = 18},
+  [806] = {.lex_state = 272, .external_lex_state = 16},
+  [807] = {.lex_state = 272, .external_lex_state = 16},
+  [808] = {.lex_state = 272, .external_lex_state = 18},
+  [809] = {.lex_state = 272, .external_lex_state = 18},
   [810] = {.lex_state = 58},
   [811] = {.lex_state = 58},
   [812] = {.lex_state = 58},
-  [813] = {.lex_state = 36, .external_lex_state = 18},
-  [814] = {.lex_state = 36, .external_lex_state = 18},
-  [815] = {.lex_state = 36, .external_lex_state = 16},
-  [816] = {.lex_state = 36, .external_lex_state = 16},
+  [813] = {.lex_state = 272, .external_lex_state = 18},
+  [814] = {.lex_state = 272, .external_lex_state = 18},
+  [815] = {.lex_state = 272, .external_lex_state = 16},
+  [816] = {.lex_state = 272, .external_lex_state = 16},
   [817] = {.lex_state = 42},
   [818] = {.lex_state = 42},
-  [819] = {.lex_state = 275, .external_lex_state = 2},
+  [819] = {.lex_state = 272, .external_lex_state = 2},
   [820] = {.lex_state = 42},
   [821] = {.lex_state = 42},
   [822] = {.lex_state = 42},
   [823] = {.lex_state = 42},
   [824] = {.lex_state = 42},
-  [825] = {.lex_state = 275, .external_lex_state = 15},
-  [826] = {.lex_state = 275, .external_lex_state = 15},
-  [827] = {.lex_state = 275},
+  [825] = {.lex_state = 272, .external_lex_state = 21},
+  [826] = {.lex_state = 272, .external_lex_state = 21},
+  [827] = {.lex_state = 272},
   [828] = {.lex_state = 42},
   [829] = {.lex_state = 60},
   [830] = {.lex_state = 42},
-  [831] = {.lex_state = 275, .external_lex_state = 15},
-  [832] = {.lex_state = 275, .external_lex_state = 2},
-  [833] = {.lex_state = 40, .external_lex_state = 14},
+  [831] = {.lex_state = 272, .external_lex_state = 21},
+  [832] = {.lex_state = 272, .external_lex_state = 2},
+  [833] = {.lex_state = 40, .external_lex_state = 22},
   [834] = {.lex_state = 42},
-  [835] = {.lex_state = 275, .external_lex_state = 15},
-  [836] = {.lex_state = 53, .external_lex_state = 15},
+  [835] = {.lex_state = 272, .external_lex_state = 21},
+  [836] = {.lex_state = 53, .external_lex_state = 21},
   [837] = {.lex_state = 42},
-  [838] = {.lex_state = 275, .external_lex_state = 15},
-  [839] = {.lex_state = 0, .external_lex_state = 21},
-  [840] = {.lex_state = 40, .external_lex_state = 14},
-  [841] = {.lex_state = 40, .external_lex_state = 14},
+  [838] = {.lex_state = 272, .external_lex_state = 21},
+  [839] = {.lex_state = 0, .external_lex_state = 23},
+  [840] = {.lex_state = 40, .external_lex_state = 22},
+  [841] = {.lex_state = 40, .external_lex_state = 22},
   [842] = {.lex_state = 42},
-  [843] = {.lex_state = 275, .external_lex_state = 15},
-  [844] = {.lex_state = 53, .external_lex_state = 15},
-  [845] = {.lex_state = 275},
-  [846] = {.lex_state = 275, .external_lex_state = 15},
-  [847] = {.lex_state = 40, .external_lex_state = 14},
-  [848] = {.lex_state = 40, .external_lex_state = 14},
+  [843] = {.lex_state = 272, .external_lex_state = 21},
+  [844] = {.lex_state = 53, .external_lex_state = 21},
+  [845] = {.lex_state = 272},
+  [846] = {.lex_state = 272, .external_lex_state = 21},
+  [847] = {.lex_state = 40, .external_lex_state = 22},
+  [848] = {.lex_state = 40, .external_lex_state = 22},
   [849] = {.lex_state = 42},
-  [850] = {.lex_state = 40, .external_lex_state = 14},
+  [850] = {.lex_state = 40, .external_lex_state = 22},
   [851] = {.lex_state = 42},
-  [852] = {.lex_state = 275, .external_lex_state = 15},
-  [853] = {.lex_state = 53, .external_lex_state = 15},
+  [852] = {.lex_state = 272, .external_lex_state = 21},
+  [853] = {.lex_state = 53, .external_lex_state = 21},
   [854] = {.lex_state = 42},
   [855] = {.lex_state = 42},
   [856] = {.lex_state = 42},
-  [857] = {.lex_state = 275, .external_lex_state = 15},
-  [858] = {.lex_state = 40, .external_lex_state = 14},
-  [859] = {.lex_state = 275, .external_lex_state = 15},
-  [860] = {.lex_state = 40, .external_lex_state = 14},
-  [861] = {.lex_state = 275},
-  [862] = {.lex_state = 275, .external_lex_state = 15},
-  [863] = {.lex_state = 275, .external_lex_state = 15},
-  [864] = {.lex_state = 275, .external_lex_state = 15},
-  [865] = {.lex_state = 275, .external_lex_state = 15},
-  [866] = {.lex_state = 275, .external_lex_state = 15},
-  [867] = {.lex_state = 275},
-  [868] = {.lex_state = 275},
+  [857] = {.lex_state = 272, .external_lex_state = 21},
+  [858] = {.lex_state = 40, .external_lex_state = 22},
+  [859] = {.lex_state = 272, .external_lex_state = 21},
+  [860] = {.lex_state = 40, .external_lex_state = 22},
+  [861] = {.lex_state = 272},
+  [862] = {.lex_state = 272, .external_lex_state = 21},
+  [863] = {.lex_state = 272, .external_lex_state = 21},
+  [864] = {.lex_state = 272, .external_lex_state = 21},
+  [865] = {.lex_state = 272, .external_lex_state = 21},
+  [866] = {.lex_state = 272, .external_lex_state = 21},
+  [867] = {.lex_state = 272},
+  [868] = {.lex_state = 272},
   [869] = {.lex_state = 53},
-  [870] = {.lex_state = 275, .external_lex_state = 14},
-  [871] = {.lex_state = 275, .external_lex_state = 15},
-  [872] = {.lex_state = 40, .external_lex_state = 15},
-  [873] = {.lex_state = 275},
+  [870] = {.lex_state = 272, .external_lex_state = 22},
+  [871] = {.lex_state = 272, .external_lex_state = 21},
+  [872] = {.lex_state = 40, .external_lex_state = 21},
+  [873] = {.lex_state = 272},
   [874] = {.lex_state = 0},
   [875] = {.lex_state = 0},
   [876] = {.lex_state = 0},
-  [877] = {.lex_state = 49, .external_lex_state = 22},
-  [878] = {.lex_state = 275},
-  [879] = {.lex_state = 49, .external_lex_state = 22},
-  [880] = {.lex_state = 275},
+  [877] = {.lex_state = 49, .external_lex_state = 24},
+  [878] = {.lex_state = 272},
+  [879] = {.lex_state = 49, .external_lex_state = 24},
+  [880] = {.lex_state = 272},
   [881] = {.lex_state = 0},
   [882] = {.lex_state = 0},
-  [883] = {.lex_state = 275},
+  [883] = {.lex_state = 272},
   [884] = {.lex_state = 0},
-  [885] = {.lex_state = 275},
+  [885] = {.lex_state = 272},
   [886] = {.lex_state = 0, .external_lex_state = 8},
   [887] = {.lex_state = 0},
-  [888] = {.lex_state = 275},
+  [888] = {.lex_state = 272},
   [889] = {.lex_state = 0},
   [890] = {.lex_state = 53},
-  [891] = {.lex_state = 55, .external_lex_state = 14},
+  [891] = {.lex_state = 55, .external_lex_state = 22},
   [892] = {.lex_state = 0},
   [893] = {.lex_state = 0},
-  [894] = {.lex_state = 50, .external_lex_state = 22},
-  [895] = {.lex_state = 55, .external_lex_state = 14},
-  [896] = {.lex_state = 49, .external_lex_state = 22},
+  [894] = {.lex_state = 50, .external_lex_state = 24},
+  [895] = {.lex_state = 55, .external_lex_state = 22},
+  [896] = {.lex_state = 49, .external_lex_state = 24},
   [897] = {.lex_state = 0},
   [898] = {.lex_state = 0},
   [899] = {.lex_state = 0},
   [900] = {.lex_state = 0},
   [901] = {.lex_state = 53},
-  [902] = {.lex_state = 275, .external_lex_state = 15},
-  [903] = {.lex_state = 275, .external_lex_state = 15},
+  [902] = {.lex_state = 272, .external_lex_state = 21},
+  [903] = {.lex_state = 272, .external_lex_state = 21},
   [904] = {.lex_state = 0},
   [905] = {.lex_state = 0},
-  [906] = {.lex_state = 275},
+  [906] = {.lex_state = 272},
   [907] = {.lex_state = 58},
   [908] = {.lex_state = 0},
   [909] = {.lex_state = 55},
@@ -7449,13 +7432,13 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [924] = {.lex_state = 0, .external_lex_state = 8},
   [925] = {.lex_state = 58},
   [926] = {.lex_state = 58},
-  [927] = {.lex_state = 275, .external_lex_state = 2},
+  [927] = {.lex_state = 272, .external_lex_state = 2},
   [928] = {.lex_state = 58},
-  [929] = {.lex_state = 275, .external_lex_state = 2},
+  [929] = {.lex_state = 272, .external_lex_state = 2},
   [930] = {.lex_state = 0, .external_lex_state = 8},
   [931] = {.lex_state = 0},
   [932] = {.lex_state = 0},
-  [933] = {.lex_state = 49, .external_lex_state = 22},
+  [933] = {.lex_state = 49, .external_lex_state = 24},
   [934] = {.lex_state = 0},
   [935] = {.lex_state = 58},
   [936] = {.lex_state = 0},
@@ -7464,7 +7447,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [939] = {.lex_state = 0, .external_lex_state = 8},
   [940] = {.lex_state = 0, .external_lex_state = 8},
   [941] = {.lex_state = 0, .external_lex_state = 8},
-  [942] = {.lex_state = 49, .external_lex_state = 22},
+  [942] = {.lex_state = 49, .external_lex_state = 24},
   [943] = {.lex_state = 0, .external_lex_state = 8},
   [944] = {.lex_state = 0, .external_lex_state = 8},
   [945] = {.lex_state = 53},
@@ -7473,50 +7456,50 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [948] = {.lex_state = 0, .external_lex_state = 8},
   [949] = {.lex_state = 0, .external_lex_state = 8},
   [950] = {.lex_state = 0, .external_lex_state = 8},
-  [951] = {.lex_state = 275, .external_lex_state = 2},
-  [952] = {.lex_state = 275, .external_lex_state = 2},
-  [953] = {.lex_state = 275, .external_lex_state = 2},
+  [951] = {.lex_state = 272, .external_lex_state = 2},
+  [952] = {.lex_state = 272, .external_lex_state = 2},
+  [953] = {.lex_state = 272, .external_lex_state = 2},
   [954] = {.lex_state = 0},
   [955] = {.lex_state = 0, .external_lex_state = 8},
   [956] = {.lex_state = 0, .external_lex_state = 8},
-  [957] = {.lex_state = 275, .external_lex_state = 2},
+  [957] = {.lex_state = 272, .external_lex_state = 2},
   [958] = {.lex_state = 0, .external_lex_state = 8},
-  [959] = {.lex_state = 275, .external_lex_state = 2},
-  [960] = {.lex_state = 49, .external_lex_state = 22},
+  [959] = {.lex_state = 272, .external_lex_state = 2},
+  [960] = {.lex_state = 49, .external_lex_state = 24},
   [961] = {.lex_state = 58},
   [962] = {.lex_state = 58},
   [963] = {.lex_state = 0},
-  [964] = {.lex_state = 275, .external_lex_state = 2},
-  [965] = {.lex_state = 49, .external_lex_state = 22},
-  [966] = {.lex_state = 275, .external_lex_state = 2},
+  [964] = {.lex_state = 272, .external_lex_state = 2},
+  [965] = {.lex_state = 49, .external_lex_state = 24},
+  [966] = {.lex_state = 272, .external_lex_state = 2},
   [967] = {.lex_state = 0},
-  [968] = {.lex_state = 275, .external_lex_state = 2},
+  [968] = {.lex_state = 272, .external_lex_state = 2},
   [969] = {.lex_state = 0, .external_lex_state = 8},
   [970] = {.lex_state = 0, .external_lex_state = 8},
-  [971] = {.lex_state = 0, .external_lex_state = 14},
+  [971] = {.lex_state = 0, .external_lex_state = 22},
   [972] = {.lex_state = 0, .external_lex_state = 8},
   [973] = {.lex_state = 58},
   [974] = {.lex_state = 0, .external_lex_state = 8},
   [975] = {.lex_state = 58},
-  [976] = {.lex_state = 275, .external_lex_state = 2},
+  [976] = {.lex_state = 272, .external_lex_state = 2},
   [977] = {.lex_state = 0, .external_lex_state = 8},
-  [978] = {.lex_state = 275, .external_lex_state = 2},
+  [978] = {.lex_state = 272, .external_lex_state = 2},
   [979] = {.lex_state = 0, .external_lex_state = 8},
   [980] = {.lex_state = 0},
-  [981] = {.lex_state = 275, .external_lex_state = 2},
+  [981] = {.lex_state = 272, .external_lex_state = 2},
   [982] = {.lex_state = 0},
   [983] = {.lex_state = 0},
   [984] = {.lex_state = 0},
   [985] = {.lex_state = 0, .external_lex_state = 8},
-  [986] = {.lex_state = 275, .external_lex_state = 2},
+  [986] = {.lex_state = 272, .external_lex_state = 2},
   [987] = {.lex_state = 0, .external_lex_state = 8},
   [988] = {.lex_state = 0, .external_lex_state = 8},
   [989] = {.lex_state = 0},
-  [990] = {.lex_state = 275, .external_lex_state = 2},
+  [990] = {.lex_state = 272, .external_lex_state = 2},
   [991] = {.lex_state = 0, .external_lex_state = 8},
-  [992] = {.lex_state = 275, .external_lex_state = 2},
+  [992] = {.lex_state = 272, .external_lex_state = 2},
   [993] = {.lex_state = 0, .external_lex_state = 8},
-  [994] = {.lex_state = 275, .external_lex_state = 14},
+  [994] = {.lex_state = 272, .external_lex_state = 22},
   [995] = {.lex_state = 0},
   [996] = {.lex_state = 0},
   [997] = {.lex_state = 58},
@@ -7533,96 +7516,96 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1008] = {.lex_state = 0},
   [1009] = {.lex_state = 0},
   [1010] = {.lex_state = 0},
-  [1011] = {.lex_state = 275, .external_lex_state = 2},
+  [1011] = {.lex_state = 272, .external_lex_state = 2},
   [1012] = {.lex_state = 51},
-  [1013] = {.lex_state = 275, .external_lex_state = 2},
-  [1014] = {.lex_state = 275, .external_lex_state = 2},
+  [1013] = {.lex_state = 272, .external_lex_state = 2},
+  [1014] = {.lex_state = 272, .external_lex_state = 2},
   [1015] = {.lex_state = 0, .external_lex_state = 8},
   [1016] = {.lex_state = 0, .external_lex_state = 8},
   [1017] = {.lex_state = 0, .external_lex_state = 8},
-  [1018] = {.lex_state = 275, .external_lex_state = 2},
-  [1019] = {.lex_state = 275, .external_lex_state = 2},
-  [1020] = {.lex_state = 0, .external_lex_state = 14},
+  [1018] = {.lex_state = 272, .external_lex_state = 2},
+  [1019] = {.lex_state = 272, .external_lex_state = 2},
+  [1020] = {.lex_state = 0, .external_lex_state = 22},
   [1021] = {.lex_state = 58},
-  [1022] = {.lex_state = 49, .external_lex_state = 22},
+  [1022] = {.lex_state = 49, .external_lex_state = 24},
   [1023] = {.lex_state = 0, .external_lex_state = 8},
   [1024] = {.lex_state = 51},
   [1025] = {.lex_state = 0, .external_lex_state = 8},
-  [1026] = {.lex_state = 275, .external_lex_state = 14},
-  [1027] = {.lex_state = 0, .external_lex_state = 23},
+  [1026] = {.lex_state = 272, .external_lex_state = 22},
+  [1027] = {.lex_state = 0, .external_lex_state = 25},
   [1028] = {.lex_state = 51},
   [1029] = {.lex_state = 58},
-  [1030] = {.lex_state = 275, .external_lex_state = 2},
-  [1031] = {.lex_state = 275, .external_lex_state = 2},
-  [1032] = {.lex_state = 275, .external_lex_state = 2},
-  [1033] = {.lex_state = 275, .external_lex_state = 2},
-  [1034] = {.lex_state = 275, .external_lex_state = 2},
+  [1030] = {.lex_state = 272, .external_lex_state = 2},
+  [1031] = {.lex_state = 272, .external_lex_state = 2},
+  [1032] = {.lex_state = 272, .external_lex_state = 2},
+  [1033] = {.lex_state = 272, .external_lex_state = 2},
+  [1034] = {.lex_state = 272, .external_lex_state = 2},
   [1035] = {.lex_state = 58},
   [1036] = {.lex_state = 0},
   [1037] = {.lex_state = 0, .external_lex_state = 8},
-  [1038] = {.lex_state = 275},
+  [1038] = {.lex_state = 272},
   [1039] = {.lex_state = 0},
   [1040] = {.lex_state = 0},
-  [1041] = {.lex_state = 275, .external_lex_state = 15},
+  [1041] = {.lex_state = 272, .external_lex_state = 21},
   [1042] = {.lex_state = 0},
   [1043] = {.lex_state = 55},
-  [1044] = {.lex_state = 0, .external_lex_state = 24},
+  [1044] = {.lex_state = 0, .external_lex_state = 26},
   [1045] = {.lex_state = 0, .external_lex_state = 8},
   [1046] = {.lex_state = 0, .external_lex_state = 8},
   [1047] = {.lex_state = 0, .external_lex_state = 8},
   [1048] = {.lex_state = 0},
   [1049] = {.lex_state = 0, .external_lex_state = 8},
   [1050] = {.lex_state = 55},
-  [1051] = {.lex_state = 0, .external_lex_state = 15},
+  [1051] = {.lex_state = 0, .external_lex_state = 21},
   [1052] = {.lex_state = 0, .external_lex_state = 8},
   [1053] = {.lex_state = 0},
   [1054] = {.lex_state = 0},
-  [1055] = {.lex_state = 0, .external_lex_state = 15},
+  [1055] = {.lex_state = 0, .external_lex_state = 21},
   [1056] = {.lex_state = 0, .external_lex_state = 8},
   [1057] = {.lex_state = 0, .external_lex_state = 8},
-  [1058] = {.lex_state = 275},
-  [1059] = {.lex_state = 275, .external_lex_state = 15},
+  [1058] = {.lex_state = 272},
+  [1059] = {.lex_state = 272, .external_lex_state = 21},
   [1060] = {.lex_state = 39},
-  [1061] = {.lex_state = 0, .external_lex_state = 14},
+  [1061] = {.lex_state = 0, .external_lex_state = 22},
   [1062] = {.lex_state = 0, .external_lex_state = 8},
   [1063] = {.lex_state = 0},
   [1064] = {.lex_state = 55},
   [1065] = {.lex_state = 0, .external_lex_state = 8},
-  [1066] = {.lex_state = 0, .external_lex_state = 14},
-  [1067] = {.lex_state = 275},
+  [1066] = {.lex_state = 0, .external_lex_state = 22},
+  [1067] = {.lex_state = 272},
   [1068] = {.lex_state = 0},
   [1069] = {.lex_state = 0},
-  [1070] = {.lex_state = 0, .external_lex_state = 14},
-  [1071] = {.lex_state = 0, .external_lex_state = 25},
+  [1070] = {.lex_state = 0, .external_lex_state = 22},
+  [1071] = {.lex_state = 0, .external_lex_state = 27},
   [1072] = {.lex_state = 0},
-  [1073] = {.lex_state = 0, .external_lex_state = 14},
-  [1074] = {.lex_state = 0, .external_lex_state = 14},
+  [1073] = {.lex_state = 0, .external_lex_state = 22},
+  [1074] = {.lex_state = 0, .external_lex_state = 22},
   [1075] = {.lex_state = 55},
   [1076] = {.lex_state = 55},
-  [1077] = {.lex_state = 0, .external_lex_state = 24},
-  [1078] = {.lex_state = 0, .external_lex_state = 24},
+  [1077] = {.lex_state = 0, .external_lex_state = 26},
+  [1078] = {.lex_state = 0, .external_lex_state = 26},
   [1079] = {.lex_state = 0, .external_lex_state = 8},
-  [1080] = {.lex_state = 0, .external_lex_state = 14},
+  [1080] = {.lex_state = 0, .external_lex_state = 22},
   [1081] = {.lex_state = 0, .external_lex_state = 8},
   [1082] = {.lex_state = 55},
   [1083] = {.lex_state = 0},
-  [1084] = {.lex_state = 275},
-  [1085] = {.lex_state = 0, .external_lex_state = 15},
-  [1086] = {.lex_state = 275},
+  [1084] = {.lex_state = 272},
+  [1085] = {.lex_state = 0, .external_lex_state = 21},
+  [1086] = {.lex_state = 272},
   [1087] = {.lex_state = 58},
   [1088] = {.lex_state = 58},
   [1089] = {.lex_state = 0},
   [1090] = {.lex_state = 0},
   [1091] = {.lex_state = 53},
-  [1092] = {.lex_state = 0, .external_lex_state = 14},
+  [1092] = {.lex_state = 0, .external_lex_state = 22},
   [1093] = {.lex_state = 0},
   [1094] = {.lex_state = 53},
-  [1095] = {.lex_state = 0, .external_lex_state = 14},
-  [1096] = {.lex_state = 0, .external_lex_state = 14},
-  [1097] = {.lex_state = 0, .external_lex_state = 14},
-  [1098] = {.lex_state = 0, .external_lex_state = 14},
-  [1099] = {.lex_state = 0, .external_lex_state = 14},
-  [1100] = {.lex_state = 0, .external_lex_state = 15},
+  [1095] = {.lex_state = 0, .external_lex_state = 22},
+  [1096] = {.lex_state = 0, .external_lex_state = 22},
+  [1097] = {.lex_state = 0, .external_lex_state = 22},
+  [1098] = {.lex_state = 0, .external_lex_state = 22},
+  [1099] = {.lex_state = 0, .external_lex_state = 22},
+  [1100] = {.lex_state = 0, .external_lex_state = 21},
   [1101] = {.lex_state = 0, .external_lex_state = 8},
   [1102] = {.lex_state = 0, .external_lex_state = 8},
   [1103] = {.lex_state = 0, .external_lex_state = 8},
@@ -7635,18 +7618,18 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1110] = {.lex_state = 0, .external_lex_state = 8},
   [1111] = {.lex_state = 58},
   [1112] = {.lex_state = 62},
-  [1113] = {.lex_state = 0, .external_lex_state = 22},
+  [1113] = {.lex_state = 0, .external_lex_state = 24},
   [1114] = {.lex_state = 0, .external_lex_state = 8},
   [1115] = {.lex_state = 0},
-  [1116] = {.lex_state = 0, .external_lex_state = 25},
+  [1116] = {.lex_state = 0, .external_lex_state = 27},
   [1117] = {.lex_state = 0, .external_lex_state = 8},
   [1118] = {.lex_state = 0, .external_lex_state = 8},
   [1119] = {.lex_state = 0, .external_lex_state = 8},
-  [1120] = {.lex_state = 0, .external_lex_state = 22},
+  [1120] = {.lex_state = 0, .external_lex_state = 24},
   [1121] = {.lex_state = 0},
-  [1122] = {.lex_state = 0, .external_lex_state = 25},
+  [1122] = {.lex_state = 0, .external_lex_state = 27},
   [1123] = {.lex_state = 0, .external_lex_state = 8},
-  [1124] = {.lex_state = 0, .external_lex_state = 25},
+  [1124] = {.lex_state = 0, .external_lex_state = 27},
   [1125] = {.lex_state = 0},
   [1126] = {.lex_state = 0},
   [1127] = {.lex_state = 0, .external_lex_state = 8},
@@ -7665,9 +7648,9 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1140] = {.lex_state = 0, .external_lex_state = 8},
   [1141] = {.lex_state = 0},
   [1142] = {.lex_state = 0, .external_lex_state = 8},
-  [1143] = {.lex_state = 0, .external_lex_state = 22},
+  [1143] = {.lex_state = 0, .external_lex_state = 24},
   [1144] = {.lex_state = 62},
-  [1145] = {.lex_state = 0, .external_lex_state = 22},
+  [1145] = {.lex_state = 0, .external_lex_state = 24},
   [1146] = {.lex_state = 0, .external_lex_state = 8},
   [1147] = {.lex_state = 0, .external_lex_state = 8},
   [1148] = {.lex_state = 0, .external_lex_state = 8},
@@ -7675,9 +7658,9 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1150] = {.lex_state = 34},
   [1151] = {.lex_state = 0},
   [1152] = {.lex_state = 0},
-  [1153] = {.lex_state = 0, .external_lex_state = 14},
+  [1153] = {.lex_state = 0, .external_lex_state = 22},
   [1154] = {.lex_state = 0, .external_lex_state = 8},
-  [1155] = {.lex_state = 0, .external_lex_state = 25},
+  [1155] = {.lex_state = 0, .external_lex_state = 27},
   [1156] = {.lex_state = 0, .external_lex_state = 8},
   [1157] = {.lex_state = 0, .external_lex_state = 8},
   [1158] = {.lex_state = 0},
@@ -7685,7 +7668,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1160] = {.lex_state = 34},
   [1161] = {.lex_state = 0, .external_lex_state = 8},
   [1162] = {.lex_state = 62},
-  [1163] = {.lex_state = 275},
+  [1163] = {.lex_state = 272},
   [1164] = {.lex_state = 34},
   [1165] = {.lex_state = 0, .external_lex_state = 8},
   [1166] = {.lex_state = 62},
@@ -7704,8 +7687,8 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1179] = {.lex_state = 0, .external_lex_state = 8},
   [1180] = {.lex_state = 0, .external_lex_state = 8},
   [1181] = {.lex_state = 0, .external_lex_state = 8},
-  [1182] = {.lex_state = 0, .external_lex_state = 14},
-  [1183] = {.lex_state = 0, .external_lex_state = 24},
+  [1182] = {.lex_state = 0, .external_lex_state = 22},
+  [1183] = {.lex_state = 0, .external_lex_state = 26},
   [1184] = {.lex_state = 0, .external_lex_state = 8},
   [1185] = {.lex_state = 0, .external_lex_state = 8},
   [1186] = {.lex_state = 0, .external_lex_state = 8},
@@ -7717,7 +7700,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1192] = {.lex_state = 0, .external_lex_state = 8},
   [1193] = {.lex_state = 0, .external_lex_state = 8},
   [1194] = {.lex_state = 0, .external_lex_state = 8},
-  [1195] = {.lex_state = 0, .external_lex_state = 14},
+  [1195] = {.lex_state = 0, .external_lex_state = 22},
   [1196] = {.lex_state = 0, .external_lex_state = 8},
   [1197] = {.lex_state = 0},
   [1198] = {.lex_state = 0, .external_lex_state = 8},
@@ -7731,31 +7714,31 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1206] = {.lex_state = 0, .external_lex_state = 8},
   [1207] = {.lex_state = 0, .external_lex_state = 8},
   [1208] = {.lex_state = 0, .external_lex_state = 8},
-  [1209] = {.lex_state = 0, .external_lex_state = 14},
+  [1209] = {.lex_state = 0, .external_lex_state = 22},
   [1210] = {.lex_state = 0, .external_lex_state = 8},
   [1211] = {.lex_state = 0, .external_lex_state = 8},
   [1212] = {.lex_state = 0, .external_lex_state = 8},
-  [1213] = {.lex_state = 0, .external_lex_state = 24},
+  [1213] = {.lex_state = 0, .external_lex_state = 26},
   [1214] = {.lex_state = 0, .external_lex_state = 8},
   [1215] = {.lex_state = 0},
   [1216] = {.lex_state = 0, .external_lex_state = 8},
   [1217] = {.lex_state = 0},
-  [1218] = {.lex_state = 0, .external_lex_state = 14},
+  [1218] = {.lex_state = 0, .external_lex_state = 22},
   [1219] = {.lex_state = 0, .external_lex_state = 8},
-  [1220] = {.lex_state = 0, .external_lex_state = 14},
-  [1221] = {.lex_state = 0, .external_lex_state = 14},
-  [1222] = {.lex_state = 0, .external_lex_state = 24},
+  [1220] = {.lex_state = 0, .external_lex_state = 22},
+  [1221] = {.lex_state = 0, .external_lex_state = 22},
+  [1222] = {.lex_state = 0, .external_lex_state = 26},
   [1223] = {.lex_state = 0},
   [1224] = {.lex_state = 0, .external_lex_state = 8},
   [1225] = {.lex_state = 62},
   [1226] = {.lex_state = 62},
   [1227] = {.lex_state = 0, .external_lex_state = 8},
   [1228] = {.lex_state = 0, .external_lex_state = 8},
-  [1229] = {.lex_state = 0, .external_lex_state = 24},
-  [1230] = {.lex_state = 0, .external_lex_state = 24},
+  [1229] = {.lex_state = 0, .external_lex_state = 26},
+  [1230] = {.lex_state = 0, .external_lex_state = 26},
   [1231] = {.lex_state = 0},
   [1232] = {.lex_state = 0, .external_lex_state = 8},
-  [1233] = {.lex_state = 0, .external_lex_state = 24},
+  [1233] = {.lex_state = 0, .external_lex_state = 26},
   [1234] = {.lex_state = 0},
   [1235] = {.lex_state = 0},
   [1236] = {.lex_state = 0},
@@ -7763,7 +7746,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1238] = {.lex_state = 0, .external_lex_state = 8},
   [1239] = {.lex_state = 0, .external_lex_state = 8},
   [1240] = {.lex_state = 0, .external_lex_state = 8},
-  [1241] = {.lex_state = 0, .external_lex_state = 14},
+  [1241] = {.lex_state = 0, .external_lex_state = 22},
   [1242] = {.lex_state = 0},
   [1243] = {.lex_state = 60},
   [1244] = {.lex_state = 60},
@@ -7772,16 +7755,16 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1247] = {.lex_state = 0, .external_lex_state = 8},
   [1248] = {.lex_state = 60},
   [1249] = {.lex_state = 34},
-  [1250] = {.lex_state = 275},
+  [1250] = {.lex_state = 272},
   [1251] = {.lex_state = 60},
   [1252] = {.lex_state = 60},
-  [1253] = {.lex_state = 275},
-  [1254] = {.lex_state = 0, .external_lex_state = 14},
+  [1253] = {.lex_state = 272},
+  [1254] = {.lex_state = 0, .external_lex_state = 22},
   [1255] = {.lex_state = 0},
-  [1256] = {.lex_state = 0, .external_lex_state = 14},
+  [1256] = {.lex_state = 0, .external_lex_state = 22},
   [1257] = {.lex_state = 0},
-  [1258] = {.lex_state = 0, .external_lex_state = 14},
-  [1259] = {.lex_state = 275},
+  [1258] = {.lex_state = 0, .external_lex_state = 22},
+  [1259] = {.lex_state = 272},
   [1260] = {.lex_state = 0},
   [1261] = {.lex_state = 0},
   [1262] = {.lex_state = 0},
@@ -7792,80 +7775,80 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1267] = {.lex_state = 0},
   [1268] = {.lex_state = 0},
   [1269] = {.lex_state = 0},
-  [1270] = {.lex_state = 0, .external_lex_state = 14},
+  [1270] = {.lex_state = 0, .external_lex_state = 22},
   [1271] = {.lex_state = 34},
   [1272] = {.lex_state = 0},
   [1273] = {.lex_state = 60},
-  [1274] = {.lex_state = 0, .external_lex_state = 14},
-  [1275] = {.lex_state = 0, .external_lex_state = 14},
+  [1274] = {.lex_state = 0, .external_lex_state = 22},
+  [1275] = {.lex_state = 0, .external_lex_state = 22},
   [1276] = {.lex_state = 0},
-  [1277] = {.lex_state = 0, .external_lex_state = 14},
-  [1278] = {.lex_state = 0, .external_lex_state = 14},
+  [1277] = {.lex_state = 0, .external_lex_state = 22},
+  [1278] = {.lex_state = 0, .external_lex_state = 22},
   [1279] = {.lex_state = 0},
-  [1280] = {.lex_state = 0, .external_lex_state = 14},
+  [1280] = {.lex_state = 0, .external_lex_state = 22},
   [1281] = {.lex_state = 76},
-  [1282] = {.lex_state = 275},
+  [1282] = {.lex_state = 272},
   [1283] = {.lex_state = 0, .external_lex_state = 8},
   [1284] = {.lex_state = 0},
-  [1285] = {.lex_state = 275},
+  [1285] = {.lex_state = 272},
   [1286] = {.lex_state = 0},
-  [1287] = {.lex_state = 0, .external_lex_state = 14},
+  [1287] = {.lex_state = 0, .external_lex_state = 22},
   [1288] = {.lex_state = 60},
   [1289] = {.lex_state = 34},
   [1290] = {.lex_state = 78},
-  [1291] = {.lex_state = 0, .external_lex_state = 14},
+  [1291] = {.lex_state = 0, .external_lex_state = 22},
   [1292] = {.lex_state = 55},
   [1293] = {.lex_state = 0},
-  [1294] = {.lex_state = 275},
+  [1294] = {.lex_state = 272},
   [1295] = {.lex_state = 0},
   [1296] = {.lex_state = 0},
   [1297] = {.lex_state = 0},
-  [1298] = {.lex_state = 0, .external_lex_state = 14},
-  [1299] = {.lex_state = 275},
+  [1298] = {.lex_state = 0, .external_lex_state = 22},
+  [1299] = {.lex_state = 272},
   [1300] = {.lex_state = 0},
-  [1301] = {.lex_state = 0, .external_lex_state = 14},
+  [1301] = {.lex_state = 0, .external_lex_state = 22},
   [1302] = {.lex_state = 76},
-  [1303] = {.lex_state = 0, .external_lex_state = 14},
+  [1303] = {.lex_state = 0, .external_lex_state = 22},
   [1304] = {.lex_state = 0},
-  [1305] = {.lex_state = 0, .external_lex_state = 14},
-  [1306] = {.lex_state = 0, .external_lex_state = 14},
-  [1307] = {.lex_state = 0, .external_lex_state = 14},
+  [1305] = {.lex_state = 0, .external_lex_state = 22},
+  [1306] = {.lex_state = 0, .external_lex_state = 22},
+  [1307] = {.lex_state = 0, .external_lex_state = 22},
   [1308] = {.lex_state = 60},
-  [1309] = {.lex_state = 0, .external_lex_state = 14},
+  [1309] = {.lex_state = 0, .external_lex_state = 22},
   [1310] = {.lex_state = 34},
-  [1311] = {.lex_state = 0, .external_lex_state = 14},
-  [1312] = {.lex_state = 0, .external_lex_state = 14},
+  [1311] = {.lex_state = 0, .external_lex_state = 22},
+  [1312] = {.lex_state = 0, .external_lex_state = 22},
   [1313] = {.lex_state = 0},
-  [1314] = {.lex_state = 0, .external_lex_state = 14},
-  [1315] = {.lex_state = 0, .external_lex_state = 14},
+  [1314] = {.lex_state = 0, .external_lex_state = 22},
+  [1315] = {.lex_state = 0, .external_lex_state = 22},
   [1316] = {.lex_state = 34},
   [1317] = {.lex_state = 34},
-  [1318] = {.lex_state = 0, .external_lex_state = 14},
+  [1318] = {.lex_state = 0, .external_lex_state = 22},
   [1319] = {.lex_state = 0, .external_lex_state = 8},
-  [1320] = {.lex_state = 0, .external_lex_state = 14},
-  [1321] = {.lex_state = 0, .external_lex_state = 14},
-  [1322] = {.lex_state = 0, .external_lex_state = 14},
+  [1320] = {.lex_state = 0, .external_lex_state = 22},
+  [1321] = {.lex_state = 0, .external_lex_state = 22},
+  [1322] = {.lex_state = 0, .external_lex_state = 22},
   [1323] = {.lex_state = 60},
   [1324] = {.lex_state = 0},
   [1325] = {.lex_state = 34},
-  [1326] = {.lex_state = 0, .external_lex_state = 14},
+  [1326] = {.lex_state = 0, .external_lex_state = 22},
   [1327] = {.lex_state = 60},
   [1328] = {.lex_state = 60},
-  [1329] = {.lex_state = 0, .external_lex_state = 14},
-  [1330] = {.lex_state = 0, .external_lex_state = 14},
+  [1329] = {.lex_state = 0, .external_lex_state = 22},
+  [1330] = {.lex_state = 0, .external_lex_state = 22},
   [1331] = {.lex_state = 60},
   [1332] = {.lex_state = 0},
   [1333] = {.lex_state = 60},
   [1334] = {.lex_state = 0},
-  [1335] = {.lex_state = 0, .external_lex_state = 14},
+  [1335] = {.lex_state = 0, .external_lex_state = 22},
   [1336] = {.lex_state = 0},
   [1337] = {.lex_state = 62},
-  [1338] = {.lex_state = 0, .external_lex_state = 14},
+  [1338] = {.lex_state = 0, .external_lex_state = 22},
   [1339] = {.lex_state = 55},
   [1340] = {.lex_state = 60},
   [1341] = {.lex_state = 0},
   [1342] = {.lex_state = 0, .external_lex_state = 8},
-  [1343] = {.lex_state = 0, .external_lex_state = 14},
+  [1343] = {.lex_state = 0, .external_lex_state = 22},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -7952,7 +7935,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
     [sym_number] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
-    [sym_multiline_string] = ACTIONS(1),
     [sym_raw_string] = ACTIONS(1),
     [sym_unterminated_string] = ACTIONS(1),
     [anon_sym_LPAREN2] = ACTIONS(1),
@@ -7980,6 +7962,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__score_bin_text] = ACTIONS(1),
     [sym__stray_tag_name] = ACTIONS(1),
     [sym_identifier] = ACTIONS(1),
+    [sym_multiline_string] = ACTIONS(1),
     [sym__never] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
   },
@@ -13729,9 +13712,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(613), 6,
       sym_opcode_name,
@@ -13794,9 +13777,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(613), 6,
       sym_opcode_name,
@@ -13859,9 +13842,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(613), 6,
       sym_opcode_name,
@@ -13924,9 +13907,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(613), 6,
       sym_opcode_name,
@@ -16886,9 +16869,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17086,9 +17069,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17223,9 +17206,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17272,9 +17255,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17357,9 +17340,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17568,9 +17551,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17783,9 +17766,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17868,9 +17851,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -17953,9 +17936,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -18234,9 +18217,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -18319,9 +18302,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -18368,9 +18351,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -18806,9 +18789,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -18891,9 +18874,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -19124,9 +19107,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -19872,9 +19855,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -19960,9 +19943,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20226,9 +20209,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20378,9 +20361,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20425,9 +20408,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20579,9 +20562,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -20624,9 +20607,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -20666,8 +20649,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20782,8 +20765,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20930,8 +20913,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -20979,9 +20962,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -21024,9 +21007,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -21069,9 +21052,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -21111,8 +21094,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -21160,9 +21143,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -21275,9 +21258,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -21481,9 +21464,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -21987,9 +21970,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -23379,9 +23362,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -23467,9 +23450,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -23505,9 +23488,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -23548,9 +23531,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -23690,9 +23673,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -23733,9 +23716,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -24149,9 +24132,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -24356,9 +24339,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -24399,9 +24382,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -24541,9 +24524,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -24914,9 +24897,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -24990,9 +24973,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -25134,9 +25117,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -25309,9 +25292,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -25430,9 +25413,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -25471,9 +25454,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -25512,9 +25495,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -25695,9 +25678,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -25736,9 +25719,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -25782,9 +25765,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -25855,9 +25838,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -25896,9 +25879,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26098,9 +26081,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26144,9 +26127,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26185,9 +26168,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26226,9 +26209,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26267,9 +26250,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26308,9 +26291,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26349,9 +26332,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26454,9 +26437,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26495,9 +26478,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -26531,9 +26514,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26572,9 +26555,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26613,9 +26596,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26654,9 +26637,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26695,9 +26678,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26736,9 +26719,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26777,9 +26760,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26818,9 +26801,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -26859,9 +26842,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -26900,9 +26883,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -26941,9 +26924,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -26982,9 +26965,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -27028,9 +27011,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -27064,9 +27047,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27105,9 +27088,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27192,9 +27175,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27233,9 +27216,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27274,9 +27257,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27315,9 +27298,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27356,9 +27339,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27397,9 +27380,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27438,9 +27421,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27479,9 +27462,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27520,9 +27503,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27566,9 +27549,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -27607,9 +27590,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -27643,9 +27626,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27684,9 +27667,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -27725,9 +27708,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27766,9 +27749,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27807,9 +27790,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27848,9 +27831,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27889,9 +27872,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -27930,9 +27913,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -27976,9 +27959,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -28012,9 +27995,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28104,9 +28087,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -28145,9 +28128,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -28277,9 +28260,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28318,9 +28301,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28359,9 +28342,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28405,9 +28388,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -28441,9 +28424,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28482,9 +28465,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28523,9 +28506,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28564,9 +28547,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28605,9 +28588,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28646,9 +28629,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28687,9 +28670,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28728,9 +28711,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28769,9 +28752,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28810,9 +28793,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28851,9 +28834,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -28897,9 +28880,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -28933,9 +28916,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -28974,9 +28957,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29061,9 +29044,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29107,9 +29090,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -29143,9 +29126,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29184,9 +29167,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29225,9 +29208,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29266,9 +29249,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29339,9 +29322,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29380,9 +29363,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29421,9 +29404,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29462,9 +29445,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29503,9 +29486,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29544,9 +29527,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29585,9 +29568,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29626,9 +29609,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -29672,9 +29655,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -29708,9 +29691,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29749,9 +29732,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29790,9 +29773,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29831,9 +29814,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29872,9 +29855,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29913,9 +29896,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1358), 4,
       anon_sym_PLUS,
@@ -29991,9 +29974,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30027,9 +30010,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -30073,9 +30056,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30114,9 +30097,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30150,9 +30133,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -30191,9 +30174,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -30237,9 +30220,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30278,9 +30261,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30319,9 +30302,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30360,9 +30343,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30401,9 +30384,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30437,9 +30420,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -30478,9 +30461,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -30524,9 +30507,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30560,9 +30543,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1412), 4,
       anon_sym_PLUS,
@@ -30601,9 +30584,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -30647,9 +30630,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30688,9 +30671,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30724,9 +30707,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -30770,9 +30753,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30811,9 +30794,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30847,9 +30830,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -30893,9 +30876,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1250), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(227), 9,
       sym__primary,
@@ -30929,9 +30912,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(626), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(632), 4,
       anon_sym_PLUS,
@@ -47943,8 +47926,9 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__score_bin_text = 19,
   ts_external_token__stray_tag_name = 20,
   ts_external_token_identifier = 21,
-  ts_external_token__never = 22,
-  ts_external_token__error_sentinel = 23,
+  ts_external_token_multiline_string = 22,
+  ts_external_token__never = 23,
+  ts_external_token__error_sentinel = 24,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -47970,11 +47954,12 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__score_bin_text] = sym__score_bin_text,
   [ts_external_token__stray_tag_name] = sym__stray_tag_name,
   [ts_external_token_identifier] = sym_identifier,
+  [ts_external_token_multiline_string] = sym_multiline_string,
   [ts_external_token__never] = sym__never,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
-static const bool ts_external_scanner_states[26][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[28][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token__label_name] = true,
@@ -47998,6 +47983,7 @@ static const bool ts_external_scanner_states[26][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__score_bin_text] = true,
     [ts_external_token__stray_tag_name] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
     [ts_external_token__never] = true,
     [ts_external_token__error_sentinel] = true,
   },
@@ -48034,6 +48020,7 @@ static const bool ts_external_scanner_states[26][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token__newline] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [8] = {
     [ts_external_token__newline] = true,
@@ -48077,13 +48064,16 @@ static const bool ts_external_scanner_states[26][EXTERNAL_TOKEN_COUNT] = {
   [13] = {
     [ts_external_token__newline] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [14] = {
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [15] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [16] = {
     [ts_external_token__score_kind] = true,
@@ -48118,23 +48108,30 @@ static const bool ts_external_scanner_states[26][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_identifier] = true,
   },
   [21] = {
+    [ts_external_token_opcode_name] = true,
+    [ts_external_token_identifier] = true,
+  },
+  [22] = {
+    [ts_external_token_identifier] = true,
+  },
+  [23] = {
     [ts_external_token__licence_tag_name] = true,
     [ts_external_token__file_tag_name] = true,
     [ts_external_token__unknown_tag_name] = true,
     [ts_external_token__stray_tag_name] = true,
   },
-  [22] = {
-    [ts_external_token__end_tag_open] = true,
-  },
-  [23] = {
-    [ts_external_token__unknown_tag_name] = true,
-    [ts_external_token__stray_tag_name] = true,
-  },
   [24] = {
-    [ts_external_token_raw_text] = true,
     [ts_external_token__end_tag_open] = true,
   },
   [25] = {
+    [ts_external_token__unknown_tag_name] = true,
+    [ts_external_token__stray_tag_name] = true,
+  },
+  [26] = {
+    [ts_external_token_raw_text] = true,
+    [ts_external_token__end_tag_open] = true,
+  },
+  [27] = {
     [ts_external_token__end_tag_open] = true,
     [ts_external_token__score_bin_text] = true,
   },

@@ -18,7 +18,7 @@
 #define SYMBOL_COUNT 253
 #define ALIAS_COUNT 3
 #define TOKEN_COUNT 134
-#define EXTERNAL_TOKEN_COUNT 24
+#define EXTERNAL_TOKEN_COUNT 25
 #define FIELD_COUNT 36
 #define MAX_ALIAS_SEQUENCE_LENGTH 10
 #define PRODUCTION_ID_COUNT 84
@@ -116,45 +116,45 @@ enum ts_symbol_identifiers {
   sym_comment = 90,
   sym_number = 91,
   sym_string = 92,
-  sym_multiline_string = 93,
-  sym_raw_string = 94,
-  sym_unterminated_string = 95,
-  aux_sym_define_directive_token1 = 96,
-  anon_sym_LPAREN2 = 97,
-  anon_sym_SQUOTE = 98,
-  sym_macro_body = 99,
-  aux_sym_undef_directive_token1 = 100,
-  aux_sym_include_directive_token1 = 101,
-  aux_sym_include_directive_token2 = 102,
-  sym_include_path = 103,
-  aux_sym_ifdef_directive_token1 = 104,
-  aux_sym_ifndef_directive_token1 = 105,
-  sym_else_directive = 106,
-  sym_end_directive = 107,
-  anon_sym_DOLLAR = 108,
-  sym_macro_argument = 109,
-  sym_opcode_name = 110,
-  sym__label_name = 111,
-  sym__newline = 112,
-  sym__licence_tag_name = 113,
-  sym__file_tag_name = 114,
-  sym__unknown_tag_name = 115,
-  sym_raw_text = 116,
-  sym_outside_text = 117,
-  sym__score_kind = 118,
-  sym__score_name_kind = 119,
-  sym__score_repeat_kind = 120,
-  sym__score_end_kind = 121,
-  sym__score_tail = 122,
-  sym_infinity = 123,
-  sym__kw_instr = 124,
-  sym__kw_endin = 125,
-  sym__kw_opcode = 126,
-  sym__kw_endop = 127,
-  sym__end_tag_open = 128,
-  sym__score_bin_text = 129,
-  sym__stray_tag_name = 130,
-  sym_identifier = 131,
+  sym_raw_string = 93,
+  sym_unterminated_string = 94,
+  aux_sym_define_directive_token1 = 95,
+  anon_sym_LPAREN2 = 96,
+  anon_sym_SQUOTE = 97,
+  sym_macro_body = 98,
+  aux_sym_undef_directive_token1 = 99,
+  aux_sym_include_directive_token1 = 100,
+  aux_sym_include_directive_token2 = 101,
+  sym_include_path = 102,
+  aux_sym_ifdef_directive_token1 = 103,
+  aux_sym_ifndef_directive_token1 = 104,
+  sym_else_directive = 105,
+  sym_end_directive = 106,
+  anon_sym_DOLLAR = 107,
+  sym_macro_argument = 108,
+  sym_opcode_name = 109,
+  sym__label_name = 110,
+  sym__newline = 111,
+  sym__licence_tag_name = 112,
+  sym__file_tag_name = 113,
+  sym__unknown_tag_name = 114,
+  sym_raw_text = 115,
+  sym_outside_text = 116,
+  sym__score_kind = 117,
+  sym__score_name_kind = 118,
+  sym__score_repeat_kind = 119,
+  sym__score_end_kind = 120,
+  sym__score_tail = 121,
+  sym_infinity = 122,
+  sym__kw_instr = 123,
+  sym__kw_endin = 124,
+  sym__kw_opcode = 125,
+  sym__kw_endop = 126,
+  sym__end_tag_open = 127,
+  sym__score_bin_text = 128,
+  sym__stray_tag_name = 129,
+  sym_identifier = 130,
+  sym_multiline_string = 131,
   sym__never = 132,
   sym__error_sentinel = 133,
   sym_orchestra = 134,
@@ -375,7 +375,6 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym_number] = "number",
   [sym_string] = "string",
-  [sym_multiline_string] = "multiline_string",
   [sym_raw_string] = "raw_string",
   [sym_unterminated_string] = "unterminated_string",
   [aux_sym_define_directive_token1] = "define_directive_token1",
@@ -414,6 +413,7 @@ static const char * const ts_symbol_names[] = {
   [sym__score_bin_text] = "raw_text",
   [sym__stray_tag_name] = "tag_name",
   [sym_identifier] = "identifier",
+  [sym_multiline_string] = "multiline_string",
   [sym__never] = "_never",
   [sym__error_sentinel] = "_error_sentinel",
   [sym_orchestra] = "orchestra",
@@ -634,7 +634,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym_number] = sym_number,
   [sym_string] = sym_string,
-  [sym_multiline_string] = sym_multiline_string,
   [sym_raw_string] = sym_raw_string,
   [sym_unterminated_string] = sym_unterminated_string,
   [aux_sym_define_directive_token1] = aux_sym_define_directive_token1,
@@ -673,6 +672,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__score_bin_text] = sym_raw_text,
   [sym__stray_tag_name] = sym_tag_name,
   [sym_identifier] = sym_identifier,
+  [sym_multiline_string] = sym_multiline_string,
   [sym__never] = sym__never,
   [sym__error_sentinel] = sym__error_sentinel,
   [sym_orchestra] = sym_orchestra,
@@ -1172,10 +1172,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_multiline_string] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_raw_string] = {
     .visible = true,
     .named = true,
@@ -1325,6 +1321,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_identifier] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_multiline_string] = {
     .visible = true,
     .named = true,
   },
@@ -3895,38 +3895,38 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(296);
+      if (eof) ADVANCE(293);
       ADVANCE_MAP(
-        '!', 419,
-        '"', 471,
-        '#', 438,
-        '$', 485,
-        '%', 436,
-        '&', 428,
-        '\'', 474,
-        '(', 473,
-        ')', 371,
-        '*', 432,
-        '+', 365,
-        ',', 363,
-        '-', 415,
-        '.', 410,
-        '/', 435,
-        '0', 443,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 320,
-        '>', 300,
-        '?', 439,
-        '@', 454,
+        '!', 416,
+        '"', 466,
+        '#', 435,
+        '$', 480,
+        '%', 433,
+        '&', 425,
+        '\'', 469,
+        '(', 468,
+        ')', 368,
+        '*', 429,
+        '+', 362,
+        ',', 360,
+        '-', 412,
+        '.', 407,
+        '/', 432,
+        '0', 439,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 317,
+        '>', 297,
+        '?', 436,
+        '@', 450,
         'C', 223,
         'R', 261,
-        '[', 374,
+        '[', 371,
       );
-      if (lookahead == '\\') SKIP(278);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == '\\') SKIP(275);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'b') ADVANCE(163);
       if (lookahead == 'c') ADVANCE(90);
       if (lookahead == 'd') ADVANCE(113);
@@ -3940,30 +3940,30 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(155);
       if (lookahead == 'u') ADVANCE(189);
       if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '{') ADVANCE(441);
-      if (lookahead == '|') ADVANCE(427);
-      if (lookahead == '}') ADVANCE(442);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '|') ADVANCE(424);
+      if (lookahead == '}') ADVANCE(438);
+      if (lookahead == '~') ADVANCE(417);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(288);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
+          lookahead == ' ') SKIP(285);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 1:
       if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(2);
-      if (lookahead != 0) ADVANCE(471);
+      if (lookahead != 0) ADVANCE(466);
       END_STATE();
     case 2:
       if (lookahead == '\n') ADVANCE(50);
-      if (lookahead == '"') ADVANCE(468);
+      if (lookahead == '"') ADVANCE(464);
       if (lookahead == '\\') ADVANCE(32);
       if (lookahead != 0 &&
           lookahead != '\r') ADVANCE(50);
       END_STATE();
     case 3:
       if (lookahead == '\n') ADVANCE(57);
-      if (lookahead == '#') ADVANCE(475);
+      if (lookahead == '#') ADVANCE(470);
       if (lookahead == '\\') ADVANCE(33);
       if (lookahead != 0) ADVANCE(57);
       END_STATE();
@@ -4090,7 +4090,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 24:
       if (lookahead == '\n') SKIP(62);
       if (lookahead == '\r') SKIP(62);
-      if (lookahead == ')') ADVANCE(492);
+      if (lookahead == ')') ADVANCE(487);
       if (lookahead == '#' ||
           lookahead == '\'' ||
           lookahead == '(') SKIP(25);
@@ -4147,495 +4147,492 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 34:
       ADVANCE_MAP(
-        '!', 448,
+        '!', 444,
         '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 473,
-        ')', 371,
-        '+', 449,
+        '$', 480,
+        '(', 468,
+        ')', 368,
+        '+', 445,
         '-', 72,
-        '.', 411,
+        '.', 408,
         '/', 66,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(8);
-      if (lookahead == '^') ADVANCE(267);
-      if (lookahead == '{') ADVANCE(440);
-      if (lookahead == '}') ADVANCE(442);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '^') ADVANCE(264);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '}') ADVANCE(438);
+      if (lookahead == '~') ADVANCE(417);
       if (lookahead == 'n' ||
           lookahead == 'p') ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(35);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 35:
       ADVANCE_MAP(
-        '!', 448,
+        '!', 444,
         '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 449,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 445,
         '-', 72,
-        '.', 451,
+        '.', 447,
         '/', 66,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(8);
-      if (lookahead == '^') ADVANCE(267);
-      if (lookahead == '{') ADVANCE(440);
-      if (lookahead == '}') ADVANCE(442);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '^') ADVANCE(264);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '}') ADVANCE(438);
+      if (lookahead == '~') ADVANCE(417);
       if (lookahead == 'n' ||
           lookahead == 'p') ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(35);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 36:
       ADVANCE_MAP(
-        '!', 448,
+        '!', 444,
         '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 449,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 445,
         '-', 72,
-        '.', 411,
+        '.', 408,
         '/', 66,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(8);
-      if (lookahead == '^') ADVANCE(267);
-      if (lookahead == '{') ADVANCE(440);
-      if (lookahead == '}') ADVANCE(442);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '^') ADVANCE(264);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '}') ADVANCE(438);
+      if (lookahead == '~') ADVANCE(417);
       if (lookahead == 'n' ||
           lookahead == 'p') ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(35);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 37:
       ADVANCE_MAP(
-        '!', 418,
-        '"', 471,
+        '!', 415,
+        '"', 466,
         '#', 57,
-        '$', 485,
-        '(', 370,
-        ')', 371,
+        '$', 480,
+        '(', 367,
+        ')', 368,
         '*', 81,
-        '+', 367,
-        ',', 363,
-        '-', 417,
-        '.', 412,
+        '+', 364,
+        ',', 360,
+        '-', 414,
+        '.', 409,
         '/', 67,
-        '0', 462,
-        ':', 368,
-        ';', 461,
+        '0', 458,
+        ':', 365,
+        ';', 457,
         '<', 84,
-        '=', 306,
+        '=', 303,
         'R', 261,
-        '[', 374,
+        '[', 371,
       );
       if (lookahead == '\\') SKIP(30);
       if (lookahead == 'i') ADVANCE(184);
-      if (lookahead == '{') ADVANCE(262);
-      if (lookahead == '|') ADVANCE(263);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '|') ADVANCE(262);
+      if (lookahead == '~') ADVANCE(417);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(38);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(464);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(460);
       END_STATE();
     case 38:
       ADVANCE_MAP(
-        '!', 418,
-        '"', 471,
+        '!', 415,
+        '"', 466,
         '#', 57,
-        '$', 485,
-        '(', 370,
-        ')', 371,
+        '$', 480,
+        '(', 367,
+        ')', 368,
         '*', 81,
-        '+', 367,
-        ',', 363,
-        '-', 417,
-        '.', 273,
+        '+', 364,
+        ',', 360,
+        '-', 414,
+        '.', 270,
         '/', 67,
-        '0', 462,
-        ':', 368,
-        ';', 461,
+        '0', 458,
+        ':', 365,
+        ';', 457,
         '<', 84,
-        '=', 306,
+        '=', 303,
         'R', 261,
-        '[', 406,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(30);
       if (lookahead == 'i') ADVANCE(184);
-      if (lookahead == '{') ADVANCE(262);
-      if (lookahead == '|') ADVANCE(263);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '|') ADVANCE(262);
+      if (lookahead == '~') ADVANCE(417);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(38);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(464);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(460);
       END_STATE();
     case 39:
       ADVANCE_MAP(
-        '!', 418,
-        '"', 471,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '.', 273,
+        '!', 415,
+        '"', 466,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '.', 270,
         '/', 66,
-        '0', 462,
-        ';', 461,
+        '0', 458,
+        ';', 457,
         'R', 261,
-        '[', 406,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(14);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '{') ADVANCE(262);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '~') ADVANCE(417);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(39);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(464);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(460);
       END_STATE();
     case 40:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 473,
-        ')', 371,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '.', 408,
-        '/', 433,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 468,
+        ')', 368,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '.', 405,
+        '/', 430,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
       );
       if (lookahead == '\\') SKIP(10);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'g') ADVANCE(202);
       if (lookahead == 'i') ADVANCE(151);
       if (lookahead == 'k') ADVANCE(153);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(48);
       END_STATE();
     case 41:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 473,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '.', 409,
-        '/', 433,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
-        'C', 356,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 468,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '.', 406,
+        '/', 430,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
+        'C', 353,
       );
       if (lookahead == '\\') SKIP(16);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(49);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 42:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 370,
-        ')', 371,
-        '*', 432,
-        '+', 367,
-        ',', 363,
-        '-', 417,
-        '.', 408,
-        '/', 434,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
-        '[', 374,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 367,
+        ')', 368,
+        '*', 429,
+        '+', 364,
+        ',', 360,
+        '-', 414,
+        '.', 405,
+        '/', 431,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
+        '[', 371,
       );
       if (lookahead == '\\') SKIP(4);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'i') ADVANCE(251);
       if (lookahead == 'k') ADVANCE(252);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(43);
       END_STATE();
     case 43:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 370,
-        ')', 371,
-        '*', 432,
-        '+', 367,
-        ',', 363,
-        '-', 417,
-        '/', 434,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 367,
+        ')', 368,
+        '*', 429,
+        '+', 364,
+        ',', 360,
+        '-', 414,
+        '/', 431,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
       );
       if (lookahead == '\\') SKIP(4);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'i') ADVANCE(251);
       if (lookahead == 'k') ADVANCE(252);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(43);
       END_STATE();
     case 44:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 370,
-        ')', 371,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '.', 408,
-        '/', 433,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
-        '[', 374,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 367,
+        ')', 368,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '.', 405,
+        '/', 430,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
+        '[', 371,
       );
       if (lookahead == '\\') SKIP(6);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'g') ADVANCE(202);
       if (lookahead == 'i') ADVANCE(151);
       if (lookahead == 'k') ADVANCE(153);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(47);
       END_STATE();
     case 45:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 370,
-        ')', 371,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '.', 409,
-        '/', 433,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
-        '[', 374,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 367,
+        ')', 368,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '.', 406,
+        '/', 430,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
+        '[', 371,
       );
       if (lookahead == '\\') SKIP(12);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'i') ADVANCE(251);
       if (lookahead == 'k') ADVANCE(252);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(46);
       END_STATE();
     case 46:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 370,
-        ')', 371,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 367,
+        ')', 368,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
         '.', 73,
-        '/', 433,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
+        '/', 430,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
       );
       if (lookahead == '\\') SKIP(12);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'i') ADVANCE(251);
       if (lookahead == 'k') ADVANCE(252);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(46);
       END_STATE();
     case 47:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '(', 370,
-        ')', 371,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '/', 433,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '(', 367,
+        ')', 368,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '/', 430,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
       );
       if (lookahead == '\\') SKIP(6);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'g') ADVANCE(202);
       if (lookahead == 'i') ADVANCE(151);
       if (lookahead == 'k') ADVANCE(153);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(47);
       END_STATE();
     case 48:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        ')', 371,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
-        '/', 433,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        ')', 368,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
+        '/', 430,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
       );
       if (lookahead == '\\') SKIP(10);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'd') ADVANCE(200);
       if (lookahead == 'g') ADVANCE(202);
       if (lookahead == 'i') ADVANCE(151);
       if (lookahead == 'k') ADVANCE(153);
       if (lookahead == 't') ADVANCE(155);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(48);
       END_STATE();
     case 49:
       ADVANCE_MAP(
         '!', 80,
-        '#', 438,
-        '%', 436,
-        '&', 428,
-        '*', 431,
-        '+', 364,
-        ',', 363,
-        '-', 414,
+        '#', 435,
+        '%', 433,
+        '&', 425,
+        '*', 428,
+        '+', 361,
+        ',', 360,
+        '-', 411,
         '.', 73,
-        '/', 433,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
-        'C', 356,
+        '/', 430,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
+        'C', 353,
       );
       if (lookahead == '\\') SKIP(16);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
-      if (lookahead == '|') ADVANCE(427);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
+      if (lookahead == '|') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(49);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 50:
-      if (lookahead == '"') ADVANCE(468);
+      if (lookahead == '"') ADVANCE(464);
       if (lookahead == '\\') ADVANCE(32);
       if (lookahead != 0 &&
           lookahead != '\n' &&
@@ -4644,178 +4641,178 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 51:
       if (lookahead == '"') ADVANCE(50);
       if (lookahead == '-') ADVANCE(71);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ';') ADVANCE(461);
-      if (lookahead == '\\') ADVANCE(338);
+      if (lookahead == '/') ADVANCE(331);
+      if (lookahead == ';') ADVANCE(457);
+      if (lookahead == '\\') ADVANCE(335);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(51);
       if (lookahead != 0 &&
           lookahead != ';' &&
-          lookahead != '<') ADVANCE(338);
+          lookahead != '<') ADVANCE(335);
       END_STATE();
     case 52:
-      if (lookahead == '"') ADVANCE(325);
-      if (lookahead == '-') ADVANCE(329);
-      if (lookahead == '/') ADVANCE(326);
-      if (lookahead == ';') ADVANCE(461);
-      if (lookahead == '<') ADVANCE(333);
-      if (lookahead == '=') ADVANCE(321);
-      if (lookahead == '\\') ADVANCE(333);
+      if (lookahead == '"') ADVANCE(322);
+      if (lookahead == '-') ADVANCE(326);
+      if (lookahead == '/') ADVANCE(323);
+      if (lookahead == ';') ADVANCE(457);
+      if (lookahead == '<') ADVANCE(330);
+      if (lookahead == '=') ADVANCE(318);
+      if (lookahead == '\\') ADVANCE(330);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(51);
-      if (lookahead != 0) ADVANCE(333);
+      if (lookahead != 0) ADVANCE(330);
       END_STATE();
     case 53:
       if (lookahead == '"') ADVANCE(54);
       if (lookahead == '\'') ADVANCE(59);
-      if (lookahead == '/') ADVANCE(313);
-      if (lookahead == ';') ADVANCE(317);
-      if (lookahead == '\\') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ';') ADVANCE(314);
+      if (lookahead == '\\') ADVANCE(313);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(53);
       if (lookahead != 0 &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(318);
+          lookahead != '>') ADVANCE(315);
       END_STATE();
     case 54:
-      if (lookahead == '"') ADVANCE(311);
+      if (lookahead == '"') ADVANCE(308);
       if (lookahead != 0) ADVANCE(54);
       END_STATE();
     case 55:
       ADVANCE_MAP(
         '#', 57,
-        '$', 485,
-        '(', 473,
-        '+', 364,
-        '.', 273,
+        '$', 480,
+        '(', 468,
+        '+', 361,
+        '.', 270,
         '/', 68,
-        '0', 463,
-        ';', 461,
-        '=', 306,
-        '>', 299,
-        '[', 406,
+        '0', 459,
+        ';', 457,
+        '=', 303,
+        '>', 296,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(22);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(56);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(464);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(460);
       if (lookahead == ':' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
       END_STATE();
     case 56:
       ADVANCE_MAP(
         '#', 57,
-        '$', 485,
-        '+', 364,
-        '.', 273,
+        '$', 480,
+        '+', 361,
+        '.', 270,
         '/', 68,
-        '0', 463,
-        ';', 461,
-        '=', 306,
-        '>', 299,
-        '[', 406,
+        '0', 459,
+        ';', 457,
+        '=', 303,
+        '>', 296,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(22);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(56);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(464);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(460);
       if (lookahead == ':' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
       END_STATE();
     case 57:
-      if (lookahead == '#') ADVANCE(475);
+      if (lookahead == '#') ADVANCE(470);
       if (lookahead == '\\') ADVANCE(33);
       if (lookahead != 0) ADVANCE(57);
       END_STATE();
     case 58:
       ADVANCE_MAP(
-        '$', 485,
-        '(', 370,
-        '+', 366,
-        '-', 416,
-        '.', 270,
+        '$', 480,
+        '(', 367,
+        '+', 363,
+        '-', 413,
+        '.', 267,
         '/', 66,
-        ';', 461,
-        '=', 306,
-        '>', 299,
-        '@', 454,
-        '[', 406,
+        ';', 457,
+        '=', 303,
+        '>', 296,
+        '@', 450,
+        '[', 403,
       );
       if (lookahead == '\\') SKIP(18);
-      if (lookahead == 'b') ADVANCE(308);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == 'b') ADVANCE(305);
+      if (lookahead == '~') ADVANCE(417);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(58);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       if (lookahead == ':' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
       END_STATE();
     case 59:
-      if (lookahead == '\'') ADVANCE(312);
+      if (lookahead == '\'') ADVANCE(309);
       if (lookahead != 0) ADVANCE(59);
       END_STATE();
     case 60:
       ADVANCE_MAP(
-        '(', 370,
+        '(', 367,
         '*', 81,
         '+', 82,
-        ',', 363,
+        ',', 360,
         '-', 83,
-        '.', 408,
+        '.', 405,
         '/', 67,
-        ':', 368,
-        ';', 461,
-        '=', 306,
-        '[', 374,
+        ':', 365,
+        ';', 457,
+        '=', 303,
+        '[', 371,
       );
       if (lookahead == '\\') SKIP(20);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(61);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 61:
       ADVANCE_MAP(
-        '(', 370,
+        '(', 367,
         '*', 81,
         '+', 82,
-        ',', 363,
+        ',', 360,
         '-', 83,
         '/', 67,
-        ':', 368,
-        ';', 461,
-        '=', 306,
+        ':', 365,
+        ';', 457,
+        '=', 303,
       );
       if (lookahead == '\\') SKIP(20);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(61);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 62:
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == ')') ADVANCE(371);
-      if (lookahead == '/') ADVANCE(486);
-      if (lookahead == ';') ADVANCE(458);
-      if (lookahead == '\\') ADVANCE(488);
+      if (lookahead == ')') ADVANCE(368);
+      if (lookahead == '/') ADVANCE(481);
+      if (lookahead == ';') ADVANCE(454);
+      if (lookahead == '\\') ADVANCE(483);
       if (lookahead == '\n' ||
           lookahead == '\r') SKIP(62);
       if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ') ADVANCE(487);
+          lookahead == ' ') ADVANCE(482);
       if (lookahead != 0 &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(489);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(484);
       END_STATE();
     case 63:
-      if (lookahead == ')') ADVANCE(489);
+      if (lookahead == ')') ADVANCE(484);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
@@ -4823,9 +4820,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           (lookahead < '\'' || ')' < lookahead)) ADVANCE(63);
       END_STATE();
     case 64:
-      if (lookahead == ')') ADVANCE(491);
+      if (lookahead == ')') ADVANCE(486);
       if (lookahead == '*') ADVANCE(64);
-      if (lookahead == '/') ADVANCE(460);
+      if (lookahead == '/') ADVANCE(456);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
           lookahead == '#' ||
@@ -4834,7 +4831,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(65);
       END_STATE();
     case 65:
-      if (lookahead == ')') ADVANCE(491);
+      if (lookahead == ')') ADVANCE(486);
       if (lookahead == '*') ADVANCE(64);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
@@ -4845,21 +4842,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 66:
       if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(461);
+      if (lookahead == '/') ADVANCE(457);
       END_STATE();
     case 67:
       if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(461);
-      if (lookahead == '=') ADVANCE(380);
+      if (lookahead == '/') ADVANCE(457);
+      if (lookahead == '=') ADVANCE(377);
       END_STATE();
     case 68:
       if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(461);
-      if (lookahead == '>') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(457);
+      if (lookahead == '>') ADVANCE(298);
       END_STATE();
     case 69:
       if (lookahead == '*') ADVANCE(69);
-      if (lookahead == '/') ADVANCE(456);
+      if (lookahead == '/') ADVANCE(452);
       if (lookahead != 0) ADVANCE(70);
       END_STATE();
     case 70:
@@ -4867,77 +4864,77 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(70);
       END_STATE();
     case 71:
-      if (lookahead == '+') ADVANCE(277);
-      if (lookahead == '-') ADVANCE(276);
+      if (lookahead == '+') ADVANCE(274);
+      if (lookahead == '-') ADVANCE(273);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '?' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(322);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(319);
       END_STATE();
     case 72:
-      if (lookahead == '.') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (lookahead == '.') ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 73:
       if (lookahead == '.') ADVANCE(75);
       END_STATE();
     case 74:
       if (lookahead == '.') ADVANCE(75);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 75:
-      if (lookahead == '.') ADVANCE(407);
+      if (lookahead == '.') ADVANCE(404);
       END_STATE();
     case 76:
       if (lookahead == '/') ADVANCE(66);
-      if (lookahead == ';') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(457);
       if (lookahead == '\\') SKIP(26);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(76);
       END_STATE();
     case 77:
       if (lookahead == '/') ADVANCE(66);
-      if (lookahead == ';') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(457);
       if (lookahead == '\\') SKIP(26);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(76);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 78:
       if (lookahead == '/') ADVANCE(66);
-      if (lookahead == ';') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(457);
       if (lookahead == '\\') SKIP(28);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(78);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= ']') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(369);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(366);
       END_STATE();
     case 79:
-      if (lookahead == '/') ADVANCE(326);
-      if (lookahead == ';') ADVANCE(461);
-      if (lookahead == '\\') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(323);
+      if (lookahead == ';') ADVANCE(457);
+      if (lookahead == '\\') ADVANCE(330);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(76);
       if (lookahead != 0 &&
-          lookahead != '=') ADVANCE(333);
+          lookahead != '=') ADVANCE(330);
       END_STATE();
     case 80:
-      if (lookahead == '=') ADVANCE(424);
+      if (lookahead == '=') ADVANCE(421);
       END_STATE();
     case 81:
-      if (lookahead == '=') ADVANCE(379);
+      if (lookahead == '=') ADVANCE(376);
       END_STATE();
     case 82:
-      if (lookahead == '=') ADVANCE(377);
+      if (lookahead == '=') ADVANCE(374);
       END_STATE();
     case 83:
-      if (lookahead == '=') ADVANCE(378);
+      if (lookahead == '=') ADVANCE(375);
       END_STATE();
     case 84:
-      if (lookahead == '>') ADVANCE(479);
+      if (lookahead == '>') ADVANCE(474);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(84);
@@ -4949,9 +4946,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(256);
       END_STATE();
     case 86:
-      if (lookahead == 'R') ADVANCE(470);
+      if (lookahead == 'R') ADVANCE(465);
       if (lookahead == '}') ADVANCE(86);
-      if (lookahead != 0) ADVANCE(264);
+      if (lookahead != 0) ADVANCE(263);
       END_STATE();
     case 87:
       if (lookahead == 'S') ADVANCE(260);
@@ -4960,7 +4957,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(173);
       END_STATE();
     case 89:
-      if (lookahead == 'a') ADVANCE(340);
+      if (lookahead == 'a') ADVANCE(337);
       END_STATE();
     case 90:
       if (lookahead == 'a') ADVANCE(227);
@@ -5001,7 +4998,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'd') ADVANCE(93);
       END_STATE();
     case 102:
-      if (lookahead == 'd') ADVANCE(393);
+      if (lookahead == 'd') ADVANCE(390);
       END_STATE();
     case 103:
       if (lookahead == 'd') ADVANCE(165);
@@ -5010,7 +5007,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'd') ADVANCE(87);
       END_STATE();
     case 105:
-      if (lookahead == 'd') ADVANCE(484);
+      if (lookahead == 'd') ADVANCE(479);
       END_STATE();
     case 106:
       if (lookahead == 'd') ADVANCE(164);
@@ -5041,40 +5038,40 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 113:
       if (lookahead == 'e') ADVANCE(95);
-      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'o') ADVANCE(391);
       END_STATE();
     case 114:
       if (lookahead == 'e') ADVANCE(88);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(402);
+      if (lookahead == 'e') ADVANCE(399);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(389);
+      if (lookahead == 'e') ADVANCE(386);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(395);
+      if (lookahead == 'e') ADVANCE(392);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(338);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(370);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(405);
+      if (lookahead == 'e') ADVANCE(402);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(482);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(472);
-      END_STATE();
-    case 123:
       if (lookahead == 'e') ADVANCE(477);
       END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(467);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(472);
+      END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(388);
+      if (lookahead == 'e') ADVANCE(385);
       END_STATE();
     case 125:
       if (lookahead == 'e') ADVANCE(186);
@@ -5099,7 +5096,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 132:
       if (lookahead == 'e') ADVANCE(94);
-      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'o') ADVANCE(391);
       END_STATE();
     case 133:
       if (lookahead == 'e') ADVANCE(230);
@@ -5120,41 +5117,41 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(196);
       END_STATE();
     case 139:
-      if (lookahead == 'f') ADVANCE(384);
+      if (lookahead == 'f') ADVANCE(381);
       if (lookahead == 'g') ADVANCE(207);
       END_STATE();
     case 140:
-      if (lookahead == 'f') ADVANCE(384);
+      if (lookahead == 'f') ADVANCE(381);
       if (lookahead == 'g') ADVANCE(207);
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'n') ADVANCE(396);
       if (lookahead == 't') ADVANCE(159);
       END_STATE();
     case 141:
-      if (lookahead == 'f') ADVANCE(384);
+      if (lookahead == 'f') ADVANCE(381);
       if (lookahead == 'g') ADVANCE(207);
       if (lookahead == 't') ADVANCE(159);
       END_STATE();
     case 142:
-      if (lookahead == 'f') ADVANCE(385);
+      if (lookahead == 'f') ADVANCE(382);
       END_STATE();
     case 143:
-      if (lookahead == 'f') ADVANCE(387);
+      if (lookahead == 'f') ADVANCE(384);
       END_STATE();
     case 144:
       if (lookahead == 'f') ADVANCE(108);
       if (lookahead == 'n') ADVANCE(99);
       END_STATE();
     case 145:
-      if (lookahead == 'f') ADVANCE(483);
+      if (lookahead == 'f') ADVANCE(478);
       END_STATE();
     case 146:
-      if (lookahead == 'f') ADVANCE(480);
+      if (lookahead == 'f') ADVANCE(475);
       END_STATE();
     case 147:
-      if (lookahead == 'f') ADVANCE(476);
+      if (lookahead == 'f') ADVANCE(471);
       END_STATE();
     case 148:
-      if (lookahead == 'f') ADVANCE(481);
+      if (lookahead == 'f') ADVANCE(476);
       END_STATE();
     case 149:
       if (lookahead == 'f') ADVANCE(224);
@@ -5174,7 +5171,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 154:
-      if (lookahead == 'h') ADVANCE(400);
+      if (lookahead == 'h') ADVANCE(397);
       END_STATE();
     case 155:
       if (lookahead == 'h') ADVANCE(125);
@@ -5195,7 +5192,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'h') ADVANCE(134);
       END_STATE();
     case 161:
-      if (lookahead == 'i') ADVANCE(386);
+      if (lookahead == 'i') ADVANCE(383);
       if (lookahead == 'o') ADVANCE(214);
       END_STATE();
     case 162:
@@ -5235,13 +5232,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'i') ADVANCE(197);
       END_STATE();
     case 173:
-      if (lookahead == 'k') ADVANCE(404);
+      if (lookahead == 'k') ADVANCE(401);
       END_STATE();
     case 174:
-      if (lookahead == 'l') ADVANCE(396);
+      if (lookahead == 'l') ADVANCE(393);
       END_STATE();
     case 175:
-      if (lookahead == 'l') ADVANCE(397);
+      if (lookahead == 'l') ADVANCE(394);
       END_STATE();
     case 176:
       if (lookahead == 'l') ADVANCE(92);
@@ -5271,19 +5268,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'm') ADVANCE(138);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'n') ADVANCE(396);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(342);
+      if (lookahead == 'n') ADVANCE(339);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'n') ADVANCE(378);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'n') ADVANCE(379);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(383);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 189:
       if (lookahead == 'n') ADVANCE(248);
@@ -5319,7 +5316,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'n') ADVANCE(250);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'o') ADVANCE(391);
       END_STATE();
     case 201:
       if (lookahead == 'o') ADVANCE(214);
@@ -5328,13 +5325,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(237);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(390);
+      if (lookahead == 'o') ADVANCE(387);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(391);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(392);
+      if (lookahead == 'o') ADVANCE(389);
       END_STATE();
     case 206:
       if (lookahead == 'o') ADVANCE(221);
@@ -5352,7 +5349,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(198);
       END_STATE();
     case 211:
-      if (lookahead == 'p') ADVANCE(272);
+      if (lookahead == 'p') ADVANCE(269);
       END_STATE();
     case 212:
       if (lookahead == 'p') ADVANCE(242);
@@ -5362,16 +5359,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(114);
       END_STATE();
     case 214:
-      if (lookahead == 'r') ADVANCE(398);
+      if (lookahead == 'r') ADVANCE(395);
       END_STATE();
     case 215:
-      if (lookahead == 'r') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(301);
       END_STATE();
     case 216:
-      if (lookahead == 'r') ADVANCE(302);
+      if (lookahead == 'r') ADVANCE(299);
       END_STATE();
     case 217:
-      if (lookahead == 'r') ADVANCE(478);
+      if (lookahead == 'r') ADVANCE(473);
       END_STATE();
     case 218:
       if (lookahead == 'r') ADVANCE(254);
@@ -5392,13 +5389,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(85);
       END_STATE();
     case 224:
-      if (lookahead == 's') ADVANCE(376);
+      if (lookahead == 's') ADVANCE(373);
       END_STATE();
     case 225:
-      if (lookahead == 's') ADVANCE(319);
+      if (lookahead == 's') ADVANCE(316);
       END_STATE();
     case 226:
-      if (lookahead == 's') ADVANCE(339);
+      if (lookahead == 's') ADVANCE(336);
       END_STATE();
     case 227:
       if (lookahead == 's') ADVANCE(115);
@@ -5426,10 +5423,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(124);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(372);
+      if (lookahead == 't') ADVANCE(369);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(403);
+      if (lookahead == 't') ADVANCE(400);
       END_STATE();
     case 237:
       if (lookahead == 't') ADVANCE(203);
@@ -5499,185 +5496,174 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'u') ADVANCE(111);
       END_STATE();
     case 259:
-      if (lookahead == 'w') ADVANCE(401);
+      if (lookahead == 'w') ADVANCE(398);
       END_STATE();
     case 260:
       if (lookahead == 'y') ADVANCE(195);
       END_STATE();
     case 261:
-      if (lookahead == '{') ADVANCE(264);
+      if (lookahead == '{') ADVANCE(263);
       END_STATE();
     case 262:
-      if (lookahead == '{') ADVANCE(266);
-      END_STATE();
-    case 263:
-      if (lookahead == '|') ADVANCE(479);
+      if (lookahead == '|') ADVANCE(474);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(263);
+          lookahead != '\r') ADVANCE(262);
+      END_STATE();
+    case 263:
+      if (lookahead == '}') ADVANCE(86);
+      if (lookahead != 0) ADVANCE(263);
       END_STATE();
     case 264:
-      if (lookahead == '}') ADVANCE(86);
-      if (lookahead != 0) ADVANCE(264);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(446);
       END_STATE();
     case 265:
-      if (lookahead == '}') ADVANCE(469);
-      if (lookahead != 0) ADVANCE(266);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(268);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
       END_STATE();
     case 266:
-      if (lookahead == '}') ADVANCE(265);
-      if (lookahead != 0) ADVANCE(266);
-      END_STATE();
-    case 267:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(450);
-      END_STATE();
-    case 268:
       if (lookahead == '+' ||
           lookahead == '-') ADVANCE(271);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
+      END_STATE();
+    case 267:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
+      END_STATE();
+    case 268:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
       END_STATE();
     case 269:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(274);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(466);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
       END_STATE();
     case 270:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
       END_STATE();
     case 271:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
       END_STATE();
     case 272:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
-      END_STATE();
-    case 273:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(465);
-      END_STATE();
-    case 274:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(466);
-      END_STATE();
-    case 275:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(467);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(463);
       END_STATE();
-    case 276:
+    case 273:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(323);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
       END_STATE();
-    case 277:
+    case 274:
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(323);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
+      END_STATE();
+    case 275:
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(285);
+      if (lookahead == '\r') SKIP(285);
+      if (lookahead == ';') SKIP(276);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(275);
+      END_STATE();
+    case 276:
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(285);
+      if (lookahead == '\r') SKIP(285);
+      if (lookahead != 0) SKIP(276);
+      END_STATE();
+    case 277:
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(287);
+      if (lookahead == '\r') SKIP(287);
+      if (lookahead == ';') SKIP(278);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(277);
       END_STATE();
     case 278:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(288);
-      if (lookahead == '\r') SKIP(288);
-      if (lookahead == ';') SKIP(279);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(278);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(287);
+      if (lookahead == '\r') SKIP(287);
+      if (lookahead != 0) SKIP(278);
       END_STATE();
     case 279:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(288);
-      if (lookahead == '\r') SKIP(288);
-      if (lookahead != 0) SKIP(279);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(292);
+      if (lookahead == '\r') SKIP(292);
+      if (lookahead == ';') SKIP(280);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(279);
       END_STATE();
     case 280:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(290);
-      if (lookahead == '\r') SKIP(290);
-      if (lookahead == ';') SKIP(281);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(280);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(292);
+      if (lookahead == '\r') SKIP(292);
+      if (lookahead != 0) SKIP(280);
       END_STATE();
     case 281:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(290);
-      if (lookahead == '\r') SKIP(290);
-      if (lookahead != 0) SKIP(281);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(288);
+      if (lookahead == '\r') SKIP(288);
+      if (lookahead == ';') SKIP(282);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(281);
       END_STATE();
     case 282:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(295);
-      if (lookahead == '\r') SKIP(295);
-      if (lookahead == ';') SKIP(283);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(282);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(288);
+      if (lookahead == '\r') SKIP(288);
+      if (lookahead != 0) SKIP(282);
       END_STATE();
     case 283:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(295);
-      if (lookahead == '\r') SKIP(295);
-      if (lookahead != 0) SKIP(283);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(289);
+      if (lookahead == '\r') SKIP(289);
+      if (lookahead == ';') SKIP(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(283);
       END_STATE();
     case 284:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(291);
-      if (lookahead == '\r') SKIP(291);
-      if (lookahead == ';') SKIP(285);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(284);
+      if (eof) ADVANCE(293);
+      if (lookahead == '\n') SKIP(289);
+      if (lookahead == '\r') SKIP(289);
+      if (lookahead != 0) SKIP(284);
       END_STATE();
     case 285:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(291);
-      if (lookahead == '\r') SKIP(291);
-      if (lookahead != 0) SKIP(285);
-      END_STATE();
-    case 286:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(292);
-      if (lookahead == '\r') SKIP(292);
-      if (lookahead == ';') SKIP(287);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(286);
-      END_STATE();
-    case 287:
-      if (eof) ADVANCE(296);
-      if (lookahead == '\n') SKIP(292);
-      if (lookahead == '\r') SKIP(292);
-      if (lookahead != 0) SKIP(287);
-      END_STATE();
-    case 288:
-      if (eof) ADVANCE(296);
+      if (eof) ADVANCE(293);
       ADVANCE_MAP(
-        '!', 419,
-        '"', 471,
-        '#', 438,
-        '$', 485,
-        '%', 436,
-        '&', 428,
-        '\'', 474,
-        '(', 370,
-        ')', 371,
-        '*', 432,
-        '+', 365,
-        ',', 363,
-        '-', 415,
+        '!', 416,
+        '"', 466,
+        '#', 435,
+        '$', 480,
+        '%', 433,
+        '&', 425,
+        '\'', 469,
+        '(', 367,
+        ')', 368,
+        '*', 429,
+        '+', 362,
+        ',', 360,
+        '-', 412,
         '.', 74,
-        '/', 435,
-        '0', 443,
-        ':', 368,
-        ';', 461,
-        '<', 298,
-        '=', 307,
-        '>', 300,
-        '?', 439,
-        '@', 454,
+        '/', 432,
+        '0', 439,
+        ':', 365,
+        ';', 457,
+        '<', 295,
+        '=', 304,
+        '>', 297,
+        '?', 436,
+        '@', 450,
         'C', 223,
         'R', 261,
-        '[', 406,
+        '[', 403,
       );
-      if (lookahead == '\\') SKIP(278);
-      if (lookahead == ']') ADVANCE(375);
-      if (lookahead == '^') ADVANCE(437);
+      if (lookahead == '\\') SKIP(275);
+      if (lookahead == ']') ADVANCE(372);
+      if (lookahead == '^') ADVANCE(434);
       if (lookahead == 'b') ADVANCE(163);
       if (lookahead == 'c') ADVANCE(90);
       if (lookahead == 'd') ADVANCE(113);
@@ -5691,36 +5677,36 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(155);
       if (lookahead == 'u') ADVANCE(189);
       if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '{') ADVANCE(441);
-      if (lookahead == '|') ADVANCE(427);
-      if (lookahead == '}') ADVANCE(442);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '|') ADVANCE(424);
+      if (lookahead == '}') ADVANCE(438);
+      if (lookahead == '~') ADVANCE(417);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(288);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
+          lookahead == ' ') SKIP(285);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
-    case 289:
-      if (eof) ADVANCE(296);
+    case 286:
+      if (eof) ADVANCE(293);
       ADVANCE_MAP(
-        '!', 448,
+        '!', 444,
         '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 473,
-        ')', 371,
-        '+', 449,
+        '$', 480,
+        '(', 468,
+        ')', 368,
+        '+', 445,
         '-', 72,
-        '.', 411,
+        '.', 408,
         '/', 66,
-        '0', 444,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
+        '0', 440,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
       );
-      if (lookahead == '\\') SKIP(284);
-      if (lookahead == '^') ADVANCE(267);
+      if (lookahead == '\\') SKIP(281);
+      if (lookahead == '^') ADVANCE(264);
       if (lookahead == 'b') ADVANCE(213);
       if (lookahead == 'c') ADVANCE(210);
       if (lookahead == 'd') ADVANCE(132);
@@ -5734,35 +5720,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(155);
       if (lookahead == 'u') ADVANCE(189);
       if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '~') ADVANCE(417);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(291);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
+          lookahead == ' ') SKIP(288);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
-    case 290:
-      if (eof) ADVANCE(296);
+    case 287:
+      if (eof) ADVANCE(293);
       ADVANCE_MAP(
-        '!', 448,
+        '!', 444,
         '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 449,
-        ',', 363,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 445,
+        ',', 360,
         '-', 72,
-        '.', 451,
+        '.', 447,
         '/', 66,
-        '0', 444,
-        ';', 461,
-        '<', 297,
-        '=', 306,
-        '>', 299,
-        '[', 406,
+        '0', 440,
+        ';', 457,
+        '<', 294,
+        '=', 303,
+        '>', 296,
+        '[', 403,
       );
-      if (lookahead == '\\') SKIP(280);
-      if (lookahead == '^') ADVANCE(267);
+      if (lookahead == '\\') SKIP(277);
+      if (lookahead == '^') ADVANCE(264);
       if (lookahead == 'b') ADVANCE(213);
       if (lookahead == 'c') ADVANCE(90);
       if (lookahead == 'd') ADVANCE(112);
@@ -5775,35 +5761,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(238);
       if (lookahead == 'u') ADVANCE(189);
       if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '{') ADVANCE(440);
-      if (lookahead == '}') ADVANCE(442);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '}') ADVANCE(438);
+      if (lookahead == '~') ADVANCE(417);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(290);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
+          lookahead == ' ') SKIP(287);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
-    case 291:
-      if (eof) ADVANCE(296);
+    case 288:
+      if (eof) ADVANCE(293);
       ADVANCE_MAP(
-        '!', 448,
+        '!', 444,
         '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 449,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 445,
         '-', 72,
-        '.', 451,
+        '.', 447,
         '/', 66,
-        '0', 444,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
+        '0', 440,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
       );
-      if (lookahead == '\\') SKIP(284);
-      if (lookahead == '^') ADVANCE(267);
+      if (lookahead == '\\') SKIP(281);
+      if (lookahead == '^') ADVANCE(264);
       if (lookahead == 'b') ADVANCE(213);
       if (lookahead == 'c') ADVANCE(210);
       if (lookahead == 'd') ADVANCE(132);
@@ -5817,33 +5803,136 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(155);
       if (lookahead == 'u') ADVANCE(189);
       if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '~') ADVANCE(420);
+      if (lookahead == '~') ADVANCE(417);
       if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(291);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
+          lookahead == ' ') SKIP(288);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 289:
+      if (eof) ADVANCE(293);
+      ADVANCE_MAP(
+        '!', 444,
+        '"', 50,
+        '#', 107,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 445,
+        '-', 72,
+        '.', 447,
+        '/', 66,
+        '0', 440,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
+      );
+      if (lookahead == '\\') SKIP(283);
+      if (lookahead == '^') ADVANCE(264);
+      if (lookahead == 'b') ADVANCE(213);
+      if (lookahead == 'c') ADVANCE(210);
+      if (lookahead == 'd') ADVANCE(131);
+      if (lookahead == 'f') ADVANCE(201);
+      if (lookahead == 'g') ADVANCE(202);
+      if (lookahead == 'i') ADVANCE(139);
+      if (lookahead == 'k') ADVANCE(152);
+      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 'u') ADVANCE(189);
+      if (lookahead == 'w') ADVANCE(156);
+      if (lookahead == '~') ADVANCE(417);
+      if (lookahead == 'n' ||
+          lookahead == 'p') ADVANCE(211);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(289);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 290:
+      if (eof) ADVANCE(293);
+      ADVANCE_MAP(
+        '!', 444,
+        '"', 50,
+        '#', 107,
+        '$', 480,
+        '(', 367,
+        ')', 368,
+        '+', 445,
+        '-', 72,
+        '.', 408,
+        '/', 66,
+        '0', 440,
+        ';', 457,
+        '<', 294,
+        '>', 296,
+        '[', 403,
+      );
+      if (lookahead == '\\') SKIP(283);
+      if (lookahead == '^') ADVANCE(264);
+      if (lookahead == 'b') ADVANCE(213);
+      if (lookahead == 'c') ADVANCE(210);
+      if (lookahead == 'd') ADVANCE(131);
+      if (lookahead == 'f') ADVANCE(201);
+      if (lookahead == 'g') ADVANCE(202);
+      if (lookahead == 'i') ADVANCE(139);
+      if (lookahead == 'k') ADVANCE(152);
+      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 'u') ADVANCE(189);
+      if (lookahead == 'w') ADVANCE(156);
+      if (lookahead == '~') ADVANCE(417);
+      if (lookahead == 'n' ||
+          lookahead == 'p') ADVANCE(211);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(289);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 291:
+      if (eof) ADVANCE(293);
+      ADVANCE_MAP(
+        '#', 107,
+        '$', 480,
+        '(', 468,
+        '*', 81,
+        '+', 82,
+        ',', 360,
+        '-', 83,
+        '.', 405,
+        '/', 67,
+        '0', 101,
+        ';', 457,
+        '=', 303,
+        '[', 371,
+      );
+      if (lookahead == '\\') SKIP(279);
+      if (lookahead == 'b') ADVANCE(213);
+      if (lookahead == 'c') ADVANCE(210);
+      if (lookahead == 'd') ADVANCE(131);
+      if (lookahead == 'f') ADVANCE(201);
+      if (lookahead == 'g') ADVANCE(202);
+      if (lookahead == 'i') ADVANCE(139);
+      if (lookahead == 'k') ADVANCE(152);
+      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 'u') ADVANCE(189);
+      if (lookahead == 'w') ADVANCE(156);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '}') ADVANCE(438);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(292);
       END_STATE();
     case 292:
-      if (eof) ADVANCE(296);
+      if (eof) ADVANCE(293);
       ADVANCE_MAP(
-        '!', 448,
-        '"', 50,
         '#', 107,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 449,
-        '-', 72,
-        '.', 451,
-        '/', 66,
-        '0', 444,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
+        '$', 480,
+        '*', 81,
+        '+', 82,
+        ',', 360,
+        '-', 83,
+        '/', 67,
+        '0', 101,
+        ';', 457,
+        '=', 303,
       );
-      if (lookahead == '\\') SKIP(286);
-      if (lookahead == '^') ADVANCE(267);
+      if (lookahead == '\\') SKIP(279);
       if (lookahead == 'b') ADVANCE(213);
       if (lookahead == 'c') ADVANCE(210);
       if (lookahead == 'd') ADVANCE(131);
@@ -5854,249 +5943,146 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 's') ADVANCE(238);
       if (lookahead == 'u') ADVANCE(189);
       if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '~') ADVANCE(420);
-      if (lookahead == 'n' ||
-          lookahead == 'p') ADVANCE(211);
+      if (lookahead == '{') ADVANCE(437);
+      if (lookahead == '}') ADVANCE(438);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(292);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
       END_STATE();
     case 293:
-      if (eof) ADVANCE(296);
-      ADVANCE_MAP(
-        '!', 448,
-        '"', 50,
-        '#', 107,
-        '$', 485,
-        '(', 370,
-        ')', 371,
-        '+', 449,
-        '-', 72,
-        '.', 411,
-        '/', 66,
-        '0', 444,
-        ';', 461,
-        '<', 297,
-        '>', 299,
-        '[', 406,
-      );
-      if (lookahead == '\\') SKIP(286);
-      if (lookahead == '^') ADVANCE(267);
-      if (lookahead == 'b') ADVANCE(213);
-      if (lookahead == 'c') ADVANCE(210);
-      if (lookahead == 'd') ADVANCE(131);
-      if (lookahead == 'f') ADVANCE(201);
-      if (lookahead == 'g') ADVANCE(202);
-      if (lookahead == 'i') ADVANCE(139);
-      if (lookahead == 'k') ADVANCE(152);
-      if (lookahead == 's') ADVANCE(238);
-      if (lookahead == 'u') ADVANCE(189);
-      if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '~') ADVANCE(420);
-      if (lookahead == 'n' ||
-          lookahead == 'p') ADVANCE(211);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(292);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 294:
-      if (eof) ADVANCE(296);
-      ADVANCE_MAP(
-        '#', 107,
-        '$', 485,
-        '(', 473,
-        '*', 81,
-        '+', 82,
-        ',', 363,
-        '-', 83,
-        '.', 408,
-        '/', 67,
-        '0', 101,
-        ';', 461,
-        '=', 306,
-        '[', 374,
-      );
-      if (lookahead == '\\') SKIP(282);
-      if (lookahead == 'b') ADVANCE(213);
-      if (lookahead == 'c') ADVANCE(210);
-      if (lookahead == 'd') ADVANCE(131);
-      if (lookahead == 'f') ADVANCE(201);
-      if (lookahead == 'g') ADVANCE(202);
-      if (lookahead == 'i') ADVANCE(139);
-      if (lookahead == 'k') ADVANCE(152);
-      if (lookahead == 's') ADVANCE(238);
-      if (lookahead == 'u') ADVANCE(189);
-      if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '{') ADVANCE(440);
-      if (lookahead == '}') ADVANCE(442);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(295);
-      END_STATE();
-    case 295:
-      if (eof) ADVANCE(296);
-      ADVANCE_MAP(
-        '#', 107,
-        '$', 485,
-        '*', 81,
-        '+', 82,
-        ',', 363,
-        '-', 83,
-        '/', 67,
-        '0', 101,
-        ';', 461,
-        '=', 306,
-      );
-      if (lookahead == '\\') SKIP(282);
-      if (lookahead == 'b') ADVANCE(213);
-      if (lookahead == 'c') ADVANCE(210);
-      if (lookahead == 'd') ADVANCE(131);
-      if (lookahead == 'f') ADVANCE(201);
-      if (lookahead == 'g') ADVANCE(202);
-      if (lookahead == 'i') ADVANCE(139);
-      if (lookahead == 'k') ADVANCE(152);
-      if (lookahead == 's') ADVANCE(238);
-      if (lookahead == 'u') ADVANCE(189);
-      if (lookahead == 'w') ADVANCE(156);
-      if (lookahead == '{') ADVANCE(440);
-      if (lookahead == '}') ADVANCE(442);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(295);
-      END_STATE();
-    case 296:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 297:
+    case 294:
       ACCEPT_TOKEN(anon_sym_LT);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '<') ADVANCE(426);
+      if (lookahead == '=') ADVANCE(422);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(anon_sym_GT);
+      END_STATE();
+    case 297:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(423);
+      if (lookahead == '>') ADVANCE(427);
       END_STATE();
     case 298:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '<') ADVANCE(429);
-      if (lookahead == '=') ADVANCE(425);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_GT);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(426);
-      if (lookahead == '>') ADVANCE(430);
-      END_STATE();
-    case 301:
       ACCEPT_TOKEN(anon_sym_SLASH_GT);
       END_STATE();
-    case 302:
+    case 299:
       ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
+      END_STATE();
+    case 300:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 301:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(420);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == 'i') ADVANCE(306);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
       END_STATE();
     case 306:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == 'n') ADVANCE(340);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(423);
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == 'i') ADVANCE(309);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == 'n') ADVANCE(343);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
-      END_STATE();
-    case 311:
       ACCEPT_TOKEN(aux_sym_attribute_value_token1);
       END_STATE();
-    case 312:
+    case 309:
       ACCEPT_TOKEN(aux_sym_attribute_value_token2);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
+      if (lookahead == '*') ADVANCE(312);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '"' &&
+          lookahead != '\'' &&
+          lookahead != '=' &&
+          lookahead != '>') ADVANCE(315);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
+      if (lookahead == '*') ADVANCE(311);
+      if (lookahead == '/') ADVANCE(315);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == '"' ||
+          lookahead == '\'' ||
+          lookahead == '=' ||
+          lookahead == '>') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(312);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
+      if (lookahead == '*') ADVANCE(311);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == '"' ||
+          lookahead == '\'' ||
+          lookahead == '=' ||
+          lookahead == '>') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(312);
       END_STATE();
     case 313:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(315);
-      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ';') ADVANCE(315);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(318);
+          lookahead != '>') ADVANCE(315);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(314);
-      if (lookahead == '/') ADVANCE(318);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == '"' ||
-          lookahead == '\'' ||
-          lookahead == '=' ||
-          lookahead == '>') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(315);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(314);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == '"' ||
-          lookahead == '\'' ||
-          lookahead == '=' ||
-          lookahead == '>') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(315);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == ';') ADVANCE(318);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != '"' &&
-          lookahead != '\'' &&
-          lookahead != '=' &&
-          lookahead != '>') ADVANCE(318);
-      END_STATE();
-    case 317:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
@@ -6105,11 +6091,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '"' ||
           lookahead == '\'' ||
           lookahead == '=' ||
-          lookahead == '>') ADVANCE(461);
+          lookahead == '>') ADVANCE(457);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(317);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(314);
       END_STATE();
-    case 318:
+    case 315:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
@@ -6117,217 +6103,227 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(318);
+          lookahead != '>') ADVANCE(315);
       END_STATE();
-    case 319:
+    case 316:
       ACCEPT_TOKEN(anon_sym_CsOptions);
       END_STATE();
-    case 320:
+    case 317:
       ACCEPT_TOKEN(anon_sym_EQ2);
-      if (lookahead == '=') ADVANCE(423);
+      if (lookahead == '=') ADVANCE(420);
       END_STATE();
-    case 321:
+    case 318:
       ACCEPT_TOKEN(anon_sym_EQ2);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(338);
+          lookahead != ';') ADVANCE(335);
       END_STATE();
-    case 322:
+    case 319:
       ACCEPT_TOKEN(sym_option_flag);
       END_STATE();
-    case 323:
+    case 320:
       ACCEPT_TOKEN(sym_option_flag);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(323);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
       END_STATE();
-    case 324:
+    case 321:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '\r') ADVANCE(2);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(50);
-      if (lookahead != 0) ADVANCE(325);
+      if (lookahead != 0) ADVANCE(322);
       END_STATE();
-    case 325:
+    case 322:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '"') ADVANCE(333);
-      if (lookahead == '\\') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(330);
+      if (lookahead == '\\') ADVANCE(321);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(50);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(325);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(322);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(sym__attached_value);
+      if (lookahead == '*') ADVANCE(325);
+      if (lookahead == '/') ADVANCE(327);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != ';') ADVANCE(330);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(sym__attached_value);
+      if (lookahead == '*') ADVANCE(324);
+      if (lookahead == '/') ADVANCE(330);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == ';') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(325);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(sym__attached_value);
+      if (lookahead == '*') ADVANCE(324);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == ';') ADVANCE(70);
+      if (lookahead != 0) ADVANCE(325);
       END_STATE();
     case 326:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(330);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != ';') ADVANCE(333);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(327);
-      if (lookahead == '/') ADVANCE(333);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(328);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(327);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ' ||
-          lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(328);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '+') ADVANCE(332);
-      if (lookahead == '-') ADVANCE(331);
+      if (lookahead == '+') ADVANCE(329);
+      if (lookahead == '-') ADVANCE(328);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '?' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(333);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(330);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(333);
+          lookahead != ';') ADVANCE(330);
       END_STATE();
-    case 330:
+    case 327:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(461);
+          lookahead == ';') ADVANCE(457);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(330);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(327);
       END_STATE();
-    case 331:
+    case 328:
       ACCEPT_TOKEN(sym__attached_value);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(332);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(329);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(333);
+          lookahead != ';') ADVANCE(330);
       END_STATE();
-    case 332:
+    case 329:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(332);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(329);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(333);
+          lookahead != ';') ADVANCE(330);
       END_STATE();
-    case 333:
+    case 330:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(333);
+          lookahead != ';') ADVANCE(330);
       END_STATE();
-    case 334:
+    case 331:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == '*') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(338);
+          lookahead != ';') ADVANCE(335);
       END_STATE();
-    case 335:
+    case 332:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(335);
-      if (lookahead == '/') ADVANCE(338);
+      if (lookahead == '*') ADVANCE(332);
+      if (lookahead == '/') ADVANCE(335);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(336);
+      if (lookahead != 0) ADVANCE(333);
       END_STATE();
-    case 336:
+    case 333:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(335);
+      if (lookahead == '*') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == ';') ADVANCE(70);
-      if (lookahead != 0) ADVANCE(336);
+      if (lookahead != 0) ADVANCE(333);
       END_STATE();
-    case 337:
+    case 334:
       ACCEPT_TOKEN(sym__bare_value);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(461);
+          lookahead == ';') ADVANCE(457);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(337);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(334);
       END_STATE();
-    case 338:
+    case 335:
       ACCEPT_TOKEN(sym__bare_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(338);
+          lookahead != ';') ADVANCE(335);
       END_STATE();
-    case 339:
+    case 336:
       ACCEPT_TOKEN(anon_sym_CsInstruments);
       END_STATE();
-    case 340:
+    case 337:
       ACCEPT_TOKEN(anon_sym_CsOrchestra);
       END_STATE();
-    case 341:
+    case 338:
       ACCEPT_TOKEN(anon_sym_CsScore);
       END_STATE();
-    case 342:
+    case 339:
       ACCEPT_TOKEN(anon_sym_bin);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_bin);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(307);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'S') ADVANCE(358);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'd') ADVANCE(341);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_bin);
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(351);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'S') ADVANCE(361);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'd') ADVANCE(344);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
-      END_STATE();
-    case 346:
       ACCEPT_TOKEN(sym_tag_name);
       if (lookahead == 'e') ADVANCE(354);
       if (lookahead == '-' ||
@@ -6335,109 +6331,89 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'h') ADVANCE(344);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 347:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'i') ADVANCE(355);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 348:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'n') ADVANCE(342);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 349:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'h') ADVANCE(347);
+      if (lookahead == 'n') ADVANCE(356);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 350:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'i') ADVANCE(358);
+      if (lookahead == 'o') ADVANCE(357);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 351:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'n') ADVANCE(345);
+      if (lookahead == 'r') ADVANCE(302);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 352:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'n') ADVANCE(359);
+      if (lookahead == 'r') ADVANCE(300);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 353:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'o') ADVANCE(360);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'r') ADVANCE(305);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'r') ADVANCE(303);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(353);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
-      END_STATE();
-    case 357:
       ACCEPT_TOKEN(sym_tag_name);
       if (lookahead == 's') ADVANCE(350);
       if (lookahead == '-' ||
@@ -6445,634 +6421,637 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 's') ADVANCE(347);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 's') ADVANCE(343);
+      if (lookahead == 'z') ADVANCE(345);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'y')) ADVANCE(359);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 't') ADVANCE(346);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'u') ADVANCE(348);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(346);
-      if (lookahead == 'z') ADVANCE(348);
+      if (lookahead == 'y') ADVANCE(349);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'y')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 359:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 't') ADVANCE(349);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'u') ADVANCE(351);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'y') ADVANCE(352);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '.') ADVANCE(267);
+      if (lookahead == '=') ADVANCE(374);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 363:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '.') ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 364:
       ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '=') ADVANCE(374);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '.') ADVANCE(270);
-      if (lookahead == '=') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '.') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '=') ADVANCE(377);
-      END_STATE();
-    case 368:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 369:
+    case 366:
       ACCEPT_TOKEN(sym_udo_types);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= '[') ||
           lookahead == ']' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(369);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(366);
       END_STATE();
-    case 370:
+    case 367:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 371:
+    case 368:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 372:
+    case 369:
       ACCEPT_TOKEN(anon_sym_struct);
       END_STATE();
-    case 373:
+    case 370:
       ACCEPT_TOKEN(anon_sym_declare);
       END_STATE();
-    case 374:
+    case 371:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 375:
+    case 372:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 376:
+    case 373:
       ACCEPT_TOKEN(anon_sym_0dbfs);
       END_STATE();
-    case 377:
+    case 374:
       ACCEPT_TOKEN(anon_sym_PLUS_EQ);
       END_STATE();
-    case 378:
+    case 375:
       ACCEPT_TOKEN(anon_sym_DASH_EQ);
       END_STATE();
-    case 379:
+    case 376:
       ACCEPT_TOKEN(anon_sym_STAR_EQ);
       END_STATE();
-    case 380:
+    case 377:
       ACCEPT_TOKEN(anon_sym_SLASH_EQ);
       END_STATE();
-    case 381:
+    case 378:
       ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
-    case 382:
+    case 379:
       ACCEPT_TOKEN(anon_sym_ithen);
       END_STATE();
-    case 383:
+    case 380:
       ACCEPT_TOKEN(anon_sym_kthen);
       END_STATE();
-    case 384:
+    case 381:
       ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
-    case 385:
+    case 382:
       ACCEPT_TOKEN(anon_sym_endif);
       END_STATE();
-    case 386:
+    case 383:
       ACCEPT_TOKEN(anon_sym_fi);
       END_STATE();
-    case 387:
+    case 384:
       ACCEPT_TOKEN(anon_sym_elseif);
       END_STATE();
-    case 388:
+    case 385:
       ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
-    case 389:
+    case 386:
       ACCEPT_TOKEN(anon_sym_else);
       if (lookahead == 'i') ADVANCE(143);
       END_STATE();
-    case 390:
+    case 387:
       ACCEPT_TOKEN(anon_sym_goto);
       END_STATE();
-    case 391:
+    case 388:
       ACCEPT_TOKEN(anon_sym_igoto);
       END_STATE();
-    case 392:
+    case 389:
       ACCEPT_TOKEN(anon_sym_kgoto);
       END_STATE();
-    case 393:
+    case 390:
       ACCEPT_TOKEN(anon_sym_od);
       END_STATE();
-    case 394:
+    case 391:
       ACCEPT_TOKEN(anon_sym_do);
       END_STATE();
-    case 395:
+    case 392:
       ACCEPT_TOKEN(anon_sym_while);
       END_STATE();
-    case 396:
+    case 393:
       ACCEPT_TOKEN(anon_sym_until);
       END_STATE();
-    case 397:
+    case 394:
       ACCEPT_TOKEN(anon_sym_enduntil);
       END_STATE();
-    case 398:
+    case 395:
       ACCEPT_TOKEN(anon_sym_for);
       END_STATE();
-    case 399:
+    case 396:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 400:
+    case 397:
       ACCEPT_TOKEN(anon_sym_switch);
       END_STATE();
-    case 401:
+    case 398:
       ACCEPT_TOKEN(anon_sym_endsw);
       END_STATE();
-    case 402:
+    case 399:
       ACCEPT_TOKEN(anon_sym_case);
       END_STATE();
-    case 403:
+    case 400:
       ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
-    case 404:
+    case 401:
       ACCEPT_TOKEN(anon_sym_break);
       END_STATE();
-    case 405:
+    case 402:
       ACCEPT_TOKEN(anon_sym_continue);
       END_STATE();
-    case 406:
+    case 403:
       ACCEPT_TOKEN(anon_sym_LBRACK2);
       END_STATE();
-    case 407:
+    case 404:
       ACCEPT_TOKEN(anon_sym_DOT_DOT_DOT);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(75);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(75);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 408:
       ACCEPT_TOKEN(anon_sym_DOT);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(75);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(75);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(465);
-      END_STATE();
-    case 413:
       ACCEPT_TOKEN(aux_sym_member_access_token1);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '.') ADVANCE(267);
+      if (lookahead == '=') ADVANCE(375);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '.') ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 414:
       ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '=') ADVANCE(375);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '.') ADVANCE(270);
-      if (lookahead == '=') ADVANCE(378);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '.') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(421);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '=') ADVANCE(378);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(424);
-      END_STATE();
-    case 420:
       ACCEPT_TOKEN(anon_sym_TILDE);
       END_STATE();
-    case 421:
+    case 418:
       ACCEPT_TOKEN(anon_sym_PIPE_PIPE);
       END_STATE();
-    case 422:
+    case 419:
       ACCEPT_TOKEN(anon_sym_AMP_AMP);
       END_STATE();
-    case 423:
+    case 420:
       ACCEPT_TOKEN(anon_sym_EQ_EQ);
       END_STATE();
-    case 424:
+    case 421:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 425:
+    case 422:
       ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
-    case 426:
+    case 423:
       ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
-    case 427:
+    case 424:
       ACCEPT_TOKEN(anon_sym_PIPE);
-      if (lookahead == '|') ADVANCE(421);
+      if (lookahead == '|') ADVANCE(418);
       END_STATE();
-    case 428:
+    case 425:
       ACCEPT_TOKEN(anon_sym_AMP);
-      if (lookahead == '&') ADVANCE(422);
+      if (lookahead == '&') ADVANCE(419);
       END_STATE();
-    case 429:
+    case 426:
       ACCEPT_TOKEN(anon_sym_LT_LT);
       END_STATE();
-    case 430:
+    case 427:
       ACCEPT_TOKEN(anon_sym_GT_GT);
       END_STATE();
-    case 431:
+    case 428:
       ACCEPT_TOKEN(anon_sym_STAR);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_STAR);
+      if (lookahead == '=') ADVANCE(376);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '*') ADVANCE(70);
+      if (lookahead == '/') ADVANCE(457);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '*') ADVANCE(70);
+      if (lookahead == '/') ADVANCE(457);
+      if (lookahead == '=') ADVANCE(377);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(anon_sym_STAR);
-      if (lookahead == '=') ADVANCE(379);
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '*') ADVANCE(70);
+      if (lookahead == '/') ADVANCE(457);
+      if (lookahead == '=') ADVANCE(377);
+      if (lookahead == '>') ADVANCE(298);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(461);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(461);
-      if (lookahead == '=') ADVANCE(380);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(70);
-      if (lookahead == '/') ADVANCE(461);
-      if (lookahead == '=') ADVANCE(380);
-      if (lookahead == '>') ADVANCE(301);
-      END_STATE();
-    case 436:
       ACCEPT_TOKEN(anon_sym_PERCENT);
       END_STATE();
-    case 437:
+    case 434:
       ACCEPT_TOKEN(anon_sym_CARET);
       END_STATE();
-    case 438:
+    case 435:
       ACCEPT_TOKEN(anon_sym_POUND);
       END_STATE();
-    case 439:
+    case 436:
       ACCEPT_TOKEN(anon_sym_QMARK);
       END_STATE();
-    case 440:
+    case 437:
       ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == '.') ADVANCE(442);
+      if (lookahead == 'd') ADVANCE(93);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(265);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(272);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == '.') ADVANCE(442);
+      if (lookahead == 'd') ADVANCE(93);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(265);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      if (lookahead == '{') ADVANCE(266);
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == '.') ADVANCE(442);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(265);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(265);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(446);
-      if (lookahead == 'd') ADVANCE(93);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(268);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(446);
-      if (lookahead == 'd') ADVANCE(93);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(268);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      ACCEPT_TOKEN(sym_carry);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(446);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(268);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      ACCEPT_TOKEN(sym_carry);
+      if (lookahead == '.') ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(268);
+      ACCEPT_TOKEN(sym_carry);
+      if (lookahead == '.') ADVANCE(448);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(sym_score_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+      ACCEPT_TOKEN(sym_carry);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_carry);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(sym_carry);
-      if (lookahead == '.') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      ACCEPT_TOKEN(sym_np_reference);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(sym_carry);
-      if (lookahead == '.') ADVANCE(452);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      ACCEPT_TOKEN(anon_sym_AT);
+      if (lookahead == '@') ADVANCE(451);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(sym_carry);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(sym_carry);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(sym_np_reference);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_AT);
-      if (lookahead == '@') ADVANCE(455);
-      END_STATE();
-    case 455:
       ACCEPT_TOKEN(anon_sym_AT_AT);
       END_STATE();
-    case 456:
+    case 452:
       ACCEPT_TOKEN(sym_comment);
       END_STATE();
-    case 457:
+    case 453:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead == '(') ADVANCE(63);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(489);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(484);
       END_STATE();
-    case 458:
+    case 454:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == '(') ADVANCE(459);
+      if (lookahead == '(') ADVANCE(455);
       if (lookahead == '#' ||
-          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(461);
+          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(457);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(458);
+          lookahead != '\r') ADVANCE(454);
       END_STATE();
-    case 459:
+    case 455:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == ')') ADVANCE(458);
+      if (lookahead == ')') ADVANCE(454);
       if (lookahead == '#' ||
           lookahead == '\'' ||
-          lookahead == '(') ADVANCE(461);
+          lookahead == '(') ADVANCE(457);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(459);
+          lookahead != '\r') ADVANCE(455);
       END_STATE();
-    case 460:
+    case 456:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == ')') ADVANCE(489);
+      if (lookahead == ')') ADVANCE(484);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
           (lookahead < '\'' || ')' < lookahead)) ADVANCE(63);
       END_STATE();
-    case 461:
+    case 457:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(461);
+          lookahead != '\r') ADVANCE(457);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(461);
+      if (lookahead == 'd') ADVANCE(93);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(266);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(272);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(461);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(266);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(272);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(461);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(266);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(266);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(465);
-      if (lookahead == 'd') ADVANCE(93);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(269);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(464);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(465);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(269);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(464);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(465);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(464);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(465);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(466);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(sym_number);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(467);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(463);
       END_STATE();
-    case 468:
+    case 464:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 469:
-      ACCEPT_TOKEN(sym_multiline_string);
-      END_STATE();
-    case 470:
+    case 465:
       ACCEPT_TOKEN(sym_raw_string);
       END_STATE();
-    case 471:
+    case 466:
       ACCEPT_TOKEN(sym_unterminated_string);
-      if (lookahead == '"') ADVANCE(468);
+      if (lookahead == '"') ADVANCE(464);
       if (lookahead == '\\') ADVANCE(1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(471);
+          lookahead != '\r') ADVANCE(466);
       END_STATE();
-    case 472:
+    case 467:
       ACCEPT_TOKEN(aux_sym_define_directive_token1);
       END_STATE();
-    case 473:
+    case 468:
       ACCEPT_TOKEN(anon_sym_LPAREN2);
       END_STATE();
-    case 474:
+    case 469:
       ACCEPT_TOKEN(anon_sym_SQUOTE);
       END_STATE();
-    case 475:
+    case 470:
       ACCEPT_TOKEN(sym_macro_body);
       END_STATE();
-    case 476:
+    case 471:
       ACCEPT_TOKEN(aux_sym_undef_directive_token1);
       END_STATE();
-    case 477:
+    case 472:
       ACCEPT_TOKEN(aux_sym_include_directive_token1);
       if (lookahead == 's') ADVANCE(246);
       END_STATE();
-    case 478:
+    case 473:
       ACCEPT_TOKEN(aux_sym_include_directive_token2);
       END_STATE();
-    case 479:
+    case 474:
       ACCEPT_TOKEN(sym_include_path);
       END_STATE();
-    case 480:
+    case 475:
       ACCEPT_TOKEN(aux_sym_ifdef_directive_token1);
       END_STATE();
-    case 481:
+    case 476:
       ACCEPT_TOKEN(aux_sym_ifndef_directive_token1);
       END_STATE();
-    case 482:
+    case 477:
       ACCEPT_TOKEN(sym_else_directive);
       END_STATE();
-    case 483:
+    case 478:
       ACCEPT_TOKEN(sym_end_directive);
       END_STATE();
-    case 484:
+    case 479:
       ACCEPT_TOKEN(sym_end_directive);
       if (lookahead == 'i') ADVANCE(145);
       END_STATE();
-    case 485:
+    case 480:
       ACCEPT_TOKEN(anon_sym_DOLLAR);
       END_STATE();
-    case 486:
+    case 481:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == '*') ADVANCE(491);
-      if (lookahead == '/') ADVANCE(458);
+      if (lookahead == '*') ADVANCE(486);
+      if (lookahead == '/') ADVANCE(454);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || '*' < lookahead)) ADVANCE(489);
+          (lookahead < '\'' || '*' < lookahead)) ADVANCE(484);
       END_STATE();
-    case 487:
+    case 482:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == '/') ADVANCE(486);
-      if (lookahead == ';') ADVANCE(458);
-      if (lookahead == '\\') ADVANCE(488);
+      if (lookahead == '/') ADVANCE(481);
+      if (lookahead == ';') ADVANCE(454);
+      if (lookahead == '\\') ADVANCE(483);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
-          lookahead == ' ') ADVANCE(487);
+          lookahead == ' ') ADVANCE(482);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(489);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(484);
       END_STATE();
-    case 488:
+    case 483:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
-      if (lookahead == ';') ADVANCE(492);
+      if (lookahead == ';') ADVANCE(487);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(488);
+          lookahead == ' ') ADVANCE(483);
       if (lookahead != 0 &&
           lookahead != '\t' &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(489);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(484);
       END_STATE();
-    case 489:
+    case 484:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(63);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(489);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(484);
       END_STATE();
-    case 490:
+    case 485:
       ACCEPT_TOKEN(sym_macro_argument);
       ADVANCE_MAP(
         '(', 65,
-        '*', 490,
-        '/', 457,
+        '*', 485,
+        '/', 453,
         '\n', 70,
         '\r', 70,
         '#', 70,
         '\'', 70,
         ')', 70,
       );
-      if (lookahead != 0) ADVANCE(491);
+      if (lookahead != 0) ADVANCE(486);
       END_STATE();
-    case 491:
+    case 486:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(65);
-      if (lookahead == '*') ADVANCE(490);
+      if (lookahead == '*') ADVANCE(485);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
           lookahead == '#' ||
           ('\'' <= lookahead && lookahead <= ')')) ADVANCE(70);
-      if (lookahead != 0) ADVANCE(491);
+      if (lookahead != 0) ADVANCE(486);
       END_STATE();
-    case 492:
+    case 487:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(24);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(492);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(487);
       END_STATE();
     default:
       return false;
@@ -7081,135 +7060,135 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 290, .external_lex_state = 2},
-  [2] = {.lex_state = 290, .external_lex_state = 2},
-  [3] = {.lex_state = 290, .external_lex_state = 2},
-  [4] = {.lex_state = 290, .external_lex_state = 3},
-  [5] = {.lex_state = 290, .external_lex_state = 3},
-  [6] = {.lex_state = 290, .external_lex_state = 3},
-  [7] = {.lex_state = 290, .external_lex_state = 4},
-  [8] = {.lex_state = 290, .external_lex_state = 4},
-  [9] = {.lex_state = 290, .external_lex_state = 4},
-  [10] = {.lex_state = 290, .external_lex_state = 4},
-  [11] = {.lex_state = 290, .external_lex_state = 4},
-  [12] = {.lex_state = 290, .external_lex_state = 4},
-  [13] = {.lex_state = 290, .external_lex_state = 4},
-  [14] = {.lex_state = 290, .external_lex_state = 4},
-  [15] = {.lex_state = 290, .external_lex_state = 4},
-  [16] = {.lex_state = 290, .external_lex_state = 4},
-  [17] = {.lex_state = 290, .external_lex_state = 4},
-  [18] = {.lex_state = 290, .external_lex_state = 4},
-  [19] = {.lex_state = 290, .external_lex_state = 4},
-  [20] = {.lex_state = 290, .external_lex_state = 4},
-  [21] = {.lex_state = 290, .external_lex_state = 4},
-  [22] = {.lex_state = 290, .external_lex_state = 4},
-  [23] = {.lex_state = 290, .external_lex_state = 4},
-  [24] = {.lex_state = 290, .external_lex_state = 4},
-  [25] = {.lex_state = 290, .external_lex_state = 4},
-  [26] = {.lex_state = 290, .external_lex_state = 4},
-  [27] = {.lex_state = 290, .external_lex_state = 4},
-  [28] = {.lex_state = 290, .external_lex_state = 4},
-  [29] = {.lex_state = 290, .external_lex_state = 4},
-  [30] = {.lex_state = 290, .external_lex_state = 4},
-  [31] = {.lex_state = 290, .external_lex_state = 4},
-  [32] = {.lex_state = 290, .external_lex_state = 4},
-  [33] = {.lex_state = 290, .external_lex_state = 4},
-  [34] = {.lex_state = 290, .external_lex_state = 4},
-  [35] = {.lex_state = 290, .external_lex_state = 4},
-  [36] = {.lex_state = 290, .external_lex_state = 4},
-  [37] = {.lex_state = 290, .external_lex_state = 4},
-  [38] = {.lex_state = 290, .external_lex_state = 4},
-  [39] = {.lex_state = 290, .external_lex_state = 4},
-  [40] = {.lex_state = 290, .external_lex_state = 4},
-  [41] = {.lex_state = 290, .external_lex_state = 4},
-  [42] = {.lex_state = 290, .external_lex_state = 4},
-  [43] = {.lex_state = 290, .external_lex_state = 4},
-  [44] = {.lex_state = 290, .external_lex_state = 4},
-  [45] = {.lex_state = 290, .external_lex_state = 4},
-  [46] = {.lex_state = 290, .external_lex_state = 4},
-  [47] = {.lex_state = 290, .external_lex_state = 4},
-  [48] = {.lex_state = 290, .external_lex_state = 4},
-  [49] = {.lex_state = 290, .external_lex_state = 4},
-  [50] = {.lex_state = 290, .external_lex_state = 4},
-  [51] = {.lex_state = 290, .external_lex_state = 4},
-  [52] = {.lex_state = 290, .external_lex_state = 4},
-  [53] = {.lex_state = 290, .external_lex_state = 4},
-  [54] = {.lex_state = 290, .external_lex_state = 4},
-  [55] = {.lex_state = 290, .external_lex_state = 4},
-  [56] = {.lex_state = 290, .external_lex_state = 4},
-  [57] = {.lex_state = 290, .external_lex_state = 4},
-  [58] = {.lex_state = 290, .external_lex_state = 4},
-  [59] = {.lex_state = 290, .external_lex_state = 4},
-  [60] = {.lex_state = 290, .external_lex_state = 4},
-  [61] = {.lex_state = 290, .external_lex_state = 4},
-  [62] = {.lex_state = 290, .external_lex_state = 4},
-  [63] = {.lex_state = 290, .external_lex_state = 4},
-  [64] = {.lex_state = 290, .external_lex_state = 4},
-  [65] = {.lex_state = 290, .external_lex_state = 4},
-  [66] = {.lex_state = 290, .external_lex_state = 5},
-  [67] = {.lex_state = 290, .external_lex_state = 5},
-  [68] = {.lex_state = 290, .external_lex_state = 6},
-  [69] = {.lex_state = 290, .external_lex_state = 5},
-  [70] = {.lex_state = 290, .external_lex_state = 5},
-  [71] = {.lex_state = 290, .external_lex_state = 5},
-  [72] = {.lex_state = 290, .external_lex_state = 5},
-  [73] = {.lex_state = 290, .external_lex_state = 5},
-  [74] = {.lex_state = 290, .external_lex_state = 5},
-  [75] = {.lex_state = 290, .external_lex_state = 5},
-  [76] = {.lex_state = 290, .external_lex_state = 6},
-  [77] = {.lex_state = 290, .external_lex_state = 5},
-  [78] = {.lex_state = 290, .external_lex_state = 5},
-  [79] = {.lex_state = 290, .external_lex_state = 6},
-  [80] = {.lex_state = 290, .external_lex_state = 6},
-  [81] = {.lex_state = 290, .external_lex_state = 6},
-  [82] = {.lex_state = 290, .external_lex_state = 5},
-  [83] = {.lex_state = 290, .external_lex_state = 6},
-  [84] = {.lex_state = 290, .external_lex_state = 6},
-  [85] = {.lex_state = 290, .external_lex_state = 5},
-  [86] = {.lex_state = 290, .external_lex_state = 6},
-  [87] = {.lex_state = 290, .external_lex_state = 6},
-  [88] = {.lex_state = 290, .external_lex_state = 7},
-  [89] = {.lex_state = 290, .external_lex_state = 7},
-  [90] = {.lex_state = 290, .external_lex_state = 7},
-  [91] = {.lex_state = 290, .external_lex_state = 8},
-  [92] = {.lex_state = 290, .external_lex_state = 8},
-  [93] = {.lex_state = 290, .external_lex_state = 8},
-  [94] = {.lex_state = 290, .external_lex_state = 9},
-  [95] = {.lex_state = 290, .external_lex_state = 9},
-  [96] = {.lex_state = 290, .external_lex_state = 9},
-  [97] = {.lex_state = 289, .external_lex_state = 8},
-  [98] = {.lex_state = 289, .external_lex_state = 8},
-  [99] = {.lex_state = 289, .external_lex_state = 9},
-  [100] = {.lex_state = 289, .external_lex_state = 9},
-  [101] = {.lex_state = 293, .external_lex_state = 8},
-  [102] = {.lex_state = 293, .external_lex_state = 8},
-  [103] = {.lex_state = 293, .external_lex_state = 8},
-  [104] = {.lex_state = 293, .external_lex_state = 8},
-  [105] = {.lex_state = 293, .external_lex_state = 8},
+  [1] = {.lex_state = 287, .external_lex_state = 2},
+  [2] = {.lex_state = 287, .external_lex_state = 2},
+  [3] = {.lex_state = 287, .external_lex_state = 2},
+  [4] = {.lex_state = 287, .external_lex_state = 3},
+  [5] = {.lex_state = 287, .external_lex_state = 3},
+  [6] = {.lex_state = 287, .external_lex_state = 3},
+  [7] = {.lex_state = 287, .external_lex_state = 4},
+  [8] = {.lex_state = 287, .external_lex_state = 4},
+  [9] = {.lex_state = 287, .external_lex_state = 4},
+  [10] = {.lex_state = 287, .external_lex_state = 4},
+  [11] = {.lex_state = 287, .external_lex_state = 4},
+  [12] = {.lex_state = 287, .external_lex_state = 4},
+  [13] = {.lex_state = 287, .external_lex_state = 4},
+  [14] = {.lex_state = 287, .external_lex_state = 4},
+  [15] = {.lex_state = 287, .external_lex_state = 4},
+  [16] = {.lex_state = 287, .external_lex_state = 4},
+  [17] = {.lex_state = 287, .external_lex_state = 4},
+  [18] = {.lex_state = 287, .external_lex_state = 4},
+  [19] = {.lex_state = 287, .external_lex_state = 4},
+  [20] = {.lex_state = 287, .external_lex_state = 4},
+  [21] = {.lex_state = 287, .external_lex_state = 4},
+  [22] = {.lex_state = 287, .external_lex_state = 4},
+  [23] = {.lex_state = 287, .external_lex_state = 4},
+  [24] = {.lex_state = 287, .external_lex_state = 4},
+  [25] = {.lex_state = 287, .external_lex_state = 4},
+  [26] = {.lex_state = 287, .external_lex_state = 4},
+  [27] = {.lex_state = 287, .external_lex_state = 4},
+  [28] = {.lex_state = 287, .external_lex_state = 4},
+  [29] = {.lex_state = 287, .external_lex_state = 4},
+  [30] = {.lex_state = 287, .external_lex_state = 4},
+  [31] = {.lex_state = 287, .external_lex_state = 4},
+  [32] = {.lex_state = 287, .external_lex_state = 4},
+  [33] = {.lex_state = 287, .external_lex_state = 4},
+  [34] = {.lex_state = 287, .external_lex_state = 4},
+  [35] = {.lex_state = 287, .external_lex_state = 4},
+  [36] = {.lex_state = 287, .external_lex_state = 4},
+  [37] = {.lex_state = 287, .external_lex_state = 4},
+  [38] = {.lex_state = 287, .external_lex_state = 4},
+  [39] = {.lex_state = 287, .external_lex_state = 4},
+  [40] = {.lex_state = 287, .external_lex_state = 4},
+  [41] = {.lex_state = 287, .external_lex_state = 4},
+  [42] = {.lex_state = 287, .external_lex_state = 4},
+  [43] = {.lex_state = 287, .external_lex_state = 4},
+  [44] = {.lex_state = 287, .external_lex_state = 4},
+  [45] = {.lex_state = 287, .external_lex_state = 4},
+  [46] = {.lex_state = 287, .external_lex_state = 4},
+  [47] = {.lex_state = 287, .external_lex_state = 4},
+  [48] = {.lex_state = 287, .external_lex_state = 4},
+  [49] = {.lex_state = 287, .external_lex_state = 4},
+  [50] = {.lex_state = 287, .external_lex_state = 4},
+  [51] = {.lex_state = 287, .external_lex_state = 4},
+  [52] = {.lex_state = 287, .external_lex_state = 4},
+  [53] = {.lex_state = 287, .external_lex_state = 4},
+  [54] = {.lex_state = 287, .external_lex_state = 4},
+  [55] = {.lex_state = 287, .external_lex_state = 4},
+  [56] = {.lex_state = 287, .external_lex_state = 4},
+  [57] = {.lex_state = 287, .external_lex_state = 4},
+  [58] = {.lex_state = 287, .external_lex_state = 4},
+  [59] = {.lex_state = 287, .external_lex_state = 4},
+  [60] = {.lex_state = 287, .external_lex_state = 4},
+  [61] = {.lex_state = 287, .external_lex_state = 4},
+  [62] = {.lex_state = 287, .external_lex_state = 4},
+  [63] = {.lex_state = 287, .external_lex_state = 4},
+  [64] = {.lex_state = 287, .external_lex_state = 4},
+  [65] = {.lex_state = 287, .external_lex_state = 4},
+  [66] = {.lex_state = 287, .external_lex_state = 5},
+  [67] = {.lex_state = 287, .external_lex_state = 5},
+  [68] = {.lex_state = 287, .external_lex_state = 6},
+  [69] = {.lex_state = 287, .external_lex_state = 5},
+  [70] = {.lex_state = 287, .external_lex_state = 5},
+  [71] = {.lex_state = 287, .external_lex_state = 5},
+  [72] = {.lex_state = 287, .external_lex_state = 5},
+  [73] = {.lex_state = 287, .external_lex_state = 5},
+  [74] = {.lex_state = 287, .external_lex_state = 5},
+  [75] = {.lex_state = 287, .external_lex_state = 5},
+  [76] = {.lex_state = 287, .external_lex_state = 6},
+  [77] = {.lex_state = 287, .external_lex_state = 5},
+  [78] = {.lex_state = 287, .external_lex_state = 5},
+  [79] = {.lex_state = 287, .external_lex_state = 6},
+  [80] = {.lex_state = 287, .external_lex_state = 6},
+  [81] = {.lex_state = 287, .external_lex_state = 6},
+  [82] = {.lex_state = 287, .external_lex_state = 5},
+  [83] = {.lex_state = 287, .external_lex_state = 6},
+  [84] = {.lex_state = 287, .external_lex_state = 6},
+  [85] = {.lex_state = 287, .external_lex_state = 5},
+  [86] = {.lex_state = 287, .external_lex_state = 6},
+  [87] = {.lex_state = 287, .external_lex_state = 6},
+  [88] = {.lex_state = 287, .external_lex_state = 7},
+  [89] = {.lex_state = 287, .external_lex_state = 7},
+  [90] = {.lex_state = 287, .external_lex_state = 7},
+  [91] = {.lex_state = 287, .external_lex_state = 8},
+  [92] = {.lex_state = 287, .external_lex_state = 8},
+  [93] = {.lex_state = 287, .external_lex_state = 8},
+  [94] = {.lex_state = 287, .external_lex_state = 9},
+  [95] = {.lex_state = 287, .external_lex_state = 9},
+  [96] = {.lex_state = 287, .external_lex_state = 9},
+  [97] = {.lex_state = 286, .external_lex_state = 8},
+  [98] = {.lex_state = 286, .external_lex_state = 8},
+  [99] = {.lex_state = 286, .external_lex_state = 9},
+  [100] = {.lex_state = 286, .external_lex_state = 9},
+  [101] = {.lex_state = 290, .external_lex_state = 8},
+  [102] = {.lex_state = 290, .external_lex_state = 8},
+  [103] = {.lex_state = 290, .external_lex_state = 8},
+  [104] = {.lex_state = 290, .external_lex_state = 8},
+  [105] = {.lex_state = 290, .external_lex_state = 8},
   [106] = {.lex_state = 37, .external_lex_state = 10},
-  [107] = {.lex_state = 293, .external_lex_state = 9},
-  [108] = {.lex_state = 293, .external_lex_state = 9},
-  [109] = {.lex_state = 290, .external_lex_state = 8},
-  [110] = {.lex_state = 293, .external_lex_state = 9},
-  [111] = {.lex_state = 293, .external_lex_state = 9},
-  [112] = {.lex_state = 290, .external_lex_state = 8},
-  [113] = {.lex_state = 290, .external_lex_state = 8},
-  [114] = {.lex_state = 293, .external_lex_state = 9},
+  [107] = {.lex_state = 290, .external_lex_state = 9},
+  [108] = {.lex_state = 290, .external_lex_state = 9},
+  [109] = {.lex_state = 287, .external_lex_state = 8},
+  [110] = {.lex_state = 290, .external_lex_state = 9},
+  [111] = {.lex_state = 290, .external_lex_state = 9},
+  [112] = {.lex_state = 287, .external_lex_state = 8},
+  [113] = {.lex_state = 287, .external_lex_state = 8},
+  [114] = {.lex_state = 290, .external_lex_state = 9},
   [115] = {.lex_state = 37, .external_lex_state = 10},
-  [116] = {.lex_state = 290, .external_lex_state = 8},
-  [117] = {.lex_state = 290, .external_lex_state = 8},
+  [116] = {.lex_state = 287, .external_lex_state = 8},
+  [117] = {.lex_state = 287, .external_lex_state = 8},
   [118] = {.lex_state = 37, .external_lex_state = 10},
-  [119] = {.lex_state = 290, .external_lex_state = 8},
+  [119] = {.lex_state = 287, .external_lex_state = 8},
   [120] = {.lex_state = 37, .external_lex_state = 10},
   [121] = {.lex_state = 37, .external_lex_state = 10},
-  [122] = {.lex_state = 290, .external_lex_state = 8},
-  [123] = {.lex_state = 290, .external_lex_state = 9},
-  [124] = {.lex_state = 290, .external_lex_state = 9},
-  [125] = {.lex_state = 290, .external_lex_state = 9},
-  [126] = {.lex_state = 290, .external_lex_state = 9},
-  [127] = {.lex_state = 290, .external_lex_state = 9},
-  [128] = {.lex_state = 290, .external_lex_state = 9},
-  [129] = {.lex_state = 290, .external_lex_state = 9},
+  [122] = {.lex_state = 287, .external_lex_state = 8},
+  [123] = {.lex_state = 287, .external_lex_state = 9},
+  [124] = {.lex_state = 287, .external_lex_state = 9},
+  [125] = {.lex_state = 287, .external_lex_state = 9},
+  [126] = {.lex_state = 287, .external_lex_state = 9},
+  [127] = {.lex_state = 287, .external_lex_state = 9},
+  [128] = {.lex_state = 287, .external_lex_state = 9},
+  [129] = {.lex_state = 287, .external_lex_state = 9},
   [130] = {.lex_state = 42},
   [131] = {.lex_state = 42},
   [132] = {.lex_state = 44, .external_lex_state = 11},
@@ -7221,93 +7200,93 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [138] = {.lex_state = 35, .external_lex_state = 13},
   [139] = {.lex_state = 35, .external_lex_state = 13},
   [140] = {.lex_state = 35, .external_lex_state = 12},
-  [141] = {.lex_state = 290, .external_lex_state = 4},
-  [142] = {.lex_state = 290, .external_lex_state = 4},
-  [143] = {.lex_state = 290, .external_lex_state = 4},
-  [144] = {.lex_state = 290, .external_lex_state = 4},
-  [145] = {.lex_state = 290, .external_lex_state = 4},
-  [146] = {.lex_state = 290, .external_lex_state = 4},
-  [147] = {.lex_state = 290, .external_lex_state = 4},
-  [148] = {.lex_state = 290, .external_lex_state = 4},
-  [149] = {.lex_state = 290, .external_lex_state = 4},
-  [150] = {.lex_state = 290, .external_lex_state = 4},
-  [151] = {.lex_state = 290, .external_lex_state = 4},
-  [152] = {.lex_state = 290, .external_lex_state = 4},
-  [153] = {.lex_state = 290, .external_lex_state = 4},
-  [154] = {.lex_state = 290, .external_lex_state = 4},
-  [155] = {.lex_state = 290, .external_lex_state = 4},
-  [156] = {.lex_state = 290, .external_lex_state = 4},
-  [157] = {.lex_state = 290, .external_lex_state = 4},
-  [158] = {.lex_state = 290, .external_lex_state = 4},
-  [159] = {.lex_state = 290, .external_lex_state = 4},
-  [160] = {.lex_state = 290, .external_lex_state = 7},
-  [161] = {.lex_state = 290, .external_lex_state = 7},
-  [162] = {.lex_state = 290, .external_lex_state = 7},
-  [163] = {.lex_state = 290, .external_lex_state = 4},
-  [164] = {.lex_state = 290, .external_lex_state = 7},
-  [165] = {.lex_state = 290, .external_lex_state = 7},
-  [166] = {.lex_state = 290, .external_lex_state = 7},
-  [167] = {.lex_state = 290, .external_lex_state = 7},
-  [168] = {.lex_state = 290, .external_lex_state = 4},
-  [169] = {.lex_state = 290, .external_lex_state = 4},
-  [170] = {.lex_state = 290, .external_lex_state = 7},
-  [171] = {.lex_state = 290, .external_lex_state = 4},
-  [172] = {.lex_state = 290, .external_lex_state = 4},
-  [173] = {.lex_state = 290, .external_lex_state = 4},
-  [174] = {.lex_state = 290, .external_lex_state = 4},
-  [175] = {.lex_state = 290, .external_lex_state = 7},
+  [141] = {.lex_state = 287, .external_lex_state = 4},
+  [142] = {.lex_state = 287, .external_lex_state = 4},
+  [143] = {.lex_state = 287, .external_lex_state = 4},
+  [144] = {.lex_state = 287, .external_lex_state = 4},
+  [145] = {.lex_state = 287, .external_lex_state = 4},
+  [146] = {.lex_state = 287, .external_lex_state = 4},
+  [147] = {.lex_state = 287, .external_lex_state = 4},
+  [148] = {.lex_state = 287, .external_lex_state = 4},
+  [149] = {.lex_state = 287, .external_lex_state = 4},
+  [150] = {.lex_state = 287, .external_lex_state = 4},
+  [151] = {.lex_state = 287, .external_lex_state = 4},
+  [152] = {.lex_state = 287, .external_lex_state = 4},
+  [153] = {.lex_state = 287, .external_lex_state = 4},
+  [154] = {.lex_state = 287, .external_lex_state = 4},
+  [155] = {.lex_state = 287, .external_lex_state = 4},
+  [156] = {.lex_state = 287, .external_lex_state = 4},
+  [157] = {.lex_state = 287, .external_lex_state = 4},
+  [158] = {.lex_state = 287, .external_lex_state = 4},
+  [159] = {.lex_state = 287, .external_lex_state = 4},
+  [160] = {.lex_state = 287, .external_lex_state = 7},
+  [161] = {.lex_state = 287, .external_lex_state = 7},
+  [162] = {.lex_state = 287, .external_lex_state = 7},
+  [163] = {.lex_state = 287, .external_lex_state = 4},
+  [164] = {.lex_state = 287, .external_lex_state = 7},
+  [165] = {.lex_state = 287, .external_lex_state = 7},
+  [166] = {.lex_state = 287, .external_lex_state = 7},
+  [167] = {.lex_state = 287, .external_lex_state = 7},
+  [168] = {.lex_state = 287, .external_lex_state = 4},
+  [169] = {.lex_state = 287, .external_lex_state = 4},
+  [170] = {.lex_state = 287, .external_lex_state = 7},
+  [171] = {.lex_state = 287, .external_lex_state = 4},
+  [172] = {.lex_state = 287, .external_lex_state = 4},
+  [173] = {.lex_state = 287, .external_lex_state = 4},
+  [174] = {.lex_state = 287, .external_lex_state = 4},
+  [175] = {.lex_state = 287, .external_lex_state = 7},
   [176] = {.lex_state = 35, .external_lex_state = 14},
-  [177] = {.lex_state = 290, .external_lex_state = 4},
-  [178] = {.lex_state = 290, .external_lex_state = 4},
+  [177] = {.lex_state = 287, .external_lex_state = 4},
+  [178] = {.lex_state = 287, .external_lex_state = 4},
   [179] = {.lex_state = 44, .external_lex_state = 11},
-  [180] = {.lex_state = 290, .external_lex_state = 7},
-  [181] = {.lex_state = 290, .external_lex_state = 7},
-  [182] = {.lex_state = 290, .external_lex_state = 7},
-  [183] = {.lex_state = 290, .external_lex_state = 4},
-  [184] = {.lex_state = 290, .external_lex_state = 7},
-  [185] = {.lex_state = 290, .external_lex_state = 4},
-  [186] = {.lex_state = 290, .external_lex_state = 7},
-  [187] = {.lex_state = 290, .external_lex_state = 7},
-  [188] = {.lex_state = 290, .external_lex_state = 7},
+  [180] = {.lex_state = 287, .external_lex_state = 7},
+  [181] = {.lex_state = 287, .external_lex_state = 7},
+  [182] = {.lex_state = 287, .external_lex_state = 7},
+  [183] = {.lex_state = 287, .external_lex_state = 4},
+  [184] = {.lex_state = 287, .external_lex_state = 7},
+  [185] = {.lex_state = 287, .external_lex_state = 4},
+  [186] = {.lex_state = 287, .external_lex_state = 7},
+  [187] = {.lex_state = 287, .external_lex_state = 7},
+  [188] = {.lex_state = 287, .external_lex_state = 7},
   [189] = {.lex_state = 44},
   [190] = {.lex_state = 35, .external_lex_state = 15},
-  [191] = {.lex_state = 290, .external_lex_state = 4},
-  [192] = {.lex_state = 294, .external_lex_state = 2},
+  [191] = {.lex_state = 287, .external_lex_state = 4},
+  [192] = {.lex_state = 291, .external_lex_state = 2},
   [193] = {.lex_state = 44, .external_lex_state = 11},
-  [194] = {.lex_state = 290, .external_lex_state = 4},
-  [195] = {.lex_state = 290, .external_lex_state = 4},
-  [196] = {.lex_state = 290, .external_lex_state = 4},
+  [194] = {.lex_state = 287, .external_lex_state = 4},
+  [195] = {.lex_state = 287, .external_lex_state = 4},
+  [196] = {.lex_state = 287, .external_lex_state = 4},
   [197] = {.lex_state = 35, .external_lex_state = 15},
-  [198] = {.lex_state = 290, .external_lex_state = 4},
-  [199] = {.lex_state = 290, .external_lex_state = 7},
-  [200] = {.lex_state = 294, .external_lex_state = 2},
+  [198] = {.lex_state = 287, .external_lex_state = 4},
+  [199] = {.lex_state = 287, .external_lex_state = 7},
+  [200] = {.lex_state = 291, .external_lex_state = 2},
   [201] = {.lex_state = 44, .external_lex_state = 11},
-  [202] = {.lex_state = 290, .external_lex_state = 7},
-  [203] = {.lex_state = 290, .external_lex_state = 7},
-  [204] = {.lex_state = 290, .external_lex_state = 7},
-  [205] = {.lex_state = 290, .external_lex_state = 7},
-  [206] = {.lex_state = 290, .external_lex_state = 4},
+  [202] = {.lex_state = 287, .external_lex_state = 7},
+  [203] = {.lex_state = 287, .external_lex_state = 7},
+  [204] = {.lex_state = 287, .external_lex_state = 7},
+  [205] = {.lex_state = 287, .external_lex_state = 7},
+  [206] = {.lex_state = 287, .external_lex_state = 4},
   [207] = {.lex_state = 35, .external_lex_state = 14},
-  [208] = {.lex_state = 290, .external_lex_state = 4},
+  [208] = {.lex_state = 287, .external_lex_state = 4},
   [209] = {.lex_state = 40},
-  [210] = {.lex_state = 290, .external_lex_state = 4},
-  [211] = {.lex_state = 290, .external_lex_state = 4},
-  [212] = {.lex_state = 290, .external_lex_state = 7},
+  [210] = {.lex_state = 287, .external_lex_state = 4},
+  [211] = {.lex_state = 287, .external_lex_state = 4},
+  [212] = {.lex_state = 287, .external_lex_state = 7},
   [213] = {.lex_state = 35, .external_lex_state = 14},
-  [214] = {.lex_state = 290, .external_lex_state = 4},
+  [214] = {.lex_state = 287, .external_lex_state = 4},
   [215] = {.lex_state = 40},
-  [216] = {.lex_state = 290, .external_lex_state = 4},
-  [217] = {.lex_state = 290, .external_lex_state = 4},
+  [216] = {.lex_state = 287, .external_lex_state = 4},
+  [217] = {.lex_state = 287, .external_lex_state = 4},
   [218] = {.lex_state = 35, .external_lex_state = 15},
-  [219] = {.lex_state = 290, .external_lex_state = 7},
-  [220] = {.lex_state = 290, .external_lex_state = 4},
-  [221] = {.lex_state = 290, .external_lex_state = 4},
-  [222] = {.lex_state = 290, .external_lex_state = 4},
-  [223] = {.lex_state = 290, .external_lex_state = 4},
-  [224] = {.lex_state = 290, .external_lex_state = 4},
-  [225] = {.lex_state = 290, .external_lex_state = 4},
-  [226] = {.lex_state = 290, .external_lex_state = 4},
-  [227] = {.lex_state = 290, .external_lex_state = 4},
+  [219] = {.lex_state = 287, .external_lex_state = 7},
+  [220] = {.lex_state = 287, .external_lex_state = 4},
+  [221] = {.lex_state = 287, .external_lex_state = 4},
+  [222] = {.lex_state = 287, .external_lex_state = 4},
+  [223] = {.lex_state = 287, .external_lex_state = 4},
+  [224] = {.lex_state = 287, .external_lex_state = 4},
+  [225] = {.lex_state = 287, .external_lex_state = 4},
+  [226] = {.lex_state = 287, .external_lex_state = 4},
+  [227] = {.lex_state = 287, .external_lex_state = 4},
   [228] = {.lex_state = 44, .external_lex_state = 11},
   [229] = {.lex_state = 45},
   [230] = {.lex_state = 44, .external_lex_state = 11},
@@ -7376,13 +7355,13 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [293] = {.lex_state = 45},
   [294] = {.lex_state = 39, .external_lex_state = 16},
   [295] = {.lex_state = 44, .external_lex_state = 11},
-  [296] = {.lex_state = 294, .external_lex_state = 2},
+  [296] = {.lex_state = 291, .external_lex_state = 2},
   [297] = {.lex_state = 39, .external_lex_state = 16},
   [298] = {.lex_state = 44, .external_lex_state = 11},
   [299] = {.lex_state = 45},
   [300] = {.lex_state = 34, .external_lex_state = 15},
-  [301] = {.lex_state = 294, .external_lex_state = 2},
-  [302] = {.lex_state = 294, .external_lex_state = 2},
+  [301] = {.lex_state = 291, .external_lex_state = 2},
+  [302] = {.lex_state = 291, .external_lex_state = 2},
   [303] = {.lex_state = 34, .external_lex_state = 14},
   [304] = {.lex_state = 34, .external_lex_state = 14},
   [305] = {.lex_state = 45},
@@ -7402,7 +7381,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [319] = {.lex_state = 44, .external_lex_state = 11},
   [320] = {.lex_state = 44, .external_lex_state = 11},
   [321] = {.lex_state = 39, .external_lex_state = 16},
-  [322] = {.lex_state = 294, .external_lex_state = 2},
+  [322] = {.lex_state = 291, .external_lex_state = 2},
   [323] = {.lex_state = 39, .external_lex_state = 16},
   [324] = {.lex_state = 45},
   [325] = {.lex_state = 45},
@@ -7411,131 +7390,131 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [328] = {.lex_state = 45},
   [329] = {.lex_state = 45},
   [330] = {.lex_state = 45},
-  [331] = {.lex_state = 294, .external_lex_state = 2},
+  [331] = {.lex_state = 291, .external_lex_state = 2},
   [332] = {.lex_state = 34, .external_lex_state = 15},
   [333] = {.lex_state = 39, .external_lex_state = 17},
-  [334] = {.lex_state = 290, .external_lex_state = 2},
-  [335] = {.lex_state = 290, .external_lex_state = 2},
-  [336] = {.lex_state = 290, .external_lex_state = 2},
-  [337] = {.lex_state = 290, .external_lex_state = 2},
-  [338] = {.lex_state = 290, .external_lex_state = 2},
-  [339] = {.lex_state = 290, .external_lex_state = 2},
-  [340] = {.lex_state = 290, .external_lex_state = 2},
-  [341] = {.lex_state = 290, .external_lex_state = 2},
-  [342] = {.lex_state = 290, .external_lex_state = 2},
-  [343] = {.lex_state = 290, .external_lex_state = 2},
-  [344] = {.lex_state = 290, .external_lex_state = 2},
-  [345] = {.lex_state = 290, .external_lex_state = 2},
-  [346] = {.lex_state = 290, .external_lex_state = 2},
-  [347] = {.lex_state = 290, .external_lex_state = 2},
-  [348] = {.lex_state = 290, .external_lex_state = 2},
-  [349] = {.lex_state = 290, .external_lex_state = 2},
-  [350] = {.lex_state = 290, .external_lex_state = 2},
-  [351] = {.lex_state = 290, .external_lex_state = 2},
-  [352] = {.lex_state = 290, .external_lex_state = 2},
-  [353] = {.lex_state = 290, .external_lex_state = 2},
-  [354] = {.lex_state = 290, .external_lex_state = 2},
-  [355] = {.lex_state = 290, .external_lex_state = 2},
-  [356] = {.lex_state = 290, .external_lex_state = 2},
-  [357] = {.lex_state = 290, .external_lex_state = 2},
-  [358] = {.lex_state = 290, .external_lex_state = 2},
-  [359] = {.lex_state = 290, .external_lex_state = 2},
-  [360] = {.lex_state = 290, .external_lex_state = 2},
-  [361] = {.lex_state = 290, .external_lex_state = 2},
-  [362] = {.lex_state = 290, .external_lex_state = 2},
-  [363] = {.lex_state = 290, .external_lex_state = 2},
+  [334] = {.lex_state = 287, .external_lex_state = 2},
+  [335] = {.lex_state = 287, .external_lex_state = 2},
+  [336] = {.lex_state = 287, .external_lex_state = 2},
+  [337] = {.lex_state = 287, .external_lex_state = 2},
+  [338] = {.lex_state = 287, .external_lex_state = 2},
+  [339] = {.lex_state = 287, .external_lex_state = 2},
+  [340] = {.lex_state = 287, .external_lex_state = 2},
+  [341] = {.lex_state = 287, .external_lex_state = 2},
+  [342] = {.lex_state = 287, .external_lex_state = 2},
+  [343] = {.lex_state = 287, .external_lex_state = 2},
+  [344] = {.lex_state = 287, .external_lex_state = 2},
+  [345] = {.lex_state = 287, .external_lex_state = 2},
+  [346] = {.lex_state = 287, .external_lex_state = 2},
+  [347] = {.lex_state = 287, .external_lex_state = 2},
+  [348] = {.lex_state = 287, .external_lex_state = 2},
+  [349] = {.lex_state = 287, .external_lex_state = 2},
+  [350] = {.lex_state = 287, .external_lex_state = 2},
+  [351] = {.lex_state = 287, .external_lex_state = 2},
+  [352] = {.lex_state = 287, .external_lex_state = 2},
+  [353] = {.lex_state = 287, .external_lex_state = 2},
+  [354] = {.lex_state = 287, .external_lex_state = 2},
+  [355] = {.lex_state = 287, .external_lex_state = 2},
+  [356] = {.lex_state = 287, .external_lex_state = 2},
+  [357] = {.lex_state = 287, .external_lex_state = 2},
+  [358] = {.lex_state = 287, .external_lex_state = 2},
+  [359] = {.lex_state = 287, .external_lex_state = 2},
+  [360] = {.lex_state = 287, .external_lex_state = 2},
+  [361] = {.lex_state = 287, .external_lex_state = 2},
+  [362] = {.lex_state = 287, .external_lex_state = 2},
+  [363] = {.lex_state = 287, .external_lex_state = 2},
   [364] = {.lex_state = 36, .external_lex_state = 13},
   [365] = {.lex_state = 36, .external_lex_state = 13},
   [366] = {.lex_state = 36, .external_lex_state = 13},
   [367] = {.lex_state = 36, .external_lex_state = 13},
   [368] = {.lex_state = 36, .external_lex_state = 13},
-  [369] = {.lex_state = 290, .external_lex_state = 2},
-  [370] = {.lex_state = 290, .external_lex_state = 2},
-  [371] = {.lex_state = 290, .external_lex_state = 2},
+  [369] = {.lex_state = 287, .external_lex_state = 2},
+  [370] = {.lex_state = 287, .external_lex_state = 2},
+  [371] = {.lex_state = 287, .external_lex_state = 2},
   [372] = {.lex_state = 36, .external_lex_state = 12},
   [373] = {.lex_state = 36, .external_lex_state = 12},
   [374] = {.lex_state = 36, .external_lex_state = 12},
   [375] = {.lex_state = 36, .external_lex_state = 12},
   [376] = {.lex_state = 36, .external_lex_state = 12},
-  [377] = {.lex_state = 290, .external_lex_state = 2},
+  [377] = {.lex_state = 287, .external_lex_state = 2},
   [378] = {.lex_state = 39, .external_lex_state = 18},
   [379] = {.lex_state = 39, .external_lex_state = 17},
   [380] = {.lex_state = 39, .external_lex_state = 18},
   [381] = {.lex_state = 39, .external_lex_state = 18},
-  [382] = {.lex_state = 290, .external_lex_state = 2},
-  [383] = {.lex_state = 290, .external_lex_state = 2},
+  [382] = {.lex_state = 287, .external_lex_state = 2},
+  [383] = {.lex_state = 287, .external_lex_state = 2},
   [384] = {.lex_state = 39, .external_lex_state = 18},
-  [385] = {.lex_state = 290, .external_lex_state = 2},
-  [386] = {.lex_state = 290, .external_lex_state = 2},
-  [387] = {.lex_state = 290, .external_lex_state = 2},
-  [388] = {.lex_state = 290, .external_lex_state = 2},
-  [389] = {.lex_state = 290, .external_lex_state = 2},
+  [385] = {.lex_state = 287, .external_lex_state = 2},
+  [386] = {.lex_state = 287, .external_lex_state = 2},
+  [387] = {.lex_state = 287, .external_lex_state = 2},
+  [388] = {.lex_state = 287, .external_lex_state = 2},
+  [389] = {.lex_state = 287, .external_lex_state = 2},
   [390] = {.lex_state = 39, .external_lex_state = 18},
-  [391] = {.lex_state = 290, .external_lex_state = 2},
-  [392] = {.lex_state = 290, .external_lex_state = 2},
-  [393] = {.lex_state = 290, .external_lex_state = 2},
-  [394] = {.lex_state = 290, .external_lex_state = 2},
-  [395] = {.lex_state = 290, .external_lex_state = 2},
-  [396] = {.lex_state = 290, .external_lex_state = 2},
-  [397] = {.lex_state = 290, .external_lex_state = 2},
-  [398] = {.lex_state = 290, .external_lex_state = 2},
-  [399] = {.lex_state = 290, .external_lex_state = 2},
+  [391] = {.lex_state = 287, .external_lex_state = 2},
+  [392] = {.lex_state = 287, .external_lex_state = 2},
+  [393] = {.lex_state = 287, .external_lex_state = 2},
+  [394] = {.lex_state = 287, .external_lex_state = 2},
+  [395] = {.lex_state = 287, .external_lex_state = 2},
+  [396] = {.lex_state = 287, .external_lex_state = 2},
+  [397] = {.lex_state = 287, .external_lex_state = 2},
+  [398] = {.lex_state = 287, .external_lex_state = 2},
+  [399] = {.lex_state = 287, .external_lex_state = 2},
   [400] = {.lex_state = 39, .external_lex_state = 17},
-  [401] = {.lex_state = 290, .external_lex_state = 2},
-  [402] = {.lex_state = 290, .external_lex_state = 2},
-  [403] = {.lex_state = 290, .external_lex_state = 2},
-  [404] = {.lex_state = 290, .external_lex_state = 2},
-  [405] = {.lex_state = 290, .external_lex_state = 2},
+  [401] = {.lex_state = 287, .external_lex_state = 2},
+  [402] = {.lex_state = 287, .external_lex_state = 2},
+  [403] = {.lex_state = 287, .external_lex_state = 2},
+  [404] = {.lex_state = 287, .external_lex_state = 2},
+  [405] = {.lex_state = 287, .external_lex_state = 2},
   [406] = {.lex_state = 39, .external_lex_state = 17},
-  [407] = {.lex_state = 290, .external_lex_state = 2},
-  [408] = {.lex_state = 290, .external_lex_state = 2},
-  [409] = {.lex_state = 290, .external_lex_state = 2},
-  [410] = {.lex_state = 290, .external_lex_state = 2},
-  [411] = {.lex_state = 290, .external_lex_state = 2},
-  [412] = {.lex_state = 290, .external_lex_state = 2},
-  [413] = {.lex_state = 290, .external_lex_state = 2},
-  [414] = {.lex_state = 290, .external_lex_state = 2},
-  [415] = {.lex_state = 290, .external_lex_state = 2},
-  [416] = {.lex_state = 290, .external_lex_state = 2},
-  [417] = {.lex_state = 290, .external_lex_state = 2},
-  [418] = {.lex_state = 290, .external_lex_state = 2},
-  [419] = {.lex_state = 290, .external_lex_state = 2},
-  [420] = {.lex_state = 290, .external_lex_state = 2},
-  [421] = {.lex_state = 290, .external_lex_state = 2},
-  [422] = {.lex_state = 290, .external_lex_state = 2},
+  [407] = {.lex_state = 287, .external_lex_state = 2},
+  [408] = {.lex_state = 287, .external_lex_state = 2},
+  [409] = {.lex_state = 287, .external_lex_state = 2},
+  [410] = {.lex_state = 287, .external_lex_state = 2},
+  [411] = {.lex_state = 287, .external_lex_state = 2},
+  [412] = {.lex_state = 287, .external_lex_state = 2},
+  [413] = {.lex_state = 287, .external_lex_state = 2},
+  [414] = {.lex_state = 287, .external_lex_state = 2},
+  [415] = {.lex_state = 287, .external_lex_state = 2},
+  [416] = {.lex_state = 287, .external_lex_state = 2},
+  [417] = {.lex_state = 287, .external_lex_state = 2},
+  [418] = {.lex_state = 287, .external_lex_state = 2},
+  [419] = {.lex_state = 287, .external_lex_state = 2},
+  [420] = {.lex_state = 287, .external_lex_state = 2},
+  [421] = {.lex_state = 287, .external_lex_state = 2},
+  [422] = {.lex_state = 287, .external_lex_state = 2},
   [423] = {.lex_state = 39, .external_lex_state = 17},
-  [424] = {.lex_state = 290, .external_lex_state = 2},
-  [425] = {.lex_state = 290, .external_lex_state = 2},
-  [426] = {.lex_state = 290, .external_lex_state = 2},
-  [427] = {.lex_state = 290, .external_lex_state = 2},
+  [424] = {.lex_state = 287, .external_lex_state = 2},
+  [425] = {.lex_state = 287, .external_lex_state = 2},
+  [426] = {.lex_state = 287, .external_lex_state = 2},
+  [427] = {.lex_state = 287, .external_lex_state = 2},
   [428] = {.lex_state = 39, .external_lex_state = 18},
-  [429] = {.lex_state = 290, .external_lex_state = 2},
-  [430] = {.lex_state = 290, .external_lex_state = 19},
-  [431] = {.lex_state = 290, .external_lex_state = 2},
-  [432] = {.lex_state = 290, .external_lex_state = 2},
-  [433] = {.lex_state = 290, .external_lex_state = 2},
-  [434] = {.lex_state = 290, .external_lex_state = 2},
-  [435] = {.lex_state = 290, .external_lex_state = 2},
-  [436] = {.lex_state = 290, .external_lex_state = 2},
-  [437] = {.lex_state = 290, .external_lex_state = 2},
-  [438] = {.lex_state = 290, .external_lex_state = 2},
-  [439] = {.lex_state = 290, .external_lex_state = 2},
+  [429] = {.lex_state = 287, .external_lex_state = 2},
+  [430] = {.lex_state = 287, .external_lex_state = 19},
+  [431] = {.lex_state = 287, .external_lex_state = 2},
+  [432] = {.lex_state = 287, .external_lex_state = 2},
+  [433] = {.lex_state = 287, .external_lex_state = 2},
+  [434] = {.lex_state = 287, .external_lex_state = 2},
+  [435] = {.lex_state = 287, .external_lex_state = 2},
+  [436] = {.lex_state = 287, .external_lex_state = 2},
+  [437] = {.lex_state = 287, .external_lex_state = 2},
+  [438] = {.lex_state = 287, .external_lex_state = 2},
+  [439] = {.lex_state = 287, .external_lex_state = 2},
   [440] = {.lex_state = 39, .external_lex_state = 18},
-  [441] = {.lex_state = 290, .external_lex_state = 2},
+  [441] = {.lex_state = 287, .external_lex_state = 2},
   [442] = {.lex_state = 35, .external_lex_state = 13},
   [443] = {.lex_state = 39, .external_lex_state = 18},
   [444] = {.lex_state = 35, .external_lex_state = 12},
   [445] = {.lex_state = 35, .external_lex_state = 13},
   [446] = {.lex_state = 36, .external_lex_state = 15},
   [447] = {.lex_state = 36, .external_lex_state = 15},
-  [448] = {.lex_state = 290, .external_lex_state = 3},
+  [448] = {.lex_state = 287, .external_lex_state = 3},
   [449] = {.lex_state = 44},
-  [450] = {.lex_state = 290, .external_lex_state = 3},
-  [451] = {.lex_state = 290, .external_lex_state = 3},
-  [452] = {.lex_state = 290, .external_lex_state = 3},
+  [450] = {.lex_state = 287, .external_lex_state = 3},
+  [451] = {.lex_state = 287, .external_lex_state = 3},
+  [452] = {.lex_state = 287, .external_lex_state = 3},
   [453] = {.lex_state = 44},
-  [454] = {.lex_state = 290, .external_lex_state = 3},
-  [455] = {.lex_state = 290, .external_lex_state = 3},
+  [454] = {.lex_state = 287, .external_lex_state = 3},
+  [455] = {.lex_state = 287, .external_lex_state = 3},
   [456] = {.lex_state = 39, .external_lex_state = 18},
   [457] = {.lex_state = 36, .external_lex_state = 14},
   [458] = {.lex_state = 36, .external_lex_state = 14},
@@ -7546,102 +7525,102 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [463] = {.lex_state = 35, .external_lex_state = 12},
   [464] = {.lex_state = 35, .external_lex_state = 12},
   [465] = {.lex_state = 39, .external_lex_state = 18},
-  [466] = {.lex_state = 290, .external_lex_state = 3},
-  [467] = {.lex_state = 290, .external_lex_state = 3},
-  [468] = {.lex_state = 290, .external_lex_state = 3},
+  [466] = {.lex_state = 287, .external_lex_state = 3},
+  [467] = {.lex_state = 287, .external_lex_state = 3},
+  [468] = {.lex_state = 287, .external_lex_state = 3},
   [469] = {.lex_state = 39, .external_lex_state = 18},
   [470] = {.lex_state = 44},
   [471] = {.lex_state = 44},
-  [472] = {.lex_state = 290, .external_lex_state = 3},
-  [473] = {.lex_state = 290, .external_lex_state = 3},
-  [474] = {.lex_state = 290, .external_lex_state = 3},
+  [472] = {.lex_state = 287, .external_lex_state = 3},
+  [473] = {.lex_state = 287, .external_lex_state = 3},
+  [474] = {.lex_state = 287, .external_lex_state = 3},
   [475] = {.lex_state = 39, .external_lex_state = 18},
   [476] = {.lex_state = 39, .external_lex_state = 18},
   [477] = {.lex_state = 39, .external_lex_state = 18},
-  [478] = {.lex_state = 290, .external_lex_state = 3},
-  [479] = {.lex_state = 290, .external_lex_state = 3},
+  [478] = {.lex_state = 287, .external_lex_state = 3},
+  [479] = {.lex_state = 287, .external_lex_state = 3},
   [480] = {.lex_state = 39, .external_lex_state = 18},
-  [481] = {.lex_state = 290, .external_lex_state = 3},
-  [482] = {.lex_state = 290, .external_lex_state = 3},
+  [481] = {.lex_state = 287, .external_lex_state = 3},
+  [482] = {.lex_state = 287, .external_lex_state = 3},
   [483] = {.lex_state = 39, .external_lex_state = 18},
-  [484] = {.lex_state = 290, .external_lex_state = 3},
+  [484] = {.lex_state = 287, .external_lex_state = 3},
   [485] = {.lex_state = 44},
-  [486] = {.lex_state = 290, .external_lex_state = 3},
-  [487] = {.lex_state = 290, .external_lex_state = 3},
+  [486] = {.lex_state = 287, .external_lex_state = 3},
+  [487] = {.lex_state = 287, .external_lex_state = 3},
   [488] = {.lex_state = 39, .external_lex_state = 18},
-  [489] = {.lex_state = 290, .external_lex_state = 3},
-  [490] = {.lex_state = 290, .external_lex_state = 3},
-  [491] = {.lex_state = 290, .external_lex_state = 3},
-  [492] = {.lex_state = 290, .external_lex_state = 3},
-  [493] = {.lex_state = 290, .external_lex_state = 3},
-  [494] = {.lex_state = 290, .external_lex_state = 3},
-  [495] = {.lex_state = 290, .external_lex_state = 3},
-  [496] = {.lex_state = 290, .external_lex_state = 3},
-  [497] = {.lex_state = 290, .external_lex_state = 3},
-  [498] = {.lex_state = 290, .external_lex_state = 3},
-  [499] = {.lex_state = 290, .external_lex_state = 3},
-  [500] = {.lex_state = 290, .external_lex_state = 3},
-  [501] = {.lex_state = 290, .external_lex_state = 3},
+  [489] = {.lex_state = 287, .external_lex_state = 3},
+  [490] = {.lex_state = 287, .external_lex_state = 3},
+  [491] = {.lex_state = 287, .external_lex_state = 3},
+  [492] = {.lex_state = 287, .external_lex_state = 3},
+  [493] = {.lex_state = 287, .external_lex_state = 3},
+  [494] = {.lex_state = 287, .external_lex_state = 3},
+  [495] = {.lex_state = 287, .external_lex_state = 3},
+  [496] = {.lex_state = 287, .external_lex_state = 3},
+  [497] = {.lex_state = 287, .external_lex_state = 3},
+  [498] = {.lex_state = 287, .external_lex_state = 3},
+  [499] = {.lex_state = 287, .external_lex_state = 3},
+  [500] = {.lex_state = 287, .external_lex_state = 3},
+  [501] = {.lex_state = 287, .external_lex_state = 3},
   [502] = {.lex_state = 36, .external_lex_state = 15},
   [503] = {.lex_state = 44},
-  [504] = {.lex_state = 290, .external_lex_state = 3},
-  [505] = {.lex_state = 290, .external_lex_state = 3},
-  [506] = {.lex_state = 290, .external_lex_state = 3},
-  [507] = {.lex_state = 290, .external_lex_state = 3},
-  [508] = {.lex_state = 290, .external_lex_state = 3},
+  [504] = {.lex_state = 287, .external_lex_state = 3},
+  [505] = {.lex_state = 287, .external_lex_state = 3},
+  [506] = {.lex_state = 287, .external_lex_state = 3},
+  [507] = {.lex_state = 287, .external_lex_state = 3},
+  [508] = {.lex_state = 287, .external_lex_state = 3},
   [509] = {.lex_state = 45},
-  [510] = {.lex_state = 290, .external_lex_state = 3},
+  [510] = {.lex_state = 287, .external_lex_state = 3},
   [511] = {.lex_state = 39, .external_lex_state = 18},
   [512] = {.lex_state = 39, .external_lex_state = 18},
-  [513] = {.lex_state = 290, .external_lex_state = 3},
-  [514] = {.lex_state = 290, .external_lex_state = 3},
-  [515] = {.lex_state = 290, .external_lex_state = 3},
+  [513] = {.lex_state = 287, .external_lex_state = 3},
+  [514] = {.lex_state = 287, .external_lex_state = 3},
+  [515] = {.lex_state = 287, .external_lex_state = 3},
   [516] = {.lex_state = 39, .external_lex_state = 18},
-  [517] = {.lex_state = 290, .external_lex_state = 3},
-  [518] = {.lex_state = 290, .external_lex_state = 3},
-  [519] = {.lex_state = 290, .external_lex_state = 3},
-  [520] = {.lex_state = 290, .external_lex_state = 3},
+  [517] = {.lex_state = 287, .external_lex_state = 3},
+  [518] = {.lex_state = 287, .external_lex_state = 3},
+  [519] = {.lex_state = 287, .external_lex_state = 3},
+  [520] = {.lex_state = 287, .external_lex_state = 3},
   [521] = {.lex_state = 39, .external_lex_state = 18},
-  [522] = {.lex_state = 290, .external_lex_state = 3},
-  [523] = {.lex_state = 290, .external_lex_state = 3},
-  [524] = {.lex_state = 290, .external_lex_state = 3},
+  [522] = {.lex_state = 287, .external_lex_state = 3},
+  [523] = {.lex_state = 287, .external_lex_state = 3},
+  [524] = {.lex_state = 287, .external_lex_state = 3},
   [525] = {.lex_state = 35, .external_lex_state = 13},
   [526] = {.lex_state = 35, .external_lex_state = 13},
   [527] = {.lex_state = 35, .external_lex_state = 12},
-  [528] = {.lex_state = 290, .external_lex_state = 3},
-  [529] = {.lex_state = 290, .external_lex_state = 3},
-  [530] = {.lex_state = 290, .external_lex_state = 3},
-  [531] = {.lex_state = 290, .external_lex_state = 3},
+  [528] = {.lex_state = 287, .external_lex_state = 3},
+  [529] = {.lex_state = 287, .external_lex_state = 3},
+  [530] = {.lex_state = 287, .external_lex_state = 3},
+  [531] = {.lex_state = 287, .external_lex_state = 3},
   [532] = {.lex_state = 39, .external_lex_state = 18},
   [533] = {.lex_state = 39, .external_lex_state = 18},
-  [534] = {.lex_state = 290, .external_lex_state = 3},
-  [535] = {.lex_state = 290, .external_lex_state = 3},
+  [534] = {.lex_state = 287, .external_lex_state = 3},
+  [535] = {.lex_state = 287, .external_lex_state = 3},
   [536] = {.lex_state = 44},
   [537] = {.lex_state = 39, .external_lex_state = 18},
-  [538] = {.lex_state = 290, .external_lex_state = 3},
-  [539] = {.lex_state = 290, .external_lex_state = 3},
-  [540] = {.lex_state = 290, .external_lex_state = 3},
+  [538] = {.lex_state = 287, .external_lex_state = 3},
+  [539] = {.lex_state = 287, .external_lex_state = 3},
+  [540] = {.lex_state = 287, .external_lex_state = 3},
   [541] = {.lex_state = 35, .external_lex_state = 13},
-  [542] = {.lex_state = 290, .external_lex_state = 3},
-  [543] = {.lex_state = 290, .external_lex_state = 3},
-  [544] = {.lex_state = 290, .external_lex_state = 3},
+  [542] = {.lex_state = 287, .external_lex_state = 3},
+  [543] = {.lex_state = 287, .external_lex_state = 3},
+  [544] = {.lex_state = 287, .external_lex_state = 3},
   [545] = {.lex_state = 44},
-  [546] = {.lex_state = 290, .external_lex_state = 3},
-  [547] = {.lex_state = 290, .external_lex_state = 3},
+  [546] = {.lex_state = 287, .external_lex_state = 3},
+  [547] = {.lex_state = 287, .external_lex_state = 3},
   [548] = {.lex_state = 39, .external_lex_state = 18},
   [549] = {.lex_state = 39, .external_lex_state = 18},
   [550] = {.lex_state = 44},
-  [551] = {.lex_state = 290, .external_lex_state = 3},
+  [551] = {.lex_state = 287, .external_lex_state = 3},
   [552] = {.lex_state = 35, .external_lex_state = 13},
   [553] = {.lex_state = 39, .external_lex_state = 18},
   [554] = {.lex_state = 35, .external_lex_state = 12},
   [555] = {.lex_state = 35, .external_lex_state = 12},
-  [556] = {.lex_state = 290, .external_lex_state = 3},
-  [557] = {.lex_state = 290, .external_lex_state = 3},
+  [556] = {.lex_state = 287, .external_lex_state = 3},
+  [557] = {.lex_state = 287, .external_lex_state = 3},
   [558] = {.lex_state = 36, .external_lex_state = 15},
   [559] = {.lex_state = 35, .external_lex_state = 13},
   [560] = {.lex_state = 36, .external_lex_state = 15},
-  [561] = {.lex_state = 290, .external_lex_state = 3},
+  [561] = {.lex_state = 287, .external_lex_state = 3},
   [562] = {.lex_state = 39, .external_lex_state = 18},
   [563] = {.lex_state = 39, .external_lex_state = 18},
   [564] = {.lex_state = 39, .external_lex_state = 18},
@@ -7650,7 +7629,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [567] = {.lex_state = 39, .external_lex_state = 18},
   [568] = {.lex_state = 39, .external_lex_state = 18},
   [569] = {.lex_state = 39, .external_lex_state = 18},
-  [570] = {.lex_state = 290, .external_lex_state = 20},
+  [570] = {.lex_state = 287, .external_lex_state = 20},
   [571] = {.lex_state = 39, .external_lex_state = 18},
   [572] = {.lex_state = 39, .external_lex_state = 18},
   [573] = {.lex_state = 39, .external_lex_state = 18},
@@ -7699,9 +7678,9 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [616] = {.lex_state = 39, .external_lex_state = 18},
   [617] = {.lex_state = 35, .external_lex_state = 14},
   [618] = {.lex_state = 39, .external_lex_state = 18},
-  [619] = {.lex_state = 290, .external_lex_state = 21},
+  [619] = {.lex_state = 287, .external_lex_state = 21},
   [620] = {.lex_state = 39, .external_lex_state = 18},
-  [621] = {.lex_state = 290, .external_lex_state = 20},
+  [621] = {.lex_state = 287, .external_lex_state = 20},
   [622] = {.lex_state = 39, .external_lex_state = 18},
   [623] = {.lex_state = 35, .external_lex_state = 15},
   [624] = {.lex_state = 35, .external_lex_state = 14},
@@ -7735,7 +7714,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [652] = {.lex_state = 39, .external_lex_state = 18},
   [653] = {.lex_state = 39, .external_lex_state = 18},
   [654] = {.lex_state = 39, .external_lex_state = 18},
-  [655] = {.lex_state = 290, .external_lex_state = 21},
+  [655] = {.lex_state = 287, .external_lex_state = 21},
   [656] = {.lex_state = 39, .external_lex_state = 18},
   [657] = {.lex_state = 39, .external_lex_state = 18},
   [658] = {.lex_state = 39, .external_lex_state = 18},
@@ -7791,22 +7770,22 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [708] = {.lex_state = 39, .external_lex_state = 18},
   [709] = {.lex_state = 39, .external_lex_state = 18},
   [710] = {.lex_state = 39, .external_lex_state = 18},
-  [711] = {.lex_state = 290, .external_lex_state = 21},
-  [712] = {.lex_state = 290, .external_lex_state = 19},
+  [711] = {.lex_state = 287, .external_lex_state = 21},
+  [712] = {.lex_state = 287, .external_lex_state = 19},
   [713] = {.lex_state = 45},
   [714] = {.lex_state = 45},
   [715] = {.lex_state = 45},
-  [716] = {.lex_state = 290, .external_lex_state = 19},
-  [717] = {.lex_state = 290, .external_lex_state = 19},
-  [718] = {.lex_state = 290, .external_lex_state = 19},
-  [719] = {.lex_state = 290, .external_lex_state = 19},
-  [720] = {.lex_state = 290, .external_lex_state = 19},
-  [721] = {.lex_state = 290, .external_lex_state = 20},
-  [722] = {.lex_state = 290, .external_lex_state = 19},
-  [723] = {.lex_state = 290, .external_lex_state = 19},
+  [716] = {.lex_state = 287, .external_lex_state = 19},
+  [717] = {.lex_state = 287, .external_lex_state = 19},
+  [718] = {.lex_state = 287, .external_lex_state = 19},
+  [719] = {.lex_state = 287, .external_lex_state = 19},
+  [720] = {.lex_state = 287, .external_lex_state = 19},
+  [721] = {.lex_state = 287, .external_lex_state = 20},
+  [722] = {.lex_state = 287, .external_lex_state = 19},
+  [723] = {.lex_state = 287, .external_lex_state = 19},
   [724] = {.lex_state = 44},
-  [725] = {.lex_state = 290, .external_lex_state = 19},
-  [726] = {.lex_state = 290, .external_lex_state = 19},
+  [725] = {.lex_state = 287, .external_lex_state = 19},
+  [726] = {.lex_state = 287, .external_lex_state = 19},
   [727] = {.lex_state = 45},
   [728] = {.lex_state = 44, .external_lex_state = 11},
   [729] = {.lex_state = 45},
@@ -7846,18 +7825,18 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [763] = {.lex_state = 44, .external_lex_state = 11},
   [764] = {.lex_state = 44, .external_lex_state = 11},
   [765] = {.lex_state = 44, .external_lex_state = 11},
-  [766] = {.lex_state = 290, .external_lex_state = 6},
-  [767] = {.lex_state = 290, .external_lex_state = 6},
-  [768] = {.lex_state = 290, .external_lex_state = 6},
-  [769] = {.lex_state = 290, .external_lex_state = 5},
-  [770] = {.lex_state = 290, .external_lex_state = 5},
-  [771] = {.lex_state = 290, .external_lex_state = 5},
-  [772] = {.lex_state = 290, .external_lex_state = 5},
-  [773] = {.lex_state = 290, .external_lex_state = 5},
-  [774] = {.lex_state = 290, .external_lex_state = 6},
-  [775] = {.lex_state = 290, .external_lex_state = 5},
-  [776] = {.lex_state = 290, .external_lex_state = 6},
-  [777] = {.lex_state = 290, .external_lex_state = 6},
+  [766] = {.lex_state = 287, .external_lex_state = 6},
+  [767] = {.lex_state = 287, .external_lex_state = 6},
+  [768] = {.lex_state = 287, .external_lex_state = 6},
+  [769] = {.lex_state = 287, .external_lex_state = 5},
+  [770] = {.lex_state = 287, .external_lex_state = 5},
+  [771] = {.lex_state = 287, .external_lex_state = 5},
+  [772] = {.lex_state = 287, .external_lex_state = 5},
+  [773] = {.lex_state = 287, .external_lex_state = 5},
+  [774] = {.lex_state = 287, .external_lex_state = 6},
+  [775] = {.lex_state = 287, .external_lex_state = 5},
+  [776] = {.lex_state = 287, .external_lex_state = 6},
+  [777] = {.lex_state = 287, .external_lex_state = 6},
   [778] = {.lex_state = 45},
   [779] = {.lex_state = 45},
   [780] = {.lex_state = 45},
@@ -7866,109 +7845,109 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [783] = {.lex_state = 45},
   [784] = {.lex_state = 45},
   [785] = {.lex_state = 45},
-  [786] = {.lex_state = 290, .external_lex_state = 6},
-  [787] = {.lex_state = 290, .external_lex_state = 6},
-  [788] = {.lex_state = 290, .external_lex_state = 6},
-  [789] = {.lex_state = 290, .external_lex_state = 6},
-  [790] = {.lex_state = 290, .external_lex_state = 6},
-  [791] = {.lex_state = 290, .external_lex_state = 6},
-  [792] = {.lex_state = 290, .external_lex_state = 6},
-  [793] = {.lex_state = 290, .external_lex_state = 6},
-  [794] = {.lex_state = 290, .external_lex_state = 6},
+  [786] = {.lex_state = 287, .external_lex_state = 6},
+  [787] = {.lex_state = 287, .external_lex_state = 6},
+  [788] = {.lex_state = 287, .external_lex_state = 6},
+  [789] = {.lex_state = 287, .external_lex_state = 6},
+  [790] = {.lex_state = 287, .external_lex_state = 6},
+  [791] = {.lex_state = 287, .external_lex_state = 6},
+  [792] = {.lex_state = 287, .external_lex_state = 6},
+  [793] = {.lex_state = 287, .external_lex_state = 6},
+  [794] = {.lex_state = 287, .external_lex_state = 6},
   [795] = {.lex_state = 44, .external_lex_state = 11},
-  [796] = {.lex_state = 290, .external_lex_state = 6},
+  [796] = {.lex_state = 287, .external_lex_state = 6},
   [797] = {.lex_state = 45},
-  [798] = {.lex_state = 290, .external_lex_state = 6},
-  [799] = {.lex_state = 290, .external_lex_state = 6},
+  [798] = {.lex_state = 287, .external_lex_state = 6},
+  [799] = {.lex_state = 287, .external_lex_state = 6},
   [800] = {.lex_state = 44},
   [801] = {.lex_state = 44},
-  [802] = {.lex_state = 290, .external_lex_state = 5},
-  [803] = {.lex_state = 290, .external_lex_state = 5},
-  [804] = {.lex_state = 290, .external_lex_state = 5},
-  [805] = {.lex_state = 290, .external_lex_state = 5},
-  [806] = {.lex_state = 290, .external_lex_state = 6},
+  [802] = {.lex_state = 287, .external_lex_state = 5},
+  [803] = {.lex_state = 287, .external_lex_state = 5},
+  [804] = {.lex_state = 287, .external_lex_state = 5},
+  [805] = {.lex_state = 287, .external_lex_state = 5},
+  [806] = {.lex_state = 287, .external_lex_state = 6},
   [807] = {.lex_state = 44, .external_lex_state = 11},
   [808] = {.lex_state = 44, .external_lex_state = 11},
-  [809] = {.lex_state = 290, .external_lex_state = 5},
+  [809] = {.lex_state = 287, .external_lex_state = 5},
   [810] = {.lex_state = 44, .external_lex_state = 11},
-  [811] = {.lex_state = 290, .external_lex_state = 5},
-  [812] = {.lex_state = 290, .external_lex_state = 5},
+  [811] = {.lex_state = 287, .external_lex_state = 5},
+  [812] = {.lex_state = 287, .external_lex_state = 5},
   [813] = {.lex_state = 44, .external_lex_state = 11},
   [814] = {.lex_state = 44, .external_lex_state = 11},
-  [815] = {.lex_state = 290, .external_lex_state = 6},
+  [815] = {.lex_state = 287, .external_lex_state = 6},
   [816] = {.lex_state = 44, .external_lex_state = 11},
-  [817] = {.lex_state = 290, .external_lex_state = 6},
-  [818] = {.lex_state = 290, .external_lex_state = 6},
-  [819] = {.lex_state = 290, .external_lex_state = 6},
-  [820] = {.lex_state = 290, .external_lex_state = 6},
-  [821] = {.lex_state = 290, .external_lex_state = 6},
-  [822] = {.lex_state = 290, .external_lex_state = 6},
-  [823] = {.lex_state = 290, .external_lex_state = 6},
-  [824] = {.lex_state = 290, .external_lex_state = 6},
-  [825] = {.lex_state = 290, .external_lex_state = 6},
-  [826] = {.lex_state = 290, .external_lex_state = 5},
-  [827] = {.lex_state = 290, .external_lex_state = 6},
-  [828] = {.lex_state = 290, .external_lex_state = 6},
-  [829] = {.lex_state = 290, .external_lex_state = 5},
-  [830] = {.lex_state = 290, .external_lex_state = 5},
+  [817] = {.lex_state = 287, .external_lex_state = 6},
+  [818] = {.lex_state = 287, .external_lex_state = 6},
+  [819] = {.lex_state = 287, .external_lex_state = 6},
+  [820] = {.lex_state = 287, .external_lex_state = 6},
+  [821] = {.lex_state = 287, .external_lex_state = 6},
+  [822] = {.lex_state = 287, .external_lex_state = 6},
+  [823] = {.lex_state = 287, .external_lex_state = 6},
+  [824] = {.lex_state = 287, .external_lex_state = 6},
+  [825] = {.lex_state = 287, .external_lex_state = 6},
+  [826] = {.lex_state = 287, .external_lex_state = 5},
+  [827] = {.lex_state = 287, .external_lex_state = 6},
+  [828] = {.lex_state = 287, .external_lex_state = 6},
+  [829] = {.lex_state = 287, .external_lex_state = 5},
+  [830] = {.lex_state = 287, .external_lex_state = 5},
   [831] = {.lex_state = 44, .external_lex_state = 11},
   [832] = {.lex_state = 44, .external_lex_state = 11},
-  [833] = {.lex_state = 290, .external_lex_state = 5},
+  [833] = {.lex_state = 287, .external_lex_state = 5},
   [834] = {.lex_state = 44},
-  [835] = {.lex_state = 290, .external_lex_state = 6},
-  [836] = {.lex_state = 290, .external_lex_state = 6},
-  [837] = {.lex_state = 290, .external_lex_state = 6},
-  [838] = {.lex_state = 290, .external_lex_state = 6},
-  [839] = {.lex_state = 290, .external_lex_state = 6},
-  [840] = {.lex_state = 290, .external_lex_state = 5},
-  [841] = {.lex_state = 290, .external_lex_state = 5},
-  [842] = {.lex_state = 290, .external_lex_state = 5},
-  [843] = {.lex_state = 290, .external_lex_state = 5},
+  [835] = {.lex_state = 287, .external_lex_state = 6},
+  [836] = {.lex_state = 287, .external_lex_state = 6},
+  [837] = {.lex_state = 287, .external_lex_state = 6},
+  [838] = {.lex_state = 287, .external_lex_state = 6},
+  [839] = {.lex_state = 287, .external_lex_state = 6},
+  [840] = {.lex_state = 287, .external_lex_state = 5},
+  [841] = {.lex_state = 287, .external_lex_state = 5},
+  [842] = {.lex_state = 287, .external_lex_state = 5},
+  [843] = {.lex_state = 287, .external_lex_state = 5},
   [844] = {.lex_state = 44, .external_lex_state = 11},
   [845] = {.lex_state = 44, .external_lex_state = 11},
-  [846] = {.lex_state = 290, .external_lex_state = 6},
-  [847] = {.lex_state = 290, .external_lex_state = 6},
-  [848] = {.lex_state = 290, .external_lex_state = 6},
-  [849] = {.lex_state = 290, .external_lex_state = 6},
-  [850] = {.lex_state = 290, .external_lex_state = 6},
-  [851] = {.lex_state = 290, .external_lex_state = 6},
-  [852] = {.lex_state = 290, .external_lex_state = 6},
-  [853] = {.lex_state = 290, .external_lex_state = 5},
-  [854] = {.lex_state = 290, .external_lex_state = 5},
-  [855] = {.lex_state = 290, .external_lex_state = 5},
-  [856] = {.lex_state = 290, .external_lex_state = 5},
-  [857] = {.lex_state = 290, .external_lex_state = 5},
-  [858] = {.lex_state = 290, .external_lex_state = 6},
-  [859] = {.lex_state = 290, .external_lex_state = 6},
-  [860] = {.lex_state = 290, .external_lex_state = 6},
-  [861] = {.lex_state = 290, .external_lex_state = 6},
-  [862] = {.lex_state = 290, .external_lex_state = 5},
-  [863] = {.lex_state = 290, .external_lex_state = 5},
-  [864] = {.lex_state = 290, .external_lex_state = 5},
-  [865] = {.lex_state = 290, .external_lex_state = 5},
-  [866] = {.lex_state = 290, .external_lex_state = 5},
-  [867] = {.lex_state = 290, .external_lex_state = 5},
-  [868] = {.lex_state = 290, .external_lex_state = 5},
-  [869] = {.lex_state = 290, .external_lex_state = 5},
-  [870] = {.lex_state = 290, .external_lex_state = 5},
-  [871] = {.lex_state = 290, .external_lex_state = 5},
-  [872] = {.lex_state = 290, .external_lex_state = 5},
-  [873] = {.lex_state = 290, .external_lex_state = 5},
-  [874] = {.lex_state = 290, .external_lex_state = 6},
-  [875] = {.lex_state = 290, .external_lex_state = 5},
-  [876] = {.lex_state = 290, .external_lex_state = 5},
-  [877] = {.lex_state = 290, .external_lex_state = 5},
-  [878] = {.lex_state = 290, .external_lex_state = 5},
-  [879] = {.lex_state = 290, .external_lex_state = 5},
-  [880] = {.lex_state = 290, .external_lex_state = 5},
-  [881] = {.lex_state = 290, .external_lex_state = 5},
-  [882] = {.lex_state = 290, .external_lex_state = 5},
-  [883] = {.lex_state = 290, .external_lex_state = 5},
-  [884] = {.lex_state = 290, .external_lex_state = 5},
-  [885] = {.lex_state = 290, .external_lex_state = 5},
-  [886] = {.lex_state = 290, .external_lex_state = 5},
-  [887] = {.lex_state = 290, .external_lex_state = 6},
-  [888] = {.lex_state = 290, .external_lex_state = 6},
+  [846] = {.lex_state = 287, .external_lex_state = 6},
+  [847] = {.lex_state = 287, .external_lex_state = 6},
+  [848] = {.lex_state = 287, .external_lex_state = 6},
+  [849] = {.lex_state = 287, .external_lex_state = 6},
+  [850] = {.lex_state = 287, .external_lex_state = 6},
+  [851] = {.lex_state = 287, .external_lex_state = 6},
+  [852] = {.lex_state = 287, .external_lex_state = 6},
+  [853] = {.lex_state = 287, .external_lex_state = 5},
+  [854] = {.lex_state = 287, .external_lex_state = 5},
+  [855] = {.lex_state = 287, .external_lex_state = 5},
+  [856] = {.lex_state = 287, .external_lex_state = 5},
+  [857] = {.lex_state = 287, .external_lex_state = 5},
+  [858] = {.lex_state = 287, .external_lex_state = 6},
+  [859] = {.lex_state = 287, .external_lex_state = 6},
+  [860] = {.lex_state = 287, .external_lex_state = 6},
+  [861] = {.lex_state = 287, .external_lex_state = 6},
+  [862] = {.lex_state = 287, .external_lex_state = 5},
+  [863] = {.lex_state = 287, .external_lex_state = 5},
+  [864] = {.lex_state = 287, .external_lex_state = 5},
+  [865] = {.lex_state = 287, .external_lex_state = 5},
+  [866] = {.lex_state = 287, .external_lex_state = 5},
+  [867] = {.lex_state = 287, .external_lex_state = 5},
+  [868] = {.lex_state = 287, .external_lex_state = 5},
+  [869] = {.lex_state = 287, .external_lex_state = 5},
+  [870] = {.lex_state = 287, .external_lex_state = 5},
+  [871] = {.lex_state = 287, .external_lex_state = 5},
+  [872] = {.lex_state = 287, .external_lex_state = 5},
+  [873] = {.lex_state = 287, .external_lex_state = 5},
+  [874] = {.lex_state = 287, .external_lex_state = 6},
+  [875] = {.lex_state = 287, .external_lex_state = 5},
+  [876] = {.lex_state = 287, .external_lex_state = 5},
+  [877] = {.lex_state = 287, .external_lex_state = 5},
+  [878] = {.lex_state = 287, .external_lex_state = 5},
+  [879] = {.lex_state = 287, .external_lex_state = 5},
+  [880] = {.lex_state = 287, .external_lex_state = 5},
+  [881] = {.lex_state = 287, .external_lex_state = 5},
+  [882] = {.lex_state = 287, .external_lex_state = 5},
+  [883] = {.lex_state = 287, .external_lex_state = 5},
+  [884] = {.lex_state = 287, .external_lex_state = 5},
+  [885] = {.lex_state = 287, .external_lex_state = 5},
+  [886] = {.lex_state = 287, .external_lex_state = 5},
+  [887] = {.lex_state = 287, .external_lex_state = 6},
+  [888] = {.lex_state = 287, .external_lex_state = 6},
   [889] = {.lex_state = 44},
   [890] = {.lex_state = 44, .external_lex_state = 11},
   [891] = {.lex_state = 44, .external_lex_state = 11},
@@ -8016,81 +7995,81 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [933] = {.lex_state = 44},
   [934] = {.lex_state = 44},
   [935] = {.lex_state = 44},
-  [936] = {.lex_state = 294, .external_lex_state = 21},
-  [937] = {.lex_state = 294, .external_lex_state = 21},
-  [938] = {.lex_state = 294, .external_lex_state = 22},
-  [939] = {.lex_state = 294, .external_lex_state = 22},
-  [940] = {.lex_state = 294, .external_lex_state = 20},
-  [941] = {.lex_state = 294, .external_lex_state = 20},
-  [942] = {.lex_state = 294, .external_lex_state = 19},
-  [943] = {.lex_state = 294, .external_lex_state = 19},
-  [944] = {.lex_state = 294, .external_lex_state = 22},
-  [945] = {.lex_state = 294, .external_lex_state = 22},
-  [946] = {.lex_state = 294, .external_lex_state = 21},
+  [936] = {.lex_state = 291, .external_lex_state = 21},
+  [937] = {.lex_state = 291, .external_lex_state = 21},
+  [938] = {.lex_state = 291, .external_lex_state = 22},
+  [939] = {.lex_state = 291, .external_lex_state = 22},
+  [940] = {.lex_state = 291, .external_lex_state = 20},
+  [941] = {.lex_state = 291, .external_lex_state = 20},
+  [942] = {.lex_state = 291, .external_lex_state = 19},
+  [943] = {.lex_state = 291, .external_lex_state = 19},
+  [944] = {.lex_state = 291, .external_lex_state = 22},
+  [945] = {.lex_state = 291, .external_lex_state = 22},
+  [946] = {.lex_state = 291, .external_lex_state = 21},
   [947] = {.lex_state = 35, .external_lex_state = 23},
-  [948] = {.lex_state = 294, .external_lex_state = 21},
+  [948] = {.lex_state = 291, .external_lex_state = 21},
   [949] = {.lex_state = 35, .external_lex_state = 23},
-  [950] = {.lex_state = 294, .external_lex_state = 21},
-  [951] = {.lex_state = 294, .external_lex_state = 21},
+  [950] = {.lex_state = 291, .external_lex_state = 21},
+  [951] = {.lex_state = 291, .external_lex_state = 21},
   [952] = {.lex_state = 35, .external_lex_state = 23},
-  [953] = {.lex_state = 294, .external_lex_state = 22},
-  [954] = {.lex_state = 294, .external_lex_state = 22},
-  [955] = {.lex_state = 294, .external_lex_state = 22},
-  [956] = {.lex_state = 294, .external_lex_state = 21},
-  [957] = {.lex_state = 294, .external_lex_state = 20},
-  [958] = {.lex_state = 290, .external_lex_state = 21},
-  [959] = {.lex_state = 294, .external_lex_state = 19},
-  [960] = {.lex_state = 290, .external_lex_state = 22},
-  [961] = {.lex_state = 294, .external_lex_state = 19},
-  [962] = {.lex_state = 294, .external_lex_state = 19},
-  [963] = {.lex_state = 294, .external_lex_state = 19},
-  [964] = {.lex_state = 294, .external_lex_state = 20},
-  [965] = {.lex_state = 290, .external_lex_state = 21},
-  [966] = {.lex_state = 294, .external_lex_state = 20},
-  [967] = {.lex_state = 294, .external_lex_state = 19},
-  [968] = {.lex_state = 290, .external_lex_state = 22},
-  [969] = {.lex_state = 290, .external_lex_state = 21},
-  [970] = {.lex_state = 290, .external_lex_state = 21},
-  [971] = {.lex_state = 290, .external_lex_state = 22},
-  [972] = {.lex_state = 290, .external_lex_state = 22},
-  [973] = {.lex_state = 290, .external_lex_state = 22},
-  [974] = {.lex_state = 294, .external_lex_state = 20},
-  [975] = {.lex_state = 290, .external_lex_state = 22},
-  [976] = {.lex_state = 290, .external_lex_state = 22},
-  [977] = {.lex_state = 290, .external_lex_state = 21},
-  [978] = {.lex_state = 290, .external_lex_state = 21},
-  [979] = {.lex_state = 290, .external_lex_state = 21},
-  [980] = {.lex_state = 294, .external_lex_state = 20},
+  [953] = {.lex_state = 291, .external_lex_state = 22},
+  [954] = {.lex_state = 291, .external_lex_state = 22},
+  [955] = {.lex_state = 291, .external_lex_state = 22},
+  [956] = {.lex_state = 291, .external_lex_state = 21},
+  [957] = {.lex_state = 291, .external_lex_state = 20},
+  [958] = {.lex_state = 287, .external_lex_state = 21},
+  [959] = {.lex_state = 291, .external_lex_state = 19},
+  [960] = {.lex_state = 287, .external_lex_state = 22},
+  [961] = {.lex_state = 291, .external_lex_state = 19},
+  [962] = {.lex_state = 291, .external_lex_state = 19},
+  [963] = {.lex_state = 291, .external_lex_state = 19},
+  [964] = {.lex_state = 291, .external_lex_state = 20},
+  [965] = {.lex_state = 287, .external_lex_state = 21},
+  [966] = {.lex_state = 291, .external_lex_state = 20},
+  [967] = {.lex_state = 291, .external_lex_state = 19},
+  [968] = {.lex_state = 287, .external_lex_state = 22},
+  [969] = {.lex_state = 287, .external_lex_state = 21},
+  [970] = {.lex_state = 287, .external_lex_state = 21},
+  [971] = {.lex_state = 287, .external_lex_state = 22},
+  [972] = {.lex_state = 287, .external_lex_state = 22},
+  [973] = {.lex_state = 287, .external_lex_state = 22},
+  [974] = {.lex_state = 291, .external_lex_state = 20},
+  [975] = {.lex_state = 287, .external_lex_state = 22},
+  [976] = {.lex_state = 287, .external_lex_state = 22},
+  [977] = {.lex_state = 287, .external_lex_state = 21},
+  [978] = {.lex_state = 287, .external_lex_state = 21},
+  [979] = {.lex_state = 287, .external_lex_state = 21},
+  [980] = {.lex_state = 291, .external_lex_state = 20},
   [981] = {.lex_state = 58},
   [982] = {.lex_state = 58},
   [983] = {.lex_state = 58},
   [984] = {.lex_state = 58},
-  [985] = {.lex_state = 290, .external_lex_state = 20},
-  [986] = {.lex_state = 290, .external_lex_state = 20},
-  [987] = {.lex_state = 290, .external_lex_state = 19},
-  [988] = {.lex_state = 290, .external_lex_state = 19},
-  [989] = {.lex_state = 290, .external_lex_state = 19},
-  [990] = {.lex_state = 290, .external_lex_state = 19},
-  [991] = {.lex_state = 290, .external_lex_state = 19},
-  [992] = {.lex_state = 290, .external_lex_state = 19},
-  [993] = {.lex_state = 290, .external_lex_state = 20},
-  [994] = {.lex_state = 290, .external_lex_state = 19},
-  [995] = {.lex_state = 290, .external_lex_state = 19},
-  [996] = {.lex_state = 290, .external_lex_state = 19},
-  [997] = {.lex_state = 290, .external_lex_state = 19},
-  [998] = {.lex_state = 290, .external_lex_state = 19},
-  [999] = {.lex_state = 290, .external_lex_state = 19},
-  [1000] = {.lex_state = 290, .external_lex_state = 19},
-  [1001] = {.lex_state = 290, .external_lex_state = 19},
-  [1002] = {.lex_state = 290, .external_lex_state = 20},
-  [1003] = {.lex_state = 290, .external_lex_state = 20},
-  [1004] = {.lex_state = 290, .external_lex_state = 20},
-  [1005] = {.lex_state = 290, .external_lex_state = 20},
-  [1006] = {.lex_state = 290, .external_lex_state = 19},
-  [1007] = {.lex_state = 290, .external_lex_state = 20},
+  [985] = {.lex_state = 287, .external_lex_state = 20},
+  [986] = {.lex_state = 287, .external_lex_state = 20},
+  [987] = {.lex_state = 287, .external_lex_state = 19},
+  [988] = {.lex_state = 287, .external_lex_state = 19},
+  [989] = {.lex_state = 287, .external_lex_state = 19},
+  [990] = {.lex_state = 287, .external_lex_state = 19},
+  [991] = {.lex_state = 287, .external_lex_state = 19},
+  [992] = {.lex_state = 287, .external_lex_state = 19},
+  [993] = {.lex_state = 287, .external_lex_state = 20},
+  [994] = {.lex_state = 287, .external_lex_state = 19},
+  [995] = {.lex_state = 287, .external_lex_state = 19},
+  [996] = {.lex_state = 287, .external_lex_state = 19},
+  [997] = {.lex_state = 287, .external_lex_state = 19},
+  [998] = {.lex_state = 287, .external_lex_state = 19},
+  [999] = {.lex_state = 287, .external_lex_state = 19},
+  [1000] = {.lex_state = 287, .external_lex_state = 19},
+  [1001] = {.lex_state = 287, .external_lex_state = 19},
+  [1002] = {.lex_state = 287, .external_lex_state = 20},
+  [1003] = {.lex_state = 287, .external_lex_state = 20},
+  [1004] = {.lex_state = 287, .external_lex_state = 20},
+  [1005] = {.lex_state = 287, .external_lex_state = 20},
+  [1006] = {.lex_state = 287, .external_lex_state = 19},
+  [1007] = {.lex_state = 287, .external_lex_state = 20},
   [1008] = {.lex_state = 58},
-  [1009] = {.lex_state = 290, .external_lex_state = 19},
-  [1010] = {.lex_state = 290, .external_lex_state = 19},
+  [1009] = {.lex_state = 287, .external_lex_state = 19},
+  [1010] = {.lex_state = 287, .external_lex_state = 19},
   [1011] = {.lex_state = 58},
   [1012] = {.lex_state = 58},
   [1013] = {.lex_state = 58},
@@ -8099,81 +8078,81 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1016] = {.lex_state = 58},
   [1017] = {.lex_state = 58},
   [1018] = {.lex_state = 58},
-  [1019] = {.lex_state = 290, .external_lex_state = 20},
-  [1020] = {.lex_state = 290, .external_lex_state = 20},
-  [1021] = {.lex_state = 290, .external_lex_state = 20},
-  [1022] = {.lex_state = 290, .external_lex_state = 20},
+  [1019] = {.lex_state = 287, .external_lex_state = 20},
+  [1020] = {.lex_state = 287, .external_lex_state = 20},
+  [1021] = {.lex_state = 287, .external_lex_state = 20},
+  [1022] = {.lex_state = 287, .external_lex_state = 20},
   [1023] = {.lex_state = 58},
-  [1024] = {.lex_state = 290, .external_lex_state = 20},
-  [1025] = {.lex_state = 290, .external_lex_state = 20},
-  [1026] = {.lex_state = 290, .external_lex_state = 20},
-  [1027] = {.lex_state = 290, .external_lex_state = 20},
+  [1024] = {.lex_state = 287, .external_lex_state = 20},
+  [1025] = {.lex_state = 287, .external_lex_state = 20},
+  [1026] = {.lex_state = 287, .external_lex_state = 20},
+  [1027] = {.lex_state = 287, .external_lex_state = 20},
   [1028] = {.lex_state = 58},
-  [1029] = {.lex_state = 290, .external_lex_state = 20},
-  [1030] = {.lex_state = 290, .external_lex_state = 20},
-  [1031] = {.lex_state = 290, .external_lex_state = 20},
+  [1029] = {.lex_state = 287, .external_lex_state = 20},
+  [1030] = {.lex_state = 287, .external_lex_state = 20},
+  [1031] = {.lex_state = 287, .external_lex_state = 20},
   [1032] = {.lex_state = 44},
   [1033] = {.lex_state = 44},
   [1034] = {.lex_state = 44},
   [1035] = {.lex_state = 44},
   [1036] = {.lex_state = 44},
-  [1037] = {.lex_state = 37, .external_lex_state = 17},
+  [1037] = {.lex_state = 37, .external_lex_state = 24},
   [1038] = {.lex_state = 44},
   [1039] = {.lex_state = 60},
   [1040] = {.lex_state = 44},
   [1041] = {.lex_state = 44},
   [1042] = {.lex_state = 37},
-  [1043] = {.lex_state = 37, .external_lex_state = 17},
+  [1043] = {.lex_state = 37, .external_lex_state = 24},
   [1044] = {.lex_state = 44},
-  [1045] = {.lex_state = 37, .external_lex_state = 17},
+  [1045] = {.lex_state = 37, .external_lex_state = 24},
   [1046] = {.lex_state = 44},
-  [1047] = {.lex_state = 289, .external_lex_state = 18},
-  [1048] = {.lex_state = 0, .external_lex_state = 24},
+  [1047] = {.lex_state = 286, .external_lex_state = 25},
+  [1048] = {.lex_state = 0, .external_lex_state = 26},
   [1049] = {.lex_state = 37},
-  [1050] = {.lex_state = 0, .external_lex_state = 17},
-  [1051] = {.lex_state = 289, .external_lex_state = 18},
+  [1050] = {.lex_state = 0, .external_lex_state = 24},
+  [1051] = {.lex_state = 286, .external_lex_state = 25},
   [1052] = {.lex_state = 44},
-  [1053] = {.lex_state = 0, .external_lex_state = 17},
-  [1054] = {.lex_state = 289, .external_lex_state = 18},
-  [1055] = {.lex_state = 289, .external_lex_state = 18},
-  [1056] = {.lex_state = 0, .external_lex_state = 17},
-  [1057] = {.lex_state = 37, .external_lex_state = 17},
+  [1053] = {.lex_state = 0, .external_lex_state = 24},
+  [1054] = {.lex_state = 286, .external_lex_state = 25},
+  [1055] = {.lex_state = 286, .external_lex_state = 25},
+  [1056] = {.lex_state = 0, .external_lex_state = 24},
+  [1057] = {.lex_state = 37, .external_lex_state = 24},
   [1058] = {.lex_state = 44},
   [1059] = {.lex_state = 44},
-  [1060] = {.lex_state = 294, .external_lex_state = 17},
-  [1061] = {.lex_state = 289, .external_lex_state = 18},
+  [1060] = {.lex_state = 291, .external_lex_state = 24},
+  [1061] = {.lex_state = 286, .external_lex_state = 25},
   [1062] = {.lex_state = 44},
   [1063] = {.lex_state = 44},
-  [1064] = {.lex_state = 289, .external_lex_state = 18},
-  [1065] = {.lex_state = 0, .external_lex_state = 17},
-  [1066] = {.lex_state = 289, .external_lex_state = 18},
-  [1067] = {.lex_state = 37, .external_lex_state = 17},
-  [1068] = {.lex_state = 0, .external_lex_state = 17},
+  [1064] = {.lex_state = 286, .external_lex_state = 25},
+  [1065] = {.lex_state = 0, .external_lex_state = 24},
+  [1066] = {.lex_state = 286, .external_lex_state = 25},
+  [1067] = {.lex_state = 37, .external_lex_state = 24},
+  [1068] = {.lex_state = 0, .external_lex_state = 24},
   [1069] = {.lex_state = 44},
   [1070] = {.lex_state = 44},
   [1071] = {.lex_state = 44},
   [1072] = {.lex_state = 44},
   [1073] = {.lex_state = 44},
-  [1074] = {.lex_state = 0, .external_lex_state = 17},
-  [1075] = {.lex_state = 289, .external_lex_state = 18},
-  [1076] = {.lex_state = 289, .external_lex_state = 18},
-  [1077] = {.lex_state = 294, .external_lex_state = 17},
-  [1078] = {.lex_state = 294, .external_lex_state = 17},
-  [1079] = {.lex_state = 289, .external_lex_state = 18},
+  [1074] = {.lex_state = 0, .external_lex_state = 24},
+  [1075] = {.lex_state = 286, .external_lex_state = 25},
+  [1076] = {.lex_state = 286, .external_lex_state = 25},
+  [1077] = {.lex_state = 291, .external_lex_state = 24},
+  [1078] = {.lex_state = 291, .external_lex_state = 24},
+  [1079] = {.lex_state = 286, .external_lex_state = 25},
   [1080] = {.lex_state = 37},
   [1081] = {.lex_state = 37},
-  [1082] = {.lex_state = 37, .external_lex_state = 17},
+  [1082] = {.lex_state = 37, .external_lex_state = 24},
   [1083] = {.lex_state = 37},
-  [1084] = {.lex_state = 37, .external_lex_state = 17},
-  [1085] = {.lex_state = 37, .external_lex_state = 17},
-  [1086] = {.lex_state = 37, .external_lex_state = 17},
-  [1087] = {.lex_state = 0, .external_lex_state = 17},
-  [1088] = {.lex_state = 37, .external_lex_state = 17},
+  [1084] = {.lex_state = 37, .external_lex_state = 24},
+  [1085] = {.lex_state = 37, .external_lex_state = 24},
+  [1086] = {.lex_state = 37, .external_lex_state = 24},
+  [1087] = {.lex_state = 0, .external_lex_state = 24},
+  [1088] = {.lex_state = 37, .external_lex_state = 24},
   [1089] = {.lex_state = 37},
-  [1090] = {.lex_state = 294},
-  [1091] = {.lex_state = 0, .external_lex_state = 18},
-  [1092] = {.lex_state = 37, .external_lex_state = 17},
-  [1093] = {.lex_state = 42, .external_lex_state = 17},
+  [1090] = {.lex_state = 291},
+  [1091] = {.lex_state = 0, .external_lex_state = 25},
+  [1092] = {.lex_state = 37, .external_lex_state = 24},
+  [1093] = {.lex_state = 42, .external_lex_state = 24},
   [1094] = {.lex_state = 0},
   [1095] = {.lex_state = 0},
   [1096] = {.lex_state = 37},
@@ -8182,8 +8161,8 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1099] = {.lex_state = 0},
   [1100] = {.lex_state = 0},
   [1101] = {.lex_state = 0},
-  [1102] = {.lex_state = 51, .external_lex_state = 25},
-  [1103] = {.lex_state = 51, .external_lex_state = 25},
+  [1102] = {.lex_state = 51, .external_lex_state = 27},
+  [1103] = {.lex_state = 51, .external_lex_state = 27},
   [1104] = {.lex_state = 0},
   [1105] = {.lex_state = 0},
   [1106] = {.lex_state = 0, .external_lex_state = 11},
@@ -8197,22 +8176,22 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1114] = {.lex_state = 0},
   [1115] = {.lex_state = 0},
   [1116] = {.lex_state = 37},
-  [1117] = {.lex_state = 55, .external_lex_state = 18},
-  [1118] = {.lex_state = 51, .external_lex_state = 25},
+  [1117] = {.lex_state = 55, .external_lex_state = 25},
+  [1118] = {.lex_state = 51, .external_lex_state = 27},
   [1119] = {.lex_state = 0},
   [1120] = {.lex_state = 0},
   [1121] = {.lex_state = 0},
-  [1122] = {.lex_state = 52, .external_lex_state = 25},
+  [1122] = {.lex_state = 52, .external_lex_state = 27},
   [1123] = {.lex_state = 58},
   [1124] = {.lex_state = 0},
-  [1125] = {.lex_state = 37, .external_lex_state = 17},
-  [1126] = {.lex_state = 37, .external_lex_state = 17},
+  [1125] = {.lex_state = 37, .external_lex_state = 24},
+  [1126] = {.lex_state = 37, .external_lex_state = 24},
   [1127] = {.lex_state = 0},
   [1128] = {.lex_state = 58},
   [1129] = {.lex_state = 0},
   [1130] = {.lex_state = 0},
-  [1131] = {.lex_state = 55, .external_lex_state = 18},
-  [1132] = {.lex_state = 55, .external_lex_state = 18},
+  [1131] = {.lex_state = 55, .external_lex_state = 25},
+  [1132] = {.lex_state = 55, .external_lex_state = 25},
   [1133] = {.lex_state = 0},
   [1134] = {.lex_state = 55},
   [1135] = {.lex_state = 55},
@@ -8237,7 +8216,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1154] = {.lex_state = 55},
   [1155] = {.lex_state = 55},
   [1156] = {.lex_state = 55},
-  [1157] = {.lex_state = 51, .external_lex_state = 25},
+  [1157] = {.lex_state = 51, .external_lex_state = 27},
   [1158] = {.lex_state = 0, .external_lex_state = 11},
   [1159] = {.lex_state = 0, .external_lex_state = 11},
   [1160] = {.lex_state = 0, .external_lex_state = 11},
@@ -8250,7 +8229,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1167] = {.lex_state = 0, .external_lex_state = 11},
   [1168] = {.lex_state = 0},
   [1169] = {.lex_state = 0},
-  [1170] = {.lex_state = 0, .external_lex_state = 18},
+  [1170] = {.lex_state = 0, .external_lex_state = 25},
   [1171] = {.lex_state = 55},
   [1172] = {.lex_state = 0, .external_lex_state = 11},
   [1173] = {.lex_state = 0, .external_lex_state = 11},
@@ -8269,17 +8248,17 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1186] = {.lex_state = 0, .external_lex_state = 11},
   [1187] = {.lex_state = 0, .external_lex_state = 11},
   [1188] = {.lex_state = 0, .external_lex_state = 11},
-  [1189] = {.lex_state = 0, .external_lex_state = 18},
+  [1189] = {.lex_state = 0, .external_lex_state = 25},
   [1190] = {.lex_state = 0},
   [1191] = {.lex_state = 0, .external_lex_state = 11},
-  [1192] = {.lex_state = 51, .external_lex_state = 25},
+  [1192] = {.lex_state = 51, .external_lex_state = 27},
   [1193] = {.lex_state = 0, .external_lex_state = 11},
   [1194] = {.lex_state = 0},
   [1195] = {.lex_state = 0, .external_lex_state = 11},
   [1196] = {.lex_state = 0, .external_lex_state = 11},
   [1197] = {.lex_state = 0, .external_lex_state = 11},
   [1198] = {.lex_state = 0, .external_lex_state = 11},
-  [1199] = {.lex_state = 290, .external_lex_state = 18},
+  [1199] = {.lex_state = 287, .external_lex_state = 25},
   [1200] = {.lex_state = 0, .external_lex_state = 11},
   [1201] = {.lex_state = 53},
   [1202] = {.lex_state = 55},
@@ -8307,10 +8286,10 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1224] = {.lex_state = 0},
   [1225] = {.lex_state = 0},
   [1226] = {.lex_state = 0},
-  [1227] = {.lex_state = 290, .external_lex_state = 18},
+  [1227] = {.lex_state = 287, .external_lex_state = 25},
   [1228] = {.lex_state = 0, .external_lex_state = 11},
   [1229] = {.lex_state = 0, .external_lex_state = 11},
-  [1230] = {.lex_state = 51, .external_lex_state = 25},
+  [1230] = {.lex_state = 51, .external_lex_state = 27},
   [1231] = {.lex_state = 0},
   [1232] = {.lex_state = 0, .external_lex_state = 11},
   [1233] = {.lex_state = 0},
@@ -8319,43 +8298,43 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1236] = {.lex_state = 55},
   [1237] = {.lex_state = 55},
   [1238] = {.lex_state = 53},
-  [1239] = {.lex_state = 290, .external_lex_state = 18},
+  [1239] = {.lex_state = 287, .external_lex_state = 25},
   [1240] = {.lex_state = 0},
   [1241] = {.lex_state = 0},
-  [1242] = {.lex_state = 51, .external_lex_state = 25},
+  [1242] = {.lex_state = 51, .external_lex_state = 27},
   [1243] = {.lex_state = 55},
   [1244] = {.lex_state = 0, .external_lex_state = 11},
   [1245] = {.lex_state = 0, .external_lex_state = 11},
   [1246] = {.lex_state = 58},
-  [1247] = {.lex_state = 290, .external_lex_state = 18},
+  [1247] = {.lex_state = 287, .external_lex_state = 25},
   [1248] = {.lex_state = 55},
   [1249] = {.lex_state = 0, .external_lex_state = 11},
   [1250] = {.lex_state = 55},
   [1251] = {.lex_state = 0, .external_lex_state = 11},
-  [1252] = {.lex_state = 51, .external_lex_state = 25},
+  [1252] = {.lex_state = 51, .external_lex_state = 27},
   [1253] = {.lex_state = 53},
   [1254] = {.lex_state = 55},
   [1255] = {.lex_state = 0, .external_lex_state = 11},
   [1256] = {.lex_state = 0, .external_lex_state = 11},
   [1257] = {.lex_state = 0},
   [1258] = {.lex_state = 0},
-  [1259] = {.lex_state = 0, .external_lex_state = 26},
+  [1259] = {.lex_state = 0, .external_lex_state = 28},
   [1260] = {.lex_state = 55},
-  [1261] = {.lex_state = 0, .external_lex_state = 18},
+  [1261] = {.lex_state = 0, .external_lex_state = 25},
   [1262] = {.lex_state = 0, .external_lex_state = 11},
-  [1263] = {.lex_state = 0, .external_lex_state = 18},
-  [1264] = {.lex_state = 0, .external_lex_state = 18},
+  [1263] = {.lex_state = 0, .external_lex_state = 25},
+  [1264] = {.lex_state = 0, .external_lex_state = 25},
   [1265] = {.lex_state = 41},
   [1266] = {.lex_state = 55},
-  [1267] = {.lex_state = 0, .external_lex_state = 17},
+  [1267] = {.lex_state = 0, .external_lex_state = 24},
   [1268] = {.lex_state = 0, .external_lex_state = 11},
   [1269] = {.lex_state = 0},
   [1270] = {.lex_state = 0, .external_lex_state = 11},
-  [1271] = {.lex_state = 0, .external_lex_state = 18},
+  [1271] = {.lex_state = 0, .external_lex_state = 25},
   [1272] = {.lex_state = 58},
-  [1273] = {.lex_state = 290},
+  [1273] = {.lex_state = 287},
   [1274] = {.lex_state = 0},
-  [1275] = {.lex_state = 0, .external_lex_state = 26},
+  [1275] = {.lex_state = 0, .external_lex_state = 28},
   [1276] = {.lex_state = 0},
   [1277] = {.lex_state = 0, .external_lex_state = 11},
   [1278] = {.lex_state = 0},
@@ -8370,65 +8349,65 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1287] = {.lex_state = 0, .external_lex_state = 11},
   [1288] = {.lex_state = 0, .external_lex_state = 11},
   [1289] = {.lex_state = 0},
-  [1290] = {.lex_state = 0, .external_lex_state = 17},
-  [1291] = {.lex_state = 0, .external_lex_state = 17},
+  [1290] = {.lex_state = 0, .external_lex_state = 24},
+  [1291] = {.lex_state = 0, .external_lex_state = 24},
   [1292] = {.lex_state = 0},
   [1293] = {.lex_state = 0},
-  [1294] = {.lex_state = 0, .external_lex_state = 18},
+  [1294] = {.lex_state = 0, .external_lex_state = 25},
   [1295] = {.lex_state = 0},
   [1296] = {.lex_state = 0},
   [1297] = {.lex_state = 37},
-  [1298] = {.lex_state = 0, .external_lex_state = 17},
-  [1299] = {.lex_state = 0, .external_lex_state = 18},
-  [1300] = {.lex_state = 0, .external_lex_state = 17},
+  [1298] = {.lex_state = 0, .external_lex_state = 24},
+  [1299] = {.lex_state = 0, .external_lex_state = 25},
+  [1300] = {.lex_state = 0, .external_lex_state = 24},
   [1301] = {.lex_state = 0},
   [1302] = {.lex_state = 55},
   [1303] = {.lex_state = 0, .external_lex_state = 11},
   [1304] = {.lex_state = 37},
-  [1305] = {.lex_state = 290},
-  [1306] = {.lex_state = 0, .external_lex_state = 17},
+  [1305] = {.lex_state = 287},
+  [1306] = {.lex_state = 0, .external_lex_state = 24},
   [1307] = {.lex_state = 0},
   [1308] = {.lex_state = 0, .external_lex_state = 11},
-  [1309] = {.lex_state = 0, .external_lex_state = 27},
+  [1309] = {.lex_state = 0, .external_lex_state = 29},
   [1310] = {.lex_state = 55},
   [1311] = {.lex_state = 0, .external_lex_state = 11},
-  [1312] = {.lex_state = 0, .external_lex_state = 26},
+  [1312] = {.lex_state = 0, .external_lex_state = 28},
   [1313] = {.lex_state = 55},
   [1314] = {.lex_state = 55},
   [1315] = {.lex_state = 55},
-  [1316] = {.lex_state = 0, .external_lex_state = 18},
+  [1316] = {.lex_state = 0, .external_lex_state = 25},
   [1317] = {.lex_state = 55},
-  [1318] = {.lex_state = 0, .external_lex_state = 17},
-  [1319] = {.lex_state = 0, .external_lex_state = 28},
+  [1318] = {.lex_state = 0, .external_lex_state = 24},
+  [1319] = {.lex_state = 0, .external_lex_state = 30},
   [1320] = {.lex_state = 0, .external_lex_state = 11},
-  [1321] = {.lex_state = 0, .external_lex_state = 26},
-  [1322] = {.lex_state = 0, .external_lex_state = 18},
-  [1323] = {.lex_state = 0, .external_lex_state = 18},
-  [1324] = {.lex_state = 0, .external_lex_state = 18},
-  [1325] = {.lex_state = 0, .external_lex_state = 18},
-  [1326] = {.lex_state = 0, .external_lex_state = 18},
-  [1327] = {.lex_state = 0, .external_lex_state = 18},
-  [1328] = {.lex_state = 0, .external_lex_state = 18},
-  [1329] = {.lex_state = 0, .external_lex_state = 18},
+  [1321] = {.lex_state = 0, .external_lex_state = 28},
+  [1322] = {.lex_state = 0, .external_lex_state = 25},
+  [1323] = {.lex_state = 0, .external_lex_state = 25},
+  [1324] = {.lex_state = 0, .external_lex_state = 25},
+  [1325] = {.lex_state = 0, .external_lex_state = 25},
+  [1326] = {.lex_state = 0, .external_lex_state = 25},
+  [1327] = {.lex_state = 0, .external_lex_state = 25},
+  [1328] = {.lex_state = 0, .external_lex_state = 25},
+  [1329] = {.lex_state = 0, .external_lex_state = 25},
   [1330] = {.lex_state = 58},
   [1331] = {.lex_state = 0, .external_lex_state = 11},
   [1332] = {.lex_state = 0, .external_lex_state = 11},
   [1333] = {.lex_state = 0},
   [1334] = {.lex_state = 0, .external_lex_state = 11},
   [1335] = {.lex_state = 0, .external_lex_state = 11},
-  [1336] = {.lex_state = 290},
+  [1336] = {.lex_state = 287},
   [1337] = {.lex_state = 55},
-  [1338] = {.lex_state = 0, .external_lex_state = 18},
+  [1338] = {.lex_state = 0, .external_lex_state = 25},
   [1339] = {.lex_state = 0, .external_lex_state = 11},
   [1340] = {.lex_state = 0, .external_lex_state = 11},
   [1341] = {.lex_state = 0, .external_lex_state = 11},
   [1342] = {.lex_state = 0, .external_lex_state = 11},
-  [1343] = {.lex_state = 0, .external_lex_state = 28},
+  [1343] = {.lex_state = 0, .external_lex_state = 30},
   [1344] = {.lex_state = 0, .external_lex_state = 11},
   [1345] = {.lex_state = 0, .external_lex_state = 11},
   [1346] = {.lex_state = 0},
   [1347] = {.lex_state = 0},
-  [1348] = {.lex_state = 0, .external_lex_state = 28},
+  [1348] = {.lex_state = 0, .external_lex_state = 30},
   [1349] = {.lex_state = 0, .external_lex_state = 11},
   [1350] = {.lex_state = 0, .external_lex_state = 11},
   [1351] = {.lex_state = 62},
@@ -8436,7 +8415,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1353] = {.lex_state = 0},
   [1354] = {.lex_state = 0, .external_lex_state = 11},
   [1355] = {.lex_state = 0},
-  [1356] = {.lex_state = 0, .external_lex_state = 25},
+  [1356] = {.lex_state = 0, .external_lex_state = 27},
   [1357] = {.lex_state = 0, .external_lex_state = 11},
   [1358] = {.lex_state = 0, .external_lex_state = 11},
   [1359] = {.lex_state = 0, .external_lex_state = 11},
@@ -8450,7 +8429,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1367] = {.lex_state = 0, .external_lex_state = 11},
   [1368] = {.lex_state = 0},
   [1369] = {.lex_state = 0, .external_lex_state = 11},
-  [1370] = {.lex_state = 0, .external_lex_state = 25},
+  [1370] = {.lex_state = 0, .external_lex_state = 27},
   [1371] = {.lex_state = 0, .external_lex_state = 11},
   [1372] = {.lex_state = 0, .external_lex_state = 11},
   [1373] = {.lex_state = 0, .external_lex_state = 11},
@@ -8461,7 +8440,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1378] = {.lex_state = 62},
   [1379] = {.lex_state = 0, .external_lex_state = 11},
   [1380] = {.lex_state = 0, .external_lex_state = 11},
-  [1381] = {.lex_state = 0, .external_lex_state = 26},
+  [1381] = {.lex_state = 0, .external_lex_state = 28},
   [1382] = {.lex_state = 0, .external_lex_state = 11},
   [1383] = {.lex_state = 0, .external_lex_state = 11},
   [1384] = {.lex_state = 0, .external_lex_state = 11},
@@ -8469,11 +8448,11 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1386] = {.lex_state = 0, .external_lex_state = 11},
   [1387] = {.lex_state = 0, .external_lex_state = 11},
   [1388] = {.lex_state = 0, .external_lex_state = 11},
-  [1389] = {.lex_state = 0, .external_lex_state = 25},
+  [1389] = {.lex_state = 0, .external_lex_state = 27},
   [1390] = {.lex_state = 0, .external_lex_state = 11},
   [1391] = {.lex_state = 0},
   [1392] = {.lex_state = 0, .external_lex_state = 11},
-  [1393] = {.lex_state = 0, .external_lex_state = 18},
+  [1393] = {.lex_state = 0, .external_lex_state = 25},
   [1394] = {.lex_state = 0},
   [1395] = {.lex_state = 0, .external_lex_state = 11},
   [1396] = {.lex_state = 0},
@@ -8489,7 +8468,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1406] = {.lex_state = 62},
   [1407] = {.lex_state = 37},
   [1408] = {.lex_state = 62},
-  [1409] = {.lex_state = 0, .external_lex_state = 26},
+  [1409] = {.lex_state = 0, .external_lex_state = 28},
   [1410] = {.lex_state = 62},
   [1411] = {.lex_state = 0, .external_lex_state = 11},
   [1412] = {.lex_state = 0, .external_lex_state = 11},
@@ -8502,8 +8481,8 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1419] = {.lex_state = 62},
   [1420] = {.lex_state = 0, .external_lex_state = 11},
   [1421] = {.lex_state = 0, .external_lex_state = 11},
-  [1422] = {.lex_state = 0, .external_lex_state = 26},
-  [1423] = {.lex_state = 0, .external_lex_state = 26},
+  [1422] = {.lex_state = 0, .external_lex_state = 28},
+  [1423] = {.lex_state = 0, .external_lex_state = 28},
   [1424] = {.lex_state = 0, .external_lex_state = 11},
   [1425] = {.lex_state = 0, .external_lex_state = 11},
   [1426] = {.lex_state = 62},
@@ -8520,10 +8499,10 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1437] = {.lex_state = 0, .external_lex_state = 11},
   [1438] = {.lex_state = 0, .external_lex_state = 11},
   [1439] = {.lex_state = 0, .external_lex_state = 11},
-  [1440] = {.lex_state = 0, .external_lex_state = 18},
-  [1441] = {.lex_state = 0, .external_lex_state = 28},
+  [1440] = {.lex_state = 0, .external_lex_state = 25},
+  [1441] = {.lex_state = 0, .external_lex_state = 30},
   [1442] = {.lex_state = 37},
-  [1443] = {.lex_state = 0, .external_lex_state = 25},
+  [1443] = {.lex_state = 0, .external_lex_state = 27},
   [1444] = {.lex_state = 0, .external_lex_state = 11},
   [1445] = {.lex_state = 0, .external_lex_state = 11},
   [1446] = {.lex_state = 0, .external_lex_state = 11},
@@ -8552,25 +8531,25 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1469] = {.lex_state = 0, .external_lex_state = 11},
   [1470] = {.lex_state = 0},
   [1471] = {.lex_state = 0},
-  [1472] = {.lex_state = 0, .external_lex_state = 18},
-  [1473] = {.lex_state = 290},
+  [1472] = {.lex_state = 0, .external_lex_state = 25},
+  [1473] = {.lex_state = 287},
   [1474] = {.lex_state = 0, .external_lex_state = 11},
   [1475] = {.lex_state = 37},
-  [1476] = {.lex_state = 0, .external_lex_state = 25},
+  [1476] = {.lex_state = 0, .external_lex_state = 27},
   [1477] = {.lex_state = 0, .external_lex_state = 11},
   [1478] = {.lex_state = 0, .external_lex_state = 11},
   [1479] = {.lex_state = 0},
-  [1480] = {.lex_state = 0, .external_lex_state = 18},
+  [1480] = {.lex_state = 0, .external_lex_state = 25},
   [1481] = {.lex_state = 0, .external_lex_state = 11},
   [1482] = {.lex_state = 0, .external_lex_state = 11},
-  [1483] = {.lex_state = 0, .external_lex_state = 18},
-  [1484] = {.lex_state = 0, .external_lex_state = 26},
-  [1485] = {.lex_state = 0, .external_lex_state = 26},
+  [1483] = {.lex_state = 0, .external_lex_state = 25},
+  [1484] = {.lex_state = 0, .external_lex_state = 28},
+  [1485] = {.lex_state = 0, .external_lex_state = 28},
   [1486] = {.lex_state = 0, .external_lex_state = 11},
   [1487] = {.lex_state = 0, .external_lex_state = 11},
   [1488] = {.lex_state = 0, .external_lex_state = 11},
-  [1489] = {.lex_state = 0, .external_lex_state = 18},
-  [1490] = {.lex_state = 0, .external_lex_state = 28},
+  [1489] = {.lex_state = 0, .external_lex_state = 25},
+  [1490] = {.lex_state = 0, .external_lex_state = 30},
   [1491] = {.lex_state = 0, .external_lex_state = 11},
   [1492] = {.lex_state = 0, .external_lex_state = 11},
   [1493] = {.lex_state = 0, .external_lex_state = 11},
@@ -8581,98 +8560,98 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1498] = {.lex_state = 0, .external_lex_state = 11},
   [1499] = {.lex_state = 0, .external_lex_state = 11},
   [1500] = {.lex_state = 37},
-  [1501] = {.lex_state = 0, .external_lex_state = 18},
+  [1501] = {.lex_state = 0, .external_lex_state = 25},
   [1502] = {.lex_state = 60},
   [1503] = {.lex_state = 37},
   [1504] = {.lex_state = 0},
   [1505] = {.lex_state = 0},
-  [1506] = {.lex_state = 0, .external_lex_state = 18},
-  [1507] = {.lex_state = 0, .external_lex_state = 18},
-  [1508] = {.lex_state = 0, .external_lex_state = 18},
-  [1509] = {.lex_state = 0, .external_lex_state = 18},
-  [1510] = {.lex_state = 0, .external_lex_state = 18},
+  [1506] = {.lex_state = 0, .external_lex_state = 25},
+  [1507] = {.lex_state = 0, .external_lex_state = 25},
+  [1508] = {.lex_state = 0, .external_lex_state = 25},
+  [1509] = {.lex_state = 0, .external_lex_state = 25},
+  [1510] = {.lex_state = 0, .external_lex_state = 25},
   [1511] = {.lex_state = 60},
   [1512] = {.lex_state = 0},
   [1513] = {.lex_state = 77},
   [1514] = {.lex_state = 0},
   [1515] = {.lex_state = 0},
   [1516] = {.lex_state = 78},
-  [1517] = {.lex_state = 0, .external_lex_state = 18},
+  [1517] = {.lex_state = 0, .external_lex_state = 25},
   [1518] = {.lex_state = 37},
   [1519] = {.lex_state = 0, .external_lex_state = 11},
   [1520] = {.lex_state = 37},
-  [1521] = {.lex_state = 290},
-  [1522] = {.lex_state = 290},
-  [1523] = {.lex_state = 0, .external_lex_state = 18},
+  [1521] = {.lex_state = 287},
+  [1522] = {.lex_state = 287},
+  [1523] = {.lex_state = 0, .external_lex_state = 25},
   [1524] = {.lex_state = 0},
   [1525] = {.lex_state = 0},
   [1526] = {.lex_state = 0},
   [1527] = {.lex_state = 0},
-  [1528] = {.lex_state = 0, .external_lex_state = 18},
+  [1528] = {.lex_state = 0, .external_lex_state = 25},
   [1529] = {.lex_state = 0},
-  [1530] = {.lex_state = 0, .external_lex_state = 18},
-  [1531] = {.lex_state = 0, .external_lex_state = 18},
-  [1532] = {.lex_state = 290},
-  [1533] = {.lex_state = 0, .external_lex_state = 18},
-  [1534] = {.lex_state = 0, .external_lex_state = 18},
+  [1530] = {.lex_state = 0, .external_lex_state = 25},
+  [1531] = {.lex_state = 0, .external_lex_state = 25},
+  [1532] = {.lex_state = 287},
+  [1533] = {.lex_state = 0, .external_lex_state = 25},
+  [1534] = {.lex_state = 0, .external_lex_state = 25},
   [1535] = {.lex_state = 77},
-  [1536] = {.lex_state = 0, .external_lex_state = 18},
-  [1537] = {.lex_state = 0, .external_lex_state = 18},
+  [1536] = {.lex_state = 0, .external_lex_state = 25},
+  [1537] = {.lex_state = 0, .external_lex_state = 25},
   [1538] = {.lex_state = 77},
   [1539] = {.lex_state = 0},
   [1540] = {.lex_state = 37},
   [1541] = {.lex_state = 0},
-  [1542] = {.lex_state = 0, .external_lex_state = 18},
-  [1543] = {.lex_state = 0, .external_lex_state = 18},
-  [1544] = {.lex_state = 0, .external_lex_state = 18},
-  [1545] = {.lex_state = 290},
-  [1546] = {.lex_state = 0, .external_lex_state = 18},
-  [1547] = {.lex_state = 0, .external_lex_state = 18},
-  [1548] = {.lex_state = 0, .external_lex_state = 18},
-  [1549] = {.lex_state = 0, .external_lex_state = 18},
-  [1550] = {.lex_state = 0, .external_lex_state = 18},
+  [1542] = {.lex_state = 0, .external_lex_state = 25},
+  [1543] = {.lex_state = 0, .external_lex_state = 25},
+  [1544] = {.lex_state = 0, .external_lex_state = 25},
+  [1545] = {.lex_state = 287},
+  [1546] = {.lex_state = 0, .external_lex_state = 25},
+  [1547] = {.lex_state = 0, .external_lex_state = 25},
+  [1548] = {.lex_state = 0, .external_lex_state = 25},
+  [1549] = {.lex_state = 0, .external_lex_state = 25},
+  [1550] = {.lex_state = 0, .external_lex_state = 25},
   [1551] = {.lex_state = 77},
   [1552] = {.lex_state = 0, .external_lex_state = 11},
   [1553] = {.lex_state = 37},
-  [1554] = {.lex_state = 0, .external_lex_state = 18},
-  [1555] = {.lex_state = 0, .external_lex_state = 18},
+  [1554] = {.lex_state = 0, .external_lex_state = 25},
+  [1555] = {.lex_state = 0, .external_lex_state = 25},
   [1556] = {.lex_state = 0},
   [1557] = {.lex_state = 77},
   [1558] = {.lex_state = 0},
   [1559] = {.lex_state = 77},
-  [1560] = {.lex_state = 0, .external_lex_state = 18},
+  [1560] = {.lex_state = 0, .external_lex_state = 25},
   [1561] = {.lex_state = 77},
-  [1562] = {.lex_state = 0, .external_lex_state = 18},
+  [1562] = {.lex_state = 0, .external_lex_state = 25},
   [1563] = {.lex_state = 0},
   [1564] = {.lex_state = 77},
   [1565] = {.lex_state = 0},
-  [1566] = {.lex_state = 0, .external_lex_state = 18},
+  [1566] = {.lex_state = 0, .external_lex_state = 25},
   [1567] = {.lex_state = 0},
-  [1568] = {.lex_state = 290},
+  [1568] = {.lex_state = 287},
   [1569] = {.lex_state = 77},
   [1570] = {.lex_state = 0},
-  [1571] = {.lex_state = 0, .external_lex_state = 18},
+  [1571] = {.lex_state = 0, .external_lex_state = 25},
   [1572] = {.lex_state = 0},
   [1573] = {.lex_state = 0},
-  [1574] = {.lex_state = 0, .external_lex_state = 18},
+  [1574] = {.lex_state = 0, .external_lex_state = 25},
   [1575] = {.lex_state = 77},
-  [1576] = {.lex_state = 0, .external_lex_state = 18},
+  [1576] = {.lex_state = 0, .external_lex_state = 25},
   [1577] = {.lex_state = 77},
   [1578] = {.lex_state = 0},
   [1579] = {.lex_state = 78},
   [1580] = {.lex_state = 0},
   [1581] = {.lex_state = 37},
-  [1582] = {.lex_state = 290},
+  [1582] = {.lex_state = 287},
   [1583] = {.lex_state = 77},
   [1584] = {.lex_state = 0},
-  [1585] = {.lex_state = 290},
+  [1585] = {.lex_state = 287},
   [1586] = {.lex_state = 78},
   [1587] = {.lex_state = 37},
   [1588] = {.lex_state = 0, .external_lex_state = 11},
-  [1589] = {.lex_state = 290},
+  [1589] = {.lex_state = 287},
   [1590] = {.lex_state = 0},
-  [1591] = {.lex_state = 0, .external_lex_state = 18},
-  [1592] = {.lex_state = 0, .external_lex_state = 18},
+  [1591] = {.lex_state = 0, .external_lex_state = 25},
+  [1592] = {.lex_state = 0, .external_lex_state = 25},
   [1593] = {.lex_state = 0, .external_lex_state = 11},
   [1594] = {.lex_state = 77},
   [1595] = {.lex_state = 0},
@@ -8680,10 +8659,10 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1597] = {.lex_state = 60},
   [1598] = {.lex_state = 77},
   [1599] = {.lex_state = 77},
-  [1600] = {.lex_state = 0, .external_lex_state = 18},
+  [1600] = {.lex_state = 0, .external_lex_state = 25},
   [1601] = {.lex_state = 0},
-  [1602] = {.lex_state = 0, .external_lex_state = 18},
-  [1603] = {.lex_state = 0, .external_lex_state = 18},
+  [1602] = {.lex_state = 0, .external_lex_state = 25},
+  [1603] = {.lex_state = 0, .external_lex_state = 25},
   [1604] = {.lex_state = 77},
   [1605] = {.lex_state = 77},
   [1606] = {.lex_state = 37},
@@ -8691,19 +8670,19 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1608] = {.lex_state = 0},
   [1609] = {.lex_state = 0},
   [1610] = {.lex_state = 0},
-  [1611] = {.lex_state = 0, .external_lex_state = 18},
+  [1611] = {.lex_state = 0, .external_lex_state = 25},
   [1612] = {.lex_state = 0},
-  [1613] = {.lex_state = 0, .external_lex_state = 18},
+  [1613] = {.lex_state = 0, .external_lex_state = 25},
   [1614] = {.lex_state = 0},
-  [1615] = {.lex_state = 0, .external_lex_state = 18},
+  [1615] = {.lex_state = 0, .external_lex_state = 25},
   [1616] = {.lex_state = 0},
   [1617] = {.lex_state = 62},
-  [1618] = {.lex_state = 0, .external_lex_state = 18},
+  [1618] = {.lex_state = 0, .external_lex_state = 25},
   [1619] = {.lex_state = 77},
   [1620] = {.lex_state = 79},
   [1621] = {.lex_state = 37},
   [1622] = {.lex_state = 0},
-  [1623] = {.lex_state = 0, .external_lex_state = 18},
+  [1623] = {.lex_state = 0, .external_lex_state = 25},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8790,7 +8769,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
     [sym_number] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
-    [sym_multiline_string] = ACTIONS(1),
     [sym_raw_string] = ACTIONS(1),
     [sym_unterminated_string] = ACTIONS(1),
     [anon_sym_LPAREN2] = ACTIONS(1),
@@ -8818,6 +8796,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__score_bin_text] = ACTIONS(1),
     [sym__stray_tag_name] = ACTIONS(1),
     [sym_identifier] = ACTIONS(1),
+    [sym_multiline_string] = ACTIONS(1),
     [sym__never] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
   },
@@ -17549,9 +17528,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(945), 6,
       sym_opcode_name,
@@ -17984,9 +17963,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(945), 6,
       sym_opcode_name,
@@ -18141,9 +18120,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(945), 6,
       sym_opcode_name,
@@ -18252,9 +18231,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(945), 6,
       sym_opcode_name,
@@ -18317,9 +18296,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(945), 6,
       sym_opcode_name,
@@ -22609,9 +22588,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -22854,9 +22833,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -22903,9 +22882,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23185,9 +23164,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23306,9 +23285,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23511,9 +23490,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23684,9 +23663,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23733,9 +23712,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23782,9 +23761,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23883,9 +23862,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23932,9 +23911,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -23981,9 +23960,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -24120,9 +24099,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -24169,9 +24148,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -24290,9 +24269,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -24407,9 +24386,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -24560,9 +24539,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -24993,9 +24972,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -25180,9 +25159,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -25309,9 +25288,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -25999,9 +25978,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -26046,9 +26025,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -26236,9 +26215,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -26318,9 +26297,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -26471,9 +26450,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -26697,8 +26676,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -28246,9 +28225,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -28288,8 +28267,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -28337,9 +28316,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -28382,9 +28361,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -28495,9 +28474,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -28710,9 +28689,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -29059,8 +29038,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -29275,8 +29254,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -29865,8 +29844,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -30050,9 +30029,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -30484,9 +30463,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -30589,9 +30568,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -31036,9 +31015,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -31345,9 +31324,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -31492,9 +31471,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -31707,9 +31686,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -31750,9 +31729,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -31798,9 +31777,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -31902,9 +31881,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -32011,9 +31990,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -32187,9 +32166,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -32968,9 +32947,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -33011,9 +32990,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -33153,9 +33132,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -33328,9 +33307,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -33701,9 +33680,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -33744,9 +33723,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -33897,9 +33876,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -34274,9 +34253,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -34317,9 +34296,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -34468,9 +34447,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -34775,9 +34754,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -34821,9 +34800,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -34862,9 +34841,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -34898,9 +34877,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -34944,9 +34923,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -34985,9 +34964,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -35021,9 +35000,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35067,9 +35046,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -35154,9 +35133,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -35190,9 +35169,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -35231,9 +35210,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35272,9 +35251,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35313,9 +35292,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35354,9 +35333,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35395,9 +35374,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35436,9 +35415,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35477,9 +35456,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35518,9 +35497,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35559,9 +35538,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35600,9 +35579,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35641,9 +35620,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35682,9 +35661,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35723,9 +35702,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35764,9 +35743,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35805,9 +35784,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -35846,9 +35825,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35887,9 +35866,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -35960,9 +35939,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36001,9 +35980,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36042,9 +36021,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36083,9 +36062,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36129,9 +36108,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -36165,9 +36144,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36206,9 +36185,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36247,9 +36226,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36288,9 +36267,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1857), 4,
       anon_sym_PLUS,
@@ -36329,9 +36308,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -36370,9 +36349,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36446,9 +36425,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36487,9 +36466,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36528,9 +36507,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36569,9 +36548,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36610,9 +36589,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36651,9 +36630,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36692,9 +36671,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36733,9 +36712,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36774,9 +36753,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36914,9 +36893,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -36955,9 +36934,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37033,9 +37012,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -37120,9 +37099,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -37207,9 +37186,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -37472,9 +37451,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -37604,9 +37583,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37645,9 +37624,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37686,9 +37665,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37727,9 +37706,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37768,9 +37747,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37814,9 +37793,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -37850,9 +37829,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37891,9 +37870,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37932,9 +37911,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -37973,9 +37952,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38014,9 +37993,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38055,9 +38034,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38096,9 +38075,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38137,9 +38116,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38178,9 +38157,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38224,9 +38203,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -38265,9 +38244,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -38301,9 +38280,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38342,9 +38321,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38383,9 +38362,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38424,9 +38403,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38516,9 +38495,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -38552,9 +38531,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38593,9 +38572,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38634,9 +38613,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38675,9 +38654,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38716,9 +38695,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38762,9 +38741,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -38798,9 +38777,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38839,9 +38818,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38880,9 +38859,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38921,9 +38900,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -38962,9 +38941,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39003,9 +38982,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39044,9 +39023,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39085,9 +39064,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39126,9 +39105,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39167,9 +39146,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39208,9 +39187,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39249,9 +39228,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39290,9 +39269,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39331,9 +39310,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39372,9 +39351,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39413,9 +39392,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39454,9 +39433,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39495,9 +39474,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -39541,9 +39520,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39582,9 +39561,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39623,9 +39602,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39664,9 +39643,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39705,9 +39684,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39746,9 +39725,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39782,9 +39761,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -39823,9 +39802,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -39869,9 +39848,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39910,9 +39889,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39951,9 +39930,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -39992,9 +39971,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40033,9 +40012,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40069,9 +40048,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -40110,9 +40089,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -40156,9 +40135,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40192,9 +40171,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1919), 4,
       anon_sym_PLUS,
@@ -40238,9 +40217,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40274,9 +40253,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -40320,9 +40299,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40361,9 +40340,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40397,9 +40376,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -40443,9 +40422,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40484,9 +40463,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40520,9 +40499,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -40566,9 +40545,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40607,9 +40586,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40643,9 +40622,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(958), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(964), 4,
       anon_sym_PLUS,
@@ -40689,9 +40668,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -40730,9 +40709,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1731), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(325), 9,
       sym__primary,
@@ -59508,8 +59487,9 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__score_bin_text = 19,
   ts_external_token__stray_tag_name = 20,
   ts_external_token_identifier = 21,
-  ts_external_token__never = 22,
-  ts_external_token__error_sentinel = 23,
+  ts_external_token_multiline_string = 22,
+  ts_external_token__never = 23,
+  ts_external_token__error_sentinel = 24,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -59535,11 +59515,12 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__score_bin_text] = sym__score_bin_text,
   [ts_external_token__stray_tag_name] = sym__stray_tag_name,
   [ts_external_token_identifier] = sym_identifier,
+  [ts_external_token_multiline_string] = sym_multiline_string,
   [ts_external_token__never] = sym__never,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
-static const bool ts_external_scanner_states[29][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[31][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token__label_name] = true,
@@ -59563,6 +59544,7 @@ static const bool ts_external_scanner_states[29][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__score_bin_text] = true,
     [ts_external_token__stray_tag_name] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
     [ts_external_token__never] = true,
     [ts_external_token__error_sentinel] = true,
   },
@@ -59632,6 +59614,7 @@ static const bool ts_external_scanner_states[29][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token__newline] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [11] = {
     [ts_external_token__newline] = true,
@@ -59675,13 +59658,16 @@ static const bool ts_external_scanner_states[29][EXTERNAL_TOKEN_COUNT] = {
   [16] = {
     [ts_external_token__newline] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [17] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [18] = {
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [19] = {
     [ts_external_token__score_kind] = true,
@@ -59716,22 +59702,29 @@ static const bool ts_external_scanner_states[29][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_identifier] = true,
   },
   [24] = {
+    [ts_external_token_opcode_name] = true,
+    [ts_external_token_identifier] = true,
+  },
+  [25] = {
+    [ts_external_token_identifier] = true,
+  },
+  [26] = {
     [ts_external_token__licence_tag_name] = true,
     [ts_external_token__file_tag_name] = true,
     [ts_external_token__unknown_tag_name] = true,
     [ts_external_token__stray_tag_name] = true,
   },
-  [25] = {
+  [27] = {
     [ts_external_token__end_tag_open] = true,
   },
-  [26] = {
+  [28] = {
     [ts_external_token_raw_text] = true,
     [ts_external_token__end_tag_open] = true,
   },
-  [27] = {
+  [29] = {
     [ts_external_token__unknown_tag_name] = true,
   },
-  [28] = {
+  [30] = {
     [ts_external_token__end_tag_open] = true,
     [ts_external_token__score_bin_text] = true,
   },

@@ -18,7 +18,7 @@
 #define SYMBOL_COUNT 253
 #define ALIAS_COUNT 3
 #define TOKEN_COUNT 134
-#define EXTERNAL_TOKEN_COUNT 24
+#define EXTERNAL_TOKEN_COUNT 25
 #define FIELD_COUNT 36
 #define MAX_ALIAS_SEQUENCE_LENGTH 10
 #define PRODUCTION_ID_COUNT 84
@@ -116,45 +116,45 @@ enum ts_symbol_identifiers {
   sym_comment = 90,
   sym_number = 91,
   sym_string = 92,
-  sym_multiline_string = 93,
-  sym_raw_string = 94,
-  sym_unterminated_string = 95,
-  aux_sym_define_directive_token1 = 96,
-  anon_sym_LPAREN2 = 97,
-  anon_sym_SQUOTE = 98,
-  sym_macro_body = 99,
-  aux_sym_undef_directive_token1 = 100,
-  aux_sym_include_directive_token1 = 101,
-  aux_sym_include_directive_token2 = 102,
-  sym_include_path = 103,
-  aux_sym_ifdef_directive_token1 = 104,
-  aux_sym_ifndef_directive_token1 = 105,
-  sym_else_directive = 106,
-  sym_end_directive = 107,
-  anon_sym_DOLLAR = 108,
-  sym_macro_argument = 109,
-  sym_opcode_name = 110,
-  sym__label_name = 111,
-  sym__newline = 112,
-  sym__licence_tag_name = 113,
-  sym__file_tag_name = 114,
-  sym__unknown_tag_name = 115,
-  sym_raw_text = 116,
-  sym_outside_text = 117,
-  sym__score_kind = 118,
-  sym__score_name_kind = 119,
-  sym__score_repeat_kind = 120,
-  sym__score_end_kind = 121,
-  sym__score_tail = 122,
-  sym_infinity = 123,
-  sym__kw_instr = 124,
-  sym__kw_endin = 125,
-  sym__kw_opcode = 126,
-  sym__kw_endop = 127,
-  sym__end_tag_open = 128,
-  sym__score_bin_text = 129,
-  sym__stray_tag_name = 130,
-  sym_identifier = 131,
+  sym_raw_string = 93,
+  sym_unterminated_string = 94,
+  aux_sym_define_directive_token1 = 95,
+  anon_sym_LPAREN2 = 96,
+  anon_sym_SQUOTE = 97,
+  sym_macro_body = 98,
+  aux_sym_undef_directive_token1 = 99,
+  aux_sym_include_directive_token1 = 100,
+  aux_sym_include_directive_token2 = 101,
+  sym_include_path = 102,
+  aux_sym_ifdef_directive_token1 = 103,
+  aux_sym_ifndef_directive_token1 = 104,
+  sym_else_directive = 105,
+  sym_end_directive = 106,
+  anon_sym_DOLLAR = 107,
+  sym_macro_argument = 108,
+  sym_opcode_name = 109,
+  sym__label_name = 110,
+  sym__newline = 111,
+  sym__licence_tag_name = 112,
+  sym__file_tag_name = 113,
+  sym__unknown_tag_name = 114,
+  sym_raw_text = 115,
+  sym_outside_text = 116,
+  sym__score_kind = 117,
+  sym__score_name_kind = 118,
+  sym__score_repeat_kind = 119,
+  sym__score_end_kind = 120,
+  sym__score_tail = 121,
+  sym_infinity = 122,
+  sym__kw_instr = 123,
+  sym__kw_endin = 124,
+  sym__kw_opcode = 125,
+  sym__kw_endop = 126,
+  sym__end_tag_open = 127,
+  sym__score_bin_text = 128,
+  sym__stray_tag_name = 129,
+  sym_identifier = 130,
+  sym_multiline_string = 131,
   sym__never = 132,
   sym__error_sentinel = 133,
   sym_score = 134,
@@ -375,7 +375,6 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym_number] = "number",
   [sym_string] = "string",
-  [sym_multiline_string] = "multiline_string",
   [sym_raw_string] = "raw_string",
   [sym_unterminated_string] = "unterminated_string",
   [aux_sym_define_directive_token1] = "define_directive_token1",
@@ -414,6 +413,7 @@ static const char * const ts_symbol_names[] = {
   [sym__score_bin_text] = "raw_text",
   [sym__stray_tag_name] = "tag_name",
   [sym_identifier] = "identifier",
+  [sym_multiline_string] = "multiline_string",
   [sym__never] = "_never",
   [sym__error_sentinel] = "_error_sentinel",
   [sym_score] = "score",
@@ -634,7 +634,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym_number] = sym_number,
   [sym_string] = sym_string,
-  [sym_multiline_string] = sym_multiline_string,
   [sym_raw_string] = sym_raw_string,
   [sym_unterminated_string] = sym_unterminated_string,
   [aux_sym_define_directive_token1] = aux_sym_define_directive_token1,
@@ -673,6 +672,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__score_bin_text] = sym_raw_text,
   [sym__stray_tag_name] = sym_tag_name,
   [sym_identifier] = sym_identifier,
+  [sym_multiline_string] = sym_multiline_string,
   [sym__never] = sym__never,
   [sym__error_sentinel] = sym__error_sentinel,
   [sym_score] = sym_score,
@@ -1172,10 +1172,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_multiline_string] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_raw_string] = {
     .visible = true,
     .named = true,
@@ -1325,6 +1321,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_identifier] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_multiline_string] = {
     .visible = true,
     .named = true,
   },
@@ -3909,1987 +3909,1944 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(282);
+      if (eof) ADVANCE(274);
       ADVANCE_MAP(
-        '!', 405,
-        '"', 456,
-        '#', 424,
-        '$', 470,
-        '%', 422,
-        '&', 414,
-        '\'', 459,
-        '(', 458,
-        ')', 357,
-        '*', 418,
-        '+', 351,
-        ',', 349,
-        '-', 401,
-        '.', 396,
-        '/', 421,
-        '0', 429,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 306,
-        '>', 286,
-        '?', 425,
-        '@', 439,
-        'C', 215,
-        'R', 253,
-        '[', 360,
+        '!', 397,
+        '"', 446,
+        '#', 416,
+        '$', 460,
+        '%', 414,
+        '&', 406,
+        '\'', 449,
+        '(', 448,
+        ')', 349,
+        '*', 410,
+        '+', 343,
+        ',', 341,
+        '-', 393,
+        '.', 388,
+        '/', 413,
+        '0', 420,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 298,
+        '>', 278,
+        '?', 417,
+        '@', 430,
+        'C', 206,
+        'R', 244,
+        '[', 352,
       );
-      if (lookahead == '\\') SKIP(270);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'b') ADVANCE(157);
-      if (lookahead == 'c') ADVANCE(87);
-      if (lookahead == 'd') ADVANCE(109);
-      if (lookahead == 'e') ADVANCE(174);
-      if (lookahead == 'f') ADVANCE(155);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(134);
-      if (lookahead == 'k') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(98);
-      if (lookahead == 's') ADVANCE(230);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == 'u') ADVANCE(183);
-      if (lookahead == 'w') ADVANCE(149);
-      if (lookahead == '{') ADVANCE(427);
-      if (lookahead == '|') ADVANCE(413);
-      if (lookahead == '}') ADVANCE(428);
-      if (lookahead == '~') ADVANCE(406);
-      if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(203);
+      if (lookahead == '\\') SKIP(258);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'b') ADVANCE(149);
+      if (lookahead == 'c') ADVANCE(80);
+      if (lookahead == 'd') ADVANCE(101);
+      if (lookahead == 'e') ADVANCE(166);
+      if (lookahead == 'f') ADVANCE(147);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(126);
+      if (lookahead == 'k') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 'w') ADVANCE(141);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '|') ADVANCE(405);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(194);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(276);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(430);
+          lookahead == ' ') SKIP(266);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 1:
-      if (lookahead == '\n') ADVANCE(47);
+      if (lookahead == '\n') ADVANCE(41);
       if (lookahead == '\r') ADVANCE(2);
-      if (lookahead != 0) ADVANCE(456);
+      if (lookahead != 0) ADVANCE(446);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(47);
-      if (lookahead == '"') ADVANCE(453);
-      if (lookahead == '\\') ADVANCE(32);
+      if (lookahead == '\n') ADVANCE(41);
+      if (lookahead == '"') ADVANCE(444);
+      if (lookahead == '\\') ADVANCE(28);
       if (lookahead != 0 &&
-          lookahead != '\r') ADVANCE(47);
+          lookahead != '\r') ADVANCE(41);
       END_STATE();
     case 3:
-      if (lookahead == '\n') ADVANCE(54);
-      if (lookahead == '#') ADVANCE(460);
-      if (lookahead == '\\') ADVANCE(33);
-      if (lookahead != 0) ADVANCE(54);
+      if (lookahead == '\n') SKIP(34);
+      if (lookahead == '\r') SKIP(34);
+      if (lookahead == ';') SKIP(4);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(3);
       END_STATE();
     case 4:
-      if (lookahead == '\n') SKIP(40);
-      if (lookahead == '\r') SKIP(40);
-      if (lookahead == ';') SKIP(5);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(4);
+      if (lookahead == '\n') SKIP(34);
+      if (lookahead == '\r') SKIP(34);
+      if (lookahead != 0) SKIP(4);
       END_STATE();
     case 5:
-      if (lookahead == '\n') SKIP(40);
-      if (lookahead == '\r') SKIP(40);
-      if (lookahead != 0) SKIP(5);
+      if (lookahead == '\n') SKIP(38);
+      if (lookahead == '\r') SKIP(38);
+      if (lookahead == ';') SKIP(6);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(5);
       END_STATE();
     case 6:
-      if (lookahead == '\n') SKIP(44);
-      if (lookahead == '\r') SKIP(44);
-      if (lookahead == ';') SKIP(7);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(6);
+      if (lookahead == '\n') SKIP(38);
+      if (lookahead == '\r') SKIP(38);
+      if (lookahead != 0) SKIP(6);
       END_STATE();
     case 7:
-      if (lookahead == '\n') SKIP(44);
-      if (lookahead == '\r') SKIP(44);
-      if (lookahead != 0) SKIP(7);
+      if (lookahead == '\n') SKIP(39);
+      if (lookahead == '\r') SKIP(39);
+      if (lookahead == ';') SKIP(8);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(7);
       END_STATE();
     case 8:
-      if (lookahead == '\n') SKIP(45);
-      if (lookahead == '\r') SKIP(45);
-      if (lookahead == ';') SKIP(9);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(8);
+      if (lookahead == '\n') SKIP(39);
+      if (lookahead == '\r') SKIP(39);
+      if (lookahead != 0) SKIP(8);
       END_STATE();
     case 9:
-      if (lookahead == '\n') SKIP(45);
-      if (lookahead == '\r') SKIP(45);
-      if (lookahead != 0) SKIP(9);
+      if (lookahead == '\n') SKIP(30);
+      if (lookahead == '\r') SKIP(30);
+      if (lookahead == ';') SKIP(10);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(9);
       END_STATE();
     case 10:
-      if (lookahead == '\n') SKIP(36);
-      if (lookahead == '\r') SKIP(36);
-      if (lookahead == ';') SKIP(11);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(10);
+      if (lookahead == '\n') SKIP(30);
+      if (lookahead == '\r') SKIP(30);
+      if (lookahead != 0) SKIP(10);
       END_STATE();
     case 11:
-      if (lookahead == '\n') SKIP(36);
-      if (lookahead == '\r') SKIP(36);
-      if (lookahead != 0) SKIP(11);
+      if (lookahead == '\n') ADVANCE(48);
+      if (lookahead == '#') ADVANCE(450);
+      if (lookahead == '\\') ADVANCE(29);
+      if (lookahead != 0) ADVANCE(48);
       END_STATE();
     case 12:
-      if (lookahead == '\n') SKIP(43);
-      if (lookahead == '\r') SKIP(43);
+      if (lookahead == '\n') SKIP(37);
+      if (lookahead == '\r') SKIP(37);
       if (lookahead == ';') SKIP(13);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(12);
       END_STATE();
     case 13:
-      if (lookahead == '\n') SKIP(43);
-      if (lookahead == '\r') SKIP(43);
+      if (lookahead == '\n') SKIP(37);
+      if (lookahead == '\r') SKIP(37);
       if (lookahead != 0) SKIP(13);
       END_STATE();
     case 14:
-      if (lookahead == '\n') SKIP(46);
-      if (lookahead == '\r') SKIP(46);
+      if (lookahead == '\n') SKIP(40);
+      if (lookahead == '\r') SKIP(40);
       if (lookahead == ';') SKIP(15);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(14);
       END_STATE();
     case 15:
-      if (lookahead == '\n') SKIP(46);
-      if (lookahead == '\r') SKIP(46);
+      if (lookahead == '\n') SKIP(40);
+      if (lookahead == '\r') SKIP(40);
       if (lookahead != 0) SKIP(15);
       END_STATE();
     case 16:
-      if (lookahead == '\n') SKIP(55);
-      if (lookahead == '\r') SKIP(55);
+      if (lookahead == '\n') SKIP(49);
+      if (lookahead == '\r') SKIP(49);
       if (lookahead == ';') SKIP(17);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(16);
       END_STATE();
     case 17:
-      if (lookahead == '\n') SKIP(55);
-      if (lookahead == '\r') SKIP(55);
+      if (lookahead == '\n') SKIP(49);
+      if (lookahead == '\r') SKIP(49);
       if (lookahead != 0) SKIP(17);
       END_STATE();
     case 18:
-      if (lookahead == '\n') SKIP(58);
-      if (lookahead == '\r') SKIP(58);
+      if (lookahead == '\n') SKIP(52);
+      if (lookahead == '\r') SKIP(52);
       if (lookahead == ';') SKIP(19);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(18);
       END_STATE();
     case 19:
-      if (lookahead == '\n') SKIP(58);
-      if (lookahead == '\r') SKIP(58);
+      if (lookahead == '\n') SKIP(52);
+      if (lookahead == '\r') SKIP(52);
       if (lookahead != 0) SKIP(19);
       END_STATE();
     case 20:
-      if (lookahead == '\n') SKIP(53);
-      if (lookahead == '\r') SKIP(53);
+      if (lookahead == '\n') SKIP(47);
+      if (lookahead == '\r') SKIP(47);
       if (lookahead == ';') SKIP(21);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(20);
       END_STATE();
     case 21:
-      if (lookahead == '\n') SKIP(53);
-      if (lookahead == '\r') SKIP(53);
+      if (lookahead == '\n') SKIP(47);
+      if (lookahead == '\r') SKIP(47);
       if (lookahead != 0) SKIP(21);
       END_STATE();
     case 22:
-      if (lookahead == '\n') SKIP(59);
-      if (lookahead == '\r') SKIP(59);
-      if (lookahead == ')') ADVANCE(477);
+      if (lookahead == '\n') SKIP(53);
+      if (lookahead == '\r') SKIP(53);
+      if (lookahead == ')') ADVANCE(467);
       if (lookahead == '#' ||
           lookahead == '\'' ||
           lookahead == '(') SKIP(23);
       if (lookahead != 0) ADVANCE(22);
       END_STATE();
     case 23:
-      if (lookahead == '\n') SKIP(59);
-      if (lookahead == '\r') SKIP(59);
+      if (lookahead == '\n') SKIP(53);
+      if (lookahead == '\r') SKIP(53);
       if (lookahead != 0) SKIP(23);
       END_STATE();
     case 24:
-      if (lookahead == '\n') SKIP(73);
-      if (lookahead == '\r') SKIP(73);
+      if (lookahead == '\n') SKIP(67);
+      if (lookahead == '\r') SKIP(67);
       if (lookahead == ';') SKIP(25);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(24);
       END_STATE();
     case 25:
-      if (lookahead == '\n') SKIP(73);
-      if (lookahead == '\r') SKIP(73);
+      if (lookahead == '\n') SKIP(67);
+      if (lookahead == '\r') SKIP(67);
       if (lookahead != 0) SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '\n') SKIP(74);
-      if (lookahead == '\r') SKIP(74);
+      if (lookahead == '\n') SKIP(68);
+      if (lookahead == '\r') SKIP(68);
       if (lookahead == ';') SKIP(27);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(26);
       END_STATE();
     case 27:
-      if (lookahead == '\n') SKIP(74);
-      if (lookahead == '\r') SKIP(74);
+      if (lookahead == '\n') SKIP(68);
+      if (lookahead == '\r') SKIP(68);
       if (lookahead != 0) SKIP(27);
       END_STATE();
     case 28:
-      if (lookahead == '\n') SKIP(75);
-      if (lookahead == '\r') SKIP(75);
-      if (lookahead == ';') SKIP(29);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(28);
+      if (lookahead == '\r') ADVANCE(2);
+      if (lookahead != 0) ADVANCE(41);
       END_STATE();
     case 29:
-      if (lookahead == '\n') SKIP(75);
-      if (lookahead == '\r') SKIP(75);
-      if (lookahead != 0) SKIP(29);
+      if (lookahead == '\r') ADVANCE(11);
+      if (lookahead != 0) ADVANCE(48);
       END_STATE();
     case 30:
-      if (lookahead == '\n') SKIP(35);
-      if (lookahead == '\r') SKIP(35);
-      if (lookahead == ';') SKIP(31);
-      if (lookahead == '\t' ||
+      ADVANCE_MAP(
+        '!', 396,
+        '"', 446,
+        '#', 48,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 253,
+        '/', 57,
+        '0', 438,
+        ';', 437,
+        '<', 74,
+        'R', 244,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(9);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '|') ADVANCE(245);
+      if (lookahead == '~') ADVANCE(398);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(30);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       END_STATE();
     case 31:
-      if (lookahead == '\n') SKIP(35);
-      if (lookahead == '\r') SKIP(35);
-      if (lookahead != 0) SKIP(31);
+      ADVANCE_MAP(
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 448,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 386,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+      );
+      if (lookahead == '\\') SKIP(7);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(136);
+      if (lookahead == 'k') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(39);
       END_STATE();
     case 32:
-      if (lookahead == '\r') ADVANCE(2);
-      if (lookahead != 0) ADVANCE(47);
+      ADVANCE_MAP(
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 448,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 387,
+        '/', 411,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        'C', 334,
+      );
+      if (lookahead == '\\') SKIP(14);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == '|') ADVANCE(405);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(40);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 33:
-      if (lookahead == '\r') ADVANCE(3);
-      if (lookahead != 0) ADVANCE(54);
+      ADVANCE_MAP(
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 410,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '.', 386,
+        '/', 412,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '[', 352,
+      );
+      if (lookahead == '\\') SKIP(3);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'f') ADVANCE(146);
+      if (lookahead == 'i') ADVANCE(234);
+      if (lookahead == 'k') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(34);
       END_STATE();
     case 34:
       ADVANCE_MAP(
-        '!', 404,
-        '"', 456,
-        '#', 54,
-        '$', 470,
-        '(', 356,
-        ')', 357,
-        '*', 78,
-        '+', 353,
-        ',', 349,
-        '-', 403,
-        '.', 398,
-        '/', 64,
-        '0', 447,
-        ':', 354,
-        ';', 446,
-        '<', 81,
-        '=', 292,
-        'R', 253,
-        '[', 360,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 410,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '/', 412,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
-      if (lookahead == '\\') SKIP(30);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'e') ADVANCE(176);
-      if (lookahead == 'f') ADVANCE(154);
-      if (lookahead == 'i') ADVANCE(178);
-      if (lookahead == 'k') ADVANCE(244);
-      if (lookahead == 'o') ADVANCE(98);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '{') ADVANCE(254);
-      if (lookahead == '|') ADVANCE(255);
-      if (lookahead == '~') ADVANCE(406);
+      if (lookahead == '\\') SKIP(3);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'f') ADVANCE(146);
+      if (lookahead == 'i') ADVANCE(234);
+      if (lookahead == 'k') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(35);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(449);
+          lookahead == ' ') SKIP(34);
       END_STATE();
     case 35:
       ADVANCE_MAP(
-        '!', 404,
-        '"', 456,
-        '#', 54,
-        '$', 470,
-        '(', 356,
-        ')', 357,
-        '*', 78,
-        '+', 353,
-        ',', 349,
-        '-', 403,
-        '.', 265,
-        '/', 64,
-        '0', 447,
-        ':', 354,
-        ';', 446,
-        '<', 81,
-        '=', 292,
-        'R', 253,
-        '[', 392,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 386,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '[', 352,
       );
-      if (lookahead == '\\') SKIP(30);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'e') ADVANCE(176);
-      if (lookahead == 'f') ADVANCE(154);
-      if (lookahead == 'i') ADVANCE(178);
-      if (lookahead == 'k') ADVANCE(244);
-      if (lookahead == 'o') ADVANCE(98);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '{') ADVANCE(254);
-      if (lookahead == '|') ADVANCE(255);
-      if (lookahead == '~') ADVANCE(406);
+      if (lookahead == '\\') SKIP(5);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(136);
+      if (lookahead == 'k') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(35);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(449);
+          lookahead == ' ') SKIP(38);
       END_STATE();
     case 36:
       ADVANCE_MAP(
-        '!', 404,
-        '"', 456,
-        '$', 470,
-        '(', 356,
-        ')', 357,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 265,
-        '/', 63,
-        '0', 447,
-        ';', 446,
-        'R', 253,
-        '[', 392,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 387,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '[', 352,
       );
-      if (lookahead == '\\') SKIP(10);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '{') ADVANCE(254);
-      if (lookahead == '~') ADVANCE(406);
+      if (lookahead == '\\') SKIP(12);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(234);
+      if (lookahead == 'k') ADVANCE(235);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(36);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(449);
+          lookahead == ' ') SKIP(37);
       END_STATE();
     case 37:
       ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 458,
-        ')', 357,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 394,
-        '/', 419,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 64,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
-      if (lookahead == '\\') SKIP(8);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(144);
-      if (lookahead == 'k') ADVANCE(146);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '\\') SKIP(12);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(234);
+      if (lookahead == 'k') ADVANCE(235);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(45);
+          lookahead == ' ') SKIP(37);
       END_STATE();
     case 38:
       ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 458,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 395,
-        '/', 419,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-        'C', 342,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '(', 348,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
-      if (lookahead == '\\') SKIP(14);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '\\') SKIP(5);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(136);
+      if (lookahead == 'k') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(46);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          lookahead == ' ') SKIP(38);
       END_STATE();
     case 39:
       ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 356,
-        ')', 357,
-        '*', 418,
-        '+', 353,
-        ',', 349,
-        '-', 403,
-        '.', 394,
-        '/', 420,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-        '[', 360,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        ')', 349,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '/', 411,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
       );
-      if (lookahead == '\\') SKIP(4);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'i') ADVANCE(243);
-      if (lookahead == 'k') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '\\') SKIP(7);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'd') ADVANCE(185);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(136);
+      if (lookahead == 'k') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(40);
+          lookahead == ' ') SKIP(39);
       END_STATE();
     case 40:
       ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 356,
-        ')', 357,
-        '*', 418,
-        '+', 353,
-        ',', 349,
-        '-', 403,
-        '/', 420,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
+        '!', 70,
+        '#', 416,
+        '%', 414,
+        '&', 406,
+        '*', 409,
+        '+', 342,
+        ',', 341,
+        '-', 392,
+        '.', 64,
+        '/', 411,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        'C', 334,
       );
-      if (lookahead == '\\') SKIP(4);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'i') ADVANCE(243);
-      if (lookahead == 'k') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '\\') SKIP(14);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == '|') ADVANCE(405);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(40);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 41:
-      ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 356,
-        ')', 357,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 394,
-        '/', 419,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-        '[', 360,
-      );
-      if (lookahead == '\\') SKIP(6);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(144);
-      if (lookahead == 'k') ADVANCE(146);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(44);
+      if (lookahead == '"') ADVANCE(444);
+      if (lookahead == '\\') ADVANCE(28);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(41);
       END_STATE();
     case 42:
-      ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 356,
-        ')', 357,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 395,
-        '/', 419,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-        '[', 360,
-      );
-      if (lookahead == '\\') SKIP(12);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'i') ADVANCE(243);
-      if (lookahead == 'k') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '"') ADVANCE(41);
+      if (lookahead == '-') ADVANCE(62);
+      if (lookahead == '/') ADVANCE(312);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '\\') ADVANCE(316);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(43);
+          lookahead == ' ') SKIP(42);
+      if (lookahead != 0 &&
+          lookahead != ';' &&
+          lookahead != '<') ADVANCE(316);
       END_STATE();
     case 43:
-      ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 356,
-        ')', 357,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 70,
-        '/', 419,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-      );
-      if (lookahead == '\\') SKIP(12);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'i') ADVANCE(243);
-      if (lookahead == 'k') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '"') ADVANCE(303);
+      if (lookahead == '-') ADVANCE(307);
+      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '<') ADVANCE(311);
+      if (lookahead == '=') ADVANCE(299);
+      if (lookahead == '\\') ADVANCE(311);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(43);
+          lookahead == ' ') SKIP(42);
+      if (lookahead != 0) ADVANCE(311);
       END_STATE();
     case 44:
-      ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '(', 356,
-        ')', 357,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '/', 419,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-      );
-      if (lookahead == '\\') SKIP(6);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(144);
-      if (lookahead == 'k') ADVANCE(146);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '"') ADVANCE(45);
+      if (lookahead == '\'') ADVANCE(50);
+      if (lookahead == '/') ADVANCE(291);
+      if (lookahead == ';') ADVANCE(295);
+      if (lookahead == '\\') ADVANCE(294);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(44);
+      if (lookahead != 0 &&
+          lookahead != '=' &&
+          lookahead != '>') ADVANCE(296);
       END_STATE();
     case 45:
-      ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        ')', 357,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '/', 419,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-      );
-      if (lookahead == '\\') SKIP(8);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(144);
-      if (lookahead == 'k') ADVANCE(146);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == '|') ADVANCE(413);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(45);
+      if (lookahead == '"') ADVANCE(289);
+      if (lookahead != 0) ADVANCE(45);
       END_STATE();
     case 46:
       ADVANCE_MAP(
-        '!', 77,
-        '#', 424,
-        '%', 422,
-        '&', 414,
-        '*', 417,
-        '+', 350,
-        ',', 349,
-        '-', 400,
-        '.', 70,
-        '/', 419,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-        'C', 342,
+        '#', 48,
+        '$', 460,
+        '(', 448,
+        '+', 342,
+        '.', 253,
+        '/', 57,
+        '0', 439,
+        ';', 437,
+        '[', 384,
       );
-      if (lookahead == '\\') SKIP(14);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == '|') ADVANCE(413);
+      if (lookahead == '\\') SKIP(20);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(46);
+          lookahead == ' ') SKIP(47);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 47:
-      if (lookahead == '"') ADVANCE(453);
-      if (lookahead == '\\') ADVANCE(32);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(47);
+      ADVANCE_MAP(
+        '#', 48,
+        '$', 460,
+        '+', 342,
+        '.', 253,
+        '/', 57,
+        '0', 439,
+        ';', 437,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(20);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(47);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 48:
-      if (lookahead == '"') ADVANCE(47);
-      if (lookahead == '-') ADVANCE(68);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ';') ADVANCE(446);
-      if (lookahead == '\\') ADVANCE(324);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(48);
-      if (lookahead != 0 &&
-          lookahead != ';' &&
-          lookahead != '<') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(450);
+      if (lookahead == '\\') ADVANCE(29);
+      if (lookahead != 0) ADVANCE(48);
       END_STATE();
     case 49:
-      if (lookahead == '"') ADVANCE(311);
-      if (lookahead == '-') ADVANCE(315);
-      if (lookahead == '/') ADVANCE(312);
-      if (lookahead == ';') ADVANCE(446);
-      if (lookahead == '<') ADVANCE(319);
-      if (lookahead == '=') ADVANCE(307);
-      if (lookahead == '\\') ADVANCE(319);
+      ADVANCE_MAP(
+        '$', 460,
+        '(', 348,
+        '+', 344,
+        '-', 394,
+        '.', 250,
+        '/', 59,
+        ';', 437,
+        '=', 284,
+        '>', 277,
+        '@', 430,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(16);
+      if (lookahead == '~') ADVANCE(398);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(48);
-      if (lookahead != 0) ADVANCE(319);
+          lookahead == ' ') SKIP(49);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      if (lookahead == ':' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 50:
-      if (lookahead == '"') ADVANCE(51);
-      if (lookahead == '\'') ADVANCE(56);
-      if (lookahead == '/') ADVANCE(299);
-      if (lookahead == ';') ADVANCE(303);
-      if (lookahead == '\\') ADVANCE(302);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(50);
-      if (lookahead != 0 &&
-          lookahead != '=' &&
-          lookahead != '>') ADVANCE(304);
+      if (lookahead == '\'') ADVANCE(290);
+      if (lookahead != 0) ADVANCE(50);
       END_STATE();
     case 51:
-      if (lookahead == '"') ADVANCE(297);
-      if (lookahead != 0) ADVANCE(51);
+      ADVANCE_MAP(
+        '(', 348,
+        '*', 71,
+        '+', 72,
+        ',', 341,
+        '-', 73,
+        '.', 386,
+        '/', 58,
+        ':', 346,
+        ';', 437,
+        '=', 284,
+        '[', 352,
+      );
+      if (lookahead == '\\') SKIP(18);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(52);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
       END_STATE();
     case 52:
       ADVANCE_MAP(
-        '#', 54,
-        '$', 470,
-        '(', 458,
-        '+', 350,
-        '.', 265,
-        '/', 65,
-        '0', 448,
-        ';', 446,
-        '=', 292,
-        '>', 285,
-        '[', 392,
+        '(', 348,
+        '*', 71,
+        '+', 72,
+        ',', 341,
+        '-', 73,
+        '/', 58,
+        ':', 346,
+        ';', 437,
+        '=', 284,
       );
-      if (lookahead == '\\') SKIP(20);
+      if (lookahead == '\\') SKIP(18);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(53);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      if (lookahead == ':' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
+          lookahead == ' ') SKIP(52);
       END_STATE();
     case 53:
-      ADVANCE_MAP(
-        '#', 54,
-        '$', 470,
-        '+', 350,
-        '.', 265,
-        '/', 65,
-        '0', 448,
-        ';', 446,
-        '=', 292,
-        '>', 285,
-        '[', 392,
-      );
-      if (lookahead == '\\') SKIP(20);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(53);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      if (lookahead == ':' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
-      END_STATE();
-    case 54:
-      if (lookahead == '#') ADVANCE(460);
-      if (lookahead == '\\') ADVANCE(33);
-      if (lookahead != 0) ADVANCE(54);
-      END_STATE();
-    case 55:
-      ADVANCE_MAP(
-        '$', 470,
-        '(', 356,
-        '+', 352,
-        '-', 402,
-        '.', 262,
-        '/', 63,
-        ';', 446,
-        '=', 292,
-        '>', 285,
-        '@', 439,
-        '[', 392,
-      );
-      if (lookahead == '\\') SKIP(16);
-      if (lookahead == 'b') ADVANCE(294);
-      if (lookahead == '~') ADVANCE(406);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(55);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      if (lookahead == ':' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
-      END_STATE();
-    case 56:
-      if (lookahead == '\'') ADVANCE(298);
-      if (lookahead != 0) ADVANCE(56);
-      END_STATE();
-    case 57:
-      ADVANCE_MAP(
-        '(', 356,
-        '*', 78,
-        '+', 79,
-        ',', 349,
-        '-', 80,
-        '.', 394,
-        '/', 64,
-        ':', 354,
-        ';', 446,
-        '=', 292,
-        '[', 360,
-      );
-      if (lookahead == '\\') SKIP(18);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(58);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(399);
-      END_STATE();
-    case 58:
-      ADVANCE_MAP(
-        '(', 356,
-        '*', 78,
-        '+', 79,
-        ',', 349,
-        '-', 80,
-        '/', 64,
-        ':', 354,
-        ';', 446,
-        '=', 292,
-      );
-      if (lookahead == '\\') SKIP(18);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(58);
-      END_STATE();
-    case 59:
-      if (lookahead == '(') ADVANCE(60);
-      if (lookahead == ')') ADVANCE(357);
-      if (lookahead == '/') ADVANCE(471);
-      if (lookahead == ';') ADVANCE(443);
-      if (lookahead == '\\') ADVANCE(473);
+      if (lookahead == '(') ADVANCE(54);
+      if (lookahead == ')') ADVANCE(349);
+      if (lookahead == '/') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(434);
+      if (lookahead == '\\') ADVANCE(463);
       if (lookahead == '\n' ||
-          lookahead == '\r') SKIP(59);
+          lookahead == '\r') SKIP(53);
       if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ') ADVANCE(472);
+          lookahead == ' ') ADVANCE(462);
       if (lookahead != 0 &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(474);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 60:
-      if (lookahead == ')') ADVANCE(474);
+    case 54:
+      if (lookahead == ')') ADVANCE(464);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(60);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(54);
+      END_STATE();
+    case 55:
+      if (lookahead == ')') ADVANCE(466);
+      if (lookahead == '*') ADVANCE(55);
+      if (lookahead == '/') ADVANCE(436);
+      if (lookahead == '\n' ||
+          lookahead == '\r' ||
+          lookahead == '#' ||
+          lookahead == '\'' ||
+          lookahead == '(') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(56);
+      END_STATE();
+    case 56:
+      if (lookahead == ')') ADVANCE(466);
+      if (lookahead == '*') ADVANCE(55);
+      if (lookahead == '\n' ||
+          lookahead == '\r' ||
+          lookahead == '#' ||
+          lookahead == '\'' ||
+          lookahead == '(') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(56);
+      END_STATE();
+    case 57:
+      if (lookahead == '*') ADVANCE(61);
+      if (lookahead == '/') ADVANCE(437);
+      END_STATE();
+    case 58:
+      if (lookahead == '*') ADVANCE(61);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(358);
+      END_STATE();
+    case 59:
+      if (lookahead == '*') ADVANCE(61);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '>') ADVANCE(279);
+      END_STATE();
+    case 60:
+      if (lookahead == '*') ADVANCE(60);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead != 0) ADVANCE(61);
       END_STATE();
     case 61:
-      if (lookahead == ')') ADVANCE(476);
-      if (lookahead == '*') ADVANCE(61);
-      if (lookahead == '/') ADVANCE(445);
-      if (lookahead == '\n' ||
-          lookahead == '\r' ||
-          lookahead == '#' ||
-          lookahead == '\'' ||
-          lookahead == '(') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(62);
+      if (lookahead == '*') ADVANCE(60);
+      if (lookahead != 0) ADVANCE(61);
       END_STATE();
     case 62:
-      if (lookahead == ')') ADVANCE(476);
-      if (lookahead == '*') ADVANCE(61);
-      if (lookahead == '\n' ||
-          lookahead == '\r' ||
-          lookahead == '#' ||
-          lookahead == '\'' ||
-          lookahead == '(') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(62);
-      END_STATE();
-    case 63:
-      if (lookahead == '*') ADVANCE(67);
-      if (lookahead == '/') ADVANCE(446);
-      END_STATE();
-    case 64:
-      if (lookahead == '*') ADVANCE(67);
-      if (lookahead == '/') ADVANCE(446);
-      if (lookahead == '=') ADVANCE(366);
-      END_STATE();
-    case 65:
-      if (lookahead == '*') ADVANCE(67);
-      if (lookahead == '/') ADVANCE(446);
-      if (lookahead == '>') ADVANCE(287);
-      END_STATE();
-    case 66:
-      if (lookahead == '*') ADVANCE(66);
-      if (lookahead == '/') ADVANCE(441);
-      if (lookahead != 0) ADVANCE(67);
-      END_STATE();
-    case 67:
-      if (lookahead == '*') ADVANCE(66);
-      if (lookahead != 0) ADVANCE(67);
-      END_STATE();
-    case 68:
-      if (lookahead == '+') ADVANCE(269);
-      if (lookahead == '-') ADVANCE(268);
+      if (lookahead == '+') ADVANCE(257);
+      if (lookahead == '-') ADVANCE(256);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '?' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(308);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(300);
       END_STATE();
-    case 69:
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+    case 63:
+      if (lookahead == '.') ADVANCE(250);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
-    case 70:
-      if (lookahead == '.') ADVANCE(72);
+    case 64:
+      if (lookahead == '.') ADVANCE(66);
       END_STATE();
-    case 71:
-      if (lookahead == '.') ADVANCE(72);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+    case 65:
+      if (lookahead == '.') ADVANCE(66);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
-    case 72:
-      if (lookahead == '.') ADVANCE(393);
+    case 66:
+      if (lookahead == '.') ADVANCE(385);
       END_STATE();
-    case 73:
-      if (lookahead == '/') ADVANCE(63);
-      if (lookahead == ';') ADVANCE(446);
+    case 67:
+      if (lookahead == '/') ADVANCE(57);
+      if (lookahead == ';') ADVANCE(437);
       if (lookahead == '\\') SKIP(24);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(73);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 74:
-      if (lookahead == '/') ADVANCE(63);
-      if (lookahead == ';') ADVANCE(446);
-      if (lookahead == '\\') SKIP(26);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(74);
+          lookahead == ' ') SKIP(67);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= ']') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
       END_STATE();
-    case 75:
-      if (lookahead == '/') ADVANCE(63);
-      if (lookahead == ';') ADVANCE(446);
-      if (lookahead == '\\') SKIP(28);
+    case 68:
+      if (lookahead == '/') ADVANCE(57);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '\\') SKIP(26);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(75);
+          lookahead == ' ') SKIP(68);
       END_STATE();
-    case 76:
-      if (lookahead == '/') ADVANCE(312);
-      if (lookahead == ';') ADVANCE(446);
-      if (lookahead == '\\') ADVANCE(319);
+    case 69:
+      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == ';') ADVANCE(437);
+      if (lookahead == '\\') ADVANCE(311);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(75);
+          lookahead == ' ') SKIP(68);
       if (lookahead != 0 &&
-          lookahead != '=') ADVANCE(319);
+          lookahead != '=') ADVANCE(311);
       END_STATE();
-    case 77:
-      if (lookahead == '=') ADVANCE(410);
+    case 70:
+      if (lookahead == '=') ADVANCE(402);
       END_STATE();
-    case 78:
-      if (lookahead == '=') ADVANCE(365);
+    case 71:
+      if (lookahead == '=') ADVANCE(357);
       END_STATE();
-    case 79:
-      if (lookahead == '=') ADVANCE(363);
+    case 72:
+      if (lookahead == '=') ADVANCE(355);
       END_STATE();
-    case 80:
-      if (lookahead == '=') ADVANCE(364);
+    case 73:
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
-    case 81:
-      if (lookahead == '>') ADVANCE(464);
+    case 74:
+      if (lookahead == '>') ADVANCE(454);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(81);
+          lookahead != '\r') ADVANCE(74);
+      END_STATE();
+    case 75:
+      if (lookahead == 'I') ADVANCE(176);
+      if (lookahead == 'O') ADVANCE(195);
+      if (lookahead == 'S') ADVANCE(85);
+      if (lookahead == 'o') ADVANCE(239);
+      END_STATE();
+    case 76:
+      if (lookahead == 'R') ADVANCE(445);
+      if (lookahead == '}') ADVANCE(76);
+      if (lookahead != 0) ADVANCE(246);
+      END_STATE();
+    case 77:
+      if (lookahead == 'S') ADVANCE(243);
+      END_STATE();
+    case 78:
+      if (lookahead == 'a') ADVANCE(159);
+      END_STATE();
+    case 79:
+      if (lookahead == 'a') ADVANCE(318);
+      END_STATE();
+    case 80:
+      if (lookahead == 'a') ADVANCE(210);
+      if (lookahead == 'o') ADVANCE(183);
+      END_STATE();
+    case 81:
+      if (lookahead == 'a') ADVANCE(238);
       END_STATE();
     case 82:
-      if (lookahead == 'I') ADVANCE(185);
-      if (lookahead == 'O') ADVANCE(204);
-      if (lookahead == 'S') ADVANCE(92);
-      if (lookahead == 'o') ADVANCE(248);
+      if (lookahead == 'a') ADVANCE(205);
       END_STATE();
     case 83:
-      if (lookahead == 'R') ADVANCE(455);
-      if (lookahead == '}') ADVANCE(83);
-      if (lookahead != 0) ADVANCE(256);
+      if (lookahead == 'b') ADVANCE(134);
       END_STATE();
     case 84:
-      if (lookahead == 'S') ADVANCE(252);
+      if (lookahead == 'c') ADVANCE(162);
+      if (lookahead == 'f') ADVANCE(81);
       END_STATE();
     case 85:
-      if (lookahead == 'a') ADVANCE(167);
+      if (lookahead == 'c') ADVANCE(190);
       END_STATE();
     case 86:
-      if (lookahead == 'a') ADVANCE(326);
+      if (lookahead == 'c') ADVANCE(139);
       END_STATE();
     case 87:
-      if (lookahead == 'a') ADVANCE(219);
-      if (lookahead == 'o') ADVANCE(192);
+      if (lookahead == 'c') ADVANCE(218);
       END_STATE();
     case 88:
-      if (lookahead == 'a') ADVANCE(247);
+      if (lookahead == 'c') ADVANCE(165);
       END_STATE();
     case 89:
-      if (lookahead == 'a') ADVANCE(214);
+      if (lookahead == 'c') ADVANCE(142);
       END_STATE();
     case 90:
-      if (lookahead == 'b') ADVANCE(142);
+      if (lookahead == 'd') ADVANCE(371);
       END_STATE();
     case 91:
-      if (lookahead == 'c') ADVANCE(170);
-      if (lookahead == 'f') ADVANCE(88);
+      if (lookahead == 'd') ADVANCE(151);
       END_STATE();
     case 92:
-      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'd') ADVANCE(77);
       END_STATE();
     case 93:
-      if (lookahead == 'c') ADVANCE(147);
+      if (lookahead == 'd') ADVANCE(459);
       END_STATE();
     case 94:
-      if (lookahead == 'c') ADVANCE(227);
+      if (lookahead == 'd') ADVANCE(150);
       END_STATE();
     case 95:
-      if (lookahead == 'c') ADVANCE(173);
+      if (lookahead == 'd') ADVANCE(114);
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(129);
+      if (lookahead == 'u') ADVANCE(179);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(95);
       END_STATE();
     case 96:
-      if (lookahead == 'c') ADVANCE(150);
+      if (lookahead == 'd') ADVANCE(118);
+      if (lookahead == 'n') ADVANCE(98);
       END_STATE();
     case 97:
-      if (lookahead == 'd') ADVANCE(90);
+      if (lookahead == 'd') ADVANCE(121);
       END_STATE();
     case 98:
-      if (lookahead == 'd') ADVANCE(379);
+      if (lookahead == 'd') ADVANCE(122);
       END_STATE();
     case 99:
-      if (lookahead == 'd') ADVANCE(159);
+      if (lookahead == 'd') ADVANCE(111);
       END_STATE();
     case 100:
-      if (lookahead == 'd') ADVANCE(84);
+      if (lookahead == 'e') ADVANCE(84);
       END_STATE();
     case 101:
-      if (lookahead == 'd') ADVANCE(469);
+      if (lookahead == 'e') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(372);
       END_STATE();
     case 102:
-      if (lookahead == 'd') ADVANCE(158);
+      if (lookahead == 'e') ADVANCE(78);
       END_STATE();
     case 103:
-      if (lookahead == 'd') ADVANCE(122);
-      if (lookahead == 'e') ADVANCE(175);
-      if (lookahead == 'i') ADVANCE(137);
-      if (lookahead == 'u') ADVANCE(188);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(103);
+      if (lookahead == 'e') ADVANCE(380);
       END_STATE();
     case 104:
-      if (lookahead == 'd') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(106);
+      if (lookahead == 'e') ADVANCE(367);
       END_STATE();
     case 105:
-      if (lookahead == 'd') ADVANCE(129);
+      if (lookahead == 'e') ADVANCE(373);
       END_STATE();
     case 106:
-      if (lookahead == 'd') ADVANCE(130);
+      if (lookahead == 'e') ADVANCE(319);
       END_STATE();
     case 107:
-      if (lookahead == 'd') ADVANCE(119);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(91);
+      if (lookahead == 'e') ADVANCE(383);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(91);
-      if (lookahead == 'o') ADVANCE(380);
-      END_STATE();
-    case 110:
-      if (lookahead == 'e') ADVANCE(85);
-      END_STATE();
-    case 111:
-      if (lookahead == 'e') ADVANCE(388);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(375);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(381);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(327);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(359);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(391);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(467);
-      END_STATE();
-    case 118:
       if (lookahead == 'e') ADVANCE(457);
       END_STATE();
+    case 110:
+      if (lookahead == 'e') ADVANCE(447);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(452);
+      END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(366);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(171);
+      END_STATE();
+    case 114:
+      if (lookahead == 'e') ADVANCE(135);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(198);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(172);
+      END_STATE();
+    case 117:
+      if (lookahead == 'e') ADVANCE(199);
+      END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(131);
+      END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(462);
+      if (lookahead == 'e') ADVANCE(213);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(374);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(132);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(143);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'e') ADVANCE(214);
       END_STATE();
     case 124:
       if (lookahead == 'e') ADVANCE(181);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(208);
+      if (lookahead == 'f') ADVANCE(362);
+      if (lookahead == 'g') ADVANCE(191);
+      if (lookahead == 'n') ADVANCE(377);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(139);
+      if (lookahead == 'f') ADVANCE(362);
+      if (lookahead == 'g') ADVANCE(191);
+      if (lookahead == 'n') ADVANCE(377);
+      if (lookahead == 't') ADVANCE(144);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(222);
+      if (lookahead == 'f') ADVANCE(363);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(182);
+      if (lookahead == 'f') ADVANCE(365);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(140);
+      if (lookahead == 'f') ADVANCE(96);
+      if (lookahead == 'n') ADVANCE(88);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(141);
+      if (lookahead == 'f') ADVANCE(458);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(223);
+      if (lookahead == 'f') ADVANCE(455);
       END_STATE();
     case 132:
-      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'f') ADVANCE(451);
       END_STATE();
     case 133:
-      if (lookahead == 'f') ADVANCE(370);
-      if (lookahead == 'g') ADVANCE(200);
-      if (lookahead == 'n') ADVANCE(385);
+      if (lookahead == 'f') ADVANCE(456);
       END_STATE();
     case 134:
-      if (lookahead == 'f') ADVANCE(370);
-      if (lookahead == 'g') ADVANCE(200);
-      if (lookahead == 'n') ADVANCE(385);
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 'f') ADVANCE(207);
       END_STATE();
     case 135:
-      if (lookahead == 'f') ADVANCE(371);
+      if (lookahead == 'f') ADVANCE(158);
       END_STATE();
     case 136:
-      if (lookahead == 'f') ADVANCE(373);
+      if (lookahead == 'g') ADVANCE(191);
+      if (lookahead == 't') ADVANCE(144);
       END_STATE();
     case 137:
-      if (lookahead == 'f') ADVANCE(104);
-      if (lookahead == 'n') ADVANCE(95);
+      if (lookahead == 'g') ADVANCE(193);
       END_STATE();
     case 138:
-      if (lookahead == 'f') ADVANCE(468);
+      if (lookahead == 'g') ADVANCE(193);
+      if (lookahead == 't') ADVANCE(145);
       END_STATE();
     case 139:
-      if (lookahead == 'f') ADVANCE(465);
+      if (lookahead == 'h') ADVANCE(378);
       END_STATE();
     case 140:
-      if (lookahead == 'f') ADVANCE(461);
+      if (lookahead == 'h') ADVANCE(113);
       END_STATE();
     case 141:
-      if (lookahead == 'f') ADVANCE(466);
+      if (lookahead == 'h') ADVANCE(152);
       END_STATE();
     case 142:
-      if (lookahead == 'f') ADVANCE(216);
+      if (lookahead == 'h') ADVANCE(123);
       END_STATE();
     case 143:
-      if (lookahead == 'f') ADVANCE(166);
+      if (lookahead == 'h') ADVANCE(119);
       END_STATE();
     case 144:
-      if (lookahead == 'g') ADVANCE(200);
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 'h') ADVANCE(116);
       END_STATE();
     case 145:
-      if (lookahead == 'g') ADVANCE(202);
+      if (lookahead == 'h') ADVANCE(120);
       END_STATE();
     case 146:
-      if (lookahead == 'g') ADVANCE(202);
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 'i') ADVANCE(364);
       END_STATE();
     case 147:
-      if (lookahead == 'h') ADVANCE(386);
+      if (lookahead == 'i') ADVANCE(364);
+      if (lookahead == 'o') ADVANCE(197);
       END_STATE();
     case 148:
-      if (lookahead == 'h') ADVANCE(121);
+      if (lookahead == 'i') ADVANCE(215);
       END_STATE();
     case 149:
-      if (lookahead == 'h') ADVANCE(160);
+      if (lookahead == 'i') ADVANCE(170);
+      if (lookahead == 'r') ADVANCE(102);
       END_STATE();
     case 150:
-      if (lookahead == 'h') ADVANCE(131);
+      if (lookahead == 'i') ADVANCE(127);
       END_STATE();
     case 151:
-      if (lookahead == 'h') ADVANCE(127);
-      END_STATE();
-    case 152:
-      if (lookahead == 'h') ADVANCE(124);
-      END_STATE();
-    case 153:
-      if (lookahead == 'h') ADVANCE(128);
-      END_STATE();
-    case 154:
-      if (lookahead == 'i') ADVANCE(372);
-      END_STATE();
-    case 155:
-      if (lookahead == 'i') ADVANCE(372);
-      if (lookahead == 'o') ADVANCE(206);
-      END_STATE();
-    case 156:
-      if (lookahead == 'i') ADVANCE(224);
-      END_STATE();
-    case 157:
-      if (lookahead == 'i') ADVANCE(179);
-      if (lookahead == 'r') ADVANCE(110);
-      END_STATE();
-    case 158:
-      if (lookahead == 'i') ADVANCE(135);
-      END_STATE();
-    case 159:
-      if (lookahead == 'i') ADVANCE(135);
-      if (lookahead == 's') ADVANCE(251);
-      if (lookahead == 'u') ADVANCE(193);
-      END_STATE();
-    case 160:
-      if (lookahead == 'i') ADVANCE(171);
-      END_STATE();
-    case 161:
-      if (lookahead == 'i') ADVANCE(235);
-      END_STATE();
-    case 162:
-      if (lookahead == 'i') ADVANCE(168);
-      END_STATE();
-    case 163:
-      if (lookahead == 'i') ADVANCE(169);
-      END_STATE();
-    case 164:
-      if (lookahead == 'i') ADVANCE(201);
-      END_STATE();
-    case 165:
-      if (lookahead == 'i') ADVANCE(186);
-      END_STATE();
-    case 166:
-      if (lookahead == 'i') ADVANCE(191);
-      END_STATE();
-    case 167:
-      if (lookahead == 'k') ADVANCE(390);
-      END_STATE();
-    case 168:
-      if (lookahead == 'l') ADVANCE(382);
-      END_STATE();
-    case 169:
-      if (lookahead == 'l') ADVANCE(383);
-      END_STATE();
-    case 170:
-      if (lookahead == 'l') ADVANCE(89);
-      END_STATE();
-    case 171:
-      if (lookahead == 'l') ADVANCE(113);
-      END_STATE();
-    case 172:
-      if (lookahead == 'l') ADVANCE(228);
-      END_STATE();
-    case 173:
-      if (lookahead == 'l') ADVANCE(250);
-      END_STATE();
-    case 174:
-      if (lookahead == 'l') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(99);
-      END_STATE();
-    case 175:
-      if (lookahead == 'l') ADVANCE(225);
-      if (lookahead == 'n') ADVANCE(101);
-      END_STATE();
-    case 176:
-      if (lookahead == 'l') ADVANCE(226);
-      if (lookahead == 'n') ADVANCE(102);
-      END_STATE();
-    case 177:
-      if (lookahead == 'm') ADVANCE(132);
-      END_STATE();
-    case 178:
-      if (lookahead == 'n') ADVANCE(385);
-      if (lookahead == 't') ADVANCE(152);
-      END_STATE();
-    case 179:
-      if (lookahead == 'n') ADVANCE(328);
-      END_STATE();
-    case 180:
-      if (lookahead == 'n') ADVANCE(367);
-      END_STATE();
-    case 181:
-      if (lookahead == 'n') ADVANCE(368);
-      END_STATE();
-    case 182:
-      if (lookahead == 'n') ADVANCE(369);
-      END_STATE();
-    case 183:
-      if (lookahead == 'n') ADVANCE(240);
-      END_STATE();
-    case 184:
-      if (lookahead == 'n') ADVANCE(100);
-      END_STATE();
-    case 185:
-      if (lookahead == 'n') ADVANCE(221);
-      END_STATE();
-    case 186:
-      if (lookahead == 'n') ADVANCE(249);
-      END_STATE();
-    case 187:
-      if (lookahead == 'n') ADVANCE(217);
-      END_STATE();
-    case 188:
-      if (lookahead == 'n') ADVANCE(105);
-      END_STATE();
-    case 189:
-      if (lookahead == 'n') ADVANCE(241);
-      END_STATE();
-    case 190:
-      if (lookahead == 'n') ADVANCE(237);
-      END_STATE();
-    case 191:
-      if (lookahead == 'n') ADVANCE(118);
-      END_STATE();
-    case 192:
-      if (lookahead == 'n') ADVANCE(231);
-      END_STATE();
-    case 193:
-      if (lookahead == 'n') ADVANCE(242);
-      END_STATE();
-    case 194:
-      if (lookahead == 'o') ADVANCE(380);
-      END_STATE();
-    case 195:
-      if (lookahead == 'o') ADVANCE(229);
-      END_STATE();
-    case 196:
-      if (lookahead == 'o') ADVANCE(376);
-      END_STATE();
-    case 197:
-      if (lookahead == 'o') ADVANCE(377);
-      END_STATE();
-    case 198:
-      if (lookahead == 'o') ADVANCE(378);
-      END_STATE();
-    case 199:
-      if (lookahead == 'o') ADVANCE(213);
-      END_STATE();
-    case 200:
-      if (lookahead == 'o') ADVANCE(232);
-      END_STATE();
-    case 201:
-      if (lookahead == 'o') ADVANCE(187);
-      END_STATE();
-    case 202:
-      if (lookahead == 'o') ADVANCE(236);
-      END_STATE();
-    case 203:
-      if (lookahead == 'p') ADVANCE(264);
-      END_STATE();
-    case 204:
-      if (lookahead == 'p') ADVANCE(234);
-      if (lookahead == 'r') ADVANCE(96);
-      END_STATE();
-    case 205:
-      if (lookahead == 'r') ADVANCE(110);
-      END_STATE();
-    case 206:
-      if (lookahead == 'r') ADVANCE(384);
-      END_STATE();
-    case 207:
-      if (lookahead == 'r') ADVANCE(290);
-      END_STATE();
-    case 208:
-      if (lookahead == 'r') ADVANCE(288);
-      END_STATE();
-    case 209:
-      if (lookahead == 'r') ADVANCE(463);
-      END_STATE();
-    case 210:
-      if (lookahead == 'r') ADVANCE(246);
-      END_STATE();
-    case 211:
-      if (lookahead == 'r') ADVANCE(86);
-      END_STATE();
-    case 212:
-      if (lookahead == 'r') ADVANCE(245);
-      END_STATE();
-    case 213:
-      if (lookahead == 'r') ADVANCE(114);
-      END_STATE();
-    case 214:
-      if (lookahead == 'r') ADVANCE(115);
-      END_STATE();
-    case 215:
-      if (lookahead == 's') ADVANCE(82);
-      END_STATE();
-    case 216:
-      if (lookahead == 's') ADVANCE(362);
-      END_STATE();
-    case 217:
-      if (lookahead == 's') ADVANCE(305);
-      END_STATE();
-    case 218:
-      if (lookahead == 's') ADVANCE(325);
-      END_STATE();
-    case 219:
-      if (lookahead == 's') ADVANCE(111);
-      END_STATE();
-    case 220:
-      if (lookahead == 's') ADVANCE(112);
-      END_STATE();
-    case 221:
-      if (lookahead == 's') ADVANCE(239);
-      END_STATE();
-    case 222:
-      if (lookahead == 's') ADVANCE(156);
-      END_STATE();
-    case 223:
-      if (lookahead == 's') ADVANCE(233);
-      END_STATE();
-    case 224:
-      if (lookahead == 's') ADVANCE(123);
-      if (lookahead == 'z') ADVANCE(125);
-      END_STATE();
-    case 225:
-      if (lookahead == 's') ADVANCE(117);
-      END_STATE();
-    case 226:
-      if (lookahead == 's') ADVANCE(120);
-      END_STATE();
-    case 227:
-      if (lookahead == 't') ADVANCE(358);
-      END_STATE();
-    case 228:
-      if (lookahead == 't') ADVANCE(389);
-      END_STATE();
-    case 229:
-      if (lookahead == 't') ADVANCE(196);
-      END_STATE();
-    case 230:
-      if (lookahead == 't') ADVANCE(210);
-      if (lookahead == 'w') ADVANCE(161);
-      END_STATE();
-    case 231:
-      if (lookahead == 't') ADVANCE(165);
-      END_STATE();
-    case 232:
-      if (lookahead == 't') ADVANCE(197);
-      END_STATE();
-    case 233:
-      if (lookahead == 't') ADVANCE(211);
-      END_STATE();
-    case 234:
-      if (lookahead == 't') ADVANCE(164);
-      END_STATE();
-    case 235:
-      if (lookahead == 't') ADVANCE(93);
-      END_STATE();
-    case 236:
-      if (lookahead == 't') ADVANCE(198);
-      END_STATE();
-    case 237:
-      if (lookahead == 't') ADVANCE(218);
-      END_STATE();
-    case 238:
-      if (lookahead == 't') ADVANCE(209);
-      END_STATE();
-    case 239:
-      if (lookahead == 't') ADVANCE(212);
-      END_STATE();
-    case 240:
-      if (lookahead == 't') ADVANCE(162);
-      END_STATE();
-    case 241:
-      if (lookahead == 't') ADVANCE(151);
-      END_STATE();
-    case 242:
-      if (lookahead == 't') ADVANCE(163);
-      END_STATE();
-    case 243:
-      if (lookahead == 't') ADVANCE(152);
-      END_STATE();
-    case 244:
-      if (lookahead == 't') ADVANCE(153);
-      END_STATE();
-    case 245:
-      if (lookahead == 'u') ADVANCE(177);
-      END_STATE();
-    case 246:
-      if (lookahead == 'u') ADVANCE(94);
-      END_STATE();
-    case 247:
-      if (lookahead == 'u') ADVANCE(172);
-      END_STATE();
-    case 248:
+      if (lookahead == 'i') ADVANCE(127);
+      if (lookahead == 's') ADVANCE(242);
       if (lookahead == 'u') ADVANCE(184);
       END_STATE();
-    case 249:
-      if (lookahead == 'u') ADVANCE(116);
+    case 152:
+      if (lookahead == 'i') ADVANCE(163);
       END_STATE();
-    case 250:
-      if (lookahead == 'u') ADVANCE(107);
+    case 153:
+      if (lookahead == 'i') ADVANCE(226);
       END_STATE();
-    case 251:
-      if (lookahead == 'w') ADVANCE(387);
+    case 154:
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
-    case 252:
-      if (lookahead == 'y') ADVANCE(189);
+    case 155:
+      if (lookahead == 'i') ADVANCE(161);
       END_STATE();
-    case 253:
-      if (lookahead == '{') ADVANCE(256);
+    case 156:
+      if (lookahead == 'i') ADVANCE(192);
       END_STATE();
-    case 254:
-      if (lookahead == '{') ADVANCE(258);
+    case 157:
+      if (lookahead == 'i') ADVANCE(177);
       END_STATE();
-    case 255:
-      if (lookahead == '|') ADVANCE(464);
+    case 158:
+      if (lookahead == 'i') ADVANCE(182);
+      END_STATE();
+    case 159:
+      if (lookahead == 'k') ADVANCE(382);
+      END_STATE();
+    case 160:
+      if (lookahead == 'l') ADVANCE(374);
+      END_STATE();
+    case 161:
+      if (lookahead == 'l') ADVANCE(375);
+      END_STATE();
+    case 162:
+      if (lookahead == 'l') ADVANCE(82);
+      END_STATE();
+    case 163:
+      if (lookahead == 'l') ADVANCE(105);
+      END_STATE();
+    case 164:
+      if (lookahead == 'l') ADVANCE(219);
+      END_STATE();
+    case 165:
+      if (lookahead == 'l') ADVANCE(241);
+      END_STATE();
+    case 166:
+      if (lookahead == 'l') ADVANCE(211);
+      if (lookahead == 'n') ADVANCE(91);
+      END_STATE();
+    case 167:
+      if (lookahead == 'l') ADVANCE(216);
+      if (lookahead == 'n') ADVANCE(93);
+      END_STATE();
+    case 168:
+      if (lookahead == 'l') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(94);
+      END_STATE();
+    case 169:
+      if (lookahead == 'm') ADVANCE(124);
+      END_STATE();
+    case 170:
+      if (lookahead == 'n') ADVANCE(320);
+      END_STATE();
+    case 171:
+      if (lookahead == 'n') ADVANCE(359);
+      END_STATE();
+    case 172:
+      if (lookahead == 'n') ADVANCE(360);
+      END_STATE();
+    case 173:
+      if (lookahead == 'n') ADVANCE(361);
+      END_STATE();
+    case 174:
+      if (lookahead == 'n') ADVANCE(231);
+      END_STATE();
+    case 175:
+      if (lookahead == 'n') ADVANCE(92);
+      END_STATE();
+    case 176:
+      if (lookahead == 'n') ADVANCE(212);
+      END_STATE();
+    case 177:
+      if (lookahead == 'n') ADVANCE(240);
+      END_STATE();
+    case 178:
+      if (lookahead == 'n') ADVANCE(208);
+      END_STATE();
+    case 179:
+      if (lookahead == 'n') ADVANCE(97);
+      END_STATE();
+    case 180:
+      if (lookahead == 'n') ADVANCE(232);
+      END_STATE();
+    case 181:
+      if (lookahead == 'n') ADVANCE(228);
+      END_STATE();
+    case 182:
+      if (lookahead == 'n') ADVANCE(110);
+      END_STATE();
+    case 183:
+      if (lookahead == 'n') ADVANCE(222);
+      END_STATE();
+    case 184:
+      if (lookahead == 'n') ADVANCE(233);
+      END_STATE();
+    case 185:
+      if (lookahead == 'o') ADVANCE(372);
+      END_STATE();
+    case 186:
+      if (lookahead == 'o') ADVANCE(220);
+      END_STATE();
+    case 187:
+      if (lookahead == 'o') ADVANCE(368);
+      END_STATE();
+    case 188:
+      if (lookahead == 'o') ADVANCE(369);
+      END_STATE();
+    case 189:
+      if (lookahead == 'o') ADVANCE(370);
+      END_STATE();
+    case 190:
+      if (lookahead == 'o') ADVANCE(204);
+      END_STATE();
+    case 191:
+      if (lookahead == 'o') ADVANCE(223);
+      END_STATE();
+    case 192:
+      if (lookahead == 'o') ADVANCE(178);
+      END_STATE();
+    case 193:
+      if (lookahead == 'o') ADVANCE(227);
+      END_STATE();
+    case 194:
+      if (lookahead == 'p') ADVANCE(252);
+      END_STATE();
+    case 195:
+      if (lookahead == 'p') ADVANCE(225);
+      if (lookahead == 'r') ADVANCE(89);
+      END_STATE();
+    case 196:
+      if (lookahead == 'r') ADVANCE(102);
+      END_STATE();
+    case 197:
+      if (lookahead == 'r') ADVANCE(376);
+      END_STATE();
+    case 198:
+      if (lookahead == 'r') ADVANCE(282);
+      END_STATE();
+    case 199:
+      if (lookahead == 'r') ADVANCE(280);
+      END_STATE();
+    case 200:
+      if (lookahead == 'r') ADVANCE(453);
+      END_STATE();
+    case 201:
+      if (lookahead == 'r') ADVANCE(237);
+      END_STATE();
+    case 202:
+      if (lookahead == 'r') ADVANCE(79);
+      END_STATE();
+    case 203:
+      if (lookahead == 'r') ADVANCE(236);
+      END_STATE();
+    case 204:
+      if (lookahead == 'r') ADVANCE(106);
+      END_STATE();
+    case 205:
+      if (lookahead == 'r') ADVANCE(107);
+      END_STATE();
+    case 206:
+      if (lookahead == 's') ADVANCE(75);
+      END_STATE();
+    case 207:
+      if (lookahead == 's') ADVANCE(354);
+      END_STATE();
+    case 208:
+      if (lookahead == 's') ADVANCE(297);
+      END_STATE();
+    case 209:
+      if (lookahead == 's') ADVANCE(317);
+      END_STATE();
+    case 210:
+      if (lookahead == 's') ADVANCE(103);
+      END_STATE();
+    case 211:
+      if (lookahead == 's') ADVANCE(104);
+      END_STATE();
+    case 212:
+      if (lookahead == 's') ADVANCE(230);
+      END_STATE();
+    case 213:
+      if (lookahead == 's') ADVANCE(148);
+      END_STATE();
+    case 214:
+      if (lookahead == 's') ADVANCE(224);
+      END_STATE();
+    case 215:
+      if (lookahead == 's') ADVANCE(115);
+      if (lookahead == 'z') ADVANCE(117);
+      END_STATE();
+    case 216:
+      if (lookahead == 's') ADVANCE(109);
+      END_STATE();
+    case 217:
+      if (lookahead == 's') ADVANCE(112);
+      END_STATE();
+    case 218:
+      if (lookahead == 't') ADVANCE(350);
+      END_STATE();
+    case 219:
+      if (lookahead == 't') ADVANCE(381);
+      END_STATE();
+    case 220:
+      if (lookahead == 't') ADVANCE(187);
+      END_STATE();
+    case 221:
+      if (lookahead == 't') ADVANCE(201);
+      if (lookahead == 'w') ADVANCE(153);
+      END_STATE();
+    case 222:
+      if (lookahead == 't') ADVANCE(157);
+      END_STATE();
+    case 223:
+      if (lookahead == 't') ADVANCE(188);
+      END_STATE();
+    case 224:
+      if (lookahead == 't') ADVANCE(202);
+      END_STATE();
+    case 225:
+      if (lookahead == 't') ADVANCE(156);
+      END_STATE();
+    case 226:
+      if (lookahead == 't') ADVANCE(86);
+      END_STATE();
+    case 227:
+      if (lookahead == 't') ADVANCE(189);
+      END_STATE();
+    case 228:
+      if (lookahead == 't') ADVANCE(209);
+      END_STATE();
+    case 229:
+      if (lookahead == 't') ADVANCE(200);
+      END_STATE();
+    case 230:
+      if (lookahead == 't') ADVANCE(203);
+      END_STATE();
+    case 231:
+      if (lookahead == 't') ADVANCE(154);
+      END_STATE();
+    case 232:
+      if (lookahead == 't') ADVANCE(143);
+      END_STATE();
+    case 233:
+      if (lookahead == 't') ADVANCE(155);
+      END_STATE();
+    case 234:
+      if (lookahead == 't') ADVANCE(144);
+      END_STATE();
+    case 235:
+      if (lookahead == 't') ADVANCE(145);
+      END_STATE();
+    case 236:
+      if (lookahead == 'u') ADVANCE(169);
+      END_STATE();
+    case 237:
+      if (lookahead == 'u') ADVANCE(87);
+      END_STATE();
+    case 238:
+      if (lookahead == 'u') ADVANCE(164);
+      END_STATE();
+    case 239:
+      if (lookahead == 'u') ADVANCE(175);
+      END_STATE();
+    case 240:
+      if (lookahead == 'u') ADVANCE(108);
+      END_STATE();
+    case 241:
+      if (lookahead == 'u') ADVANCE(99);
+      END_STATE();
+    case 242:
+      if (lookahead == 'w') ADVANCE(379);
+      END_STATE();
+    case 243:
+      if (lookahead == 'y') ADVANCE(180);
+      END_STATE();
+    case 244:
+      if (lookahead == '{') ADVANCE(246);
+      END_STATE();
+    case 245:
+      if (lookahead == '|') ADVANCE(454);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(255);
+          lookahead != '\r') ADVANCE(245);
       END_STATE();
-    case 256:
-      if (lookahead == '}') ADVANCE(83);
-      if (lookahead != 0) ADVANCE(256);
+    case 246:
+      if (lookahead == '}') ADVANCE(76);
+      if (lookahead != 0) ADVANCE(246);
       END_STATE();
-    case 257:
-      if (lookahead == '}') ADVANCE(454);
-      if (lookahead != 0) ADVANCE(258);
-      END_STATE();
-    case 258:
-      if (lookahead == '}') ADVANCE(257);
-      if (lookahead != 0) ADVANCE(258);
-      END_STATE();
-    case 259:
+    case 247:
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(435);
+          lookahead == '-') ADVANCE(426);
       END_STATE();
-    case 260:
+    case 248:
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(263);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
+          lookahead == '-') ADVANCE(251);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(423);
       END_STATE();
-    case 261:
+    case 249:
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(266);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(451);
+          lookahead == '-') ADVANCE(254);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
-    case 262:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+    case 250:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
-    case 263:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
+    case 251:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(423);
       END_STATE();
-    case 264:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(438);
+    case 252:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
       END_STATE();
-    case 265:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+    case 253:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
-    case 266:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(451);
+    case 254:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
-    case 267:
+    case 255:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(452);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
       END_STATE();
-    case 268:
+    case 256:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(309);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(301);
       END_STATE();
-    case 269:
+    case 257:
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(309);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(301);
+      END_STATE();
+    case 258:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(266);
+      if (lookahead == '\r') SKIP(266);
+      if (lookahead == ';') SKIP(259);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(258);
+      END_STATE();
+    case 259:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(266);
+      if (lookahead == '\r') SKIP(266);
+      if (lookahead != 0) SKIP(259);
+      END_STATE();
+    case 260:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(270);
+      if (lookahead == '\r') SKIP(270);
+      if (lookahead == ';') SKIP(261);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(260);
+      END_STATE();
+    case 261:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(270);
+      if (lookahead == '\r') SKIP(270);
+      if (lookahead != 0) SKIP(261);
+      END_STATE();
+    case 262:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(273);
+      if (lookahead == '\r') SKIP(273);
+      if (lookahead == ';') SKIP(263);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(262);
+      END_STATE();
+    case 263:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(273);
+      if (lookahead == '\r') SKIP(273);
+      if (lookahead != 0) SKIP(263);
+      END_STATE();
+    case 264:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(268);
+      if (lookahead == '\r') SKIP(268);
+      if (lookahead == ';') SKIP(265);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(264);
+      END_STATE();
+    case 265:
+      if (eof) ADVANCE(274);
+      if (lookahead == '\n') SKIP(268);
+      if (lookahead == '\r') SKIP(268);
+      if (lookahead != 0) SKIP(265);
+      END_STATE();
+    case 266:
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '!', 397,
+        '"', 446,
+        '#', 416,
+        '$', 460,
+        '%', 414,
+        '&', 406,
+        '\'', 449,
+        '(', 348,
+        ')', 349,
+        '*', 410,
+        '+', 343,
+        ',', 341,
+        '-', 393,
+        '.', 65,
+        '/', 413,
+        '0', 420,
+        ':', 346,
+        ';', 437,
+        '<', 276,
+        '=', 285,
+        '>', 278,
+        '?', 417,
+        '@', 430,
+        'C', 206,
+        'R', 244,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(258);
+      if (lookahead == ']') ADVANCE(353);
+      if (lookahead == '^') ADVANCE(415);
+      if (lookahead == 'b') ADVANCE(149);
+      if (lookahead == 'c') ADVANCE(80);
+      if (lookahead == 'd') ADVANCE(101);
+      if (lookahead == 'e') ADVANCE(166);
+      if (lookahead == 'f') ADVANCE(147);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(126);
+      if (lookahead == 'k') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 'w') ADVANCE(141);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '|') ADVANCE(405);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(194);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(266);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 267:
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '!', 396,
+        '"', 446,
+        '#', 95,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '*', 71,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '.', 390,
+        '/', 58,
+        '0', 438,
+        ':', 346,
+        ';', 437,
+        '<', 275,
+        '=', 284,
+        '>', 277,
+        'R', 244,
+        '[', 352,
+      );
+      if (lookahead == '\\') SKIP(264);
+      if (lookahead == 'b') ADVANCE(196);
+      if (lookahead == 'c') ADVANCE(80);
+      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'e') ADVANCE(166);
+      if (lookahead == 'f') ADVANCE(147);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(125);
+      if (lookahead == 'k') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 'w') ADVANCE(141);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(268);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 268:
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '!', 396,
+        '"', 446,
+        '#', 95,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '*', 71,
+        '+', 345,
+        ',', 341,
+        '-', 395,
+        '.', 253,
+        '/', 58,
+        '0', 438,
+        ':', 346,
+        ';', 437,
+        '<', 275,
+        '=', 284,
+        '>', 277,
+        'R', 244,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(264);
+      if (lookahead == 'b') ADVANCE(196);
+      if (lookahead == 'c') ADVANCE(80);
+      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'e') ADVANCE(166);
+      if (lookahead == 'f') ADVANCE(147);
+      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(125);
+      if (lookahead == 'k') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 'w') ADVANCE(141);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(268);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 269:
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '!', 424,
+        '"', 41,
+        '#', 95,
+        '$', 460,
+        '(', 448,
+        ')', 349,
+        '+', 425,
+        '-', 63,
+        '.', 389,
+        '/', 57,
+        ';', 437,
+        '<', 275,
+        '>', 277,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(260);
+      if (lookahead == '^') ADVANCE(247);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (lookahead == 'n' ||
+          lookahead == 'p') ADVANCE(194);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 270:
-      if (eof) ADVANCE(282);
-      if (lookahead == '\n') SKIP(276);
-      if (lookahead == '\r') SKIP(276);
-      if (lookahead == ';') SKIP(271);
-      if (lookahead == '\t' ||
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '!', 424,
+        '"', 41,
+        '#', 95,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '+', 425,
+        '-', 63,
+        '.', 427,
+        '/', 57,
+        ';', 437,
+        '<', 275,
+        '>', 277,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(260);
+      if (lookahead == '^') ADVANCE(247);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (lookahead == 'n' ||
+          lookahead == 'p') ADVANCE(194);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 271:
-      if (eof) ADVANCE(282);
-      if (lookahead == '\n') SKIP(276);
-      if (lookahead == '\r') SKIP(276);
-      if (lookahead != 0) SKIP(271);
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '!', 424,
+        '"', 41,
+        '#', 95,
+        '$', 460,
+        '(', 348,
+        ')', 349,
+        '+', 425,
+        '-', 63,
+        '.', 389,
+        '/', 57,
+        ';', 437,
+        '<', 275,
+        '>', 277,
+        '[', 384,
+      );
+      if (lookahead == '\\') SKIP(260);
+      if (lookahead == '^') ADVANCE(247);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (lookahead == '~') ADVANCE(398);
+      if (lookahead == 'n' ||
+          lookahead == 'p') ADVANCE(194);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
     case 272:
-      if (eof) ADVANCE(282);
-      if (lookahead == '\n') SKIP(281);
-      if (lookahead == '\r') SKIP(281);
-      if (lookahead == ';') SKIP(273);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(272);
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '#', 95,
+        '$', 460,
+        '(', 448,
+        '*', 71,
+        '+', 72,
+        ',', 341,
+        '-', 73,
+        '.', 386,
+        '/', 58,
+        ';', 437,
+        '=', 284,
+        '>', 277,
+        '[', 352,
+      );
+      if (lookahead == '\\') SKIP(262);
+      if (lookahead == 'b') ADVANCE(286);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(273);
+      if (lookahead == ':' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 273:
-      if (eof) ADVANCE(282);
-      if (lookahead == '\n') SKIP(281);
-      if (lookahead == '\r') SKIP(281);
-      if (lookahead != 0) SKIP(273);
+      if (eof) ADVANCE(274);
+      ADVANCE_MAP(
+        '#', 95,
+        '$', 460,
+        '*', 71,
+        '+', 72,
+        ',', 341,
+        '-', 73,
+        '/', 58,
+        ';', 437,
+        '=', 284,
+        '>', 277,
+      );
+      if (lookahead == '\\') SKIP(262);
+      if (lookahead == 'b') ADVANCE(286);
+      if (lookahead == '{') ADVANCE(418);
+      if (lookahead == '}') ADVANCE(419);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(273);
+      if (lookahead == ':' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 274:
-      if (eof) ADVANCE(282);
-      if (lookahead == '\n') SKIP(278);
-      if (lookahead == '\r') SKIP(278);
-      if (lookahead == ';') SKIP(275);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(274);
-      END_STATE();
-    case 275:
-      if (eof) ADVANCE(282);
-      if (lookahead == '\n') SKIP(278);
-      if (lookahead == '\r') SKIP(278);
-      if (lookahead != 0) SKIP(275);
-      END_STATE();
-    case 276:
-      if (eof) ADVANCE(282);
-      ADVANCE_MAP(
-        '!', 405,
-        '"', 456,
-        '#', 424,
-        '$', 470,
-        '%', 422,
-        '&', 414,
-        '\'', 459,
-        '(', 356,
-        ')', 357,
-        '*', 418,
-        '+', 351,
-        ',', 349,
-        '-', 401,
-        '.', 71,
-        '/', 421,
-        '0', 429,
-        ':', 354,
-        ';', 446,
-        '<', 284,
-        '=', 293,
-        '>', 286,
-        '?', 425,
-        '@', 439,
-        'C', 215,
-        'R', 253,
-        '[', 392,
-      );
-      if (lookahead == '\\') SKIP(270);
-      if (lookahead == ']') ADVANCE(361);
-      if (lookahead == '^') ADVANCE(423);
-      if (lookahead == 'b') ADVANCE(157);
-      if (lookahead == 'c') ADVANCE(87);
-      if (lookahead == 'd') ADVANCE(109);
-      if (lookahead == 'e') ADVANCE(174);
-      if (lookahead == 'f') ADVANCE(155);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(134);
-      if (lookahead == 'k') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(98);
-      if (lookahead == 's') ADVANCE(230);
-      if (lookahead == 't') ADVANCE(148);
-      if (lookahead == 'u') ADVANCE(183);
-      if (lookahead == 'w') ADVANCE(149);
-      if (lookahead == '{') ADVANCE(427);
-      if (lookahead == '|') ADVANCE(413);
-      if (lookahead == '}') ADVANCE(428);
-      if (lookahead == '~') ADVANCE(406);
-      if (('n' <= lookahead && lookahead <= 'p')) ADVANCE(203);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(276);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      END_STATE();
-    case 277:
-      if (eof) ADVANCE(282);
-      ADVANCE_MAP(
-        '!', 433,
-        '"', 47,
-        '#', 103,
-        '$', 470,
-        '(', 458,
-        ')', 357,
-        '+', 434,
-        '-', 69,
-        '.', 397,
-        '/', 63,
-        ';', 446,
-        '<', 283,
-        '>', 285,
-        '[', 392,
-      );
-      if (lookahead == '\\') SKIP(274);
-      if (lookahead == '^') ADVANCE(259);
-      if (lookahead == '{') ADVANCE(426);
-      if (lookahead == '}') ADVANCE(428);
-      if (lookahead == '~') ADVANCE(406);
-      if (lookahead == 'n' ||
-          lookahead == 'p') ADVANCE(203);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      END_STATE();
-    case 278:
-      if (eof) ADVANCE(282);
-      ADVANCE_MAP(
-        '!', 433,
-        '"', 47,
-        '#', 103,
-        '$', 470,
-        '(', 356,
-        ')', 357,
-        '+', 434,
-        '-', 69,
-        '.', 436,
-        '/', 63,
-        ';', 446,
-        '<', 283,
-        '>', 285,
-        '[', 392,
-      );
-      if (lookahead == '\\') SKIP(274);
-      if (lookahead == '^') ADVANCE(259);
-      if (lookahead == '{') ADVANCE(426);
-      if (lookahead == '}') ADVANCE(428);
-      if (lookahead == '~') ADVANCE(406);
-      if (lookahead == 'n' ||
-          lookahead == 'p') ADVANCE(203);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      END_STATE();
-    case 279:
-      if (eof) ADVANCE(282);
-      ADVANCE_MAP(
-        '!', 433,
-        '"', 47,
-        '#', 103,
-        '$', 470,
-        '(', 356,
-        ')', 357,
-        '+', 434,
-        '-', 69,
-        '.', 397,
-        '/', 63,
-        ';', 446,
-        '<', 283,
-        '>', 285,
-        '[', 392,
-      );
-      if (lookahead == '\\') SKIP(274);
-      if (lookahead == '^') ADVANCE(259);
-      if (lookahead == '{') ADVANCE(426);
-      if (lookahead == '}') ADVANCE(428);
-      if (lookahead == '~') ADVANCE(406);
-      if (lookahead == 'n' ||
-          lookahead == 'p') ADVANCE(203);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      END_STATE();
-    case 280:
-      if (eof) ADVANCE(282);
-      ADVANCE_MAP(
-        '#', 103,
-        '$', 470,
-        '(', 458,
-        ')', 357,
-        '*', 78,
-        '+', 79,
-        ',', 349,
-        '-', 80,
-        '.', 394,
-        '/', 64,
-        '0', 97,
-        ';', 446,
-        '<', 283,
-        '=', 292,
-        '>', 285,
-        '[', 360,
-      );
-      if (lookahead == '\\') SKIP(272);
-      if (lookahead == 'b') ADVANCE(205);
-      if (lookahead == 'c') ADVANCE(87);
-      if (lookahead == 'd') ADVANCE(108);
-      if (lookahead == 'e') ADVANCE(174);
-      if (lookahead == 'f') ADVANCE(155);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(133);
-      if (lookahead == 'k') ADVANCE(145);
-      if (lookahead == 'o') ADVANCE(98);
-      if (lookahead == 's') ADVANCE(230);
-      if (lookahead == 'u') ADVANCE(183);
-      if (lookahead == 'w') ADVANCE(149);
-      if (lookahead == '{') ADVANCE(426);
-      if (lookahead == '}') ADVANCE(428);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(281);
-      END_STATE();
-    case 281:
-      if (eof) ADVANCE(282);
-      ADVANCE_MAP(
-        '#', 103,
-        '$', 470,
-        ')', 357,
-        '*', 78,
-        '+', 79,
-        ',', 349,
-        '-', 80,
-        '/', 64,
-        '0', 97,
-        ';', 446,
-        '<', 283,
-        '=', 292,
-        '>', 285,
-      );
-      if (lookahead == '\\') SKIP(272);
-      if (lookahead == 'b') ADVANCE(205);
-      if (lookahead == 'c') ADVANCE(87);
-      if (lookahead == 'd') ADVANCE(108);
-      if (lookahead == 'e') ADVANCE(174);
-      if (lookahead == 'f') ADVANCE(155);
-      if (lookahead == 'g') ADVANCE(195);
-      if (lookahead == 'i') ADVANCE(133);
-      if (lookahead == 'k') ADVANCE(145);
-      if (lookahead == 'o') ADVANCE(98);
-      if (lookahead == 's') ADVANCE(230);
-      if (lookahead == 'u') ADVANCE(183);
-      if (lookahead == 'w') ADVANCE(149);
-      if (lookahead == '{') ADVANCE(426);
-      if (lookahead == '}') ADVANCE(428);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(281);
-      END_STATE();
-    case 282:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 283:
+    case 275:
       ACCEPT_TOKEN(anon_sym_LT);
       END_STATE();
-    case 284:
+    case 276:
       ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '<') ADVANCE(415);
-      if (lookahead == '=') ADVANCE(411);
+      if (lookahead == '<') ADVANCE(407);
+      if (lookahead == '=') ADVANCE(403);
       END_STATE();
-    case 285:
+    case 277:
       ACCEPT_TOKEN(anon_sym_GT);
       END_STATE();
-    case 286:
+    case 278:
       ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(412);
-      if (lookahead == '>') ADVANCE(416);
+      if (lookahead == '=') ADVANCE(404);
+      if (lookahead == '>') ADVANCE(408);
       END_STATE();
-    case 287:
+    case 279:
       ACCEPT_TOKEN(anon_sym_SLASH_GT);
       END_STATE();
-    case 288:
+    case 280:
       ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(401);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == 'i') ADVANCE(287);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == 'n') ADVANCE(321);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(sym_attribute_name);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesizer);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_CsoundSynthesiser);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(409);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == 'i') ADVANCE(295);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == 'n') ADVANCE(329);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(sym_attribute_name);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
-      END_STATE();
-    case 297:
       ACCEPT_TOKEN(aux_sym_attribute_value_token1);
       END_STATE();
-    case 298:
+    case 290:
       ACCEPT_TOKEN(aux_sym_attribute_value_token2);
       END_STATE();
-    case 299:
+    case 291:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '*') ADVANCE(293);
+      if (lookahead == '/') ADVANCE(295);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(304);
+          lookahead != '>') ADVANCE(296);
       END_STATE();
-    case 300:
+    case 292:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == '*') ADVANCE(292);
+      if (lookahead == '/') ADVANCE(296);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == '"' ||
           lookahead == '\'' ||
           lookahead == '=' ||
-          lookahead == '>') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(301);
+          lookahead == '>') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(293);
       END_STATE();
-    case 301:
+    case 293:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == '*') ADVANCE(300);
+      if (lookahead == '*') ADVANCE(292);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == '"' ||
           lookahead == '\'' ||
           lookahead == '=' ||
-          lookahead == '>') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(301);
+          lookahead == '>') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(293);
       END_STATE();
-    case 302:
+    case 294:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
-      if (lookahead == ';') ADVANCE(304);
+      if (lookahead == ';') ADVANCE(296);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(304);
+          lookahead != '>') ADVANCE(296);
       END_STATE();
-    case 303:
+    case 295:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
@@ -5898,11 +5855,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '"' ||
           lookahead == '\'' ||
           lookahead == '=' ||
-          lookahead == '>') ADVANCE(446);
+          lookahead == '>') ADVANCE(437);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(303);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(295);
       END_STATE();
-    case 304:
+    case 296:
       ACCEPT_TOKEN(aux_sym_attribute_value_token3);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
@@ -5910,954 +5867,947 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != '\'' &&
           lookahead != '=' &&
-          lookahead != '>') ADVANCE(304);
+          lookahead != '>') ADVANCE(296);
       END_STATE();
-    case 305:
+    case 297:
       ACCEPT_TOKEN(anon_sym_CsOptions);
       END_STATE();
-    case 306:
+    case 298:
       ACCEPT_TOKEN(anon_sym_EQ2);
-      if (lookahead == '=') ADVANCE(409);
+      if (lookahead == '=') ADVANCE(401);
       END_STATE();
-    case 307:
+    case 299:
       ACCEPT_TOKEN(anon_sym_EQ2);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(324);
+          lookahead != ';') ADVANCE(316);
       END_STATE();
-    case 308:
+    case 300:
       ACCEPT_TOKEN(sym_option_flag);
       END_STATE();
-    case 309:
+    case 301:
       ACCEPT_TOKEN(sym_option_flag);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(309);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(301);
       END_STATE();
-    case 310:
+    case 302:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '\r') ADVANCE(2);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(47);
-      if (lookahead != 0) ADVANCE(311);
+          lookahead == ';') ADVANCE(41);
+      if (lookahead != 0) ADVANCE(303);
       END_STATE();
-    case 311:
+    case 303:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '"') ADVANCE(319);
-      if (lookahead == '\\') ADVANCE(310);
+      if (lookahead == '"') ADVANCE(311);
+      if (lookahead == '\\') ADVANCE(302);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(47);
+          lookahead == ';') ADVANCE(41);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(311);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(303);
       END_STATE();
-    case 312:
+    case 304:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(314);
-      if (lookahead == '/') ADVANCE(316);
+      if (lookahead == '*') ADVANCE(306);
+      if (lookahead == '/') ADVANCE(308);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 313:
+    case 305:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(319);
+      if (lookahead == '*') ADVANCE(305);
+      if (lookahead == '/') ADVANCE(311);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(314);
+          lookahead == ';') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(306);
       END_STATE();
-    case 314:
+    case 306:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '*') ADVANCE(313);
+      if (lookahead == '*') ADVANCE(305);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(314);
+          lookahead == ';') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(306);
       END_STATE();
-    case 315:
+    case 307:
       ACCEPT_TOKEN(sym__attached_value);
-      if (lookahead == '+') ADVANCE(318);
-      if (lookahead == '-') ADVANCE(317);
+      if (lookahead == '+') ADVANCE(310);
+      if (lookahead == '-') ADVANCE(309);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '?' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(319);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(311);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 316:
+    case 308:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(446);
+          lookahead == ';') ADVANCE(437);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(316);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(308);
       END_STATE();
-    case 317:
+    case 309:
       ACCEPT_TOKEN(sym__attached_value);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 318:
+    case 310:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(310);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 319:
+    case 311:
       ACCEPT_TOKEN(sym__attached_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(319);
+          lookahead != ';') ADVANCE(311);
       END_STATE();
-    case 320:
+    case 312:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(322);
-      if (lookahead == '/') ADVANCE(323);
+      if (lookahead == '*') ADVANCE(314);
+      if (lookahead == '/') ADVANCE(315);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(324);
+          lookahead != ';') ADVANCE(316);
       END_STATE();
-    case 321:
+    case 313:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(321);
-      if (lookahead == '/') ADVANCE(324);
+      if (lookahead == '*') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(316);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(322);
+          lookahead == ';') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(314);
       END_STATE();
-    case 322:
+    case 314:
       ACCEPT_TOKEN(sym__bare_value);
-      if (lookahead == '*') ADVANCE(321);
+      if (lookahead == '*') ADVANCE(313);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(67);
-      if (lookahead != 0) ADVANCE(322);
+          lookahead == ';') ADVANCE(61);
+      if (lookahead != 0) ADVANCE(314);
       END_STATE();
-    case 323:
+    case 315:
       ACCEPT_TOKEN(sym__bare_value);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
           lookahead == ' ' ||
-          lookahead == ';') ADVANCE(446);
+          lookahead == ';') ADVANCE(437);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(323);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(315);
       END_STATE();
-    case 324:
+    case 316:
       ACCEPT_TOKEN(sym__bare_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != ';') ADVANCE(324);
+          lookahead != ';') ADVANCE(316);
       END_STATE();
-    case 325:
+    case 317:
       ACCEPT_TOKEN(anon_sym_CsInstruments);
       END_STATE();
-    case 326:
+    case 318:
       ACCEPT_TOKEN(anon_sym_CsOrchestra);
       END_STATE();
-    case 327:
+    case 319:
       ACCEPT_TOKEN(anon_sym_CsScore);
       END_STATE();
-    case 328:
+    case 320:
       ACCEPT_TOKEN(anon_sym_bin);
       END_STATE();
-    case 329:
+    case 321:
       ACCEPT_TOKEN(anon_sym_bin);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(296);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(288);
+      END_STATE();
+    case 322:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'S') ADVANCE(339);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'd') ADVANCE(322);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'h') ADVANCE(325);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'i') ADVANCE(336);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(sym_tag_name);
+      if (lookahead == 'n') ADVANCE(323);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 330:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'S') ADVANCE(347);
+      if (lookahead == 'n') ADVANCE(337);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 331:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'd') ADVANCE(330);
+      if (lookahead == 'o') ADVANCE(338);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 332:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(340);
+      if (lookahead == 'r') ADVANCE(283);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 333:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(281);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 334:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 's') ADVANCE(331);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 335:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'h') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(328);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 336:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'i') ADVANCE(344);
+      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 'z') ADVANCE(326);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'y')) ADVANCE(340);
       END_STATE();
     case 337:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'n') ADVANCE(331);
+      if (lookahead == 't') ADVANCE(327);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 338:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'n') ADVANCE(345);
+      if (lookahead == 'u') ADVANCE(329);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 339:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'o') ADVANCE(346);
+      if (lookahead == 'y') ADVANCE(330);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 340:
       ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'r') ADVANCE(291);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'r') ADVANCE(289);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(339);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(336);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 's') ADVANCE(332);
-      if (lookahead == 'z') ADVANCE(334);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'y')) ADVANCE(348);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 't') ADVANCE(335);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'u') ADVANCE(337);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == 'y') ADVANCE(338);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(sym_tag_name);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(348);
-      END_STATE();
-    case 349:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 350:
+    case 342:
       ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
-    case 351:
+    case 343:
       ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '.') ADVANCE(262);
-      if (lookahead == '=') ADVANCE(363);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == '=') ADVANCE(355);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
-    case 352:
+    case 344:
       ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      if (lookahead == '.') ADVANCE(250);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
-    case 353:
+    case 345:
       ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '=') ADVANCE(363);
+      if (lookahead == '=') ADVANCE(355);
       END_STATE();
-    case 354:
+    case 346:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 355:
+    case 347:
       ACCEPT_TOKEN(sym_udo_types);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= '[') ||
           lookahead == ']' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
       END_STATE();
-    case 356:
+    case 348:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 357:
+    case 349:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 358:
+    case 350:
       ACCEPT_TOKEN(anon_sym_struct);
       END_STATE();
-    case 359:
+    case 351:
       ACCEPT_TOKEN(anon_sym_declare);
       END_STATE();
-    case 360:
+    case 352:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 361:
+    case 353:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 362:
+    case 354:
       ACCEPT_TOKEN(anon_sym_0dbfs);
       END_STATE();
-    case 363:
+    case 355:
       ACCEPT_TOKEN(anon_sym_PLUS_EQ);
       END_STATE();
-    case 364:
+    case 356:
       ACCEPT_TOKEN(anon_sym_DASH_EQ);
       END_STATE();
-    case 365:
+    case 357:
       ACCEPT_TOKEN(anon_sym_STAR_EQ);
       END_STATE();
-    case 366:
+    case 358:
       ACCEPT_TOKEN(anon_sym_SLASH_EQ);
       END_STATE();
-    case 367:
+    case 359:
       ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
-    case 368:
+    case 360:
       ACCEPT_TOKEN(anon_sym_ithen);
       END_STATE();
-    case 369:
+    case 361:
       ACCEPT_TOKEN(anon_sym_kthen);
       END_STATE();
-    case 370:
+    case 362:
       ACCEPT_TOKEN(anon_sym_if);
       END_STATE();
-    case 371:
+    case 363:
       ACCEPT_TOKEN(anon_sym_endif);
       END_STATE();
-    case 372:
+    case 364:
       ACCEPT_TOKEN(anon_sym_fi);
       END_STATE();
-    case 373:
+    case 365:
       ACCEPT_TOKEN(anon_sym_elseif);
       END_STATE();
-    case 374:
+    case 366:
       ACCEPT_TOKEN(anon_sym_else);
       END_STATE();
-    case 375:
+    case 367:
       ACCEPT_TOKEN(anon_sym_else);
-      if (lookahead == 'i') ADVANCE(136);
+      if (lookahead == 'i') ADVANCE(128);
       END_STATE();
-    case 376:
+    case 368:
       ACCEPT_TOKEN(anon_sym_goto);
       END_STATE();
-    case 377:
+    case 369:
       ACCEPT_TOKEN(anon_sym_igoto);
       END_STATE();
-    case 378:
+    case 370:
       ACCEPT_TOKEN(anon_sym_kgoto);
       END_STATE();
-    case 379:
+    case 371:
       ACCEPT_TOKEN(anon_sym_od);
       END_STATE();
-    case 380:
+    case 372:
       ACCEPT_TOKEN(anon_sym_do);
       END_STATE();
-    case 381:
+    case 373:
       ACCEPT_TOKEN(anon_sym_while);
       END_STATE();
-    case 382:
+    case 374:
       ACCEPT_TOKEN(anon_sym_until);
       END_STATE();
-    case 383:
+    case 375:
       ACCEPT_TOKEN(anon_sym_enduntil);
       END_STATE();
-    case 384:
+    case 376:
       ACCEPT_TOKEN(anon_sym_for);
       END_STATE();
-    case 385:
+    case 377:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 386:
+    case 378:
       ACCEPT_TOKEN(anon_sym_switch);
       END_STATE();
-    case 387:
+    case 379:
       ACCEPT_TOKEN(anon_sym_endsw);
       END_STATE();
-    case 388:
+    case 380:
       ACCEPT_TOKEN(anon_sym_case);
       END_STATE();
-    case 389:
+    case 381:
       ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
-    case 390:
+    case 382:
       ACCEPT_TOKEN(anon_sym_break);
       END_STATE();
-    case 391:
+    case 383:
       ACCEPT_TOKEN(anon_sym_continue);
       END_STATE();
-    case 392:
+    case 384:
       ACCEPT_TOKEN(anon_sym_LBRACK2);
       END_STATE();
-    case 393:
+    case 385:
       ACCEPT_TOKEN(anon_sym_DOT_DOT_DOT);
       END_STATE();
-    case 394:
+    case 386:
       ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
-    case 395:
+    case 387:
       ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(72);
+      if (lookahead == '.') ADVANCE(66);
       END_STATE();
-    case 396:
+    case 388:
       ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(72);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead == '.') ADVANCE(66);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
-    case 397:
+    case 389:
       ACCEPT_TOKEN(anon_sym_DOT);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
       END_STATE();
-    case 398:
+    case 390:
       ACCEPT_TOKEN(anon_sym_DOT);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
-    case 399:
+    case 391:
       ACCEPT_TOKEN(aux_sym_member_access_token1);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(399);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
       END_STATE();
-    case 400:
+    case 392:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 401:
+    case 393:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '.') ADVANCE(262);
-      if (lookahead == '=') ADVANCE(364);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == '=') ADVANCE(356);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
-    case 402:
+    case 394:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      if (lookahead == '.') ADVANCE(250);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
       END_STATE();
-    case 403:
+    case 395:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '=') ADVANCE(364);
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
-    case 404:
+    case 396:
       ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
-    case 405:
+    case 397:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(410);
+      if (lookahead == '=') ADVANCE(402);
       END_STATE();
-    case 406:
+    case 398:
       ACCEPT_TOKEN(anon_sym_TILDE);
       END_STATE();
-    case 407:
+    case 399:
       ACCEPT_TOKEN(anon_sym_PIPE_PIPE);
       END_STATE();
-    case 408:
+    case 400:
       ACCEPT_TOKEN(anon_sym_AMP_AMP);
       END_STATE();
-    case 409:
+    case 401:
       ACCEPT_TOKEN(anon_sym_EQ_EQ);
       END_STATE();
-    case 410:
+    case 402:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 411:
+    case 403:
       ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
-    case 412:
+    case 404:
       ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
-    case 413:
+    case 405:
       ACCEPT_TOKEN(anon_sym_PIPE);
-      if (lookahead == '|') ADVANCE(407);
+      if (lookahead == '|') ADVANCE(399);
       END_STATE();
-    case 414:
+    case 406:
       ACCEPT_TOKEN(anon_sym_AMP);
-      if (lookahead == '&') ADVANCE(408);
+      if (lookahead == '&') ADVANCE(400);
       END_STATE();
-    case 415:
+    case 407:
       ACCEPT_TOKEN(anon_sym_LT_LT);
       END_STATE();
-    case 416:
+    case 408:
       ACCEPT_TOKEN(anon_sym_GT_GT);
       END_STATE();
-    case 417:
+    case 409:
       ACCEPT_TOKEN(anon_sym_STAR);
       END_STATE();
-    case 418:
+    case 410:
       ACCEPT_TOKEN(anon_sym_STAR);
-      if (lookahead == '=') ADVANCE(365);
+      if (lookahead == '=') ADVANCE(357);
       END_STATE();
-    case 419:
+    case 411:
       ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(67);
-      if (lookahead == '/') ADVANCE(446);
+      if (lookahead == '*') ADVANCE(61);
+      if (lookahead == '/') ADVANCE(437);
       END_STATE();
-    case 420:
+    case 412:
       ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(67);
-      if (lookahead == '/') ADVANCE(446);
-      if (lookahead == '=') ADVANCE(366);
+      if (lookahead == '*') ADVANCE(61);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(358);
       END_STATE();
-    case 421:
+    case 413:
       ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '*') ADVANCE(67);
-      if (lookahead == '/') ADVANCE(446);
-      if (lookahead == '=') ADVANCE(366);
-      if (lookahead == '>') ADVANCE(287);
+      if (lookahead == '*') ADVANCE(61);
+      if (lookahead == '/') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(358);
+      if (lookahead == '>') ADVANCE(279);
       END_STATE();
-    case 422:
+    case 414:
       ACCEPT_TOKEN(anon_sym_PERCENT);
       END_STATE();
-    case 423:
+    case 415:
       ACCEPT_TOKEN(anon_sym_CARET);
       END_STATE();
-    case 424:
+    case 416:
       ACCEPT_TOKEN(anon_sym_POUND);
       END_STATE();
-    case 425:
+    case 417:
       ACCEPT_TOKEN(anon_sym_QMARK);
       END_STATE();
-    case 426:
+    case 418:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      if (lookahead == '{') ADVANCE(258);
-      END_STATE();
-    case 428:
+    case 419:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 429:
+    case 420:
       ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(431);
-      if (lookahead == 'd') ADVANCE(90);
+      if (lookahead == '.') ADVANCE(422);
+      if (lookahead == 'd') ADVANCE(83);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(260);
+          lookahead == 'e') ADVANCE(248);
       if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+          lookahead == 'x') ADVANCE(255);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == '.') ADVANCE(422);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(248);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(sym_score_number);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(248);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_score_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(423);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(sym_carry);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_carry);
+      if (lookahead == '.') ADVANCE(250);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(421);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_carry);
+      if (lookahead == '.') ADVANCE(428);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_carry);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(422);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(sym_carry);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(428);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(sym_np_reference);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == '.') ADVANCE(431);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(260);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      ACCEPT_TOKEN(anon_sym_AT);
+      if (lookahead == '@') ADVANCE(431);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(sym_score_number);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(260);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_score_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_carry);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(sym_carry);
-      if (lookahead == '.') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_carry);
-      if (lookahead == '.') ADVANCE(437);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_carry);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(sym_carry);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(sym_np_reference);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(438);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_AT);
-      if (lookahead == '@') ADVANCE(440);
-      END_STATE();
-    case 440:
       ACCEPT_TOKEN(anon_sym_AT_AT);
       END_STATE();
-    case 441:
+    case 432:
       ACCEPT_TOKEN(sym_comment);
       END_STATE();
-    case 442:
+    case 433:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == '(') ADVANCE(60);
+      if (lookahead == '(') ADVANCE(54);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(474);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 443:
+    case 434:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == '(') ADVANCE(444);
+      if (lookahead == '(') ADVANCE(435);
       if (lookahead == '#' ||
-          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(446);
+          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(437);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(443);
+          lookahead != '\r') ADVANCE(434);
       END_STATE();
-    case 444:
+    case 435:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == ')') ADVANCE(443);
+      if (lookahead == ')') ADVANCE(434);
       if (lookahead == '#' ||
           lookahead == '\'' ||
-          lookahead == '(') ADVANCE(446);
+          lookahead == '(') ADVANCE(437);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(444);
+          lookahead != '\r') ADVANCE(435);
       END_STATE();
-    case 445:
+    case 436:
       ACCEPT_TOKEN(sym_comment);
-      if (lookahead == ')') ADVANCE(474);
+      if (lookahead == ')') ADVANCE(464);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(60);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(54);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_comment);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(437);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(441);
+      if (lookahead == 'd') ADVANCE(83);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(255);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(441);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(255);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(441);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(sym_string);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_raw_string);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(sym_comment);
+      ACCEPT_TOKEN(sym_unterminated_string);
+      if (lookahead == '"') ADVANCE(444);
+      if (lookahead == '\\') ADVANCE(1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(446);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(450);
-      if (lookahead == 'd') ADVANCE(90);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(450);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(450);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(261);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(451);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(452);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(sym_string);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(sym_multiline_string);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(sym_raw_string);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(sym_unterminated_string);
-      if (lookahead == '"') ADVANCE(453);
-      if (lookahead == '\\') ADVANCE(1);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(456);
-      END_STATE();
-    case 457:
       ACCEPT_TOKEN(aux_sym_define_directive_token1);
       END_STATE();
-    case 458:
+    case 448:
       ACCEPT_TOKEN(anon_sym_LPAREN2);
       END_STATE();
-    case 459:
+    case 449:
       ACCEPT_TOKEN(anon_sym_SQUOTE);
       END_STATE();
-    case 460:
+    case 450:
       ACCEPT_TOKEN(sym_macro_body);
       END_STATE();
-    case 461:
+    case 451:
       ACCEPT_TOKEN(aux_sym_undef_directive_token1);
       END_STATE();
-    case 462:
+    case 452:
       ACCEPT_TOKEN(aux_sym_include_directive_token1);
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(229);
       END_STATE();
-    case 463:
+    case 453:
       ACCEPT_TOKEN(aux_sym_include_directive_token2);
       END_STATE();
-    case 464:
+    case 454:
       ACCEPT_TOKEN(sym_include_path);
       END_STATE();
-    case 465:
+    case 455:
       ACCEPT_TOKEN(aux_sym_ifdef_directive_token1);
       END_STATE();
-    case 466:
+    case 456:
       ACCEPT_TOKEN(aux_sym_ifndef_directive_token1);
       END_STATE();
-    case 467:
+    case 457:
       ACCEPT_TOKEN(sym_else_directive);
       END_STATE();
-    case 468:
+    case 458:
       ACCEPT_TOKEN(sym_end_directive);
       END_STATE();
-    case 469:
+    case 459:
       ACCEPT_TOKEN(sym_end_directive);
-      if (lookahead == 'i') ADVANCE(138);
+      if (lookahead == 'i') ADVANCE(130);
       END_STATE();
-    case 470:
+    case 460:
       ACCEPT_TOKEN(anon_sym_DOLLAR);
       END_STATE();
-    case 471:
+    case 461:
       ACCEPT_TOKEN(sym_macro_argument);
-      if (lookahead == '(') ADVANCE(60);
-      if (lookahead == '*') ADVANCE(476);
-      if (lookahead == '/') ADVANCE(443);
+      if (lookahead == '(') ADVANCE(54);
+      if (lookahead == '*') ADVANCE(466);
+      if (lookahead == '/') ADVANCE(434);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || '*' < lookahead)) ADVANCE(474);
+          (lookahead < '\'' || '*' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 472:
+    case 462:
       ACCEPT_TOKEN(sym_macro_argument);
-      if (lookahead == '(') ADVANCE(60);
-      if (lookahead == '/') ADVANCE(471);
-      if (lookahead == ';') ADVANCE(443);
-      if (lookahead == '\\') ADVANCE(473);
+      if (lookahead == '(') ADVANCE(54);
+      if (lookahead == '/') ADVANCE(461);
+      if (lookahead == ';') ADVANCE(434);
+      if (lookahead == '\\') ADVANCE(463);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
-          lookahead == ' ') ADVANCE(472);
+          lookahead == ' ') ADVANCE(462);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(474);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 473:
+    case 463:
       ACCEPT_TOKEN(sym_macro_argument);
-      if (lookahead == '(') ADVANCE(60);
-      if (lookahead == ';') ADVANCE(477);
+      if (lookahead == '(') ADVANCE(54);
+      if (lookahead == ';') ADVANCE(467);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(473);
+          lookahead == ' ') ADVANCE(463);
       if (lookahead != 0 &&
           lookahead != '\t' &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(474);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 474:
+    case 464:
       ACCEPT_TOKEN(sym_macro_argument);
-      if (lookahead == '(') ADVANCE(60);
+      if (lookahead == '(') ADVANCE(54);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(474);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(464);
       END_STATE();
-    case 475:
+    case 465:
       ACCEPT_TOKEN(sym_macro_argument);
       ADVANCE_MAP(
-        '(', 62,
-        '*', 475,
-        '/', 442,
-        '\n', 67,
-        '\r', 67,
-        '#', 67,
-        '\'', 67,
-        ')', 67,
+        '(', 56,
+        '*', 465,
+        '/', 433,
+        '\n', 61,
+        '\r', 61,
+        '#', 61,
+        '\'', 61,
+        ')', 61,
       );
-      if (lookahead != 0) ADVANCE(476);
+      if (lookahead != 0) ADVANCE(466);
       END_STATE();
-    case 476:
+    case 466:
       ACCEPT_TOKEN(sym_macro_argument);
-      if (lookahead == '(') ADVANCE(62);
-      if (lookahead == '*') ADVANCE(475);
+      if (lookahead == '(') ADVANCE(56);
+      if (lookahead == '*') ADVANCE(465);
       if (lookahead == '\n' ||
           lookahead == '\r' ||
           lookahead == '#' ||
-          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(67);
-      if (lookahead != 0) ADVANCE(476);
+          ('\'' <= lookahead && lookahead <= ')')) ADVANCE(61);
+      if (lookahead != 0) ADVANCE(466);
       END_STATE();
-    case 477:
+    case 467:
       ACCEPT_TOKEN(sym_macro_argument);
       if (lookahead == '(') ADVANCE(22);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '#' &&
-          (lookahead < '\'' || ')' < lookahead)) ADVANCE(477);
+          (lookahead < '\'' || ')' < lookahead)) ADVANCE(467);
       END_STATE();
     default:
       return false;
@@ -6866,1183 +6816,1183 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 280, .external_lex_state = 2},
-  [2] = {.lex_state = 280, .external_lex_state = 3},
-  [3] = {.lex_state = 280, .external_lex_state = 4},
-  [4] = {.lex_state = 280, .external_lex_state = 4},
-  [5] = {.lex_state = 280, .external_lex_state = 4},
-  [6] = {.lex_state = 280, .external_lex_state = 5},
-  [7] = {.lex_state = 280, .external_lex_state = 5},
-  [8] = {.lex_state = 280, .external_lex_state = 5},
-  [9] = {.lex_state = 280, .external_lex_state = 5},
-  [10] = {.lex_state = 280, .external_lex_state = 5},
-  [11] = {.lex_state = 280, .external_lex_state = 5},
-  [12] = {.lex_state = 280, .external_lex_state = 5},
-  [13] = {.lex_state = 280, .external_lex_state = 5},
-  [14] = {.lex_state = 280, .external_lex_state = 5},
-  [15] = {.lex_state = 280, .external_lex_state = 5},
-  [16] = {.lex_state = 280, .external_lex_state = 5},
-  [17] = {.lex_state = 280, .external_lex_state = 5},
-  [18] = {.lex_state = 280, .external_lex_state = 5},
-  [19] = {.lex_state = 280, .external_lex_state = 5},
-  [20] = {.lex_state = 280, .external_lex_state = 5},
-  [21] = {.lex_state = 280, .external_lex_state = 5},
-  [22] = {.lex_state = 280, .external_lex_state = 5},
-  [23] = {.lex_state = 280, .external_lex_state = 5},
-  [24] = {.lex_state = 280, .external_lex_state = 5},
-  [25] = {.lex_state = 280, .external_lex_state = 5},
-  [26] = {.lex_state = 280, .external_lex_state = 5},
-  [27] = {.lex_state = 280, .external_lex_state = 5},
-  [28] = {.lex_state = 280, .external_lex_state = 5},
-  [29] = {.lex_state = 280, .external_lex_state = 5},
-  [30] = {.lex_state = 280, .external_lex_state = 5},
-  [31] = {.lex_state = 280, .external_lex_state = 5},
-  [32] = {.lex_state = 280, .external_lex_state = 5},
-  [33] = {.lex_state = 280, .external_lex_state = 5},
-  [34] = {.lex_state = 280, .external_lex_state = 5},
-  [35] = {.lex_state = 280, .external_lex_state = 5},
-  [36] = {.lex_state = 280, .external_lex_state = 5},
-  [37] = {.lex_state = 280, .external_lex_state = 5},
-  [38] = {.lex_state = 280, .external_lex_state = 5},
-  [39] = {.lex_state = 280, .external_lex_state = 5},
-  [40] = {.lex_state = 280, .external_lex_state = 5},
-  [41] = {.lex_state = 280, .external_lex_state = 5},
-  [42] = {.lex_state = 280, .external_lex_state = 5},
-  [43] = {.lex_state = 280, .external_lex_state = 5},
-  [44] = {.lex_state = 280, .external_lex_state = 5},
-  [45] = {.lex_state = 280, .external_lex_state = 5},
-  [46] = {.lex_state = 280, .external_lex_state = 5},
-  [47] = {.lex_state = 280, .external_lex_state = 5},
-  [48] = {.lex_state = 280, .external_lex_state = 5},
-  [49] = {.lex_state = 280, .external_lex_state = 5},
-  [50] = {.lex_state = 280, .external_lex_state = 5},
-  [51] = {.lex_state = 280, .external_lex_state = 5},
-  [52] = {.lex_state = 280, .external_lex_state = 5},
-  [53] = {.lex_state = 280, .external_lex_state = 5},
-  [54] = {.lex_state = 280, .external_lex_state = 5},
-  [55] = {.lex_state = 280, .external_lex_state = 5},
-  [56] = {.lex_state = 280, .external_lex_state = 5},
-  [57] = {.lex_state = 280, .external_lex_state = 5},
-  [58] = {.lex_state = 280, .external_lex_state = 5},
-  [59] = {.lex_state = 280, .external_lex_state = 5},
-  [60] = {.lex_state = 280, .external_lex_state = 5},
-  [61] = {.lex_state = 280, .external_lex_state = 5},
-  [62] = {.lex_state = 280, .external_lex_state = 5},
-  [63] = {.lex_state = 280, .external_lex_state = 5},
-  [64] = {.lex_state = 280, .external_lex_state = 5},
-  [65] = {.lex_state = 280, .external_lex_state = 6},
-  [66] = {.lex_state = 280, .external_lex_state = 6},
-  [67] = {.lex_state = 280, .external_lex_state = 7},
-  [68] = {.lex_state = 280, .external_lex_state = 6},
-  [69] = {.lex_state = 280, .external_lex_state = 7},
-  [70] = {.lex_state = 280, .external_lex_state = 6},
-  [71] = {.lex_state = 280, .external_lex_state = 7},
-  [72] = {.lex_state = 280, .external_lex_state = 7},
-  [73] = {.lex_state = 280, .external_lex_state = 7},
-  [74] = {.lex_state = 280, .external_lex_state = 7},
-  [75] = {.lex_state = 280, .external_lex_state = 7},
-  [76] = {.lex_state = 280, .external_lex_state = 7},
-  [77] = {.lex_state = 280, .external_lex_state = 7},
-  [78] = {.lex_state = 280, .external_lex_state = 6},
-  [79] = {.lex_state = 280, .external_lex_state = 6},
-  [80] = {.lex_state = 280, .external_lex_state = 7},
-  [81] = {.lex_state = 280, .external_lex_state = 7},
-  [82] = {.lex_state = 280, .external_lex_state = 6},
-  [83] = {.lex_state = 280, .external_lex_state = 6},
-  [84] = {.lex_state = 280, .external_lex_state = 7},
-  [85] = {.lex_state = 280, .external_lex_state = 6},
-  [86] = {.lex_state = 280, .external_lex_state = 7},
-  [87] = {.lex_state = 34, .external_lex_state = 8},
-  [88] = {.lex_state = 34, .external_lex_state = 8},
-  [89] = {.lex_state = 34, .external_lex_state = 8},
-  [90] = {.lex_state = 34, .external_lex_state = 8},
-  [91] = {.lex_state = 34, .external_lex_state = 8},
-  [92] = {.lex_state = 280, .external_lex_state = 9},
-  [93] = {.lex_state = 280, .external_lex_state = 9},
-  [94] = {.lex_state = 280, .external_lex_state = 9},
-  [95] = {.lex_state = 39},
-  [96] = {.lex_state = 39},
-  [97] = {.lex_state = 278, .external_lex_state = 10},
-  [98] = {.lex_state = 41, .external_lex_state = 11},
-  [99] = {.lex_state = 278, .external_lex_state = 10},
-  [100] = {.lex_state = 278, .external_lex_state = 10},
-  [101] = {.lex_state = 278, .external_lex_state = 12},
-  [102] = {.lex_state = 278, .external_lex_state = 12},
-  [103] = {.lex_state = 278, .external_lex_state = 13},
-  [104] = {.lex_state = 278, .external_lex_state = 14},
-  [105] = {.lex_state = 278, .external_lex_state = 13},
-  [106] = {.lex_state = 37, .external_lex_state = 11},
-  [107] = {.lex_state = 37, .external_lex_state = 11},
-  [108] = {.lex_state = 278, .external_lex_state = 14},
-  [109] = {.lex_state = 278, .external_lex_state = 14},
-  [110] = {.lex_state = 278, .external_lex_state = 12},
-  [111] = {.lex_state = 278, .external_lex_state = 13},
-  [112] = {.lex_state = 280, .external_lex_state = 5},
-  [113] = {.lex_state = 278, .external_lex_state = 15},
-  [114] = {.lex_state = 278, .external_lex_state = 15},
-  [115] = {.lex_state = 278, .external_lex_state = 16},
-  [116] = {.lex_state = 277, .external_lex_state = 10},
-  [117] = {.lex_state = 277, .external_lex_state = 10},
-  [118] = {.lex_state = 278, .external_lex_state = 15},
-  [119] = {.lex_state = 280, .external_lex_state = 5},
-  [120] = {.lex_state = 280, .external_lex_state = 5},
-  [121] = {.lex_state = 280, .external_lex_state = 5},
-  [122] = {.lex_state = 280, .external_lex_state = 5},
-  [123] = {.lex_state = 280, .external_lex_state = 5},
-  [124] = {.lex_state = 280, .external_lex_state = 5},
-  [125] = {.lex_state = 280, .external_lex_state = 5},
-  [126] = {.lex_state = 280, .external_lex_state = 5},
-  [127] = {.lex_state = 280, .external_lex_state = 5},
-  [128] = {.lex_state = 280, .external_lex_state = 5},
-  [129] = {.lex_state = 280, .external_lex_state = 5},
-  [130] = {.lex_state = 280, .external_lex_state = 5},
-  [131] = {.lex_state = 280, .external_lex_state = 5},
-  [132] = {.lex_state = 280, .external_lex_state = 5},
-  [133] = {.lex_state = 280, .external_lex_state = 5},
-  [134] = {.lex_state = 280, .external_lex_state = 5},
-  [135] = {.lex_state = 280, .external_lex_state = 5},
-  [136] = {.lex_state = 280, .external_lex_state = 5},
-  [137] = {.lex_state = 280, .external_lex_state = 5},
-  [138] = {.lex_state = 280, .external_lex_state = 5},
-  [139] = {.lex_state = 280, .external_lex_state = 5},
-  [140] = {.lex_state = 41, .external_lex_state = 11},
-  [141] = {.lex_state = 280, .external_lex_state = 5},
-  [142] = {.lex_state = 280, .external_lex_state = 5},
-  [143] = {.lex_state = 280, .external_lex_state = 5},
-  [144] = {.lex_state = 280, .external_lex_state = 5},
-  [145] = {.lex_state = 280, .external_lex_state = 5},
-  [146] = {.lex_state = 280, .external_lex_state = 5},
-  [147] = {.lex_state = 280, .external_lex_state = 5},
-  [148] = {.lex_state = 280, .external_lex_state = 5},
-  [149] = {.lex_state = 280, .external_lex_state = 5},
-  [150] = {.lex_state = 280, .external_lex_state = 5},
-  [151] = {.lex_state = 280, .external_lex_state = 5},
-  [152] = {.lex_state = 280, .external_lex_state = 5},
-  [153] = {.lex_state = 280, .external_lex_state = 5},
-  [154] = {.lex_state = 280, .external_lex_state = 5},
-  [155] = {.lex_state = 280, .external_lex_state = 5},
-  [156] = {.lex_state = 280, .external_lex_state = 5},
-  [157] = {.lex_state = 280, .external_lex_state = 5},
-  [158] = {.lex_state = 280, .external_lex_state = 5},
-  [159] = {.lex_state = 280, .external_lex_state = 5},
-  [160] = {.lex_state = 280, .external_lex_state = 5},
-  [161] = {.lex_state = 280, .external_lex_state = 5},
-  [162] = {.lex_state = 280, .external_lex_state = 5},
-  [163] = {.lex_state = 280, .external_lex_state = 5},
-  [164] = {.lex_state = 280, .external_lex_state = 5},
-  [165] = {.lex_state = 280, .external_lex_state = 5},
-  [166] = {.lex_state = 37},
-  [167] = {.lex_state = 280, .external_lex_state = 5},
-  [168] = {.lex_state = 37},
-  [169] = {.lex_state = 280, .external_lex_state = 5},
-  [170] = {.lex_state = 41, .external_lex_state = 11},
-  [171] = {.lex_state = 278, .external_lex_state = 16},
-  [172] = {.lex_state = 278, .external_lex_state = 16},
-  [173] = {.lex_state = 41},
-  [174] = {.lex_state = 41, .external_lex_state = 11},
-  [175] = {.lex_state = 280, .external_lex_state = 5},
-  [176] = {.lex_state = 36, .external_lex_state = 17},
-  [177] = {.lex_state = 41, .external_lex_state = 11},
-  [178] = {.lex_state = 41, .external_lex_state = 11},
-  [179] = {.lex_state = 42},
-  [180] = {.lex_state = 42},
-  [181] = {.lex_state = 41, .external_lex_state = 11},
-  [182] = {.lex_state = 41, .external_lex_state = 11},
-  [183] = {.lex_state = 41, .external_lex_state = 11},
-  [184] = {.lex_state = 41, .external_lex_state = 11},
-  [185] = {.lex_state = 277, .external_lex_state = 13},
-  [186] = {.lex_state = 277, .external_lex_state = 13},
-  [187] = {.lex_state = 277, .external_lex_state = 12},
-  [188] = {.lex_state = 277, .external_lex_state = 12},
-  [189] = {.lex_state = 36, .external_lex_state = 17},
-  [190] = {.lex_state = 42},
-  [191] = {.lex_state = 36, .external_lex_state = 17},
-  [192] = {.lex_state = 41, .external_lex_state = 11},
-  [193] = {.lex_state = 41, .external_lex_state = 11},
-  [194] = {.lex_state = 41, .external_lex_state = 11},
-  [195] = {.lex_state = 41, .external_lex_state = 11},
-  [196] = {.lex_state = 42},
-  [197] = {.lex_state = 36, .external_lex_state = 17},
-  [198] = {.lex_state = 36, .external_lex_state = 17},
-  [199] = {.lex_state = 41, .external_lex_state = 11},
-  [200] = {.lex_state = 36, .external_lex_state = 17},
-  [201] = {.lex_state = 41, .external_lex_state = 11},
-  [202] = {.lex_state = 41, .external_lex_state = 11},
-  [203] = {.lex_state = 41, .external_lex_state = 11},
-  [204] = {.lex_state = 277, .external_lex_state = 14},
-  [205] = {.lex_state = 41, .external_lex_state = 11},
-  [206] = {.lex_state = 36, .external_lex_state = 17},
-  [207] = {.lex_state = 36, .external_lex_state = 17},
-  [208] = {.lex_state = 36, .external_lex_state = 17},
-  [209] = {.lex_state = 36, .external_lex_state = 17},
-  [210] = {.lex_state = 41},
-  [211] = {.lex_state = 41, .external_lex_state = 11},
-  [212] = {.lex_state = 36, .external_lex_state = 17},
-  [213] = {.lex_state = 277, .external_lex_state = 14},
-  [214] = {.lex_state = 36, .external_lex_state = 17},
-  [215] = {.lex_state = 42},
-  [216] = {.lex_state = 36, .external_lex_state = 17},
-  [217] = {.lex_state = 36, .external_lex_state = 17},
-  [218] = {.lex_state = 42},
-  [219] = {.lex_state = 41, .external_lex_state = 11},
-  [220] = {.lex_state = 36, .external_lex_state = 17},
-  [221] = {.lex_state = 42},
-  [222] = {.lex_state = 277, .external_lex_state = 16},
-  [223] = {.lex_state = 277, .external_lex_state = 16},
-  [224] = {.lex_state = 41, .external_lex_state = 11},
-  [225] = {.lex_state = 277, .external_lex_state = 15},
-  [226] = {.lex_state = 277, .external_lex_state = 15},
-  [227] = {.lex_state = 42},
-  [228] = {.lex_state = 36, .external_lex_state = 17},
-  [229] = {.lex_state = 41, .external_lex_state = 11},
-  [230] = {.lex_state = 41, .external_lex_state = 11},
-  [231] = {.lex_state = 41, .external_lex_state = 11},
-  [232] = {.lex_state = 36, .external_lex_state = 17},
-  [233] = {.lex_state = 41, .external_lex_state = 11},
-  [234] = {.lex_state = 41, .external_lex_state = 11},
-  [235] = {.lex_state = 41, .external_lex_state = 11},
-  [236] = {.lex_state = 36, .external_lex_state = 17},
-  [237] = {.lex_state = 41, .external_lex_state = 11},
-  [238] = {.lex_state = 41, .external_lex_state = 11},
-  [239] = {.lex_state = 41, .external_lex_state = 11},
-  [240] = {.lex_state = 41, .external_lex_state = 11},
-  [241] = {.lex_state = 41, .external_lex_state = 11},
-  [242] = {.lex_state = 41, .external_lex_state = 11},
-  [243] = {.lex_state = 41, .external_lex_state = 11},
-  [244] = {.lex_state = 41, .external_lex_state = 11},
-  [245] = {.lex_state = 41, .external_lex_state = 11},
-  [246] = {.lex_state = 41, .external_lex_state = 11},
-  [247] = {.lex_state = 41, .external_lex_state = 11},
-  [248] = {.lex_state = 41, .external_lex_state = 11},
-  [249] = {.lex_state = 41, .external_lex_state = 11},
-  [250] = {.lex_state = 41, .external_lex_state = 11},
-  [251] = {.lex_state = 279, .external_lex_state = 10},
-  [252] = {.lex_state = 36, .external_lex_state = 17},
-  [253] = {.lex_state = 36, .external_lex_state = 17},
-  [254] = {.lex_state = 279, .external_lex_state = 10},
-  [255] = {.lex_state = 41, .external_lex_state = 11},
-  [256] = {.lex_state = 279, .external_lex_state = 10},
-  [257] = {.lex_state = 41, .external_lex_state = 11},
-  [258] = {.lex_state = 279, .external_lex_state = 10},
-  [259] = {.lex_state = 279, .external_lex_state = 10},
-  [260] = {.lex_state = 42},
-  [261] = {.lex_state = 36, .external_lex_state = 17},
-  [262] = {.lex_state = 36, .external_lex_state = 17},
-  [263] = {.lex_state = 42},
-  [264] = {.lex_state = 42},
-  [265] = {.lex_state = 41},
-  [266] = {.lex_state = 42},
-  [267] = {.lex_state = 36, .external_lex_state = 17},
-  [268] = {.lex_state = 41},
-  [269] = {.lex_state = 36, .external_lex_state = 17},
-  [270] = {.lex_state = 42},
-  [271] = {.lex_state = 42},
-  [272] = {.lex_state = 42},
-  [273] = {.lex_state = 41},
-  [274] = {.lex_state = 41},
-  [275] = {.lex_state = 42},
-  [276] = {.lex_state = 36, .external_lex_state = 17},
-  [277] = {.lex_state = 42},
-  [278] = {.lex_state = 42},
-  [279] = {.lex_state = 42},
-  [280] = {.lex_state = 42},
-  [281] = {.lex_state = 41},
-  [282] = {.lex_state = 41},
-  [283] = {.lex_state = 278, .external_lex_state = 10},
-  [284] = {.lex_state = 278, .external_lex_state = 10},
-  [285] = {.lex_state = 279, .external_lex_state = 13},
-  [286] = {.lex_state = 279, .external_lex_state = 13},
-  [287] = {.lex_state = 36, .external_lex_state = 18},
-  [288] = {.lex_state = 279, .external_lex_state = 13},
-  [289] = {.lex_state = 279, .external_lex_state = 14},
-  [290] = {.lex_state = 36, .external_lex_state = 18},
-  [291] = {.lex_state = 36, .external_lex_state = 19},
-  [292] = {.lex_state = 279, .external_lex_state = 12},
-  [293] = {.lex_state = 279, .external_lex_state = 12},
-  [294] = {.lex_state = 278, .external_lex_state = 10},
-  [295] = {.lex_state = 279, .external_lex_state = 12},
-  [296] = {.lex_state = 279, .external_lex_state = 12},
-  [297] = {.lex_state = 278, .external_lex_state = 10},
-  [298] = {.lex_state = 36, .external_lex_state = 18},
-  [299] = {.lex_state = 36, .external_lex_state = 19},
-  [300] = {.lex_state = 279, .external_lex_state = 12},
-  [301] = {.lex_state = 36, .external_lex_state = 18},
-  [302] = {.lex_state = 36, .external_lex_state = 18},
-  [303] = {.lex_state = 36, .external_lex_state = 19},
-  [304] = {.lex_state = 36, .external_lex_state = 19},
-  [305] = {.lex_state = 279, .external_lex_state = 13},
-  [306] = {.lex_state = 279, .external_lex_state = 13},
-  [307] = {.lex_state = 36, .external_lex_state = 19},
-  [308] = {.lex_state = 279, .external_lex_state = 14},
-  [309] = {.lex_state = 279, .external_lex_state = 14},
-  [310] = {.lex_state = 278, .external_lex_state = 10},
-  [311] = {.lex_state = 36, .external_lex_state = 18},
-  [312] = {.lex_state = 278, .external_lex_state = 10},
-  [313] = {.lex_state = 278, .external_lex_state = 10},
-  [314] = {.lex_state = 36, .external_lex_state = 18},
-  [315] = {.lex_state = 279, .external_lex_state = 14},
-  [316] = {.lex_state = 279, .external_lex_state = 14},
-  [317] = {.lex_state = 278, .external_lex_state = 14},
-  [318] = {.lex_state = 280, .external_lex_state = 4},
-  [319] = {.lex_state = 280, .external_lex_state = 4},
-  [320] = {.lex_state = 278, .external_lex_state = 13},
-  [321] = {.lex_state = 36, .external_lex_state = 18},
-  [322] = {.lex_state = 278, .external_lex_state = 14},
-  [323] = {.lex_state = 36, .external_lex_state = 18},
-  [324] = {.lex_state = 280, .external_lex_state = 2},
-  [325] = {.lex_state = 280, .external_lex_state = 2},
-  [326] = {.lex_state = 278, .external_lex_state = 14},
-  [327] = {.lex_state = 278, .external_lex_state = 14},
-  [328] = {.lex_state = 280, .external_lex_state = 4},
-  [329] = {.lex_state = 280, .external_lex_state = 4},
-  [330] = {.lex_state = 280, .external_lex_state = 4},
-  [331] = {.lex_state = 280, .external_lex_state = 4},
-  [332] = {.lex_state = 36, .external_lex_state = 18},
-  [333] = {.lex_state = 280, .external_lex_state = 4},
-  [334] = {.lex_state = 280, .external_lex_state = 4},
-  [335] = {.lex_state = 36, .external_lex_state = 18},
-  [336] = {.lex_state = 280, .external_lex_state = 4},
-  [337] = {.lex_state = 280, .external_lex_state = 4},
-  [338] = {.lex_state = 280, .external_lex_state = 4},
-  [339] = {.lex_state = 280, .external_lex_state = 4},
-  [340] = {.lex_state = 280, .external_lex_state = 4},
-  [341] = {.lex_state = 278, .external_lex_state = 14},
-  [342] = {.lex_state = 278, .external_lex_state = 14},
-  [343] = {.lex_state = 280, .external_lex_state = 4},
-  [344] = {.lex_state = 36, .external_lex_state = 18},
-  [345] = {.lex_state = 41},
-  [346] = {.lex_state = 278, .external_lex_state = 13},
-  [347] = {.lex_state = 278, .external_lex_state = 13},
-  [348] = {.lex_state = 278, .external_lex_state = 12},
-  [349] = {.lex_state = 41},
-  [350] = {.lex_state = 41},
-  [351] = {.lex_state = 41},
-  [352] = {.lex_state = 41},
-  [353] = {.lex_state = 41},
-  [354] = {.lex_state = 41},
-  [355] = {.lex_state = 41},
-  [356] = {.lex_state = 280, .external_lex_state = 4},
-  [357] = {.lex_state = 278, .external_lex_state = 13},
-  [358] = {.lex_state = 280, .external_lex_state = 4},
-  [359] = {.lex_state = 280, .external_lex_state = 4},
-  [360] = {.lex_state = 280, .external_lex_state = 4},
-  [361] = {.lex_state = 278, .external_lex_state = 12},
-  [362] = {.lex_state = 278, .external_lex_state = 12},
-  [363] = {.lex_state = 278, .external_lex_state = 12},
-  [364] = {.lex_state = 279, .external_lex_state = 16},
-  [365] = {.lex_state = 278, .external_lex_state = 13},
-  [366] = {.lex_state = 279, .external_lex_state = 16},
-  [367] = {.lex_state = 279, .external_lex_state = 16},
-  [368] = {.lex_state = 278, .external_lex_state = 13},
-  [369] = {.lex_state = 278, .external_lex_state = 13},
-  [370] = {.lex_state = 279, .external_lex_state = 16},
-  [371] = {.lex_state = 279, .external_lex_state = 16},
-  [372] = {.lex_state = 280, .external_lex_state = 4},
-  [373] = {.lex_state = 278, .external_lex_state = 14},
-  [374] = {.lex_state = 280, .external_lex_state = 4},
-  [375] = {.lex_state = 280, .external_lex_state = 4},
-  [376] = {.lex_state = 279, .external_lex_state = 15},
-  [377] = {.lex_state = 279, .external_lex_state = 15},
-  [378] = {.lex_state = 279, .external_lex_state = 15},
-  [379] = {.lex_state = 279, .external_lex_state = 15},
-  [380] = {.lex_state = 279, .external_lex_state = 15},
-  [381] = {.lex_state = 278, .external_lex_state = 12},
-  [382] = {.lex_state = 278, .external_lex_state = 12},
-  [383] = {.lex_state = 278, .external_lex_state = 12},
-  [384] = {.lex_state = 280, .external_lex_state = 4},
-  [385] = {.lex_state = 280, .external_lex_state = 4},
-  [386] = {.lex_state = 280, .external_lex_state = 4},
-  [387] = {.lex_state = 280, .external_lex_state = 4},
-  [388] = {.lex_state = 280, .external_lex_state = 4},
-  [389] = {.lex_state = 280, .external_lex_state = 4},
-  [390] = {.lex_state = 280, .external_lex_state = 4},
-  [391] = {.lex_state = 280, .external_lex_state = 4},
-  [392] = {.lex_state = 280, .external_lex_state = 4},
-  [393] = {.lex_state = 36, .external_lex_state = 18},
-  [394] = {.lex_state = 36, .external_lex_state = 18},
-  [395] = {.lex_state = 36, .external_lex_state = 18},
-  [396] = {.lex_state = 280, .external_lex_state = 4},
-  [397] = {.lex_state = 280, .external_lex_state = 4},
-  [398] = {.lex_state = 36, .external_lex_state = 18},
-  [399] = {.lex_state = 280, .external_lex_state = 4},
-  [400] = {.lex_state = 280, .external_lex_state = 4},
-  [401] = {.lex_state = 280, .external_lex_state = 4},
-  [402] = {.lex_state = 280, .external_lex_state = 4},
-  [403] = {.lex_state = 280, .external_lex_state = 4},
-  [404] = {.lex_state = 280, .external_lex_state = 4},
-  [405] = {.lex_state = 36, .external_lex_state = 18},
-  [406] = {.lex_state = 41},
-  [407] = {.lex_state = 280, .external_lex_state = 4},
-  [408] = {.lex_state = 280, .external_lex_state = 4},
-  [409] = {.lex_state = 280, .external_lex_state = 4},
-  [410] = {.lex_state = 280, .external_lex_state = 4},
-  [411] = {.lex_state = 280, .external_lex_state = 4},
-  [412] = {.lex_state = 280, .external_lex_state = 4},
-  [413] = {.lex_state = 280, .external_lex_state = 4},
-  [414] = {.lex_state = 280, .external_lex_state = 4},
-  [415] = {.lex_state = 280, .external_lex_state = 4},
-  [416] = {.lex_state = 280, .external_lex_state = 4},
-  [417] = {.lex_state = 280, .external_lex_state = 4},
-  [418] = {.lex_state = 280, .external_lex_state = 4},
-  [419] = {.lex_state = 280, .external_lex_state = 4},
-  [420] = {.lex_state = 280, .external_lex_state = 4},
-  [421] = {.lex_state = 280, .external_lex_state = 4},
-  [422] = {.lex_state = 36, .external_lex_state = 18},
-  [423] = {.lex_state = 36, .external_lex_state = 18},
-  [424] = {.lex_state = 280, .external_lex_state = 4},
-  [425] = {.lex_state = 280, .external_lex_state = 4},
-  [426] = {.lex_state = 280, .external_lex_state = 4},
-  [427] = {.lex_state = 36, .external_lex_state = 18},
-  [428] = {.lex_state = 280, .external_lex_state = 4},
-  [429] = {.lex_state = 280, .external_lex_state = 4},
-  [430] = {.lex_state = 280, .external_lex_state = 4},
-  [431] = {.lex_state = 280, .external_lex_state = 4},
-  [432] = {.lex_state = 280, .external_lex_state = 4},
-  [433] = {.lex_state = 280, .external_lex_state = 4},
-  [434] = {.lex_state = 280, .external_lex_state = 4},
-  [435] = {.lex_state = 280, .external_lex_state = 4},
-  [436] = {.lex_state = 36, .external_lex_state = 18},
-  [437] = {.lex_state = 36, .external_lex_state = 18},
-  [438] = {.lex_state = 280, .external_lex_state = 4},
-  [439] = {.lex_state = 42},
-  [440] = {.lex_state = 36, .external_lex_state = 18},
-  [441] = {.lex_state = 36, .external_lex_state = 18},
-  [442] = {.lex_state = 36, .external_lex_state = 18},
-  [443] = {.lex_state = 36, .external_lex_state = 18},
-  [444] = {.lex_state = 36, .external_lex_state = 18},
-  [445] = {.lex_state = 280, .external_lex_state = 4},
-  [446] = {.lex_state = 36, .external_lex_state = 18},
-  [447] = {.lex_state = 36, .external_lex_state = 18},
-  [448] = {.lex_state = 36, .external_lex_state = 18},
-  [449] = {.lex_state = 36, .external_lex_state = 18},
-  [450] = {.lex_state = 36, .external_lex_state = 18},
-  [451] = {.lex_state = 36, .external_lex_state = 18},
-  [452] = {.lex_state = 36, .external_lex_state = 18},
-  [453] = {.lex_state = 36, .external_lex_state = 18},
-  [454] = {.lex_state = 36, .external_lex_state = 18},
-  [455] = {.lex_state = 36, .external_lex_state = 18},
-  [456] = {.lex_state = 36, .external_lex_state = 18},
-  [457] = {.lex_state = 36, .external_lex_state = 18},
-  [458] = {.lex_state = 36, .external_lex_state = 18},
-  [459] = {.lex_state = 36, .external_lex_state = 18},
-  [460] = {.lex_state = 36, .external_lex_state = 18},
-  [461] = {.lex_state = 36, .external_lex_state = 18},
-  [462] = {.lex_state = 36, .external_lex_state = 18},
-  [463] = {.lex_state = 36, .external_lex_state = 18},
-  [464] = {.lex_state = 36, .external_lex_state = 18},
-  [465] = {.lex_state = 36, .external_lex_state = 18},
-  [466] = {.lex_state = 36, .external_lex_state = 18},
-  [467] = {.lex_state = 36, .external_lex_state = 18},
-  [468] = {.lex_state = 36, .external_lex_state = 18},
-  [469] = {.lex_state = 36, .external_lex_state = 18},
-  [470] = {.lex_state = 36, .external_lex_state = 18},
-  [471] = {.lex_state = 36, .external_lex_state = 18},
-  [472] = {.lex_state = 36, .external_lex_state = 18},
-  [473] = {.lex_state = 278, .external_lex_state = 16},
-  [474] = {.lex_state = 278, .external_lex_state = 15},
-  [475] = {.lex_state = 278, .external_lex_state = 15},
-  [476] = {.lex_state = 36, .external_lex_state = 18},
-  [477] = {.lex_state = 36, .external_lex_state = 18},
-  [478] = {.lex_state = 36, .external_lex_state = 18},
-  [479] = {.lex_state = 278, .external_lex_state = 15},
-  [480] = {.lex_state = 38},
-  [481] = {.lex_state = 38},
-  [482] = {.lex_state = 278, .external_lex_state = 16},
-  [483] = {.lex_state = 278, .external_lex_state = 16},
-  [484] = {.lex_state = 278, .external_lex_state = 16},
-  [485] = {.lex_state = 36, .external_lex_state = 18},
-  [486] = {.lex_state = 278, .external_lex_state = 15},
-  [487] = {.lex_state = 36, .external_lex_state = 18},
-  [488] = {.lex_state = 36, .external_lex_state = 18},
-  [489] = {.lex_state = 278, .external_lex_state = 15},
-  [490] = {.lex_state = 278, .external_lex_state = 15},
-  [491] = {.lex_state = 36, .external_lex_state = 18},
-  [492] = {.lex_state = 36, .external_lex_state = 18},
-  [493] = {.lex_state = 278, .external_lex_state = 16},
-  [494] = {.lex_state = 278, .external_lex_state = 16},
-  [495] = {.lex_state = 36, .external_lex_state = 18},
-  [496] = {.lex_state = 36, .external_lex_state = 18},
-  [497] = {.lex_state = 36, .external_lex_state = 18},
-  [498] = {.lex_state = 36, .external_lex_state = 18},
-  [499] = {.lex_state = 36, .external_lex_state = 18},
-  [500] = {.lex_state = 36, .external_lex_state = 18},
-  [501] = {.lex_state = 36, .external_lex_state = 18},
-  [502] = {.lex_state = 280, .external_lex_state = 20},
-  [503] = {.lex_state = 36, .external_lex_state = 18},
-  [504] = {.lex_state = 36, .external_lex_state = 18},
-  [505] = {.lex_state = 36, .external_lex_state = 18},
-  [506] = {.lex_state = 36, .external_lex_state = 18},
-  [507] = {.lex_state = 36, .external_lex_state = 18},
-  [508] = {.lex_state = 36, .external_lex_state = 18},
-  [509] = {.lex_state = 36, .external_lex_state = 18},
-  [510] = {.lex_state = 36, .external_lex_state = 18},
-  [511] = {.lex_state = 36, .external_lex_state = 18},
-  [512] = {.lex_state = 36, .external_lex_state = 18},
-  [513] = {.lex_state = 36, .external_lex_state = 18},
-  [514] = {.lex_state = 36, .external_lex_state = 18},
-  [515] = {.lex_state = 36, .external_lex_state = 18},
-  [516] = {.lex_state = 36, .external_lex_state = 18},
-  [517] = {.lex_state = 36, .external_lex_state = 18},
-  [518] = {.lex_state = 36, .external_lex_state = 18},
-  [519] = {.lex_state = 36, .external_lex_state = 18},
-  [520] = {.lex_state = 36, .external_lex_state = 18},
-  [521] = {.lex_state = 36, .external_lex_state = 18},
-  [522] = {.lex_state = 36, .external_lex_state = 18},
-  [523] = {.lex_state = 280, .external_lex_state = 20},
-  [524] = {.lex_state = 36, .external_lex_state = 18},
-  [525] = {.lex_state = 36, .external_lex_state = 18},
-  [526] = {.lex_state = 278, .external_lex_state = 15},
-  [527] = {.lex_state = 36, .external_lex_state = 18},
-  [528] = {.lex_state = 36, .external_lex_state = 18},
-  [529] = {.lex_state = 36, .external_lex_state = 18},
-  [530] = {.lex_state = 36, .external_lex_state = 18},
-  [531] = {.lex_state = 280, .external_lex_state = 20},
-  [532] = {.lex_state = 36, .external_lex_state = 18},
-  [533] = {.lex_state = 36, .external_lex_state = 18},
-  [534] = {.lex_state = 36, .external_lex_state = 18},
-  [535] = {.lex_state = 36, .external_lex_state = 18},
-  [536] = {.lex_state = 36, .external_lex_state = 18},
-  [537] = {.lex_state = 36, .external_lex_state = 18},
-  [538] = {.lex_state = 36, .external_lex_state = 18},
-  [539] = {.lex_state = 36, .external_lex_state = 18},
-  [540] = {.lex_state = 36, .external_lex_state = 18},
-  [541] = {.lex_state = 278, .external_lex_state = 16},
-  [542] = {.lex_state = 36, .external_lex_state = 18},
-  [543] = {.lex_state = 280, .external_lex_state = 21},
-  [544] = {.lex_state = 36, .external_lex_state = 18},
-  [545] = {.lex_state = 36, .external_lex_state = 18},
-  [546] = {.lex_state = 36, .external_lex_state = 18},
-  [547] = {.lex_state = 280, .external_lex_state = 21},
-  [548] = {.lex_state = 36, .external_lex_state = 18},
-  [549] = {.lex_state = 36, .external_lex_state = 18},
-  [550] = {.lex_state = 36, .external_lex_state = 18},
-  [551] = {.lex_state = 36, .external_lex_state = 18},
-  [552] = {.lex_state = 36, .external_lex_state = 18},
-  [553] = {.lex_state = 36, .external_lex_state = 18},
-  [554] = {.lex_state = 36, .external_lex_state = 18},
-  [555] = {.lex_state = 36, .external_lex_state = 18},
-  [556] = {.lex_state = 36, .external_lex_state = 18},
-  [557] = {.lex_state = 36, .external_lex_state = 18},
-  [558] = {.lex_state = 36, .external_lex_state = 18},
-  [559] = {.lex_state = 36, .external_lex_state = 18},
-  [560] = {.lex_state = 36, .external_lex_state = 18},
-  [561] = {.lex_state = 36, .external_lex_state = 18},
-  [562] = {.lex_state = 36, .external_lex_state = 18},
-  [563] = {.lex_state = 36, .external_lex_state = 18},
-  [564] = {.lex_state = 36, .external_lex_state = 18},
-  [565] = {.lex_state = 36, .external_lex_state = 18},
-  [566] = {.lex_state = 36, .external_lex_state = 18},
-  [567] = {.lex_state = 36, .external_lex_state = 18},
-  [568] = {.lex_state = 36, .external_lex_state = 18},
-  [569] = {.lex_state = 36, .external_lex_state = 18},
-  [570] = {.lex_state = 36, .external_lex_state = 18},
-  [571] = {.lex_state = 36, .external_lex_state = 18},
-  [572] = {.lex_state = 36, .external_lex_state = 18},
-  [573] = {.lex_state = 36, .external_lex_state = 18},
-  [574] = {.lex_state = 36, .external_lex_state = 18},
-  [575] = {.lex_state = 36, .external_lex_state = 18},
-  [576] = {.lex_state = 36, .external_lex_state = 18},
-  [577] = {.lex_state = 36, .external_lex_state = 18},
-  [578] = {.lex_state = 36, .external_lex_state = 18},
-  [579] = {.lex_state = 36, .external_lex_state = 18},
-  [580] = {.lex_state = 36, .external_lex_state = 18},
-  [581] = {.lex_state = 36, .external_lex_state = 18},
-  [582] = {.lex_state = 36, .external_lex_state = 18},
-  [583] = {.lex_state = 36, .external_lex_state = 18},
-  [584] = {.lex_state = 36, .external_lex_state = 18},
-  [585] = {.lex_state = 36, .external_lex_state = 18},
-  [586] = {.lex_state = 36, .external_lex_state = 18},
-  [587] = {.lex_state = 36, .external_lex_state = 18},
-  [588] = {.lex_state = 36, .external_lex_state = 18},
-  [589] = {.lex_state = 36, .external_lex_state = 18},
-  [590] = {.lex_state = 36, .external_lex_state = 18},
-  [591] = {.lex_state = 36, .external_lex_state = 18},
-  [592] = {.lex_state = 36, .external_lex_state = 18},
-  [593] = {.lex_state = 36, .external_lex_state = 18},
-  [594] = {.lex_state = 36, .external_lex_state = 18},
-  [595] = {.lex_state = 36, .external_lex_state = 18},
-  [596] = {.lex_state = 42},
-  [597] = {.lex_state = 41},
-  [598] = {.lex_state = 280, .external_lex_state = 22},
-  [599] = {.lex_state = 280, .external_lex_state = 22},
-  [600] = {.lex_state = 280, .external_lex_state = 21},
-  [601] = {.lex_state = 280, .external_lex_state = 22},
-  [602] = {.lex_state = 280, .external_lex_state = 22},
-  [603] = {.lex_state = 280, .external_lex_state = 22},
-  [604] = {.lex_state = 42},
-  [605] = {.lex_state = 280, .external_lex_state = 22},
-  [606] = {.lex_state = 280, .external_lex_state = 22},
-  [607] = {.lex_state = 280, .external_lex_state = 22},
-  [608] = {.lex_state = 42},
-  [609] = {.lex_state = 280, .external_lex_state = 22},
-  [610] = {.lex_state = 280, .external_lex_state = 22},
-  [611] = {.lex_state = 41, .external_lex_state = 11},
-  [612] = {.lex_state = 41, .external_lex_state = 11},
-  [613] = {.lex_state = 41, .external_lex_state = 11},
-  [614] = {.lex_state = 41, .external_lex_state = 11},
-  [615] = {.lex_state = 41, .external_lex_state = 11},
-  [616] = {.lex_state = 41, .external_lex_state = 11},
-  [617] = {.lex_state = 41, .external_lex_state = 11},
-  [618] = {.lex_state = 41, .external_lex_state = 11},
-  [619] = {.lex_state = 41, .external_lex_state = 11},
-  [620] = {.lex_state = 41, .external_lex_state = 11},
-  [621] = {.lex_state = 42},
-  [622] = {.lex_state = 41, .external_lex_state = 11},
-  [623] = {.lex_state = 41, .external_lex_state = 11},
-  [624] = {.lex_state = 41, .external_lex_state = 11},
-  [625] = {.lex_state = 41, .external_lex_state = 11},
-  [626] = {.lex_state = 41, .external_lex_state = 11},
-  [627] = {.lex_state = 41, .external_lex_state = 11},
-  [628] = {.lex_state = 41, .external_lex_state = 11},
-  [629] = {.lex_state = 41, .external_lex_state = 11},
-  [630] = {.lex_state = 41, .external_lex_state = 11},
-  [631] = {.lex_state = 41, .external_lex_state = 11},
-  [632] = {.lex_state = 41, .external_lex_state = 11},
-  [633] = {.lex_state = 42},
-  [634] = {.lex_state = 42},
-  [635] = {.lex_state = 42},
-  [636] = {.lex_state = 42},
-  [637] = {.lex_state = 42},
-  [638] = {.lex_state = 42},
-  [639] = {.lex_state = 41},
-  [640] = {.lex_state = 41, .external_lex_state = 11},
-  [641] = {.lex_state = 41, .external_lex_state = 11},
-  [642] = {.lex_state = 41, .external_lex_state = 11},
-  [643] = {.lex_state = 41, .external_lex_state = 11},
-  [644] = {.lex_state = 41, .external_lex_state = 11},
-  [645] = {.lex_state = 41, .external_lex_state = 11},
-  [646] = {.lex_state = 42},
-  [647] = {.lex_state = 41, .external_lex_state = 11},
-  [648] = {.lex_state = 41, .external_lex_state = 11},
-  [649] = {.lex_state = 41, .external_lex_state = 11},
-  [650] = {.lex_state = 280, .external_lex_state = 6},
-  [651] = {.lex_state = 280, .external_lex_state = 6},
-  [652] = {.lex_state = 280, .external_lex_state = 6},
-  [653] = {.lex_state = 280, .external_lex_state = 6},
-  [654] = {.lex_state = 280, .external_lex_state = 6},
-  [655] = {.lex_state = 280, .external_lex_state = 6},
-  [656] = {.lex_state = 280, .external_lex_state = 6},
-  [657] = {.lex_state = 280, .external_lex_state = 6},
-  [658] = {.lex_state = 280, .external_lex_state = 6},
-  [659] = {.lex_state = 41, .external_lex_state = 11},
-  [660] = {.lex_state = 280, .external_lex_state = 7},
-  [661] = {.lex_state = 280, .external_lex_state = 6},
-  [662] = {.lex_state = 280, .external_lex_state = 7},
-  [663] = {.lex_state = 280, .external_lex_state = 7},
-  [664] = {.lex_state = 280, .external_lex_state = 7},
-  [665] = {.lex_state = 280, .external_lex_state = 6},
-  [666] = {.lex_state = 280, .external_lex_state = 6},
-  [667] = {.lex_state = 42},
-  [668] = {.lex_state = 42},
-  [669] = {.lex_state = 280, .external_lex_state = 6},
-  [670] = {.lex_state = 280, .external_lex_state = 7},
-  [671] = {.lex_state = 280, .external_lex_state = 7},
-  [672] = {.lex_state = 280, .external_lex_state = 7},
-  [673] = {.lex_state = 280, .external_lex_state = 7},
-  [674] = {.lex_state = 280, .external_lex_state = 7},
-  [675] = {.lex_state = 280, .external_lex_state = 7},
-  [676] = {.lex_state = 280, .external_lex_state = 7},
-  [677] = {.lex_state = 280, .external_lex_state = 7},
-  [678] = {.lex_state = 280, .external_lex_state = 7},
-  [679] = {.lex_state = 280, .external_lex_state = 7},
-  [680] = {.lex_state = 280, .external_lex_state = 6},
-  [681] = {.lex_state = 280, .external_lex_state = 6},
-  [682] = {.lex_state = 41},
-  [683] = {.lex_state = 41, .external_lex_state = 11},
-  [684] = {.lex_state = 41, .external_lex_state = 11},
-  [685] = {.lex_state = 280, .external_lex_state = 7},
-  [686] = {.lex_state = 41, .external_lex_state = 11},
-  [687] = {.lex_state = 280, .external_lex_state = 7},
-  [688] = {.lex_state = 280, .external_lex_state = 7},
-  [689] = {.lex_state = 42},
-  [690] = {.lex_state = 280, .external_lex_state = 7},
-  [691] = {.lex_state = 280, .external_lex_state = 7},
-  [692] = {.lex_state = 41, .external_lex_state = 11},
-  [693] = {.lex_state = 280, .external_lex_state = 6},
-  [694] = {.lex_state = 280, .external_lex_state = 7},
-  [695] = {.lex_state = 280, .external_lex_state = 7},
-  [696] = {.lex_state = 280, .external_lex_state = 7},
-  [697] = {.lex_state = 280, .external_lex_state = 6},
-  [698] = {.lex_state = 280, .external_lex_state = 7},
-  [699] = {.lex_state = 42},
-  [700] = {.lex_state = 280, .external_lex_state = 7},
-  [701] = {.lex_state = 42},
-  [702] = {.lex_state = 41, .external_lex_state = 11},
-  [703] = {.lex_state = 280, .external_lex_state = 7},
-  [704] = {.lex_state = 280, .external_lex_state = 7},
-  [705] = {.lex_state = 280, .external_lex_state = 6},
-  [706] = {.lex_state = 280, .external_lex_state = 7},
-  [707] = {.lex_state = 280, .external_lex_state = 7},
-  [708] = {.lex_state = 280, .external_lex_state = 6},
-  [709] = {.lex_state = 280, .external_lex_state = 7},
-  [710] = {.lex_state = 280, .external_lex_state = 7},
-  [711] = {.lex_state = 280, .external_lex_state = 7},
-  [712] = {.lex_state = 280, .external_lex_state = 7},
-  [713] = {.lex_state = 42},
-  [714] = {.lex_state = 41},
-  [715] = {.lex_state = 280, .external_lex_state = 6},
-  [716] = {.lex_state = 280, .external_lex_state = 6},
-  [717] = {.lex_state = 280, .external_lex_state = 7},
-  [718] = {.lex_state = 41, .external_lex_state = 11},
-  [719] = {.lex_state = 41, .external_lex_state = 11},
-  [720] = {.lex_state = 280, .external_lex_state = 6},
-  [721] = {.lex_state = 280, .external_lex_state = 6},
-  [722] = {.lex_state = 42},
-  [723] = {.lex_state = 41, .external_lex_state = 11},
-  [724] = {.lex_state = 280, .external_lex_state = 7},
-  [725] = {.lex_state = 280, .external_lex_state = 7},
-  [726] = {.lex_state = 280, .external_lex_state = 7},
-  [727] = {.lex_state = 42},
-  [728] = {.lex_state = 280, .external_lex_state = 7},
-  [729] = {.lex_state = 280, .external_lex_state = 6},
-  [730] = {.lex_state = 280, .external_lex_state = 6},
-  [731] = {.lex_state = 280, .external_lex_state = 6},
-  [732] = {.lex_state = 280, .external_lex_state = 6},
-  [733] = {.lex_state = 280, .external_lex_state = 6},
-  [734] = {.lex_state = 42},
-  [735] = {.lex_state = 280, .external_lex_state = 6},
-  [736] = {.lex_state = 280, .external_lex_state = 6},
-  [737] = {.lex_state = 280, .external_lex_state = 7},
-  [738] = {.lex_state = 280, .external_lex_state = 7},
-  [739] = {.lex_state = 280, .external_lex_state = 6},
-  [740] = {.lex_state = 280, .external_lex_state = 6},
-  [741] = {.lex_state = 280, .external_lex_state = 6},
-  [742] = {.lex_state = 280, .external_lex_state = 6},
-  [743] = {.lex_state = 280, .external_lex_state = 7},
-  [744] = {.lex_state = 280, .external_lex_state = 6},
-  [745] = {.lex_state = 280, .external_lex_state = 7},
-  [746] = {.lex_state = 280, .external_lex_state = 7},
-  [747] = {.lex_state = 280, .external_lex_state = 6},
-  [748] = {.lex_state = 280, .external_lex_state = 7},
-  [749] = {.lex_state = 41},
-  [750] = {.lex_state = 280, .external_lex_state = 6},
-  [751] = {.lex_state = 280, .external_lex_state = 6},
-  [752] = {.lex_state = 41, .external_lex_state = 11},
-  [753] = {.lex_state = 280, .external_lex_state = 6},
-  [754] = {.lex_state = 280, .external_lex_state = 6},
-  [755] = {.lex_state = 280, .external_lex_state = 6},
-  [756] = {.lex_state = 280, .external_lex_state = 6},
-  [757] = {.lex_state = 280, .external_lex_state = 6},
-  [758] = {.lex_state = 280, .external_lex_state = 6},
-  [759] = {.lex_state = 280, .external_lex_state = 6},
-  [760] = {.lex_state = 280, .external_lex_state = 6},
-  [761] = {.lex_state = 280, .external_lex_state = 6},
-  [762] = {.lex_state = 280, .external_lex_state = 7},
-  [763] = {.lex_state = 280, .external_lex_state = 6},
-  [764] = {.lex_state = 280, .external_lex_state = 6},
-  [765] = {.lex_state = 280, .external_lex_state = 7},
-  [766] = {.lex_state = 280, .external_lex_state = 6},
-  [767] = {.lex_state = 280, .external_lex_state = 7},
-  [768] = {.lex_state = 280, .external_lex_state = 7},
-  [769] = {.lex_state = 280, .external_lex_state = 7},
-  [770] = {.lex_state = 280, .external_lex_state = 7},
-  [771] = {.lex_state = 280, .external_lex_state = 7},
-  [772] = {.lex_state = 41, .external_lex_state = 11},
-  [773] = {.lex_state = 41, .external_lex_state = 11},
-  [774] = {.lex_state = 41},
-  [775] = {.lex_state = 41},
-  [776] = {.lex_state = 41},
-  [777] = {.lex_state = 41},
-  [778] = {.lex_state = 41},
-  [779] = {.lex_state = 41},
-  [780] = {.lex_state = 41},
-  [781] = {.lex_state = 41},
-  [782] = {.lex_state = 41},
-  [783] = {.lex_state = 41, .external_lex_state = 11},
-  [784] = {.lex_state = 41},
-  [785] = {.lex_state = 41},
-  [786] = {.lex_state = 41},
-  [787] = {.lex_state = 41},
-  [788] = {.lex_state = 41},
-  [789] = {.lex_state = 41},
-  [790] = {.lex_state = 41, .external_lex_state = 11},
-  [791] = {.lex_state = 41, .external_lex_state = 11},
-  [792] = {.lex_state = 41, .external_lex_state = 11},
-  [793] = {.lex_state = 41, .external_lex_state = 11},
-  [794] = {.lex_state = 41, .external_lex_state = 11},
-  [795] = {.lex_state = 41},
-  [796] = {.lex_state = 41},
-  [797] = {.lex_state = 41},
-  [798] = {.lex_state = 41},
-  [799] = {.lex_state = 41},
-  [800] = {.lex_state = 41},
-  [801] = {.lex_state = 41},
-  [802] = {.lex_state = 41},
-  [803] = {.lex_state = 41},
-  [804] = {.lex_state = 41},
-  [805] = {.lex_state = 41},
-  [806] = {.lex_state = 41},
-  [807] = {.lex_state = 41},
-  [808] = {.lex_state = 41},
-  [809] = {.lex_state = 41},
-  [810] = {.lex_state = 41},
-  [811] = {.lex_state = 41},
-  [812] = {.lex_state = 41},
-  [813] = {.lex_state = 41},
-  [814] = {.lex_state = 41},
-  [815] = {.lex_state = 41},
-  [816] = {.lex_state = 41},
-  [817] = {.lex_state = 41},
-  [818] = {.lex_state = 41},
-  [819] = {.lex_state = 41},
-  [820] = {.lex_state = 280, .external_lex_state = 23},
-  [821] = {.lex_state = 280, .external_lex_state = 23},
-  [822] = {.lex_state = 280, .external_lex_state = 24},
-  [823] = {.lex_state = 280, .external_lex_state = 9},
-  [824] = {.lex_state = 280, .external_lex_state = 9},
-  [825] = {.lex_state = 280, .external_lex_state = 9},
-  [826] = {.lex_state = 280, .external_lex_state = 9},
-  [827] = {.lex_state = 280, .external_lex_state = 9},
-  [828] = {.lex_state = 280, .external_lex_state = 9},
-  [829] = {.lex_state = 280, .external_lex_state = 9},
-  [830] = {.lex_state = 280, .external_lex_state = 9},
-  [831] = {.lex_state = 280, .external_lex_state = 9},
-  [832] = {.lex_state = 280, .external_lex_state = 9},
-  [833] = {.lex_state = 280, .external_lex_state = 9},
-  [834] = {.lex_state = 280, .external_lex_state = 2},
-  [835] = {.lex_state = 280, .external_lex_state = 9},
-  [836] = {.lex_state = 280, .external_lex_state = 9},
-  [837] = {.lex_state = 280, .external_lex_state = 20},
-  [838] = {.lex_state = 280, .external_lex_state = 20},
-  [839] = {.lex_state = 280, .external_lex_state = 9},
-  [840] = {.lex_state = 280, .external_lex_state = 2},
-  [841] = {.lex_state = 280, .external_lex_state = 9},
-  [842] = {.lex_state = 280, .external_lex_state = 9},
-  [843] = {.lex_state = 280, .external_lex_state = 9},
-  [844] = {.lex_state = 280, .external_lex_state = 9},
-  [845] = {.lex_state = 280, .external_lex_state = 9},
-  [846] = {.lex_state = 280, .external_lex_state = 24},
-  [847] = {.lex_state = 280, .external_lex_state = 9},
-  [848] = {.lex_state = 280, .external_lex_state = 9},
-  [849] = {.lex_state = 280, .external_lex_state = 9},
-  [850] = {.lex_state = 280, .external_lex_state = 9},
-  [851] = {.lex_state = 280, .external_lex_state = 23},
-  [852] = {.lex_state = 280, .external_lex_state = 23},
-  [853] = {.lex_state = 280, .external_lex_state = 22},
-  [854] = {.lex_state = 280, .external_lex_state = 23},
-  [855] = {.lex_state = 280, .external_lex_state = 22},
-  [856] = {.lex_state = 280, .external_lex_state = 21},
-  [857] = {.lex_state = 280, .external_lex_state = 23},
-  [858] = {.lex_state = 280, .external_lex_state = 23},
-  [859] = {.lex_state = 280, .external_lex_state = 21},
-  [860] = {.lex_state = 280, .external_lex_state = 20},
-  [861] = {.lex_state = 280, .external_lex_state = 2},
-  [862] = {.lex_state = 280, .external_lex_state = 20},
-  [863] = {.lex_state = 280, .external_lex_state = 20},
-  [864] = {.lex_state = 280, .external_lex_state = 20},
-  [865] = {.lex_state = 280, .external_lex_state = 20},
-  [866] = {.lex_state = 280, .external_lex_state = 23},
-  [867] = {.lex_state = 280, .external_lex_state = 23},
-  [868] = {.lex_state = 280, .external_lex_state = 23},
-  [869] = {.lex_state = 280, .external_lex_state = 23},
-  [870] = {.lex_state = 280, .external_lex_state = 23},
-  [871] = {.lex_state = 278, .external_lex_state = 25},
-  [872] = {.lex_state = 280, .external_lex_state = 24},
-  [873] = {.lex_state = 280, .external_lex_state = 24},
-  [874] = {.lex_state = 280, .external_lex_state = 24},
-  [875] = {.lex_state = 280, .external_lex_state = 24},
-  [876] = {.lex_state = 280, .external_lex_state = 24},
-  [877] = {.lex_state = 278, .external_lex_state = 25},
-  [878] = {.lex_state = 280, .external_lex_state = 2},
-  [879] = {.lex_state = 280, .external_lex_state = 23},
-  [880] = {.lex_state = 280, .external_lex_state = 23},
-  [881] = {.lex_state = 278, .external_lex_state = 25},
-  [882] = {.lex_state = 280, .external_lex_state = 2},
-  [883] = {.lex_state = 280, .external_lex_state = 2},
-  [884] = {.lex_state = 280, .external_lex_state = 2},
-  [885] = {.lex_state = 280, .external_lex_state = 2},
-  [886] = {.lex_state = 280, .external_lex_state = 2},
-  [887] = {.lex_state = 280, .external_lex_state = 20},
-  [888] = {.lex_state = 280, .external_lex_state = 2},
-  [889] = {.lex_state = 280, .external_lex_state = 2},
-  [890] = {.lex_state = 280, .external_lex_state = 24},
-  [891] = {.lex_state = 280, .external_lex_state = 24},
-  [892] = {.lex_state = 280, .external_lex_state = 2},
-  [893] = {.lex_state = 280, .external_lex_state = 2},
-  [894] = {.lex_state = 280, .external_lex_state = 22},
-  [895] = {.lex_state = 280, .external_lex_state = 22},
-  [896] = {.lex_state = 280, .external_lex_state = 22},
-  [897] = {.lex_state = 280, .external_lex_state = 22},
-  [898] = {.lex_state = 280, .external_lex_state = 22},
-  [899] = {.lex_state = 280, .external_lex_state = 24},
-  [900] = {.lex_state = 280, .external_lex_state = 2},
-  [901] = {.lex_state = 280, .external_lex_state = 2},
-  [902] = {.lex_state = 280, .external_lex_state = 21},
-  [903] = {.lex_state = 280, .external_lex_state = 21},
-  [904] = {.lex_state = 280, .external_lex_state = 21},
-  [905] = {.lex_state = 280, .external_lex_state = 21},
-  [906] = {.lex_state = 280, .external_lex_state = 21},
-  [907] = {.lex_state = 280, .external_lex_state = 2},
-  [908] = {.lex_state = 280, .external_lex_state = 2},
-  [909] = {.lex_state = 280, .external_lex_state = 20},
-  [910] = {.lex_state = 280, .external_lex_state = 2},
-  [911] = {.lex_state = 280, .external_lex_state = 2},
-  [912] = {.lex_state = 280, .external_lex_state = 24},
-  [913] = {.lex_state = 280, .external_lex_state = 24},
-  [914] = {.lex_state = 280, .external_lex_state = 24},
-  [915] = {.lex_state = 280, .external_lex_state = 2},
-  [916] = {.lex_state = 280, .external_lex_state = 2},
-  [917] = {.lex_state = 280, .external_lex_state = 2},
-  [918] = {.lex_state = 280, .external_lex_state = 2},
-  [919] = {.lex_state = 280, .external_lex_state = 2},
-  [920] = {.lex_state = 280, .external_lex_state = 20},
-  [921] = {.lex_state = 280, .external_lex_state = 2},
-  [922] = {.lex_state = 280, .external_lex_state = 2},
-  [923] = {.lex_state = 280, .external_lex_state = 2},
-  [924] = {.lex_state = 280, .external_lex_state = 2},
-  [925] = {.lex_state = 280, .external_lex_state = 2},
-  [926] = {.lex_state = 280, .external_lex_state = 2},
-  [927] = {.lex_state = 280, .external_lex_state = 2},
-  [928] = {.lex_state = 280, .external_lex_state = 20},
-  [929] = {.lex_state = 280, .external_lex_state = 2},
-  [930] = {.lex_state = 280, .external_lex_state = 2},
-  [931] = {.lex_state = 280, .external_lex_state = 2},
-  [932] = {.lex_state = 280, .external_lex_state = 20},
-  [933] = {.lex_state = 280, .external_lex_state = 2},
-  [934] = {.lex_state = 280, .external_lex_state = 2},
-  [935] = {.lex_state = 280, .external_lex_state = 2},
-  [936] = {.lex_state = 280, .external_lex_state = 2},
-  [937] = {.lex_state = 280, .external_lex_state = 2},
-  [938] = {.lex_state = 280, .external_lex_state = 2},
-  [939] = {.lex_state = 280, .external_lex_state = 2},
-  [940] = {.lex_state = 280, .external_lex_state = 2},
-  [941] = {.lex_state = 280, .external_lex_state = 2},
-  [942] = {.lex_state = 280, .external_lex_state = 2},
-  [943] = {.lex_state = 280, .external_lex_state = 2},
-  [944] = {.lex_state = 280, .external_lex_state = 2},
-  [945] = {.lex_state = 280, .external_lex_state = 2},
-  [946] = {.lex_state = 280, .external_lex_state = 2},
-  [947] = {.lex_state = 280, .external_lex_state = 2},
-  [948] = {.lex_state = 280, .external_lex_state = 2},
-  [949] = {.lex_state = 280, .external_lex_state = 2},
-  [950] = {.lex_state = 280, .external_lex_state = 2},
-  [951] = {.lex_state = 280, .external_lex_state = 2},
-  [952] = {.lex_state = 280, .external_lex_state = 2},
-  [953] = {.lex_state = 280, .external_lex_state = 2},
-  [954] = {.lex_state = 280, .external_lex_state = 2},
-  [955] = {.lex_state = 280, .external_lex_state = 2},
-  [956] = {.lex_state = 280, .external_lex_state = 2},
-  [957] = {.lex_state = 280, .external_lex_state = 2},
-  [958] = {.lex_state = 280, .external_lex_state = 2},
-  [959] = {.lex_state = 280, .external_lex_state = 2},
-  [960] = {.lex_state = 280, .external_lex_state = 2},
-  [961] = {.lex_state = 280, .external_lex_state = 20},
-  [962] = {.lex_state = 280, .external_lex_state = 2},
-  [963] = {.lex_state = 280, .external_lex_state = 20},
-  [964] = {.lex_state = 280, .external_lex_state = 2},
-  [965] = {.lex_state = 280, .external_lex_state = 2},
-  [966] = {.lex_state = 280, .external_lex_state = 2},
-  [967] = {.lex_state = 280, .external_lex_state = 2},
-  [968] = {.lex_state = 280, .external_lex_state = 24},
-  [969] = {.lex_state = 280, .external_lex_state = 2},
-  [970] = {.lex_state = 280, .external_lex_state = 2},
-  [971] = {.lex_state = 280, .external_lex_state = 2},
-  [972] = {.lex_state = 280, .external_lex_state = 2},
-  [973] = {.lex_state = 280, .external_lex_state = 2},
-  [974] = {.lex_state = 280, .external_lex_state = 2},
-  [975] = {.lex_state = 280, .external_lex_state = 2},
-  [976] = {.lex_state = 280, .external_lex_state = 2},
-  [977] = {.lex_state = 280, .external_lex_state = 2},
-  [978] = {.lex_state = 280, .external_lex_state = 2},
-  [979] = {.lex_state = 280, .external_lex_state = 2},
-  [980] = {.lex_state = 280, .external_lex_state = 2},
-  [981] = {.lex_state = 280, .external_lex_state = 2},
-  [982] = {.lex_state = 280, .external_lex_state = 2},
-  [983] = {.lex_state = 280, .external_lex_state = 2},
-  [984] = {.lex_state = 280, .external_lex_state = 2},
-  [985] = {.lex_state = 280, .external_lex_state = 2},
-  [986] = {.lex_state = 280, .external_lex_state = 2},
-  [987] = {.lex_state = 280, .external_lex_state = 2},
-  [988] = {.lex_state = 280, .external_lex_state = 2},
-  [989] = {.lex_state = 280, .external_lex_state = 2},
-  [990] = {.lex_state = 280, .external_lex_state = 2},
-  [991] = {.lex_state = 280, .external_lex_state = 21},
-  [992] = {.lex_state = 280, .external_lex_state = 21},
-  [993] = {.lex_state = 280, .external_lex_state = 21},
-  [994] = {.lex_state = 280, .external_lex_state = 22},
-  [995] = {.lex_state = 280, .external_lex_state = 22},
-  [996] = {.lex_state = 280, .external_lex_state = 22},
-  [997] = {.lex_state = 280, .external_lex_state = 22},
-  [998] = {.lex_state = 280, .external_lex_state = 22},
-  [999] = {.lex_state = 280, .external_lex_state = 22},
-  [1000] = {.lex_state = 280, .external_lex_state = 22},
-  [1001] = {.lex_state = 280, .external_lex_state = 22},
-  [1002] = {.lex_state = 280, .external_lex_state = 22},
-  [1003] = {.lex_state = 280, .external_lex_state = 21},
-  [1004] = {.lex_state = 280, .external_lex_state = 22},
-  [1005] = {.lex_state = 280, .external_lex_state = 22},
-  [1006] = {.lex_state = 55},
-  [1007] = {.lex_state = 55},
-  [1008] = {.lex_state = 280, .external_lex_state = 21},
-  [1009] = {.lex_state = 55},
-  [1010] = {.lex_state = 55},
-  [1011] = {.lex_state = 280, .external_lex_state = 22},
-  [1012] = {.lex_state = 55},
-  [1013] = {.lex_state = 280, .external_lex_state = 22},
-  [1014] = {.lex_state = 280, .external_lex_state = 22},
-  [1015] = {.lex_state = 280, .external_lex_state = 22},
-  [1016] = {.lex_state = 280, .external_lex_state = 21},
-  [1017] = {.lex_state = 280, .external_lex_state = 21},
-  [1018] = {.lex_state = 280, .external_lex_state = 21},
-  [1019] = {.lex_state = 280, .external_lex_state = 21},
-  [1020] = {.lex_state = 280, .external_lex_state = 21},
-  [1021] = {.lex_state = 280, .external_lex_state = 21},
-  [1022] = {.lex_state = 55},
-  [1023] = {.lex_state = 280, .external_lex_state = 21},
-  [1024] = {.lex_state = 280, .external_lex_state = 21},
-  [1025] = {.lex_state = 280, .external_lex_state = 21},
-  [1026] = {.lex_state = 280, .external_lex_state = 22},
-  [1027] = {.lex_state = 280, .external_lex_state = 21},
-  [1028] = {.lex_state = 280, .external_lex_state = 21},
-  [1029] = {.lex_state = 280, .external_lex_state = 22},
-  [1030] = {.lex_state = 280, .external_lex_state = 21},
-  [1031] = {.lex_state = 55},
-  [1032] = {.lex_state = 55},
-  [1033] = {.lex_state = 280, .external_lex_state = 21},
-  [1034] = {.lex_state = 55},
-  [1035] = {.lex_state = 55},
-  [1036] = {.lex_state = 55},
-  [1037] = {.lex_state = 55},
-  [1038] = {.lex_state = 55},
-  [1039] = {.lex_state = 55},
-  [1040] = {.lex_state = 55},
-  [1041] = {.lex_state = 280, .external_lex_state = 21},
-  [1042] = {.lex_state = 41},
-  [1043] = {.lex_state = 41},
-  [1044] = {.lex_state = 41},
-  [1045] = {.lex_state = 41},
-  [1046] = {.lex_state = 34, .external_lex_state = 19},
-  [1047] = {.lex_state = 34},
-  [1048] = {.lex_state = 41},
-  [1049] = {.lex_state = 34, .external_lex_state = 19},
-  [1050] = {.lex_state = 41},
-  [1051] = {.lex_state = 34, .external_lex_state = 19},
-  [1052] = {.lex_state = 57},
-  [1053] = {.lex_state = 41},
-  [1054] = {.lex_state = 41},
-  [1055] = {.lex_state = 41},
-  [1056] = {.lex_state = 34, .external_lex_state = 18},
-  [1057] = {.lex_state = 34, .external_lex_state = 18},
-  [1058] = {.lex_state = 280, .external_lex_state = 19},
-  [1059] = {.lex_state = 34, .external_lex_state = 18},
-  [1060] = {.lex_state = 34, .external_lex_state = 18},
-  [1061] = {.lex_state = 41},
-  [1062] = {.lex_state = 34, .external_lex_state = 18},
-  [1063] = {.lex_state = 280, .external_lex_state = 19},
-  [1064] = {.lex_state = 34, .external_lex_state = 18},
-  [1065] = {.lex_state = 41},
-  [1066] = {.lex_state = 41},
-  [1067] = {.lex_state = 280, .external_lex_state = 19},
-  [1068] = {.lex_state = 34, .external_lex_state = 18},
-  [1069] = {.lex_state = 34, .external_lex_state = 18},
-  [1070] = {.lex_state = 280, .external_lex_state = 19},
-  [1071] = {.lex_state = 41},
-  [1072] = {.lex_state = 41},
-  [1073] = {.lex_state = 41},
-  [1074] = {.lex_state = 41},
-  [1075] = {.lex_state = 41},
-  [1076] = {.lex_state = 41},
-  [1077] = {.lex_state = 280, .external_lex_state = 19},
-  [1078] = {.lex_state = 34, .external_lex_state = 19},
-  [1079] = {.lex_state = 280, .external_lex_state = 19},
-  [1080] = {.lex_state = 34, .external_lex_state = 18},
-  [1081] = {.lex_state = 0, .external_lex_state = 26},
-  [1082] = {.lex_state = 41},
-  [1083] = {.lex_state = 280, .external_lex_state = 19},
-  [1084] = {.lex_state = 280, .external_lex_state = 19},
-  [1085] = {.lex_state = 280, .external_lex_state = 19},
-  [1086] = {.lex_state = 280, .external_lex_state = 19},
-  [1087] = {.lex_state = 34, .external_lex_state = 18},
-  [1088] = {.lex_state = 41},
-  [1089] = {.lex_state = 34},
-  [1090] = {.lex_state = 280},
-  [1091] = {.lex_state = 280, .external_lex_state = 19},
-  [1092] = {.lex_state = 280, .external_lex_state = 19},
-  [1093] = {.lex_state = 280, .external_lex_state = 19},
-  [1094] = {.lex_state = 34},
-  [1095] = {.lex_state = 280, .external_lex_state = 19},
-  [1096] = {.lex_state = 280, .external_lex_state = 19},
-  [1097] = {.lex_state = 280, .external_lex_state = 19},
-  [1098] = {.lex_state = 34},
-  [1099] = {.lex_state = 280},
-  [1100] = {.lex_state = 280, .external_lex_state = 19},
-  [1101] = {.lex_state = 280, .external_lex_state = 18},
-  [1102] = {.lex_state = 39, .external_lex_state = 19},
-  [1103] = {.lex_state = 280},
+  [1] = {.lex_state = 267, .external_lex_state = 2},
+  [2] = {.lex_state = 267, .external_lex_state = 3},
+  [3] = {.lex_state = 267, .external_lex_state = 4},
+  [4] = {.lex_state = 267, .external_lex_state = 4},
+  [5] = {.lex_state = 267, .external_lex_state = 4},
+  [6] = {.lex_state = 267, .external_lex_state = 5},
+  [7] = {.lex_state = 267, .external_lex_state = 5},
+  [8] = {.lex_state = 267, .external_lex_state = 5},
+  [9] = {.lex_state = 267, .external_lex_state = 5},
+  [10] = {.lex_state = 267, .external_lex_state = 5},
+  [11] = {.lex_state = 267, .external_lex_state = 5},
+  [12] = {.lex_state = 267, .external_lex_state = 5},
+  [13] = {.lex_state = 267, .external_lex_state = 5},
+  [14] = {.lex_state = 267, .external_lex_state = 5},
+  [15] = {.lex_state = 267, .external_lex_state = 5},
+  [16] = {.lex_state = 267, .external_lex_state = 5},
+  [17] = {.lex_state = 267, .external_lex_state = 5},
+  [18] = {.lex_state = 267, .external_lex_state = 5},
+  [19] = {.lex_state = 267, .external_lex_state = 5},
+  [20] = {.lex_state = 267, .external_lex_state = 5},
+  [21] = {.lex_state = 267, .external_lex_state = 5},
+  [22] = {.lex_state = 267, .external_lex_state = 5},
+  [23] = {.lex_state = 267, .external_lex_state = 5},
+  [24] = {.lex_state = 267, .external_lex_state = 5},
+  [25] = {.lex_state = 267, .external_lex_state = 5},
+  [26] = {.lex_state = 267, .external_lex_state = 5},
+  [27] = {.lex_state = 267, .external_lex_state = 5},
+  [28] = {.lex_state = 267, .external_lex_state = 5},
+  [29] = {.lex_state = 267, .external_lex_state = 5},
+  [30] = {.lex_state = 267, .external_lex_state = 5},
+  [31] = {.lex_state = 267, .external_lex_state = 5},
+  [32] = {.lex_state = 267, .external_lex_state = 5},
+  [33] = {.lex_state = 267, .external_lex_state = 5},
+  [34] = {.lex_state = 267, .external_lex_state = 5},
+  [35] = {.lex_state = 267, .external_lex_state = 5},
+  [36] = {.lex_state = 267, .external_lex_state = 5},
+  [37] = {.lex_state = 267, .external_lex_state = 5},
+  [38] = {.lex_state = 267, .external_lex_state = 5},
+  [39] = {.lex_state = 267, .external_lex_state = 5},
+  [40] = {.lex_state = 267, .external_lex_state = 5},
+  [41] = {.lex_state = 267, .external_lex_state = 5},
+  [42] = {.lex_state = 267, .external_lex_state = 5},
+  [43] = {.lex_state = 267, .external_lex_state = 5},
+  [44] = {.lex_state = 267, .external_lex_state = 5},
+  [45] = {.lex_state = 267, .external_lex_state = 5},
+  [46] = {.lex_state = 267, .external_lex_state = 5},
+  [47] = {.lex_state = 267, .external_lex_state = 5},
+  [48] = {.lex_state = 267, .external_lex_state = 5},
+  [49] = {.lex_state = 267, .external_lex_state = 5},
+  [50] = {.lex_state = 267, .external_lex_state = 5},
+  [51] = {.lex_state = 267, .external_lex_state = 5},
+  [52] = {.lex_state = 267, .external_lex_state = 5},
+  [53] = {.lex_state = 267, .external_lex_state = 5},
+  [54] = {.lex_state = 267, .external_lex_state = 5},
+  [55] = {.lex_state = 267, .external_lex_state = 5},
+  [56] = {.lex_state = 267, .external_lex_state = 5},
+  [57] = {.lex_state = 267, .external_lex_state = 5},
+  [58] = {.lex_state = 267, .external_lex_state = 5},
+  [59] = {.lex_state = 267, .external_lex_state = 5},
+  [60] = {.lex_state = 267, .external_lex_state = 5},
+  [61] = {.lex_state = 267, .external_lex_state = 5},
+  [62] = {.lex_state = 267, .external_lex_state = 5},
+  [63] = {.lex_state = 267, .external_lex_state = 5},
+  [64] = {.lex_state = 267, .external_lex_state = 5},
+  [65] = {.lex_state = 267, .external_lex_state = 6},
+  [66] = {.lex_state = 267, .external_lex_state = 6},
+  [67] = {.lex_state = 267, .external_lex_state = 7},
+  [68] = {.lex_state = 267, .external_lex_state = 6},
+  [69] = {.lex_state = 267, .external_lex_state = 7},
+  [70] = {.lex_state = 267, .external_lex_state = 6},
+  [71] = {.lex_state = 267, .external_lex_state = 7},
+  [72] = {.lex_state = 267, .external_lex_state = 7},
+  [73] = {.lex_state = 267, .external_lex_state = 7},
+  [74] = {.lex_state = 267, .external_lex_state = 7},
+  [75] = {.lex_state = 267, .external_lex_state = 7},
+  [76] = {.lex_state = 267, .external_lex_state = 7},
+  [77] = {.lex_state = 267, .external_lex_state = 7},
+  [78] = {.lex_state = 267, .external_lex_state = 6},
+  [79] = {.lex_state = 267, .external_lex_state = 6},
+  [80] = {.lex_state = 267, .external_lex_state = 7},
+  [81] = {.lex_state = 267, .external_lex_state = 7},
+  [82] = {.lex_state = 267, .external_lex_state = 6},
+  [83] = {.lex_state = 267, .external_lex_state = 6},
+  [84] = {.lex_state = 267, .external_lex_state = 7},
+  [85] = {.lex_state = 267, .external_lex_state = 6},
+  [86] = {.lex_state = 267, .external_lex_state = 7},
+  [87] = {.lex_state = 267, .external_lex_state = 8},
+  [88] = {.lex_state = 267, .external_lex_state = 8},
+  [89] = {.lex_state = 267, .external_lex_state = 8},
+  [90] = {.lex_state = 267, .external_lex_state = 8},
+  [91] = {.lex_state = 267, .external_lex_state = 8},
+  [92] = {.lex_state = 267, .external_lex_state = 9},
+  [93] = {.lex_state = 267, .external_lex_state = 9},
+  [94] = {.lex_state = 267, .external_lex_state = 9},
+  [95] = {.lex_state = 33},
+  [96] = {.lex_state = 33},
+  [97] = {.lex_state = 270, .external_lex_state = 10},
+  [98] = {.lex_state = 35, .external_lex_state = 11},
+  [99] = {.lex_state = 270, .external_lex_state = 10},
+  [100] = {.lex_state = 270, .external_lex_state = 10},
+  [101] = {.lex_state = 270, .external_lex_state = 12},
+  [102] = {.lex_state = 270, .external_lex_state = 12},
+  [103] = {.lex_state = 270, .external_lex_state = 13},
+  [104] = {.lex_state = 270, .external_lex_state = 14},
+  [105] = {.lex_state = 270, .external_lex_state = 13},
+  [106] = {.lex_state = 31, .external_lex_state = 11},
+  [107] = {.lex_state = 31, .external_lex_state = 11},
+  [108] = {.lex_state = 270, .external_lex_state = 14},
+  [109] = {.lex_state = 270, .external_lex_state = 14},
+  [110] = {.lex_state = 270, .external_lex_state = 12},
+  [111] = {.lex_state = 270, .external_lex_state = 13},
+  [112] = {.lex_state = 267, .external_lex_state = 5},
+  [113] = {.lex_state = 270, .external_lex_state = 15},
+  [114] = {.lex_state = 270, .external_lex_state = 15},
+  [115] = {.lex_state = 270, .external_lex_state = 16},
+  [116] = {.lex_state = 269, .external_lex_state = 10},
+  [117] = {.lex_state = 269, .external_lex_state = 10},
+  [118] = {.lex_state = 270, .external_lex_state = 15},
+  [119] = {.lex_state = 267, .external_lex_state = 5},
+  [120] = {.lex_state = 267, .external_lex_state = 5},
+  [121] = {.lex_state = 267, .external_lex_state = 5},
+  [122] = {.lex_state = 267, .external_lex_state = 5},
+  [123] = {.lex_state = 267, .external_lex_state = 5},
+  [124] = {.lex_state = 267, .external_lex_state = 5},
+  [125] = {.lex_state = 267, .external_lex_state = 5},
+  [126] = {.lex_state = 267, .external_lex_state = 5},
+  [127] = {.lex_state = 267, .external_lex_state = 5},
+  [128] = {.lex_state = 267, .external_lex_state = 5},
+  [129] = {.lex_state = 267, .external_lex_state = 5},
+  [130] = {.lex_state = 267, .external_lex_state = 5},
+  [131] = {.lex_state = 267, .external_lex_state = 5},
+  [132] = {.lex_state = 267, .external_lex_state = 5},
+  [133] = {.lex_state = 267, .external_lex_state = 5},
+  [134] = {.lex_state = 267, .external_lex_state = 5},
+  [135] = {.lex_state = 267, .external_lex_state = 5},
+  [136] = {.lex_state = 267, .external_lex_state = 5},
+  [137] = {.lex_state = 267, .external_lex_state = 5},
+  [138] = {.lex_state = 267, .external_lex_state = 5},
+  [139] = {.lex_state = 267, .external_lex_state = 5},
+  [140] = {.lex_state = 35, .external_lex_state = 11},
+  [141] = {.lex_state = 267, .external_lex_state = 5},
+  [142] = {.lex_state = 267, .external_lex_state = 5},
+  [143] = {.lex_state = 267, .external_lex_state = 5},
+  [144] = {.lex_state = 267, .external_lex_state = 5},
+  [145] = {.lex_state = 267, .external_lex_state = 5},
+  [146] = {.lex_state = 267, .external_lex_state = 5},
+  [147] = {.lex_state = 267, .external_lex_state = 5},
+  [148] = {.lex_state = 267, .external_lex_state = 5},
+  [149] = {.lex_state = 267, .external_lex_state = 5},
+  [150] = {.lex_state = 267, .external_lex_state = 5},
+  [151] = {.lex_state = 267, .external_lex_state = 5},
+  [152] = {.lex_state = 267, .external_lex_state = 5},
+  [153] = {.lex_state = 267, .external_lex_state = 5},
+  [154] = {.lex_state = 267, .external_lex_state = 5},
+  [155] = {.lex_state = 267, .external_lex_state = 5},
+  [156] = {.lex_state = 267, .external_lex_state = 5},
+  [157] = {.lex_state = 267, .external_lex_state = 5},
+  [158] = {.lex_state = 267, .external_lex_state = 5},
+  [159] = {.lex_state = 267, .external_lex_state = 5},
+  [160] = {.lex_state = 267, .external_lex_state = 5},
+  [161] = {.lex_state = 267, .external_lex_state = 5},
+  [162] = {.lex_state = 267, .external_lex_state = 5},
+  [163] = {.lex_state = 267, .external_lex_state = 5},
+  [164] = {.lex_state = 267, .external_lex_state = 5},
+  [165] = {.lex_state = 267, .external_lex_state = 5},
+  [166] = {.lex_state = 31},
+  [167] = {.lex_state = 267, .external_lex_state = 5},
+  [168] = {.lex_state = 31},
+  [169] = {.lex_state = 267, .external_lex_state = 5},
+  [170] = {.lex_state = 35, .external_lex_state = 11},
+  [171] = {.lex_state = 270, .external_lex_state = 16},
+  [172] = {.lex_state = 270, .external_lex_state = 16},
+  [173] = {.lex_state = 35},
+  [174] = {.lex_state = 35, .external_lex_state = 11},
+  [175] = {.lex_state = 267, .external_lex_state = 5},
+  [176] = {.lex_state = 30, .external_lex_state = 17},
+  [177] = {.lex_state = 35, .external_lex_state = 11},
+  [178] = {.lex_state = 35, .external_lex_state = 11},
+  [179] = {.lex_state = 36},
+  [180] = {.lex_state = 36},
+  [181] = {.lex_state = 35, .external_lex_state = 11},
+  [182] = {.lex_state = 35, .external_lex_state = 11},
+  [183] = {.lex_state = 35, .external_lex_state = 11},
+  [184] = {.lex_state = 35, .external_lex_state = 11},
+  [185] = {.lex_state = 269, .external_lex_state = 13},
+  [186] = {.lex_state = 269, .external_lex_state = 13},
+  [187] = {.lex_state = 269, .external_lex_state = 12},
+  [188] = {.lex_state = 269, .external_lex_state = 12},
+  [189] = {.lex_state = 30, .external_lex_state = 17},
+  [190] = {.lex_state = 36},
+  [191] = {.lex_state = 30, .external_lex_state = 17},
+  [192] = {.lex_state = 35, .external_lex_state = 11},
+  [193] = {.lex_state = 35, .external_lex_state = 11},
+  [194] = {.lex_state = 35, .external_lex_state = 11},
+  [195] = {.lex_state = 35, .external_lex_state = 11},
+  [196] = {.lex_state = 36},
+  [197] = {.lex_state = 30, .external_lex_state = 17},
+  [198] = {.lex_state = 30, .external_lex_state = 17},
+  [199] = {.lex_state = 35, .external_lex_state = 11},
+  [200] = {.lex_state = 30, .external_lex_state = 17},
+  [201] = {.lex_state = 35, .external_lex_state = 11},
+  [202] = {.lex_state = 35, .external_lex_state = 11},
+  [203] = {.lex_state = 35, .external_lex_state = 11},
+  [204] = {.lex_state = 269, .external_lex_state = 14},
+  [205] = {.lex_state = 35, .external_lex_state = 11},
+  [206] = {.lex_state = 30, .external_lex_state = 17},
+  [207] = {.lex_state = 30, .external_lex_state = 17},
+  [208] = {.lex_state = 30, .external_lex_state = 17},
+  [209] = {.lex_state = 30, .external_lex_state = 17},
+  [210] = {.lex_state = 35},
+  [211] = {.lex_state = 35, .external_lex_state = 11},
+  [212] = {.lex_state = 30, .external_lex_state = 17},
+  [213] = {.lex_state = 269, .external_lex_state = 14},
+  [214] = {.lex_state = 30, .external_lex_state = 17},
+  [215] = {.lex_state = 36},
+  [216] = {.lex_state = 30, .external_lex_state = 17},
+  [217] = {.lex_state = 30, .external_lex_state = 17},
+  [218] = {.lex_state = 36},
+  [219] = {.lex_state = 35, .external_lex_state = 11},
+  [220] = {.lex_state = 30, .external_lex_state = 17},
+  [221] = {.lex_state = 36},
+  [222] = {.lex_state = 269, .external_lex_state = 16},
+  [223] = {.lex_state = 269, .external_lex_state = 16},
+  [224] = {.lex_state = 35, .external_lex_state = 11},
+  [225] = {.lex_state = 269, .external_lex_state = 15},
+  [226] = {.lex_state = 269, .external_lex_state = 15},
+  [227] = {.lex_state = 36},
+  [228] = {.lex_state = 30, .external_lex_state = 17},
+  [229] = {.lex_state = 35, .external_lex_state = 11},
+  [230] = {.lex_state = 35, .external_lex_state = 11},
+  [231] = {.lex_state = 35, .external_lex_state = 11},
+  [232] = {.lex_state = 30, .external_lex_state = 17},
+  [233] = {.lex_state = 35, .external_lex_state = 11},
+  [234] = {.lex_state = 35, .external_lex_state = 11},
+  [235] = {.lex_state = 35, .external_lex_state = 11},
+  [236] = {.lex_state = 30, .external_lex_state = 17},
+  [237] = {.lex_state = 35, .external_lex_state = 11},
+  [238] = {.lex_state = 35, .external_lex_state = 11},
+  [239] = {.lex_state = 35, .external_lex_state = 11},
+  [240] = {.lex_state = 35, .external_lex_state = 11},
+  [241] = {.lex_state = 35, .external_lex_state = 11},
+  [242] = {.lex_state = 35, .external_lex_state = 11},
+  [243] = {.lex_state = 35, .external_lex_state = 11},
+  [244] = {.lex_state = 35, .external_lex_state = 11},
+  [245] = {.lex_state = 35, .external_lex_state = 11},
+  [246] = {.lex_state = 35, .external_lex_state = 11},
+  [247] = {.lex_state = 35, .external_lex_state = 11},
+  [248] = {.lex_state = 35, .external_lex_state = 11},
+  [249] = {.lex_state = 35, .external_lex_state = 11},
+  [250] = {.lex_state = 35, .external_lex_state = 11},
+  [251] = {.lex_state = 271, .external_lex_state = 10},
+  [252] = {.lex_state = 30, .external_lex_state = 17},
+  [253] = {.lex_state = 30, .external_lex_state = 17},
+  [254] = {.lex_state = 271, .external_lex_state = 10},
+  [255] = {.lex_state = 35, .external_lex_state = 11},
+  [256] = {.lex_state = 271, .external_lex_state = 10},
+  [257] = {.lex_state = 35, .external_lex_state = 11},
+  [258] = {.lex_state = 271, .external_lex_state = 10},
+  [259] = {.lex_state = 271, .external_lex_state = 10},
+  [260] = {.lex_state = 36},
+  [261] = {.lex_state = 30, .external_lex_state = 17},
+  [262] = {.lex_state = 30, .external_lex_state = 17},
+  [263] = {.lex_state = 36},
+  [264] = {.lex_state = 36},
+  [265] = {.lex_state = 35},
+  [266] = {.lex_state = 36},
+  [267] = {.lex_state = 30, .external_lex_state = 17},
+  [268] = {.lex_state = 35},
+  [269] = {.lex_state = 30, .external_lex_state = 17},
+  [270] = {.lex_state = 36},
+  [271] = {.lex_state = 36},
+  [272] = {.lex_state = 36},
+  [273] = {.lex_state = 35},
+  [274] = {.lex_state = 35},
+  [275] = {.lex_state = 36},
+  [276] = {.lex_state = 30, .external_lex_state = 17},
+  [277] = {.lex_state = 36},
+  [278] = {.lex_state = 36},
+  [279] = {.lex_state = 36},
+  [280] = {.lex_state = 36},
+  [281] = {.lex_state = 35},
+  [282] = {.lex_state = 35},
+  [283] = {.lex_state = 270, .external_lex_state = 10},
+  [284] = {.lex_state = 270, .external_lex_state = 10},
+  [285] = {.lex_state = 271, .external_lex_state = 13},
+  [286] = {.lex_state = 271, .external_lex_state = 13},
+  [287] = {.lex_state = 30, .external_lex_state = 18},
+  [288] = {.lex_state = 271, .external_lex_state = 13},
+  [289] = {.lex_state = 271, .external_lex_state = 14},
+  [290] = {.lex_state = 30, .external_lex_state = 18},
+  [291] = {.lex_state = 30, .external_lex_state = 19},
+  [292] = {.lex_state = 271, .external_lex_state = 12},
+  [293] = {.lex_state = 271, .external_lex_state = 12},
+  [294] = {.lex_state = 270, .external_lex_state = 10},
+  [295] = {.lex_state = 271, .external_lex_state = 12},
+  [296] = {.lex_state = 271, .external_lex_state = 12},
+  [297] = {.lex_state = 270, .external_lex_state = 10},
+  [298] = {.lex_state = 30, .external_lex_state = 18},
+  [299] = {.lex_state = 30, .external_lex_state = 19},
+  [300] = {.lex_state = 271, .external_lex_state = 12},
+  [301] = {.lex_state = 30, .external_lex_state = 18},
+  [302] = {.lex_state = 30, .external_lex_state = 18},
+  [303] = {.lex_state = 30, .external_lex_state = 19},
+  [304] = {.lex_state = 30, .external_lex_state = 19},
+  [305] = {.lex_state = 271, .external_lex_state = 13},
+  [306] = {.lex_state = 271, .external_lex_state = 13},
+  [307] = {.lex_state = 30, .external_lex_state = 19},
+  [308] = {.lex_state = 271, .external_lex_state = 14},
+  [309] = {.lex_state = 271, .external_lex_state = 14},
+  [310] = {.lex_state = 270, .external_lex_state = 10},
+  [311] = {.lex_state = 30, .external_lex_state = 18},
+  [312] = {.lex_state = 270, .external_lex_state = 10},
+  [313] = {.lex_state = 270, .external_lex_state = 10},
+  [314] = {.lex_state = 30, .external_lex_state = 18},
+  [315] = {.lex_state = 271, .external_lex_state = 14},
+  [316] = {.lex_state = 271, .external_lex_state = 14},
+  [317] = {.lex_state = 270, .external_lex_state = 14},
+  [318] = {.lex_state = 267, .external_lex_state = 4},
+  [319] = {.lex_state = 267, .external_lex_state = 4},
+  [320] = {.lex_state = 270, .external_lex_state = 13},
+  [321] = {.lex_state = 30, .external_lex_state = 18},
+  [322] = {.lex_state = 270, .external_lex_state = 14},
+  [323] = {.lex_state = 30, .external_lex_state = 18},
+  [324] = {.lex_state = 267, .external_lex_state = 2},
+  [325] = {.lex_state = 267, .external_lex_state = 2},
+  [326] = {.lex_state = 270, .external_lex_state = 14},
+  [327] = {.lex_state = 270, .external_lex_state = 14},
+  [328] = {.lex_state = 267, .external_lex_state = 4},
+  [329] = {.lex_state = 267, .external_lex_state = 4},
+  [330] = {.lex_state = 267, .external_lex_state = 4},
+  [331] = {.lex_state = 267, .external_lex_state = 4},
+  [332] = {.lex_state = 30, .external_lex_state = 18},
+  [333] = {.lex_state = 267, .external_lex_state = 4},
+  [334] = {.lex_state = 267, .external_lex_state = 4},
+  [335] = {.lex_state = 30, .external_lex_state = 18},
+  [336] = {.lex_state = 267, .external_lex_state = 4},
+  [337] = {.lex_state = 267, .external_lex_state = 4},
+  [338] = {.lex_state = 267, .external_lex_state = 4},
+  [339] = {.lex_state = 267, .external_lex_state = 4},
+  [340] = {.lex_state = 267, .external_lex_state = 4},
+  [341] = {.lex_state = 270, .external_lex_state = 14},
+  [342] = {.lex_state = 270, .external_lex_state = 14},
+  [343] = {.lex_state = 267, .external_lex_state = 4},
+  [344] = {.lex_state = 30, .external_lex_state = 18},
+  [345] = {.lex_state = 35},
+  [346] = {.lex_state = 270, .external_lex_state = 13},
+  [347] = {.lex_state = 270, .external_lex_state = 13},
+  [348] = {.lex_state = 270, .external_lex_state = 12},
+  [349] = {.lex_state = 35},
+  [350] = {.lex_state = 35},
+  [351] = {.lex_state = 35},
+  [352] = {.lex_state = 35},
+  [353] = {.lex_state = 35},
+  [354] = {.lex_state = 35},
+  [355] = {.lex_state = 35},
+  [356] = {.lex_state = 267, .external_lex_state = 4},
+  [357] = {.lex_state = 270, .external_lex_state = 13},
+  [358] = {.lex_state = 267, .external_lex_state = 4},
+  [359] = {.lex_state = 267, .external_lex_state = 4},
+  [360] = {.lex_state = 267, .external_lex_state = 4},
+  [361] = {.lex_state = 270, .external_lex_state = 12},
+  [362] = {.lex_state = 270, .external_lex_state = 12},
+  [363] = {.lex_state = 270, .external_lex_state = 12},
+  [364] = {.lex_state = 271, .external_lex_state = 16},
+  [365] = {.lex_state = 270, .external_lex_state = 13},
+  [366] = {.lex_state = 271, .external_lex_state = 16},
+  [367] = {.lex_state = 271, .external_lex_state = 16},
+  [368] = {.lex_state = 270, .external_lex_state = 13},
+  [369] = {.lex_state = 270, .external_lex_state = 13},
+  [370] = {.lex_state = 271, .external_lex_state = 16},
+  [371] = {.lex_state = 271, .external_lex_state = 16},
+  [372] = {.lex_state = 267, .external_lex_state = 4},
+  [373] = {.lex_state = 270, .external_lex_state = 14},
+  [374] = {.lex_state = 267, .external_lex_state = 4},
+  [375] = {.lex_state = 267, .external_lex_state = 4},
+  [376] = {.lex_state = 271, .external_lex_state = 15},
+  [377] = {.lex_state = 271, .external_lex_state = 15},
+  [378] = {.lex_state = 271, .external_lex_state = 15},
+  [379] = {.lex_state = 271, .external_lex_state = 15},
+  [380] = {.lex_state = 271, .external_lex_state = 15},
+  [381] = {.lex_state = 270, .external_lex_state = 12},
+  [382] = {.lex_state = 270, .external_lex_state = 12},
+  [383] = {.lex_state = 270, .external_lex_state = 12},
+  [384] = {.lex_state = 267, .external_lex_state = 4},
+  [385] = {.lex_state = 267, .external_lex_state = 4},
+  [386] = {.lex_state = 267, .external_lex_state = 4},
+  [387] = {.lex_state = 267, .external_lex_state = 4},
+  [388] = {.lex_state = 267, .external_lex_state = 4},
+  [389] = {.lex_state = 267, .external_lex_state = 4},
+  [390] = {.lex_state = 267, .external_lex_state = 4},
+  [391] = {.lex_state = 267, .external_lex_state = 4},
+  [392] = {.lex_state = 267, .external_lex_state = 4},
+  [393] = {.lex_state = 30, .external_lex_state = 18},
+  [394] = {.lex_state = 30, .external_lex_state = 18},
+  [395] = {.lex_state = 30, .external_lex_state = 18},
+  [396] = {.lex_state = 267, .external_lex_state = 4},
+  [397] = {.lex_state = 267, .external_lex_state = 4},
+  [398] = {.lex_state = 30, .external_lex_state = 18},
+  [399] = {.lex_state = 267, .external_lex_state = 4},
+  [400] = {.lex_state = 267, .external_lex_state = 4},
+  [401] = {.lex_state = 267, .external_lex_state = 4},
+  [402] = {.lex_state = 267, .external_lex_state = 4},
+  [403] = {.lex_state = 267, .external_lex_state = 4},
+  [404] = {.lex_state = 267, .external_lex_state = 4},
+  [405] = {.lex_state = 30, .external_lex_state = 18},
+  [406] = {.lex_state = 35},
+  [407] = {.lex_state = 267, .external_lex_state = 4},
+  [408] = {.lex_state = 267, .external_lex_state = 4},
+  [409] = {.lex_state = 267, .external_lex_state = 4},
+  [410] = {.lex_state = 267, .external_lex_state = 4},
+  [411] = {.lex_state = 267, .external_lex_state = 4},
+  [412] = {.lex_state = 267, .external_lex_state = 4},
+  [413] = {.lex_state = 267, .external_lex_state = 4},
+  [414] = {.lex_state = 267, .external_lex_state = 4},
+  [415] = {.lex_state = 267, .external_lex_state = 4},
+  [416] = {.lex_state = 267, .external_lex_state = 4},
+  [417] = {.lex_state = 267, .external_lex_state = 4},
+  [418] = {.lex_state = 267, .external_lex_state = 4},
+  [419] = {.lex_state = 267, .external_lex_state = 4},
+  [420] = {.lex_state = 267, .external_lex_state = 4},
+  [421] = {.lex_state = 267, .external_lex_state = 4},
+  [422] = {.lex_state = 30, .external_lex_state = 18},
+  [423] = {.lex_state = 30, .external_lex_state = 18},
+  [424] = {.lex_state = 267, .external_lex_state = 4},
+  [425] = {.lex_state = 267, .external_lex_state = 4},
+  [426] = {.lex_state = 267, .external_lex_state = 4},
+  [427] = {.lex_state = 30, .external_lex_state = 18},
+  [428] = {.lex_state = 267, .external_lex_state = 4},
+  [429] = {.lex_state = 267, .external_lex_state = 4},
+  [430] = {.lex_state = 267, .external_lex_state = 4},
+  [431] = {.lex_state = 267, .external_lex_state = 4},
+  [432] = {.lex_state = 267, .external_lex_state = 4},
+  [433] = {.lex_state = 267, .external_lex_state = 4},
+  [434] = {.lex_state = 267, .external_lex_state = 4},
+  [435] = {.lex_state = 267, .external_lex_state = 4},
+  [436] = {.lex_state = 30, .external_lex_state = 18},
+  [437] = {.lex_state = 30, .external_lex_state = 18},
+  [438] = {.lex_state = 267, .external_lex_state = 4},
+  [439] = {.lex_state = 36},
+  [440] = {.lex_state = 30, .external_lex_state = 18},
+  [441] = {.lex_state = 30, .external_lex_state = 18},
+  [442] = {.lex_state = 30, .external_lex_state = 18},
+  [443] = {.lex_state = 30, .external_lex_state = 18},
+  [444] = {.lex_state = 30, .external_lex_state = 18},
+  [445] = {.lex_state = 267, .external_lex_state = 4},
+  [446] = {.lex_state = 30, .external_lex_state = 18},
+  [447] = {.lex_state = 30, .external_lex_state = 18},
+  [448] = {.lex_state = 30, .external_lex_state = 18},
+  [449] = {.lex_state = 30, .external_lex_state = 18},
+  [450] = {.lex_state = 30, .external_lex_state = 18},
+  [451] = {.lex_state = 30, .external_lex_state = 18},
+  [452] = {.lex_state = 30, .external_lex_state = 18},
+  [453] = {.lex_state = 30, .external_lex_state = 18},
+  [454] = {.lex_state = 30, .external_lex_state = 18},
+  [455] = {.lex_state = 30, .external_lex_state = 18},
+  [456] = {.lex_state = 30, .external_lex_state = 18},
+  [457] = {.lex_state = 30, .external_lex_state = 18},
+  [458] = {.lex_state = 30, .external_lex_state = 18},
+  [459] = {.lex_state = 30, .external_lex_state = 18},
+  [460] = {.lex_state = 30, .external_lex_state = 18},
+  [461] = {.lex_state = 30, .external_lex_state = 18},
+  [462] = {.lex_state = 30, .external_lex_state = 18},
+  [463] = {.lex_state = 30, .external_lex_state = 18},
+  [464] = {.lex_state = 30, .external_lex_state = 18},
+  [465] = {.lex_state = 30, .external_lex_state = 18},
+  [466] = {.lex_state = 30, .external_lex_state = 18},
+  [467] = {.lex_state = 30, .external_lex_state = 18},
+  [468] = {.lex_state = 30, .external_lex_state = 18},
+  [469] = {.lex_state = 30, .external_lex_state = 18},
+  [470] = {.lex_state = 30, .external_lex_state = 18},
+  [471] = {.lex_state = 30, .external_lex_state = 18},
+  [472] = {.lex_state = 30, .external_lex_state = 18},
+  [473] = {.lex_state = 270, .external_lex_state = 16},
+  [474] = {.lex_state = 270, .external_lex_state = 15},
+  [475] = {.lex_state = 270, .external_lex_state = 15},
+  [476] = {.lex_state = 30, .external_lex_state = 18},
+  [477] = {.lex_state = 30, .external_lex_state = 18},
+  [478] = {.lex_state = 30, .external_lex_state = 18},
+  [479] = {.lex_state = 270, .external_lex_state = 15},
+  [480] = {.lex_state = 32},
+  [481] = {.lex_state = 32},
+  [482] = {.lex_state = 270, .external_lex_state = 16},
+  [483] = {.lex_state = 270, .external_lex_state = 16},
+  [484] = {.lex_state = 270, .external_lex_state = 16},
+  [485] = {.lex_state = 30, .external_lex_state = 18},
+  [486] = {.lex_state = 270, .external_lex_state = 15},
+  [487] = {.lex_state = 30, .external_lex_state = 18},
+  [488] = {.lex_state = 30, .external_lex_state = 18},
+  [489] = {.lex_state = 270, .external_lex_state = 15},
+  [490] = {.lex_state = 270, .external_lex_state = 15},
+  [491] = {.lex_state = 30, .external_lex_state = 18},
+  [492] = {.lex_state = 30, .external_lex_state = 18},
+  [493] = {.lex_state = 270, .external_lex_state = 16},
+  [494] = {.lex_state = 270, .external_lex_state = 16},
+  [495] = {.lex_state = 30, .external_lex_state = 18},
+  [496] = {.lex_state = 30, .external_lex_state = 18},
+  [497] = {.lex_state = 30, .external_lex_state = 18},
+  [498] = {.lex_state = 30, .external_lex_state = 18},
+  [499] = {.lex_state = 30, .external_lex_state = 18},
+  [500] = {.lex_state = 30, .external_lex_state = 18},
+  [501] = {.lex_state = 30, .external_lex_state = 18},
+  [502] = {.lex_state = 267, .external_lex_state = 20},
+  [503] = {.lex_state = 30, .external_lex_state = 18},
+  [504] = {.lex_state = 30, .external_lex_state = 18},
+  [505] = {.lex_state = 30, .external_lex_state = 18},
+  [506] = {.lex_state = 30, .external_lex_state = 18},
+  [507] = {.lex_state = 30, .external_lex_state = 18},
+  [508] = {.lex_state = 30, .external_lex_state = 18},
+  [509] = {.lex_state = 30, .external_lex_state = 18},
+  [510] = {.lex_state = 30, .external_lex_state = 18},
+  [511] = {.lex_state = 30, .external_lex_state = 18},
+  [512] = {.lex_state = 30, .external_lex_state = 18},
+  [513] = {.lex_state = 30, .external_lex_state = 18},
+  [514] = {.lex_state = 30, .external_lex_state = 18},
+  [515] = {.lex_state = 30, .external_lex_state = 18},
+  [516] = {.lex_state = 30, .external_lex_state = 18},
+  [517] = {.lex_state = 30, .external_lex_state = 18},
+  [518] = {.lex_state = 30, .external_lex_state = 18},
+  [519] = {.lex_state = 30, .external_lex_state = 18},
+  [520] = {.lex_state = 30, .external_lex_state = 18},
+  [521] = {.lex_state = 30, .external_lex_state = 18},
+  [522] = {.lex_state = 30, .external_lex_state = 18},
+  [523] = {.lex_state = 267, .external_lex_state = 20},
+  [524] = {.lex_state = 30, .external_lex_state = 18},
+  [525] = {.lex_state = 30, .external_lex_state = 18},
+  [526] = {.lex_state = 270, .external_lex_state = 15},
+  [527] = {.lex_state = 30, .external_lex_state = 18},
+  [528] = {.lex_state = 30, .external_lex_state = 18},
+  [529] = {.lex_state = 30, .external_lex_state = 18},
+  [530] = {.lex_state = 30, .external_lex_state = 18},
+  [531] = {.lex_state = 267, .external_lex_state = 20},
+  [532] = {.lex_state = 30, .external_lex_state = 18},
+  [533] = {.lex_state = 30, .external_lex_state = 18},
+  [534] = {.lex_state = 30, .external_lex_state = 18},
+  [535] = {.lex_state = 30, .external_lex_state = 18},
+  [536] = {.lex_state = 30, .external_lex_state = 18},
+  [537] = {.lex_state = 30, .external_lex_state = 18},
+  [538] = {.lex_state = 30, .external_lex_state = 18},
+  [539] = {.lex_state = 30, .external_lex_state = 18},
+  [540] = {.lex_state = 30, .external_lex_state = 18},
+  [541] = {.lex_state = 270, .external_lex_state = 16},
+  [542] = {.lex_state = 30, .external_lex_state = 18},
+  [543] = {.lex_state = 267, .external_lex_state = 21},
+  [544] = {.lex_state = 30, .external_lex_state = 18},
+  [545] = {.lex_state = 30, .external_lex_state = 18},
+  [546] = {.lex_state = 30, .external_lex_state = 18},
+  [547] = {.lex_state = 267, .external_lex_state = 21},
+  [548] = {.lex_state = 30, .external_lex_state = 18},
+  [549] = {.lex_state = 30, .external_lex_state = 18},
+  [550] = {.lex_state = 30, .external_lex_state = 18},
+  [551] = {.lex_state = 30, .external_lex_state = 18},
+  [552] = {.lex_state = 30, .external_lex_state = 18},
+  [553] = {.lex_state = 30, .external_lex_state = 18},
+  [554] = {.lex_state = 30, .external_lex_state = 18},
+  [555] = {.lex_state = 30, .external_lex_state = 18},
+  [556] = {.lex_state = 30, .external_lex_state = 18},
+  [557] = {.lex_state = 30, .external_lex_state = 18},
+  [558] = {.lex_state = 30, .external_lex_state = 18},
+  [559] = {.lex_state = 30, .external_lex_state = 18},
+  [560] = {.lex_state = 30, .external_lex_state = 18},
+  [561] = {.lex_state = 30, .external_lex_state = 18},
+  [562] = {.lex_state = 30, .external_lex_state = 18},
+  [563] = {.lex_state = 30, .external_lex_state = 18},
+  [564] = {.lex_state = 30, .external_lex_state = 18},
+  [565] = {.lex_state = 30, .external_lex_state = 18},
+  [566] = {.lex_state = 30, .external_lex_state = 18},
+  [567] = {.lex_state = 30, .external_lex_state = 18},
+  [568] = {.lex_state = 30, .external_lex_state = 18},
+  [569] = {.lex_state = 30, .external_lex_state = 18},
+  [570] = {.lex_state = 30, .external_lex_state = 18},
+  [571] = {.lex_state = 30, .external_lex_state = 18},
+  [572] = {.lex_state = 30, .external_lex_state = 18},
+  [573] = {.lex_state = 30, .external_lex_state = 18},
+  [574] = {.lex_state = 30, .external_lex_state = 18},
+  [575] = {.lex_state = 30, .external_lex_state = 18},
+  [576] = {.lex_state = 30, .external_lex_state = 18},
+  [577] = {.lex_state = 30, .external_lex_state = 18},
+  [578] = {.lex_state = 30, .external_lex_state = 18},
+  [579] = {.lex_state = 30, .external_lex_state = 18},
+  [580] = {.lex_state = 30, .external_lex_state = 18},
+  [581] = {.lex_state = 30, .external_lex_state = 18},
+  [582] = {.lex_state = 30, .external_lex_state = 18},
+  [583] = {.lex_state = 30, .external_lex_state = 18},
+  [584] = {.lex_state = 30, .external_lex_state = 18},
+  [585] = {.lex_state = 30, .external_lex_state = 18},
+  [586] = {.lex_state = 30, .external_lex_state = 18},
+  [587] = {.lex_state = 30, .external_lex_state = 18},
+  [588] = {.lex_state = 30, .external_lex_state = 18},
+  [589] = {.lex_state = 30, .external_lex_state = 18},
+  [590] = {.lex_state = 30, .external_lex_state = 18},
+  [591] = {.lex_state = 30, .external_lex_state = 18},
+  [592] = {.lex_state = 30, .external_lex_state = 18},
+  [593] = {.lex_state = 30, .external_lex_state = 18},
+  [594] = {.lex_state = 30, .external_lex_state = 18},
+  [595] = {.lex_state = 30, .external_lex_state = 18},
+  [596] = {.lex_state = 36},
+  [597] = {.lex_state = 35},
+  [598] = {.lex_state = 267, .external_lex_state = 22},
+  [599] = {.lex_state = 267, .external_lex_state = 22},
+  [600] = {.lex_state = 267, .external_lex_state = 21},
+  [601] = {.lex_state = 267, .external_lex_state = 22},
+  [602] = {.lex_state = 267, .external_lex_state = 22},
+  [603] = {.lex_state = 267, .external_lex_state = 22},
+  [604] = {.lex_state = 36},
+  [605] = {.lex_state = 267, .external_lex_state = 22},
+  [606] = {.lex_state = 267, .external_lex_state = 22},
+  [607] = {.lex_state = 267, .external_lex_state = 22},
+  [608] = {.lex_state = 36},
+  [609] = {.lex_state = 267, .external_lex_state = 22},
+  [610] = {.lex_state = 267, .external_lex_state = 22},
+  [611] = {.lex_state = 35, .external_lex_state = 11},
+  [612] = {.lex_state = 35, .external_lex_state = 11},
+  [613] = {.lex_state = 35, .external_lex_state = 11},
+  [614] = {.lex_state = 35, .external_lex_state = 11},
+  [615] = {.lex_state = 35, .external_lex_state = 11},
+  [616] = {.lex_state = 35, .external_lex_state = 11},
+  [617] = {.lex_state = 35, .external_lex_state = 11},
+  [618] = {.lex_state = 35, .external_lex_state = 11},
+  [619] = {.lex_state = 35, .external_lex_state = 11},
+  [620] = {.lex_state = 35, .external_lex_state = 11},
+  [621] = {.lex_state = 36},
+  [622] = {.lex_state = 35, .external_lex_state = 11},
+  [623] = {.lex_state = 35, .external_lex_state = 11},
+  [624] = {.lex_state = 35, .external_lex_state = 11},
+  [625] = {.lex_state = 35, .external_lex_state = 11},
+  [626] = {.lex_state = 35, .external_lex_state = 11},
+  [627] = {.lex_state = 35, .external_lex_state = 11},
+  [628] = {.lex_state = 35, .external_lex_state = 11},
+  [629] = {.lex_state = 35, .external_lex_state = 11},
+  [630] = {.lex_state = 35, .external_lex_state = 11},
+  [631] = {.lex_state = 35, .external_lex_state = 11},
+  [632] = {.lex_state = 35, .external_lex_state = 11},
+  [633] = {.lex_state = 36},
+  [634] = {.lex_state = 36},
+  [635] = {.lex_state = 36},
+  [636] = {.lex_state = 36},
+  [637] = {.lex_state = 36},
+  [638] = {.lex_state = 36},
+  [639] = {.lex_state = 35},
+  [640] = {.lex_state = 35, .external_lex_state = 11},
+  [641] = {.lex_state = 35, .external_lex_state = 11},
+  [642] = {.lex_state = 35, .external_lex_state = 11},
+  [643] = {.lex_state = 35, .external_lex_state = 11},
+  [644] = {.lex_state = 35, .external_lex_state = 11},
+  [645] = {.lex_state = 35, .external_lex_state = 11},
+  [646] = {.lex_state = 36},
+  [647] = {.lex_state = 35, .external_lex_state = 11},
+  [648] = {.lex_state = 35, .external_lex_state = 11},
+  [649] = {.lex_state = 35, .external_lex_state = 11},
+  [650] = {.lex_state = 267, .external_lex_state = 6},
+  [651] = {.lex_state = 267, .external_lex_state = 6},
+  [652] = {.lex_state = 267, .external_lex_state = 6},
+  [653] = {.lex_state = 267, .external_lex_state = 6},
+  [654] = {.lex_state = 267, .external_lex_state = 6},
+  [655] = {.lex_state = 267, .external_lex_state = 6},
+  [656] = {.lex_state = 267, .external_lex_state = 6},
+  [657] = {.lex_state = 267, .external_lex_state = 6},
+  [658] = {.lex_state = 267, .external_lex_state = 6},
+  [659] = {.lex_state = 35, .external_lex_state = 11},
+  [660] = {.lex_state = 267, .external_lex_state = 7},
+  [661] = {.lex_state = 267, .external_lex_state = 6},
+  [662] = {.lex_state = 267, .external_lex_state = 7},
+  [663] = {.lex_state = 267, .external_lex_state = 7},
+  [664] = {.lex_state = 267, .external_lex_state = 7},
+  [665] = {.lex_state = 267, .external_lex_state = 6},
+  [666] = {.lex_state = 267, .external_lex_state = 6},
+  [667] = {.lex_state = 36},
+  [668] = {.lex_state = 36},
+  [669] = {.lex_state = 267, .external_lex_state = 6},
+  [670] = {.lex_state = 267, .external_lex_state = 7},
+  [671] = {.lex_state = 267, .external_lex_state = 7},
+  [672] = {.lex_state = 267, .external_lex_state = 7},
+  [673] = {.lex_state = 267, .external_lex_state = 7},
+  [674] = {.lex_state = 267, .external_lex_state = 7},
+  [675] = {.lex_state = 267, .external_lex_state = 7},
+  [676] = {.lex_state = 267, .external_lex_state = 7},
+  [677] = {.lex_state = 267, .external_lex_state = 7},
+  [678] = {.lex_state = 267, .external_lex_state = 7},
+  [679] = {.lex_state = 267, .external_lex_state = 7},
+  [680] = {.lex_state = 267, .external_lex_state = 6},
+  [681] = {.lex_state = 267, .external_lex_state = 6},
+  [682] = {.lex_state = 35},
+  [683] = {.lex_state = 35, .external_lex_state = 11},
+  [684] = {.lex_state = 35, .external_lex_state = 11},
+  [685] = {.lex_state = 267, .external_lex_state = 7},
+  [686] = {.lex_state = 35, .external_lex_state = 11},
+  [687] = {.lex_state = 267, .external_lex_state = 7},
+  [688] = {.lex_state = 267, .external_lex_state = 7},
+  [689] = {.lex_state = 36},
+  [690] = {.lex_state = 267, .external_lex_state = 7},
+  [691] = {.lex_state = 267, .external_lex_state = 7},
+  [692] = {.lex_state = 35, .external_lex_state = 11},
+  [693] = {.lex_state = 267, .external_lex_state = 6},
+  [694] = {.lex_state = 267, .external_lex_state = 7},
+  [695] = {.lex_state = 267, .external_lex_state = 7},
+  [696] = {.lex_state = 267, .external_lex_state = 7},
+  [697] = {.lex_state = 267, .external_lex_state = 6},
+  [698] = {.lex_state = 267, .external_lex_state = 7},
+  [699] = {.lex_state = 36},
+  [700] = {.lex_state = 267, .external_lex_state = 7},
+  [701] = {.lex_state = 36},
+  [702] = {.lex_state = 35, .external_lex_state = 11},
+  [703] = {.lex_state = 267, .external_lex_state = 7},
+  [704] = {.lex_state = 267, .external_lex_state = 7},
+  [705] = {.lex_state = 267, .external_lex_state = 6},
+  [706] = {.lex_state = 267, .external_lex_state = 7},
+  [707] = {.lex_state = 267, .external_lex_state = 7},
+  [708] = {.lex_state = 267, .external_lex_state = 6},
+  [709] = {.lex_state = 267, .external_lex_state = 7},
+  [710] = {.lex_state = 267, .external_lex_state = 7},
+  [711] = {.lex_state = 267, .external_lex_state = 7},
+  [712] = {.lex_state = 267, .external_lex_state = 7},
+  [713] = {.lex_state = 36},
+  [714] = {.lex_state = 35},
+  [715] = {.lex_state = 267, .external_lex_state = 6},
+  [716] = {.lex_state = 267, .external_lex_state = 6},
+  [717] = {.lex_state = 267, .external_lex_state = 7},
+  [718] = {.lex_state = 35, .external_lex_state = 11},
+  [719] = {.lex_state = 35, .external_lex_state = 11},
+  [720] = {.lex_state = 267, .external_lex_state = 6},
+  [721] = {.lex_state = 267, .external_lex_state = 6},
+  [722] = {.lex_state = 36},
+  [723] = {.lex_state = 35, .external_lex_state = 11},
+  [724] = {.lex_state = 267, .external_lex_state = 7},
+  [725] = {.lex_state = 267, .external_lex_state = 7},
+  [726] = {.lex_state = 267, .external_lex_state = 7},
+  [727] = {.lex_state = 36},
+  [728] = {.lex_state = 267, .external_lex_state = 7},
+  [729] = {.lex_state = 267, .external_lex_state = 6},
+  [730] = {.lex_state = 267, .external_lex_state = 6},
+  [731] = {.lex_state = 267, .external_lex_state = 6},
+  [732] = {.lex_state = 267, .external_lex_state = 6},
+  [733] = {.lex_state = 267, .external_lex_state = 6},
+  [734] = {.lex_state = 36},
+  [735] = {.lex_state = 267, .external_lex_state = 6},
+  [736] = {.lex_state = 267, .external_lex_state = 6},
+  [737] = {.lex_state = 267, .external_lex_state = 7},
+  [738] = {.lex_state = 267, .external_lex_state = 7},
+  [739] = {.lex_state = 267, .external_lex_state = 6},
+  [740] = {.lex_state = 267, .external_lex_state = 6},
+  [741] = {.lex_state = 267, .external_lex_state = 6},
+  [742] = {.lex_state = 267, .external_lex_state = 6},
+  [743] = {.lex_state = 267, .external_lex_state = 7},
+  [744] = {.lex_state = 267, .external_lex_state = 6},
+  [745] = {.lex_state = 267, .external_lex_state = 7},
+  [746] = {.lex_state = 267, .external_lex_state = 7},
+  [747] = {.lex_state = 267, .external_lex_state = 6},
+  [748] = {.lex_state = 267, .external_lex_state = 7},
+  [749] = {.lex_state = 35},
+  [750] = {.lex_state = 267, .external_lex_state = 6},
+  [751] = {.lex_state = 267, .external_lex_state = 6},
+  [752] = {.lex_state = 35, .external_lex_state = 11},
+  [753] = {.lex_state = 267, .external_lex_state = 6},
+  [754] = {.lex_state = 267, .external_lex_state = 6},
+  [755] = {.lex_state = 267, .external_lex_state = 6},
+  [756] = {.lex_state = 267, .external_lex_state = 6},
+  [757] = {.lex_state = 267, .external_lex_state = 6},
+  [758] = {.lex_state = 267, .external_lex_state = 6},
+  [759] = {.lex_state = 267, .external_lex_state = 6},
+  [760] = {.lex_state = 267, .external_lex_state = 6},
+  [761] = {.lex_state = 267, .external_lex_state = 6},
+  [762] = {.lex_state = 267, .external_lex_state = 7},
+  [763] = {.lex_state = 267, .external_lex_state = 6},
+  [764] = {.lex_state = 267, .external_lex_state = 6},
+  [765] = {.lex_state = 267, .external_lex_state = 7},
+  [766] = {.lex_state = 267, .external_lex_state = 6},
+  [767] = {.lex_state = 267, .external_lex_state = 7},
+  [768] = {.lex_state = 267, .external_lex_state = 7},
+  [769] = {.lex_state = 267, .external_lex_state = 7},
+  [770] = {.lex_state = 267, .external_lex_state = 7},
+  [771] = {.lex_state = 267, .external_lex_state = 7},
+  [772] = {.lex_state = 35, .external_lex_state = 11},
+  [773] = {.lex_state = 35, .external_lex_state = 11},
+  [774] = {.lex_state = 35},
+  [775] = {.lex_state = 35},
+  [776] = {.lex_state = 35},
+  [777] = {.lex_state = 35},
+  [778] = {.lex_state = 35},
+  [779] = {.lex_state = 35},
+  [780] = {.lex_state = 35},
+  [781] = {.lex_state = 35},
+  [782] = {.lex_state = 35},
+  [783] = {.lex_state = 35, .external_lex_state = 11},
+  [784] = {.lex_state = 35},
+  [785] = {.lex_state = 35},
+  [786] = {.lex_state = 35},
+  [787] = {.lex_state = 35},
+  [788] = {.lex_state = 35},
+  [789] = {.lex_state = 35},
+  [790] = {.lex_state = 35, .external_lex_state = 11},
+  [791] = {.lex_state = 35, .external_lex_state = 11},
+  [792] = {.lex_state = 35, .external_lex_state = 11},
+  [793] = {.lex_state = 35, .external_lex_state = 11},
+  [794] = {.lex_state = 35, .external_lex_state = 11},
+  [795] = {.lex_state = 35},
+  [796] = {.lex_state = 35},
+  [797] = {.lex_state = 35},
+  [798] = {.lex_state = 35},
+  [799] = {.lex_state = 35},
+  [800] = {.lex_state = 35},
+  [801] = {.lex_state = 35},
+  [802] = {.lex_state = 35},
+  [803] = {.lex_state = 35},
+  [804] = {.lex_state = 35},
+  [805] = {.lex_state = 35},
+  [806] = {.lex_state = 35},
+  [807] = {.lex_state = 35},
+  [808] = {.lex_state = 35},
+  [809] = {.lex_state = 35},
+  [810] = {.lex_state = 35},
+  [811] = {.lex_state = 35},
+  [812] = {.lex_state = 35},
+  [813] = {.lex_state = 35},
+  [814] = {.lex_state = 35},
+  [815] = {.lex_state = 35},
+  [816] = {.lex_state = 35},
+  [817] = {.lex_state = 35},
+  [818] = {.lex_state = 35},
+  [819] = {.lex_state = 35},
+  [820] = {.lex_state = 272, .external_lex_state = 23},
+  [821] = {.lex_state = 272, .external_lex_state = 23},
+  [822] = {.lex_state = 272, .external_lex_state = 24},
+  [823] = {.lex_state = 267, .external_lex_state = 9},
+  [824] = {.lex_state = 267, .external_lex_state = 9},
+  [825] = {.lex_state = 267, .external_lex_state = 9},
+  [826] = {.lex_state = 267, .external_lex_state = 9},
+  [827] = {.lex_state = 267, .external_lex_state = 9},
+  [828] = {.lex_state = 267, .external_lex_state = 9},
+  [829] = {.lex_state = 267, .external_lex_state = 9},
+  [830] = {.lex_state = 267, .external_lex_state = 9},
+  [831] = {.lex_state = 267, .external_lex_state = 9},
+  [832] = {.lex_state = 267, .external_lex_state = 9},
+  [833] = {.lex_state = 267, .external_lex_state = 9},
+  [834] = {.lex_state = 272, .external_lex_state = 2},
+  [835] = {.lex_state = 267, .external_lex_state = 9},
+  [836] = {.lex_state = 267, .external_lex_state = 9},
+  [837] = {.lex_state = 272, .external_lex_state = 20},
+  [838] = {.lex_state = 272, .external_lex_state = 20},
+  [839] = {.lex_state = 267, .external_lex_state = 9},
+  [840] = {.lex_state = 272, .external_lex_state = 2},
+  [841] = {.lex_state = 267, .external_lex_state = 9},
+  [842] = {.lex_state = 267, .external_lex_state = 9},
+  [843] = {.lex_state = 267, .external_lex_state = 9},
+  [844] = {.lex_state = 267, .external_lex_state = 9},
+  [845] = {.lex_state = 267, .external_lex_state = 9},
+  [846] = {.lex_state = 272, .external_lex_state = 24},
+  [847] = {.lex_state = 267, .external_lex_state = 9},
+  [848] = {.lex_state = 267, .external_lex_state = 9},
+  [849] = {.lex_state = 267, .external_lex_state = 9},
+  [850] = {.lex_state = 267, .external_lex_state = 9},
+  [851] = {.lex_state = 272, .external_lex_state = 23},
+  [852] = {.lex_state = 272, .external_lex_state = 23},
+  [853] = {.lex_state = 272, .external_lex_state = 22},
+  [854] = {.lex_state = 272, .external_lex_state = 23},
+  [855] = {.lex_state = 272, .external_lex_state = 22},
+  [856] = {.lex_state = 272, .external_lex_state = 21},
+  [857] = {.lex_state = 272, .external_lex_state = 23},
+  [858] = {.lex_state = 272, .external_lex_state = 23},
+  [859] = {.lex_state = 272, .external_lex_state = 21},
+  [860] = {.lex_state = 272, .external_lex_state = 20},
+  [861] = {.lex_state = 272, .external_lex_state = 2},
+  [862] = {.lex_state = 272, .external_lex_state = 20},
+  [863] = {.lex_state = 272, .external_lex_state = 20},
+  [864] = {.lex_state = 272, .external_lex_state = 20},
+  [865] = {.lex_state = 272, .external_lex_state = 20},
+  [866] = {.lex_state = 267, .external_lex_state = 23},
+  [867] = {.lex_state = 267, .external_lex_state = 23},
+  [868] = {.lex_state = 267, .external_lex_state = 23},
+  [869] = {.lex_state = 267, .external_lex_state = 23},
+  [870] = {.lex_state = 267, .external_lex_state = 23},
+  [871] = {.lex_state = 270, .external_lex_state = 25},
+  [872] = {.lex_state = 272, .external_lex_state = 24},
+  [873] = {.lex_state = 272, .external_lex_state = 24},
+  [874] = {.lex_state = 272, .external_lex_state = 24},
+  [875] = {.lex_state = 272, .external_lex_state = 24},
+  [876] = {.lex_state = 272, .external_lex_state = 24},
+  [877] = {.lex_state = 270, .external_lex_state = 25},
+  [878] = {.lex_state = 272, .external_lex_state = 2},
+  [879] = {.lex_state = 267, .external_lex_state = 23},
+  [880] = {.lex_state = 267, .external_lex_state = 23},
+  [881] = {.lex_state = 270, .external_lex_state = 25},
+  [882] = {.lex_state = 272, .external_lex_state = 2},
+  [883] = {.lex_state = 272, .external_lex_state = 2},
+  [884] = {.lex_state = 272, .external_lex_state = 2},
+  [885] = {.lex_state = 267, .external_lex_state = 2},
+  [886] = {.lex_state = 267, .external_lex_state = 2},
+  [887] = {.lex_state = 267, .external_lex_state = 20},
+  [888] = {.lex_state = 267, .external_lex_state = 2},
+  [889] = {.lex_state = 267, .external_lex_state = 2},
+  [890] = {.lex_state = 267, .external_lex_state = 24},
+  [891] = {.lex_state = 267, .external_lex_state = 24},
+  [892] = {.lex_state = 267, .external_lex_state = 2},
+  [893] = {.lex_state = 267, .external_lex_state = 2},
+  [894] = {.lex_state = 272, .external_lex_state = 22},
+  [895] = {.lex_state = 272, .external_lex_state = 22},
+  [896] = {.lex_state = 272, .external_lex_state = 22},
+  [897] = {.lex_state = 272, .external_lex_state = 22},
+  [898] = {.lex_state = 272, .external_lex_state = 22},
+  [899] = {.lex_state = 267, .external_lex_state = 24},
+  [900] = {.lex_state = 267, .external_lex_state = 2},
+  [901] = {.lex_state = 267, .external_lex_state = 2},
+  [902] = {.lex_state = 272, .external_lex_state = 21},
+  [903] = {.lex_state = 272, .external_lex_state = 21},
+  [904] = {.lex_state = 272, .external_lex_state = 21},
+  [905] = {.lex_state = 272, .external_lex_state = 21},
+  [906] = {.lex_state = 272, .external_lex_state = 21},
+  [907] = {.lex_state = 267, .external_lex_state = 2},
+  [908] = {.lex_state = 267, .external_lex_state = 2},
+  [909] = {.lex_state = 267, .external_lex_state = 20},
+  [910] = {.lex_state = 267, .external_lex_state = 2},
+  [911] = {.lex_state = 267, .external_lex_state = 2},
+  [912] = {.lex_state = 267, .external_lex_state = 24},
+  [913] = {.lex_state = 267, .external_lex_state = 24},
+  [914] = {.lex_state = 267, .external_lex_state = 24},
+  [915] = {.lex_state = 267, .external_lex_state = 2},
+  [916] = {.lex_state = 267, .external_lex_state = 2},
+  [917] = {.lex_state = 267, .external_lex_state = 2},
+  [918] = {.lex_state = 267, .external_lex_state = 2},
+  [919] = {.lex_state = 267, .external_lex_state = 2},
+  [920] = {.lex_state = 267, .external_lex_state = 20},
+  [921] = {.lex_state = 267, .external_lex_state = 2},
+  [922] = {.lex_state = 267, .external_lex_state = 2},
+  [923] = {.lex_state = 267, .external_lex_state = 2},
+  [924] = {.lex_state = 267, .external_lex_state = 2},
+  [925] = {.lex_state = 267, .external_lex_state = 2},
+  [926] = {.lex_state = 267, .external_lex_state = 2},
+  [927] = {.lex_state = 267, .external_lex_state = 2},
+  [928] = {.lex_state = 267, .external_lex_state = 20},
+  [929] = {.lex_state = 267, .external_lex_state = 2},
+  [930] = {.lex_state = 267, .external_lex_state = 2},
+  [931] = {.lex_state = 267, .external_lex_state = 2},
+  [932] = {.lex_state = 267, .external_lex_state = 20},
+  [933] = {.lex_state = 267, .external_lex_state = 2},
+  [934] = {.lex_state = 267, .external_lex_state = 2},
+  [935] = {.lex_state = 267, .external_lex_state = 2},
+  [936] = {.lex_state = 267, .external_lex_state = 2},
+  [937] = {.lex_state = 267, .external_lex_state = 2},
+  [938] = {.lex_state = 267, .external_lex_state = 2},
+  [939] = {.lex_state = 267, .external_lex_state = 2},
+  [940] = {.lex_state = 267, .external_lex_state = 2},
+  [941] = {.lex_state = 267, .external_lex_state = 2},
+  [942] = {.lex_state = 267, .external_lex_state = 2},
+  [943] = {.lex_state = 267, .external_lex_state = 2},
+  [944] = {.lex_state = 267, .external_lex_state = 2},
+  [945] = {.lex_state = 267, .external_lex_state = 2},
+  [946] = {.lex_state = 267, .external_lex_state = 2},
+  [947] = {.lex_state = 267, .external_lex_state = 2},
+  [948] = {.lex_state = 267, .external_lex_state = 2},
+  [949] = {.lex_state = 267, .external_lex_state = 2},
+  [950] = {.lex_state = 267, .external_lex_state = 2},
+  [951] = {.lex_state = 267, .external_lex_state = 2},
+  [952] = {.lex_state = 267, .external_lex_state = 2},
+  [953] = {.lex_state = 267, .external_lex_state = 2},
+  [954] = {.lex_state = 267, .external_lex_state = 2},
+  [955] = {.lex_state = 267, .external_lex_state = 2},
+  [956] = {.lex_state = 267, .external_lex_state = 2},
+  [957] = {.lex_state = 267, .external_lex_state = 2},
+  [958] = {.lex_state = 267, .external_lex_state = 2},
+  [959] = {.lex_state = 267, .external_lex_state = 2},
+  [960] = {.lex_state = 267, .external_lex_state = 2},
+  [961] = {.lex_state = 267, .external_lex_state = 20},
+  [962] = {.lex_state = 267, .external_lex_state = 2},
+  [963] = {.lex_state = 267, .external_lex_state = 20},
+  [964] = {.lex_state = 267, .external_lex_state = 2},
+  [965] = {.lex_state = 267, .external_lex_state = 2},
+  [966] = {.lex_state = 267, .external_lex_state = 2},
+  [967] = {.lex_state = 267, .external_lex_state = 2},
+  [968] = {.lex_state = 267, .external_lex_state = 24},
+  [969] = {.lex_state = 267, .external_lex_state = 2},
+  [970] = {.lex_state = 267, .external_lex_state = 2},
+  [971] = {.lex_state = 267, .external_lex_state = 2},
+  [972] = {.lex_state = 267, .external_lex_state = 2},
+  [973] = {.lex_state = 267, .external_lex_state = 2},
+  [974] = {.lex_state = 267, .external_lex_state = 2},
+  [975] = {.lex_state = 267, .external_lex_state = 2},
+  [976] = {.lex_state = 267, .external_lex_state = 2},
+  [977] = {.lex_state = 267, .external_lex_state = 2},
+  [978] = {.lex_state = 267, .external_lex_state = 2},
+  [979] = {.lex_state = 267, .external_lex_state = 2},
+  [980] = {.lex_state = 267, .external_lex_state = 2},
+  [981] = {.lex_state = 267, .external_lex_state = 2},
+  [982] = {.lex_state = 267, .external_lex_state = 2},
+  [983] = {.lex_state = 267, .external_lex_state = 2},
+  [984] = {.lex_state = 267, .external_lex_state = 2},
+  [985] = {.lex_state = 267, .external_lex_state = 2},
+  [986] = {.lex_state = 267, .external_lex_state = 2},
+  [987] = {.lex_state = 267, .external_lex_state = 2},
+  [988] = {.lex_state = 267, .external_lex_state = 2},
+  [989] = {.lex_state = 267, .external_lex_state = 2},
+  [990] = {.lex_state = 267, .external_lex_state = 2},
+  [991] = {.lex_state = 267, .external_lex_state = 21},
+  [992] = {.lex_state = 267, .external_lex_state = 21},
+  [993] = {.lex_state = 267, .external_lex_state = 21},
+  [994] = {.lex_state = 267, .external_lex_state = 22},
+  [995] = {.lex_state = 267, .external_lex_state = 22},
+  [996] = {.lex_state = 267, .external_lex_state = 22},
+  [997] = {.lex_state = 267, .external_lex_state = 22},
+  [998] = {.lex_state = 267, .external_lex_state = 22},
+  [999] = {.lex_state = 267, .external_lex_state = 22},
+  [1000] = {.lex_state = 267, .external_lex_state = 22},
+  [1001] = {.lex_state = 267, .external_lex_state = 22},
+  [1002] = {.lex_state = 267, .external_lex_state = 22},
+  [1003] = {.lex_state = 267, .external_lex_state = 21},
+  [1004] = {.lex_state = 267, .external_lex_state = 22},
+  [1005] = {.lex_state = 267, .external_lex_state = 22},
+  [1006] = {.lex_state = 49},
+  [1007] = {.lex_state = 49},
+  [1008] = {.lex_state = 267, .external_lex_state = 21},
+  [1009] = {.lex_state = 49},
+  [1010] = {.lex_state = 49},
+  [1011] = {.lex_state = 267, .external_lex_state = 22},
+  [1012] = {.lex_state = 49},
+  [1013] = {.lex_state = 267, .external_lex_state = 22},
+  [1014] = {.lex_state = 267, .external_lex_state = 22},
+  [1015] = {.lex_state = 267, .external_lex_state = 22},
+  [1016] = {.lex_state = 267, .external_lex_state = 21},
+  [1017] = {.lex_state = 267, .external_lex_state = 21},
+  [1018] = {.lex_state = 267, .external_lex_state = 21},
+  [1019] = {.lex_state = 267, .external_lex_state = 21},
+  [1020] = {.lex_state = 267, .external_lex_state = 21},
+  [1021] = {.lex_state = 267, .external_lex_state = 21},
+  [1022] = {.lex_state = 49},
+  [1023] = {.lex_state = 267, .external_lex_state = 21},
+  [1024] = {.lex_state = 267, .external_lex_state = 21},
+  [1025] = {.lex_state = 267, .external_lex_state = 21},
+  [1026] = {.lex_state = 267, .external_lex_state = 22},
+  [1027] = {.lex_state = 267, .external_lex_state = 21},
+  [1028] = {.lex_state = 267, .external_lex_state = 21},
+  [1029] = {.lex_state = 267, .external_lex_state = 22},
+  [1030] = {.lex_state = 267, .external_lex_state = 21},
+  [1031] = {.lex_state = 49},
+  [1032] = {.lex_state = 49},
+  [1033] = {.lex_state = 267, .external_lex_state = 21},
+  [1034] = {.lex_state = 49},
+  [1035] = {.lex_state = 49},
+  [1036] = {.lex_state = 49},
+  [1037] = {.lex_state = 49},
+  [1038] = {.lex_state = 49},
+  [1039] = {.lex_state = 49},
+  [1040] = {.lex_state = 49},
+  [1041] = {.lex_state = 267, .external_lex_state = 21},
+  [1042] = {.lex_state = 35},
+  [1043] = {.lex_state = 35},
+  [1044] = {.lex_state = 35},
+  [1045] = {.lex_state = 35},
+  [1046] = {.lex_state = 267, .external_lex_state = 26},
+  [1047] = {.lex_state = 267},
+  [1048] = {.lex_state = 35},
+  [1049] = {.lex_state = 267, .external_lex_state = 26},
+  [1050] = {.lex_state = 35},
+  [1051] = {.lex_state = 267, .external_lex_state = 26},
+  [1052] = {.lex_state = 51},
+  [1053] = {.lex_state = 35},
+  [1054] = {.lex_state = 35},
+  [1055] = {.lex_state = 35},
+  [1056] = {.lex_state = 33, .external_lex_state = 27},
+  [1057] = {.lex_state = 33, .external_lex_state = 27},
+  [1058] = {.lex_state = 267, .external_lex_state = 26},
+  [1059] = {.lex_state = 33, .external_lex_state = 27},
+  [1060] = {.lex_state = 33, .external_lex_state = 27},
+  [1061] = {.lex_state = 35},
+  [1062] = {.lex_state = 33, .external_lex_state = 27},
+  [1063] = {.lex_state = 267, .external_lex_state = 26},
+  [1064] = {.lex_state = 33, .external_lex_state = 27},
+  [1065] = {.lex_state = 35},
+  [1066] = {.lex_state = 35},
+  [1067] = {.lex_state = 267, .external_lex_state = 26},
+  [1068] = {.lex_state = 33, .external_lex_state = 27},
+  [1069] = {.lex_state = 33, .external_lex_state = 27},
+  [1070] = {.lex_state = 272, .external_lex_state = 26},
+  [1071] = {.lex_state = 35},
+  [1072] = {.lex_state = 35},
+  [1073] = {.lex_state = 35},
+  [1074] = {.lex_state = 35},
+  [1075] = {.lex_state = 35},
+  [1076] = {.lex_state = 35},
+  [1077] = {.lex_state = 267, .external_lex_state = 26},
+  [1078] = {.lex_state = 267, .external_lex_state = 26},
+  [1079] = {.lex_state = 267, .external_lex_state = 26},
+  [1080] = {.lex_state = 33, .external_lex_state = 27},
+  [1081] = {.lex_state = 0, .external_lex_state = 28},
+  [1082] = {.lex_state = 35},
+  [1083] = {.lex_state = 267, .external_lex_state = 26},
+  [1084] = {.lex_state = 272, .external_lex_state = 26},
+  [1085] = {.lex_state = 272, .external_lex_state = 26},
+  [1086] = {.lex_state = 267, .external_lex_state = 26},
+  [1087] = {.lex_state = 33, .external_lex_state = 27},
+  [1088] = {.lex_state = 35},
+  [1089] = {.lex_state = 267},
+  [1090] = {.lex_state = 267},
+  [1091] = {.lex_state = 267, .external_lex_state = 26},
+  [1092] = {.lex_state = 267, .external_lex_state = 26},
+  [1093] = {.lex_state = 267, .external_lex_state = 26},
+  [1094] = {.lex_state = 267},
+  [1095] = {.lex_state = 267, .external_lex_state = 26},
+  [1096] = {.lex_state = 267, .external_lex_state = 26},
+  [1097] = {.lex_state = 267, .external_lex_state = 26},
+  [1098] = {.lex_state = 267},
+  [1099] = {.lex_state = 272},
+  [1100] = {.lex_state = 267, .external_lex_state = 26},
+  [1101] = {.lex_state = 267, .external_lex_state = 27},
+  [1102] = {.lex_state = 33, .external_lex_state = 26},
+  [1103] = {.lex_state = 267},
   [1104] = {.lex_state = 0},
   [1105] = {.lex_state = 0},
   [1106] = {.lex_state = 0},
   [1107] = {.lex_state = 0},
   [1108] = {.lex_state = 0},
-  [1109] = {.lex_state = 280},
-  [1110] = {.lex_state = 280},
-  [1111] = {.lex_state = 280},
+  [1109] = {.lex_state = 267},
+  [1110] = {.lex_state = 267},
+  [1111] = {.lex_state = 267},
   [1112] = {.lex_state = 0},
-  [1113] = {.lex_state = 280},
-  [1114] = {.lex_state = 280},
-  [1115] = {.lex_state = 48, .external_lex_state = 27},
-  [1116] = {.lex_state = 280},
-  [1117] = {.lex_state = 48, .external_lex_state = 27},
+  [1113] = {.lex_state = 267},
+  [1114] = {.lex_state = 267},
+  [1115] = {.lex_state = 42, .external_lex_state = 29},
+  [1116] = {.lex_state = 267},
+  [1117] = {.lex_state = 42, .external_lex_state = 29},
   [1118] = {.lex_state = 0},
   [1119] = {.lex_state = 0},
   [1120] = {.lex_state = 0, .external_lex_state = 11},
   [1121] = {.lex_state = 0},
   [1122] = {.lex_state = 0},
   [1123] = {.lex_state = 0, .external_lex_state = 11},
-  [1124] = {.lex_state = 55},
+  [1124] = {.lex_state = 272},
   [1125] = {.lex_state = 0},
-  [1126] = {.lex_state = 280},
+  [1126] = {.lex_state = 267},
   [1127] = {.lex_state = 0},
-  [1128] = {.lex_state = 52, .external_lex_state = 18},
-  [1129] = {.lex_state = 55},
+  [1128] = {.lex_state = 46, .external_lex_state = 27},
+  [1129] = {.lex_state = 272},
   [1130] = {.lex_state = 0},
-  [1131] = {.lex_state = 49, .external_lex_state = 27},
+  [1131] = {.lex_state = 43, .external_lex_state = 29},
   [1132] = {.lex_state = 0},
   [1133] = {.lex_state = 0},
   [1134] = {.lex_state = 0},
-  [1135] = {.lex_state = 52, .external_lex_state = 18},
+  [1135] = {.lex_state = 46, .external_lex_state = 27},
   [1136] = {.lex_state = 0},
-  [1137] = {.lex_state = 52, .external_lex_state = 18},
-  [1138] = {.lex_state = 34, .external_lex_state = 19},
+  [1137] = {.lex_state = 46, .external_lex_state = 27},
+  [1138] = {.lex_state = 267, .external_lex_state = 26},
   [1139] = {.lex_state = 0},
-  [1140] = {.lex_state = 48, .external_lex_state = 27},
-  [1141] = {.lex_state = 34, .external_lex_state = 19},
+  [1140] = {.lex_state = 42, .external_lex_state = 29},
+  [1141] = {.lex_state = 267, .external_lex_state = 26},
   [1142] = {.lex_state = 0},
-  [1143] = {.lex_state = 52},
+  [1143] = {.lex_state = 49},
   [1144] = {.lex_state = 0},
   [1145] = {.lex_state = 0},
   [1146] = {.lex_state = 0},
-  [1147] = {.lex_state = 52},
-  [1148] = {.lex_state = 52},
-  [1149] = {.lex_state = 52},
+  [1147] = {.lex_state = 49},
+  [1148] = {.lex_state = 49},
+  [1149] = {.lex_state = 49},
   [1150] = {.lex_state = 0},
-  [1151] = {.lex_state = 52},
+  [1151] = {.lex_state = 46},
   [1152] = {.lex_state = 0},
   [1153] = {.lex_state = 0},
-  [1154] = {.lex_state = 52},
-  [1155] = {.lex_state = 52},
+  [1154] = {.lex_state = 49},
+  [1155] = {.lex_state = 46},
   [1156] = {.lex_state = 0},
   [1157] = {.lex_state = 0, .external_lex_state = 11},
   [1158] = {.lex_state = 0},
-  [1159] = {.lex_state = 55},
-  [1160] = {.lex_state = 52},
-  [1161] = {.lex_state = 52},
-  [1162] = {.lex_state = 52},
-  [1163] = {.lex_state = 52},
-  [1164] = {.lex_state = 52},
+  [1159] = {.lex_state = 272},
+  [1160] = {.lex_state = 49},
+  [1161] = {.lex_state = 46},
+  [1162] = {.lex_state = 49},
+  [1163] = {.lex_state = 49},
+  [1164] = {.lex_state = 49},
   [1165] = {.lex_state = 0},
-  [1166] = {.lex_state = 52},
-  [1167] = {.lex_state = 48, .external_lex_state = 27},
-  [1168] = {.lex_state = 52},
-  [1169] = {.lex_state = 52},
-  [1170] = {.lex_state = 50},
-  [1171] = {.lex_state = 48, .external_lex_state = 27},
+  [1166] = {.lex_state = 49},
+  [1167] = {.lex_state = 42, .external_lex_state = 29},
+  [1168] = {.lex_state = 49},
+  [1169] = {.lex_state = 49},
+  [1170] = {.lex_state = 44},
+  [1171] = {.lex_state = 42, .external_lex_state = 29},
   [1172] = {.lex_state = 0},
-  [1173] = {.lex_state = 52},
-  [1174] = {.lex_state = 52},
-  [1175] = {.lex_state = 48, .external_lex_state = 27},
-  [1176] = {.lex_state = 50},
-  [1177] = {.lex_state = 34, .external_lex_state = 18},
+  [1173] = {.lex_state = 49},
+  [1174] = {.lex_state = 49},
+  [1175] = {.lex_state = 42, .external_lex_state = 29},
+  [1176] = {.lex_state = 44},
+  [1177] = {.lex_state = 267, .external_lex_state = 27},
   [1178] = {.lex_state = 0},
   [1179] = {.lex_state = 0, .external_lex_state = 11},
   [1180] = {.lex_state = 0},
@@ -8056,14 +8006,14 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1188] = {.lex_state = 0, .external_lex_state = 11},
   [1189] = {.lex_state = 0, .external_lex_state = 11},
   [1190] = {.lex_state = 0, .external_lex_state = 11},
-  [1191] = {.lex_state = 52},
+  [1191] = {.lex_state = 49},
   [1192] = {.lex_state = 0, .external_lex_state = 11},
   [1193] = {.lex_state = 0, .external_lex_state = 11},
   [1194] = {.lex_state = 0, .external_lex_state = 11},
   [1195] = {.lex_state = 0, .external_lex_state = 11},
   [1196] = {.lex_state = 0, .external_lex_state = 11},
   [1197] = {.lex_state = 0},
-  [1198] = {.lex_state = 48, .external_lex_state = 27},
+  [1198] = {.lex_state = 42, .external_lex_state = 29},
   [1199] = {.lex_state = 0},
   [1200] = {.lex_state = 0, .external_lex_state = 11},
   [1201] = {.lex_state = 0},
@@ -8084,20 +8034,20 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1216] = {.lex_state = 0, .external_lex_state = 11},
   [1217] = {.lex_state = 0, .external_lex_state = 11},
   [1218] = {.lex_state = 0, .external_lex_state = 11},
-  [1219] = {.lex_state = 52},
+  [1219] = {.lex_state = 49},
   [1220] = {.lex_state = 0},
-  [1221] = {.lex_state = 0, .external_lex_state = 18},
+  [1221] = {.lex_state = 0, .external_lex_state = 27},
   [1222] = {.lex_state = 0},
   [1223] = {.lex_state = 0, .external_lex_state = 11},
-  [1224] = {.lex_state = 34, .external_lex_state = 18},
-  [1225] = {.lex_state = 52},
-  [1226] = {.lex_state = 50},
+  [1224] = {.lex_state = 267, .external_lex_state = 27},
+  [1225] = {.lex_state = 49},
+  [1226] = {.lex_state = 44},
   [1227] = {.lex_state = 0, .external_lex_state = 11},
   [1228] = {.lex_state = 0},
   [1229] = {.lex_state = 0, .external_lex_state = 11},
   [1230] = {.lex_state = 0},
-  [1231] = {.lex_state = 52},
-  [1232] = {.lex_state = 52},
+  [1231] = {.lex_state = 49},
+  [1232] = {.lex_state = 49},
   [1233] = {.lex_state = 0, .external_lex_state = 11},
   [1234] = {.lex_state = 0, .external_lex_state = 11},
   [1235] = {.lex_state = 0},
@@ -8124,95 +8074,95 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1256] = {.lex_state = 0},
   [1257] = {.lex_state = 0},
   [1258] = {.lex_state = 0, .external_lex_state = 11},
-  [1259] = {.lex_state = 34, .external_lex_state = 18},
+  [1259] = {.lex_state = 267, .external_lex_state = 27},
   [1260] = {.lex_state = 0, .external_lex_state = 11},
   [1261] = {.lex_state = 0, .external_lex_state = 11},
   [1262] = {.lex_state = 0, .external_lex_state = 11},
-  [1263] = {.lex_state = 55},
+  [1263] = {.lex_state = 272},
   [1264] = {.lex_state = 0, .external_lex_state = 11},
-  [1265] = {.lex_state = 34, .external_lex_state = 18},
+  [1265] = {.lex_state = 267, .external_lex_state = 27},
   [1266] = {.lex_state = 0},
-  [1267] = {.lex_state = 48, .external_lex_state = 27},
-  [1268] = {.lex_state = 52},
-  [1269] = {.lex_state = 0, .external_lex_state = 18},
+  [1267] = {.lex_state = 42, .external_lex_state = 29},
+  [1268] = {.lex_state = 49},
+  [1269] = {.lex_state = 0, .external_lex_state = 27},
   [1270] = {.lex_state = 0, .external_lex_state = 11},
-  [1271] = {.lex_state = 0, .external_lex_state = 28},
+  [1271] = {.lex_state = 0, .external_lex_state = 30},
   [1272] = {.lex_state = 0},
-  [1273] = {.lex_state = 52},
-  [1274] = {.lex_state = 0, .external_lex_state = 18},
+  [1273] = {.lex_state = 46},
+  [1274] = {.lex_state = 0, .external_lex_state = 27},
   [1275] = {.lex_state = 0},
   [1276] = {.lex_state = 0},
   [1277] = {.lex_state = 0, .external_lex_state = 11},
-  [1278] = {.lex_state = 0, .external_lex_state = 18},
+  [1278] = {.lex_state = 0, .external_lex_state = 27},
   [1279] = {.lex_state = 0},
   [1280] = {.lex_state = 0},
   [1281] = {.lex_state = 0},
-  [1282] = {.lex_state = 52},
+  [1282] = {.lex_state = 46},
   [1283] = {.lex_state = 0},
   [1284] = {.lex_state = 0, .external_lex_state = 11},
-  [1285] = {.lex_state = 52},
-  [1286] = {.lex_state = 0, .external_lex_state = 18},
+  [1285] = {.lex_state = 46},
+  [1286] = {.lex_state = 0, .external_lex_state = 27},
   [1287] = {.lex_state = 0, .external_lex_state = 11},
   [1288] = {.lex_state = 0, .external_lex_state = 11},
-  [1289] = {.lex_state = 52},
-  [1290] = {.lex_state = 0, .external_lex_state = 19},
-  [1291] = {.lex_state = 55},
-  [1292] = {.lex_state = 0, .external_lex_state = 19},
-  [1293] = {.lex_state = 55},
-  [1294] = {.lex_state = 34},
-  [1295] = {.lex_state = 0, .external_lex_state = 29},
-  [1296] = {.lex_state = 34},
-  [1297] = {.lex_state = 0, .external_lex_state = 30},
-  [1298] = {.lex_state = 0, .external_lex_state = 28},
+  [1289] = {.lex_state = 46},
+  [1290] = {.lex_state = 0, .external_lex_state = 26},
+  [1291] = {.lex_state = 272},
+  [1292] = {.lex_state = 0, .external_lex_state = 26},
+  [1293] = {.lex_state = 272},
+  [1294] = {.lex_state = 267},
+  [1295] = {.lex_state = 0, .external_lex_state = 31},
+  [1296] = {.lex_state = 267},
+  [1297] = {.lex_state = 0, .external_lex_state = 32},
+  [1298] = {.lex_state = 0, .external_lex_state = 30},
   [1299] = {.lex_state = 0, .external_lex_state = 11},
-  [1300] = {.lex_state = 52},
+  [1300] = {.lex_state = 46},
   [1301] = {.lex_state = 0},
-  [1302] = {.lex_state = 0, .external_lex_state = 19},
-  [1303] = {.lex_state = 280, .external_lex_state = 19},
-  [1304] = {.lex_state = 52},
-  [1305] = {.lex_state = 52},
-  [1306] = {.lex_state = 0, .external_lex_state = 18},
+  [1302] = {.lex_state = 0, .external_lex_state = 26},
+  [1303] = {.lex_state = 267, .external_lex_state = 26},
+  [1304] = {.lex_state = 49},
+  [1305] = {.lex_state = 49},
+  [1306] = {.lex_state = 0, .external_lex_state = 27},
   [1307] = {.lex_state = 0},
   [1308] = {.lex_state = 0, .external_lex_state = 11},
-  [1309] = {.lex_state = 280, .external_lex_state = 19},
-  [1310] = {.lex_state = 0, .external_lex_state = 19},
+  [1309] = {.lex_state = 267, .external_lex_state = 26},
+  [1310] = {.lex_state = 0, .external_lex_state = 26},
   [1311] = {.lex_state = 0},
-  [1312] = {.lex_state = 0, .external_lex_state = 28},
+  [1312] = {.lex_state = 0, .external_lex_state = 30},
   [1313] = {.lex_state = 0, .external_lex_state = 11},
   [1314] = {.lex_state = 0, .external_lex_state = 11},
-  [1315] = {.lex_state = 34},
-  [1316] = {.lex_state = 38},
-  [1317] = {.lex_state = 34},
+  [1315] = {.lex_state = 267},
+  [1316] = {.lex_state = 32},
+  [1317] = {.lex_state = 267},
   [1318] = {.lex_state = 0, .external_lex_state = 11},
   [1319] = {.lex_state = 0, .external_lex_state = 11},
-  [1320] = {.lex_state = 0, .external_lex_state = 18},
+  [1320] = {.lex_state = 0, .external_lex_state = 27},
   [1321] = {.lex_state = 0},
-  [1322] = {.lex_state = 34},
-  [1323] = {.lex_state = 0, .external_lex_state = 28},
+  [1322] = {.lex_state = 267},
+  [1323] = {.lex_state = 0, .external_lex_state = 30},
   [1324] = {.lex_state = 0},
   [1325] = {.lex_state = 0, .external_lex_state = 11},
-  [1326] = {.lex_state = 0, .external_lex_state = 18},
-  [1327] = {.lex_state = 52},
+  [1326] = {.lex_state = 0, .external_lex_state = 27},
+  [1327] = {.lex_state = 46},
   [1328] = {.lex_state = 0},
-  [1329] = {.lex_state = 34},
-  [1330] = {.lex_state = 0, .external_lex_state = 18},
+  [1329] = {.lex_state = 267},
+  [1330] = {.lex_state = 0, .external_lex_state = 27},
   [1331] = {.lex_state = 0, .external_lex_state = 11},
-  [1332] = {.lex_state = 52},
-  [1333] = {.lex_state = 0, .external_lex_state = 19},
-  [1334] = {.lex_state = 0, .external_lex_state = 18},
-  [1335] = {.lex_state = 0, .external_lex_state = 18},
-  [1336] = {.lex_state = 0, .external_lex_state = 18},
-  [1337] = {.lex_state = 0, .external_lex_state = 18},
-  [1338] = {.lex_state = 0, .external_lex_state = 18},
-  [1339] = {.lex_state = 0, .external_lex_state = 18},
-  [1340] = {.lex_state = 0, .external_lex_state = 18},
-  [1341] = {.lex_state = 0, .external_lex_state = 18},
+  [1332] = {.lex_state = 46},
+  [1333] = {.lex_state = 0, .external_lex_state = 26},
+  [1334] = {.lex_state = 0, .external_lex_state = 27},
+  [1335] = {.lex_state = 0, .external_lex_state = 27},
+  [1336] = {.lex_state = 0, .external_lex_state = 27},
+  [1337] = {.lex_state = 0, .external_lex_state = 27},
+  [1338] = {.lex_state = 0, .external_lex_state = 27},
+  [1339] = {.lex_state = 0, .external_lex_state = 27},
+  [1340] = {.lex_state = 0, .external_lex_state = 27},
+  [1341] = {.lex_state = 0, .external_lex_state = 27},
   [1342] = {.lex_state = 0},
-  [1343] = {.lex_state = 0, .external_lex_state = 29},
+  [1343] = {.lex_state = 0, .external_lex_state = 31},
   [1344] = {.lex_state = 0, .external_lex_state = 11},
   [1345] = {.lex_state = 0, .external_lex_state = 11},
   [1346] = {.lex_state = 0, .external_lex_state = 11},
-  [1347] = {.lex_state = 34},
+  [1347] = {.lex_state = 30},
   [1348] = {.lex_state = 0, .external_lex_state = 11},
   [1349] = {.lex_state = 0, .external_lex_state = 11},
   [1350] = {.lex_state = 0, .external_lex_state = 11},
@@ -8220,86 +8170,86 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1352] = {.lex_state = 0, .external_lex_state = 11},
   [1353] = {.lex_state = 0, .external_lex_state = 11},
   [1354] = {.lex_state = 0, .external_lex_state = 11},
-  [1355] = {.lex_state = 0, .external_lex_state = 29},
+  [1355] = {.lex_state = 0, .external_lex_state = 31},
   [1356] = {.lex_state = 0, .external_lex_state = 11},
-  [1357] = {.lex_state = 0, .external_lex_state = 18},
-  [1358] = {.lex_state = 59},
+  [1357] = {.lex_state = 0, .external_lex_state = 27},
+  [1358] = {.lex_state = 53},
   [1359] = {.lex_state = 0, .external_lex_state = 11},
   [1360] = {.lex_state = 0},
   [1361] = {.lex_state = 0, .external_lex_state = 11},
   [1362] = {.lex_state = 0, .external_lex_state = 11},
   [1363] = {.lex_state = 0, .external_lex_state = 11},
-  [1364] = {.lex_state = 34},
+  [1364] = {.lex_state = 267},
   [1365] = {.lex_state = 0, .external_lex_state = 11},
   [1366] = {.lex_state = 0},
-  [1367] = {.lex_state = 34},
+  [1367] = {.lex_state = 30},
   [1368] = {.lex_state = 0},
   [1369] = {.lex_state = 0, .external_lex_state = 11},
   [1370] = {.lex_state = 0},
   [1371] = {.lex_state = 0},
-  [1372] = {.lex_state = 34},
+  [1372] = {.lex_state = 30},
   [1373] = {.lex_state = 0, .external_lex_state = 11},
   [1374] = {.lex_state = 0, .external_lex_state = 11},
   [1375] = {.lex_state = 0, .external_lex_state = 11},
   [1376] = {.lex_state = 0, .external_lex_state = 11},
   [1377] = {.lex_state = 0, .external_lex_state = 11},
   [1378] = {.lex_state = 0, .external_lex_state = 11},
-  [1379] = {.lex_state = 59},
-  [1380] = {.lex_state = 52},
-  [1381] = {.lex_state = 0, .external_lex_state = 27},
-  [1382] = {.lex_state = 59},
-  [1383] = {.lex_state = 0, .external_lex_state = 29},
+  [1379] = {.lex_state = 53},
+  [1380] = {.lex_state = 49},
+  [1381] = {.lex_state = 0, .external_lex_state = 29},
+  [1382] = {.lex_state = 53},
+  [1383] = {.lex_state = 0, .external_lex_state = 31},
   [1384] = {.lex_state = 0},
   [1385] = {.lex_state = 0, .external_lex_state = 11},
   [1386] = {.lex_state = 0, .external_lex_state = 11},
   [1387] = {.lex_state = 0, .external_lex_state = 11},
   [1388] = {.lex_state = 0},
-  [1389] = {.lex_state = 59},
-  [1390] = {.lex_state = 0, .external_lex_state = 28},
-  [1391] = {.lex_state = 0, .external_lex_state = 18},
-  [1392] = {.lex_state = 0, .external_lex_state = 28},
+  [1389] = {.lex_state = 53},
+  [1390] = {.lex_state = 0, .external_lex_state = 30},
+  [1391] = {.lex_state = 0, .external_lex_state = 27},
+  [1392] = {.lex_state = 0, .external_lex_state = 30},
   [1393] = {.lex_state = 0, .external_lex_state = 11},
   [1394] = {.lex_state = 0},
   [1395] = {.lex_state = 0, .external_lex_state = 11},
   [1396] = {.lex_state = 0, .external_lex_state = 11},
   [1397] = {.lex_state = 0},
-  [1398] = {.lex_state = 0, .external_lex_state = 27},
+  [1398] = {.lex_state = 0, .external_lex_state = 29},
   [1399] = {.lex_state = 0},
   [1400] = {.lex_state = 0, .external_lex_state = 11},
-  [1401] = {.lex_state = 34},
+  [1401] = {.lex_state = 30},
   [1402] = {.lex_state = 0, .external_lex_state = 11},
-  [1403] = {.lex_state = 59},
+  [1403] = {.lex_state = 53},
   [1404] = {.lex_state = 0},
-  [1405] = {.lex_state = 34},
+  [1405] = {.lex_state = 30},
   [1406] = {.lex_state = 0},
-  [1407] = {.lex_state = 59},
-  [1408] = {.lex_state = 59},
-  [1409] = {.lex_state = 59},
-  [1410] = {.lex_state = 0, .external_lex_state = 27},
-  [1411] = {.lex_state = 59},
+  [1407] = {.lex_state = 53},
+  [1408] = {.lex_state = 53},
+  [1409] = {.lex_state = 53},
+  [1410] = {.lex_state = 0, .external_lex_state = 29},
+  [1411] = {.lex_state = 53},
   [1412] = {.lex_state = 0, .external_lex_state = 11},
   [1413] = {.lex_state = 0, .external_lex_state = 11},
   [1414] = {.lex_state = 0, .external_lex_state = 11},
-  [1415] = {.lex_state = 59},
+  [1415] = {.lex_state = 53},
   [1416] = {.lex_state = 0, .external_lex_state = 11},
   [1417] = {.lex_state = 0, .external_lex_state = 11},
-  [1418] = {.lex_state = 59},
+  [1418] = {.lex_state = 53},
   [1419] = {.lex_state = 0},
-  [1420] = {.lex_state = 59},
+  [1420] = {.lex_state = 53},
   [1421] = {.lex_state = 0, .external_lex_state = 11},
   [1422] = {.lex_state = 0, .external_lex_state = 11},
-  [1423] = {.lex_state = 59},
+  [1423] = {.lex_state = 53},
   [1424] = {.lex_state = 0, .external_lex_state = 11},
   [1425] = {.lex_state = 0, .external_lex_state = 11},
   [1426] = {.lex_state = 0, .external_lex_state = 11},
   [1427] = {.lex_state = 0},
-  [1428] = {.lex_state = 59},
+  [1428] = {.lex_state = 53},
   [1429] = {.lex_state = 0, .external_lex_state = 11},
   [1430] = {.lex_state = 0, .external_lex_state = 11},
   [1431] = {.lex_state = 0},
-  [1432] = {.lex_state = 0, .external_lex_state = 27},
+  [1432] = {.lex_state = 0, .external_lex_state = 29},
   [1433] = {.lex_state = 0, .external_lex_state = 11},
-  [1434] = {.lex_state = 0, .external_lex_state = 18},
+  [1434] = {.lex_state = 0, .external_lex_state = 27},
   [1435] = {.lex_state = 0, .external_lex_state = 11},
   [1436] = {.lex_state = 0},
   [1437] = {.lex_state = 0, .external_lex_state = 11},
@@ -8309,14 +8259,14 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1441] = {.lex_state = 0, .external_lex_state = 11},
   [1442] = {.lex_state = 0, .external_lex_state = 11},
   [1443] = {.lex_state = 0},
-  [1444] = {.lex_state = 0, .external_lex_state = 28},
+  [1444] = {.lex_state = 0, .external_lex_state = 30},
   [1445] = {.lex_state = 0, .external_lex_state = 11},
   [1446] = {.lex_state = 0, .external_lex_state = 11},
   [1447] = {.lex_state = 0, .external_lex_state = 11},
   [1448] = {.lex_state = 0, .external_lex_state = 11},
   [1449] = {.lex_state = 0, .external_lex_state = 11},
   [1450] = {.lex_state = 0, .external_lex_state = 11},
-  [1451] = {.lex_state = 0, .external_lex_state = 28},
+  [1451] = {.lex_state = 0, .external_lex_state = 30},
   [1452] = {.lex_state = 0},
   [1453] = {.lex_state = 0, .external_lex_state = 11},
   [1454] = {.lex_state = 0, .external_lex_state = 11},
@@ -8326,7 +8276,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1458] = {.lex_state = 0, .external_lex_state = 11},
   [1459] = {.lex_state = 0, .external_lex_state = 11},
   [1460] = {.lex_state = 0, .external_lex_state = 11},
-  [1461] = {.lex_state = 34},
+  [1461] = {.lex_state = 30},
   [1462] = {.lex_state = 0, .external_lex_state = 11},
   [1463] = {.lex_state = 0, .external_lex_state = 11},
   [1464] = {.lex_state = 0, .external_lex_state = 11},
@@ -8340,15 +8290,15 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1472] = {.lex_state = 0, .external_lex_state = 11},
   [1473] = {.lex_state = 0, .external_lex_state = 11},
   [1474] = {.lex_state = 0, .external_lex_state = 11},
-  [1475] = {.lex_state = 0, .external_lex_state = 18},
+  [1475] = {.lex_state = 0, .external_lex_state = 27},
   [1476] = {.lex_state = 0, .external_lex_state = 11},
   [1477] = {.lex_state = 0, .external_lex_state = 11},
   [1478] = {.lex_state = 0, .external_lex_state = 11},
-  [1479] = {.lex_state = 0, .external_lex_state = 18},
-  [1480] = {.lex_state = 34},
+  [1479] = {.lex_state = 0, .external_lex_state = 27},
+  [1480] = {.lex_state = 267},
   [1481] = {.lex_state = 0, .external_lex_state = 11},
   [1482] = {.lex_state = 0, .external_lex_state = 11},
-  [1483] = {.lex_state = 0, .external_lex_state = 29},
+  [1483] = {.lex_state = 0, .external_lex_state = 31},
   [1484] = {.lex_state = 0, .external_lex_state = 11},
   [1485] = {.lex_state = 0, .external_lex_state = 11},
   [1486] = {.lex_state = 0, .external_lex_state = 11},
@@ -8360,10 +8310,10 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1492] = {.lex_state = 0, .external_lex_state = 11},
   [1493] = {.lex_state = 0, .external_lex_state = 11},
   [1494] = {.lex_state = 0},
-  [1495] = {.lex_state = 0, .external_lex_state = 18},
-  [1496] = {.lex_state = 0, .external_lex_state = 28},
-  [1497] = {.lex_state = 0, .external_lex_state = 28},
-  [1498] = {.lex_state = 0, .external_lex_state = 27},
+  [1495] = {.lex_state = 0, .external_lex_state = 27},
+  [1496] = {.lex_state = 0, .external_lex_state = 30},
+  [1497] = {.lex_state = 0, .external_lex_state = 30},
+  [1498] = {.lex_state = 0, .external_lex_state = 29},
   [1499] = {.lex_state = 0, .external_lex_state = 11},
   [1500] = {.lex_state = 0, .external_lex_state = 11},
   [1501] = {.lex_state = 0, .external_lex_state = 11},
@@ -8373,136 +8323,136 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [1505] = {.lex_state = 0},
   [1506] = {.lex_state = 0},
   [1507] = {.lex_state = 0, .external_lex_state = 11},
-  [1508] = {.lex_state = 0, .external_lex_state = 18},
+  [1508] = {.lex_state = 0, .external_lex_state = 27},
   [1509] = {.lex_state = 0, .external_lex_state = 11},
   [1510] = {.lex_state = 0, .external_lex_state = 11},
   [1511] = {.lex_state = 0, .external_lex_state = 11},
-  [1512] = {.lex_state = 34},
-  [1513] = {.lex_state = 59},
-  [1514] = {.lex_state = 57},
-  [1515] = {.lex_state = 280},
-  [1516] = {.lex_state = 0, .external_lex_state = 18},
-  [1517] = {.lex_state = 73},
-  [1518] = {.lex_state = 0, .external_lex_state = 18},
+  [1512] = {.lex_state = 30},
+  [1513] = {.lex_state = 53},
+  [1514] = {.lex_state = 51},
+  [1515] = {.lex_state = 267},
+  [1516] = {.lex_state = 0, .external_lex_state = 27},
+  [1517] = {.lex_state = 46},
+  [1518] = {.lex_state = 0, .external_lex_state = 27},
   [1519] = {.lex_state = 0, .external_lex_state = 11},
   [1520] = {.lex_state = 0},
-  [1521] = {.lex_state = 280},
+  [1521] = {.lex_state = 267},
   [1522] = {.lex_state = 0},
-  [1523] = {.lex_state = 0, .external_lex_state = 18},
+  [1523] = {.lex_state = 0, .external_lex_state = 27},
   [1524] = {.lex_state = 0},
-  [1525] = {.lex_state = 74},
+  [1525] = {.lex_state = 67},
   [1526] = {.lex_state = 0},
   [1527] = {.lex_state = 0},
-  [1528] = {.lex_state = 57},
-  [1529] = {.lex_state = 0, .external_lex_state = 18},
+  [1528] = {.lex_state = 51},
+  [1529] = {.lex_state = 0, .external_lex_state = 27},
   [1530] = {.lex_state = 0},
-  [1531] = {.lex_state = 73},
-  [1532] = {.lex_state = 280},
-  [1533] = {.lex_state = 0, .external_lex_state = 18},
-  [1534] = {.lex_state = 34},
-  [1535] = {.lex_state = 280},
+  [1531] = {.lex_state = 46},
+  [1532] = {.lex_state = 267},
+  [1533] = {.lex_state = 0, .external_lex_state = 27},
+  [1534] = {.lex_state = 30},
+  [1535] = {.lex_state = 267},
   [1536] = {.lex_state = 0},
   [1537] = {.lex_state = 0},
   [1538] = {.lex_state = 0},
-  [1539] = {.lex_state = 0, .external_lex_state = 18},
+  [1539] = {.lex_state = 0, .external_lex_state = 27},
   [1540] = {.lex_state = 0},
-  [1541] = {.lex_state = 0, .external_lex_state = 18},
-  [1542] = {.lex_state = 0, .external_lex_state = 18},
-  [1543] = {.lex_state = 0, .external_lex_state = 18},
-  [1544] = {.lex_state = 0, .external_lex_state = 18},
-  [1545] = {.lex_state = 73},
-  [1546] = {.lex_state = 0, .external_lex_state = 18},
+  [1541] = {.lex_state = 0, .external_lex_state = 27},
+  [1542] = {.lex_state = 0, .external_lex_state = 27},
+  [1543] = {.lex_state = 0, .external_lex_state = 27},
+  [1544] = {.lex_state = 0, .external_lex_state = 27},
+  [1545] = {.lex_state = 46},
+  [1546] = {.lex_state = 0, .external_lex_state = 27},
   [1547] = {.lex_state = 0},
   [1548] = {.lex_state = 0},
   [1549] = {.lex_state = 0, .external_lex_state = 11},
-  [1550] = {.lex_state = 0, .external_lex_state = 18},
-  [1551] = {.lex_state = 0, .external_lex_state = 18},
-  [1552] = {.lex_state = 57},
-  [1553] = {.lex_state = 76},
-  [1554] = {.lex_state = 57},
-  [1555] = {.lex_state = 0, .external_lex_state = 18},
-  [1556] = {.lex_state = 0, .external_lex_state = 18},
-  [1557] = {.lex_state = 34},
-  [1558] = {.lex_state = 0, .external_lex_state = 18},
-  [1559] = {.lex_state = 59},
-  [1560] = {.lex_state = 0, .external_lex_state = 18},
-  [1561] = {.lex_state = 34},
-  [1562] = {.lex_state = 0, .external_lex_state = 18},
-  [1563] = {.lex_state = 280},
-  [1564] = {.lex_state = 0, .external_lex_state = 18},
-  [1565] = {.lex_state = 0, .external_lex_state = 18},
-  [1566] = {.lex_state = 0, .external_lex_state = 18},
-  [1567] = {.lex_state = 0, .external_lex_state = 18},
-  [1568] = {.lex_state = 0, .external_lex_state = 18},
-  [1569] = {.lex_state = 0, .external_lex_state = 18},
-  [1570] = {.lex_state = 57},
-  [1571] = {.lex_state = 0, .external_lex_state = 18},
-  [1572] = {.lex_state = 57},
+  [1550] = {.lex_state = 0, .external_lex_state = 27},
+  [1551] = {.lex_state = 0, .external_lex_state = 27},
+  [1552] = {.lex_state = 51},
+  [1553] = {.lex_state = 69},
+  [1554] = {.lex_state = 51},
+  [1555] = {.lex_state = 0, .external_lex_state = 27},
+  [1556] = {.lex_state = 0, .external_lex_state = 27},
+  [1557] = {.lex_state = 30},
+  [1558] = {.lex_state = 0, .external_lex_state = 27},
+  [1559] = {.lex_state = 53},
+  [1560] = {.lex_state = 0, .external_lex_state = 27},
+  [1561] = {.lex_state = 30},
+  [1562] = {.lex_state = 0, .external_lex_state = 27},
+  [1563] = {.lex_state = 267},
+  [1564] = {.lex_state = 0, .external_lex_state = 27},
+  [1565] = {.lex_state = 0, .external_lex_state = 27},
+  [1566] = {.lex_state = 0, .external_lex_state = 27},
+  [1567] = {.lex_state = 0, .external_lex_state = 27},
+  [1568] = {.lex_state = 0, .external_lex_state = 27},
+  [1569] = {.lex_state = 0, .external_lex_state = 27},
+  [1570] = {.lex_state = 51},
+  [1571] = {.lex_state = 0, .external_lex_state = 27},
+  [1572] = {.lex_state = 51},
   [1573] = {.lex_state = 0},
-  [1574] = {.lex_state = 57},
+  [1574] = {.lex_state = 51},
   [1575] = {.lex_state = 0},
-  [1576] = {.lex_state = 34},
-  [1577] = {.lex_state = 0, .external_lex_state = 18},
+  [1576] = {.lex_state = 30},
+  [1577] = {.lex_state = 0, .external_lex_state = 27},
   [1578] = {.lex_state = 0},
-  [1579] = {.lex_state = 0, .external_lex_state = 18},
-  [1580] = {.lex_state = 0, .external_lex_state = 18},
-  [1581] = {.lex_state = 34},
+  [1579] = {.lex_state = 0, .external_lex_state = 27},
+  [1580] = {.lex_state = 0, .external_lex_state = 27},
+  [1581] = {.lex_state = 30},
   [1582] = {.lex_state = 0},
-  [1583] = {.lex_state = 57},
+  [1583] = {.lex_state = 51},
   [1584] = {.lex_state = 0},
-  [1585] = {.lex_state = 0, .external_lex_state = 18},
+  [1585] = {.lex_state = 0, .external_lex_state = 27},
   [1586] = {.lex_state = 0},
   [1587] = {.lex_state = 0},
-  [1588] = {.lex_state = 57},
-  [1589] = {.lex_state = 34},
-  [1590] = {.lex_state = 0, .external_lex_state = 18},
+  [1588] = {.lex_state = 51},
+  [1589] = {.lex_state = 30},
+  [1590] = {.lex_state = 0, .external_lex_state = 27},
   [1591] = {.lex_state = 0},
   [1592] = {.lex_state = 0, .external_lex_state = 11},
-  [1593] = {.lex_state = 74},
-  [1594] = {.lex_state = 0, .external_lex_state = 18},
-  [1595] = {.lex_state = 57},
-  [1596] = {.lex_state = 74},
-  [1597] = {.lex_state = 0, .external_lex_state = 18},
-  [1598] = {.lex_state = 0, .external_lex_state = 18},
-  [1599] = {.lex_state = 0, .external_lex_state = 18},
-  [1600] = {.lex_state = 57},
-  [1601] = {.lex_state = 57},
+  [1593] = {.lex_state = 67},
+  [1594] = {.lex_state = 0, .external_lex_state = 27},
+  [1595] = {.lex_state = 51},
+  [1596] = {.lex_state = 67},
+  [1597] = {.lex_state = 0, .external_lex_state = 27},
+  [1598] = {.lex_state = 0, .external_lex_state = 27},
+  [1599] = {.lex_state = 0, .external_lex_state = 27},
+  [1600] = {.lex_state = 51},
+  [1601] = {.lex_state = 51},
   [1602] = {.lex_state = 0},
-  [1603] = {.lex_state = 280},
-  [1604] = {.lex_state = 57},
-  [1605] = {.lex_state = 0, .external_lex_state = 18},
-  [1606] = {.lex_state = 0, .external_lex_state = 18},
+  [1603] = {.lex_state = 267},
+  [1604] = {.lex_state = 51},
+  [1605] = {.lex_state = 0, .external_lex_state = 27},
+  [1606] = {.lex_state = 0, .external_lex_state = 27},
   [1607] = {.lex_state = 0},
   [1608] = {.lex_state = 0, .external_lex_state = 11},
   [1609] = {.lex_state = 0},
-  [1610] = {.lex_state = 57},
-  [1611] = {.lex_state = 0, .external_lex_state = 18},
-  [1612] = {.lex_state = 280},
-  [1613] = {.lex_state = 34},
-  [1614] = {.lex_state = 57},
-  [1615] = {.lex_state = 280},
-  [1616] = {.lex_state = 57},
+  [1610] = {.lex_state = 51},
+  [1611] = {.lex_state = 0, .external_lex_state = 27},
+  [1612] = {.lex_state = 267},
+  [1613] = {.lex_state = 30},
+  [1614] = {.lex_state = 51},
+  [1615] = {.lex_state = 267},
+  [1616] = {.lex_state = 51},
   [1617] = {.lex_state = 0},
-  [1618] = {.lex_state = 34},
-  [1619] = {.lex_state = 57},
-  [1620] = {.lex_state = 34},
-  [1621] = {.lex_state = 74},
+  [1618] = {.lex_state = 30},
+  [1619] = {.lex_state = 51},
+  [1620] = {.lex_state = 30},
+  [1621] = {.lex_state = 67},
   [1622] = {.lex_state = 0},
-  [1623] = {.lex_state = 34},
+  [1623] = {.lex_state = 30},
   [1624] = {.lex_state = 0},
-  [1625] = {.lex_state = 0, .external_lex_state = 18},
+  [1625] = {.lex_state = 0, .external_lex_state = 27},
   [1626] = {.lex_state = 0},
-  [1627] = {.lex_state = 57},
+  [1627] = {.lex_state = 51},
   [1628] = {.lex_state = 0},
-  [1629] = {.lex_state = 0, .external_lex_state = 18},
+  [1629] = {.lex_state = 0, .external_lex_state = 27},
   [1630] = {.lex_state = 0},
   [1631] = {.lex_state = 0},
   [1632] = {.lex_state = 0},
   [1633] = {.lex_state = 0},
   [1634] = {.lex_state = 0},
-  [1635] = {.lex_state = 0, .external_lex_state = 18},
-  [1636] = {.lex_state = 57},
-  [1637] = {.lex_state = 0, .external_lex_state = 18},
+  [1635] = {.lex_state = 0, .external_lex_state = 27},
+  [1636] = {.lex_state = 51},
+  [1637] = {.lex_state = 0, .external_lex_state = 27},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8589,7 +8539,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
     [sym_number] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
-    [sym_multiline_string] = ACTIONS(1),
     [sym_raw_string] = ACTIONS(1),
     [sym_unterminated_string] = ACTIONS(1),
     [anon_sym_LPAREN2] = ACTIONS(1),
@@ -8617,6 +8566,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__score_bin_text] = ACTIONS(1),
     [sym__stray_tag_name] = ACTIONS(1),
     [sym_identifier] = ACTIONS(1),
+    [sym_multiline_string] = ACTIONS(1),
     [sym__never] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
   },
@@ -16242,9 +16192,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(731), 6,
       sym_opcode_name,
@@ -16307,9 +16257,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(731), 6,
       sym_opcode_name,
@@ -16372,9 +16322,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(731), 6,
       sym_opcode_name,
@@ -16437,9 +16387,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(731), 6,
       sym_opcode_name,
@@ -16502,9 +16452,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(731), 6,
       sym_opcode_name,
@@ -19916,9 +19866,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -20411,9 +20361,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -20496,9 +20446,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -20741,9 +20691,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -20790,9 +20740,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -20891,9 +20841,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21155,9 +21105,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21204,9 +21154,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21253,9 +21203,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21302,9 +21252,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21441,9 +21391,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21529,9 +21479,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21614,9 +21564,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21663,9 +21613,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -21785,9 +21735,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -22089,9 +22039,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -22241,9 +22191,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -22404,9 +22354,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23019,9 +22969,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23066,9 +23016,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23359,9 +23309,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23406,9 +23356,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23594,9 +23544,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23677,9 +23627,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -23935,9 +23885,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -24333,9 +24283,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -24446,9 +24396,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -24488,8 +24438,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -24743,9 +24693,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -24785,8 +24735,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -24868,9 +24818,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -24913,9 +24863,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -24955,8 +24905,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -25001,8 +24951,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -25115,8 +25065,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 3,
-      sym_string,
       sym_multiline_string,
+      sym_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -25267,9 +25217,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -25380,9 +25330,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -25619,9 +25569,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -25700,9 +25650,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -26030,9 +25980,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -26139,9 +26089,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -26446,9 +26396,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -28119,9 +28069,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -28162,9 +28112,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -28210,9 +28160,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -28314,9 +28264,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -28555,9 +28505,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29137,9 +29087,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29180,9 +29130,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29322,9 +29272,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29629,9 +29579,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29672,9 +29622,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29785,9 +29735,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29828,9 +29778,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29871,9 +29821,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29914,9 +29864,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -29957,9 +29907,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30031,9 +29981,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -30072,9 +30022,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30113,9 +30063,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30154,9 +30104,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30200,9 +30150,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30241,9 +30191,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30277,9 +30227,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30318,9 +30268,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30359,9 +30309,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -30400,9 +30350,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -30446,9 +30396,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30482,9 +30432,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30528,9 +30478,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30569,9 +30519,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30610,9 +30560,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30651,9 +30601,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30692,9 +30642,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30733,9 +30683,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30774,9 +30724,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30815,9 +30765,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30856,9 +30806,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30897,9 +30847,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -30933,9 +30883,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -30974,9 +30924,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31020,9 +30970,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -31056,9 +31006,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -31097,9 +31047,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31234,9 +31184,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31275,9 +31225,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31316,9 +31266,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31555,9 +31505,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -31628,9 +31578,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31669,9 +31619,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31779,9 +31729,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -31815,9 +31765,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -31920,9 +31870,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -31966,9 +31916,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -32002,9 +31952,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32043,9 +31993,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32084,9 +32034,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32125,9 +32075,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32166,9 +32116,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32253,9 +32203,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32294,9 +32244,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32335,9 +32285,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32376,9 +32326,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32417,9 +32367,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32458,9 +32408,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32499,9 +32449,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32540,9 +32490,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32581,9 +32531,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32622,9 +32572,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32663,9 +32613,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32704,9 +32654,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32745,9 +32695,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32786,9 +32736,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32827,9 +32777,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -32873,9 +32823,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -32909,9 +32859,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -32950,9 +32900,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -32991,9 +32941,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33032,9 +32982,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33124,9 +33074,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -33165,9 +33115,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -33233,9 +33183,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -33274,9 +33224,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33315,9 +33265,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33356,9 +33306,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33443,9 +33393,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33484,9 +33434,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33525,9 +33475,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33566,9 +33516,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33607,9 +33557,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33648,9 +33598,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33694,9 +33644,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -33730,9 +33680,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33776,9 +33726,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -33844,9 +33794,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33931,9 +33881,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -33972,9 +33922,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34013,9 +33963,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34100,9 +34050,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34141,9 +34091,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34182,9 +34132,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34223,9 +34173,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34264,9 +34214,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34305,9 +34255,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34346,9 +34296,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -34387,9 +34337,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34428,9 +34378,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34469,9 +34419,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34510,9 +34460,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34551,9 +34501,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34592,9 +34542,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34633,9 +34583,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34674,9 +34624,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34715,9 +34665,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34756,9 +34706,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34797,9 +34747,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -34838,9 +34788,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -34879,9 +34829,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -34920,9 +34870,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -34961,9 +34911,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -35007,9 +34957,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35048,9 +34998,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35084,9 +35034,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -35125,9 +35075,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -35171,9 +35121,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35212,9 +35162,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35253,9 +35203,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35294,9 +35244,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35335,9 +35285,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35371,9 +35321,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -35412,9 +35362,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -35458,9 +35408,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35494,9 +35444,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1714), 4,
       anon_sym_PLUS,
@@ -35535,9 +35485,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(1606), 4,
       anon_sym_PLUS,
@@ -35576,9 +35526,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -35622,9 +35572,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35663,9 +35613,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35699,9 +35649,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -35745,9 +35695,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35786,9 +35736,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35822,9 +35772,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -35868,9 +35818,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35909,9 +35859,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -35945,9 +35895,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_array_access,
       sym_member_access,
     ACTIONS(744), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     ACTIONS(750), 4,
       anon_sym_PLUS,
@@ -35991,9 +35941,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -36032,9 +35982,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_BANG,
       anon_sym_TILDE,
     ACTIONS(1512), 4,
+      sym_multiline_string,
       anon_sym_0dbfs,
       sym_string,
-      sym_multiline_string,
       sym_raw_string,
     STATE(264), 9,
       sym__primary,
@@ -57579,8 +57529,9 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__score_bin_text = 19,
   ts_external_token__stray_tag_name = 20,
   ts_external_token_identifier = 21,
-  ts_external_token__never = 22,
-  ts_external_token__error_sentinel = 23,
+  ts_external_token_multiline_string = 22,
+  ts_external_token__never = 23,
+  ts_external_token__error_sentinel = 24,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -57606,11 +57557,12 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__score_bin_text] = sym__score_bin_text,
   [ts_external_token__stray_tag_name] = sym__stray_tag_name,
   [ts_external_token_identifier] = sym_identifier,
+  [ts_external_token_multiline_string] = sym_multiline_string,
   [ts_external_token__never] = sym__never,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
-static const bool ts_external_scanner_states[31][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[33][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token__label_name] = true,
@@ -57634,6 +57586,7 @@ static const bool ts_external_scanner_states[31][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__score_bin_text] = true,
     [ts_external_token__stray_tag_name] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
     [ts_external_token__never] = true,
     [ts_external_token__error_sentinel] = true,
   },
@@ -57680,6 +57633,7 @@ static const bool ts_external_scanner_states[31][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token__newline] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [9] = {
     [ts_external_token_outside_text] = true,
@@ -57751,13 +57705,16 @@ static const bool ts_external_scanner_states[31][EXTERNAL_TOKEN_COUNT] = {
   [17] = {
     [ts_external_token__newline] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [18] = {
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [19] = {
     [ts_external_token_opcode_name] = true,
     [ts_external_token_identifier] = true,
+    [ts_external_token_multiline_string] = true,
   },
   [20] = {
     [ts_external_token__score_kind] = true,
@@ -57800,23 +57757,30 @@ static const bool ts_external_scanner_states[31][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_identifier] = true,
   },
   [26] = {
+    [ts_external_token_opcode_name] = true,
+    [ts_external_token_identifier] = true,
+  },
+  [27] = {
+    [ts_external_token_identifier] = true,
+  },
+  [28] = {
     [ts_external_token__licence_tag_name] = true,
     [ts_external_token__file_tag_name] = true,
     [ts_external_token__unknown_tag_name] = true,
     [ts_external_token__stray_tag_name] = true,
   },
-  [27] = {
+  [29] = {
     [ts_external_token__end_tag_open] = true,
   },
-  [28] = {
+  [30] = {
     [ts_external_token_raw_text] = true,
     [ts_external_token__end_tag_open] = true,
   },
-  [29] = {
+  [31] = {
     [ts_external_token__end_tag_open] = true,
     [ts_external_token__score_bin_text] = true,
   },
-  [30] = {
+  [32] = {
     [ts_external_token__unknown_tag_name] = true,
   },
 };
