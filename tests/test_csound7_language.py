@@ -19,6 +19,7 @@ from csound_lsp.analysis.dialect import document_dialect
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.incremental import IncrementalDiagnostics
 from csound_lsp.catalog import versions
+from csound_lsp.features.symbols import document_symbols
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.languages import FileKind
 
@@ -204,3 +205,11 @@ def test_csound7_catalog_parses_named_types(engine7: None) -> None:
     for opcode in catalog:
         for overload in opcode.overloads:
             assert overload.in_params is not None and overload.out_params is not None
+
+
+def test_outline_lists_structs_and_spells_named_types() -> None:
+    document = Document("file:///s.csd", (DATA / "structs.csd").read_text())
+    [orchestra] = [s for s in document_symbols(document) if s.name == "CsInstruments"]
+    found = {s.name: s.detail for s in orchestra.children or []}
+    assert found["Spot"] == "across:i, depth:i"
+    assert found["Louder"] == "Voice ← Voice i"

@@ -9,6 +9,7 @@ Workspace symbols come from a `WorkspaceIndex` that the server fills in the back
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -117,7 +118,21 @@ def _orchestra_symbols(document: Document, container: Node | None) -> list[types
                     udo.node.start_byte,
                     udo.node.end_byte,
                     (udo.ref.start_byte, udo.ref.end_byte),
-                    f"{udo.output_types or '0'} ← {udo.input_types or '0'}",
+                    _named_types(f"{udo.output_types or '0'} ← {udo.input_types or '0'}"),
+                )
+            )
+    for struct in model.structs.values():  # Csound 7
+        if _within(struct.node.start_byte, container):
+            members = ", ".join(f"{m.name}:{m.type}" for m in struct.members)
+            result.append(
+                _symbol(
+                    document,
+                    struct.name,
+                    K.Struct,
+                    struct.node.start_byte,
+                    struct.node.end_byte,
+                    (struct.ref.start_byte, struct.ref.end_byte),
+                    members[:60] or None,
                 )
             )
     for macro in model.macros.values():
@@ -221,6 +236,11 @@ def _score_section(document: Document, number: int, statements: list[ScoreStatem
     start = statements[0].node.start_byte
     end = max(s.node.end_byte for s in statements)
     return _symbol(document, f"section {number}", K.Namespace, start, end, (start, start), None, children)
+
+
+def _named_types(signature: str) -> str:
+    """`:Point;k` (the catalog's spelling of a Csound 7 UDO's types) -> `Point k`."""
+    return re.sub(r":(\w+);", r"\1 ", signature).replace(" ←", " ←").replace("  ", " ")
 
 
 def document_symbols(document: Document) -> list[types.DocumentSymbol]:
