@@ -30,6 +30,7 @@ from csound_lsp.retrieval.fusion import FusionSettings, floor_dense, floor_lexic
 from csound_lsp.retrieval.lexical import Bm25Index
 from csound_lsp.retrieval.opcodes import QUERY_WORDS_NOT_OPCODES, load_opcode_names
 from csound_lsp.retrieval.sources import SkipFile, Sources, read_source
+from csound_lsp.retrieval.spelling import mend
 from csound_lsp.retrieval.static import default_embedder
 from csound_lsp.retrieval.store import (
     FileRecord,
@@ -171,6 +172,8 @@ class RetrievalEngine:
         #: Add the technical words for musicians' words to a query (data/musician_words.json).
         self.expand = describe
         self.expand_dense = describe
+        #: Add the mended form of misspelt or run-together words (retrieval/spelling.py).
+        self.mend = True
         #: Which description matchers take part (the keyword one hurt on the dev half: off).
         self.describe_lexical = False
         self.describe_dense = describe
@@ -485,6 +488,8 @@ class RetrievalEngine:
         settings = self.fusion
         notice: str | None = None
         expanded = expand_query(query) if self.expand else query
+        if self.mend:
+            expanded = " ".join([expanded, *self._mended(query, snapshot)])
         lexical: list[tuple[int, float]] = []
         if mode != "dense":
             lexical = floor_lexical(
@@ -533,6 +538,15 @@ class RetrievalEngine:
                 break
         used: Mode = "hybrid" if dense_used and mode == "auto" else "dense" if dense_used else "bm25"
         return SearchResult(hits, used, notice)
+
+    def _mended(self, query: str, snapshot: _Snapshot) -> list[str]:
+        def frequency(word: str) -> int:
+            terms = self.tokenizer.tokenize(word)
+            counts = [snapshot.bm25.document_frequency(t) for t in terms]
+            return min(counts) if counts else 0
+
+        words = self.static.wordpiece.ids if self.static is not None else {}
+        return mend(query, lambda word: frequency(word) > 0, frequency, words)
 
     def _query_vector(
         self, query: str, given: Matrix | None, snapshot: _Snapshot
