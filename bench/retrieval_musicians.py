@@ -168,6 +168,11 @@ def main() -> int:
         f"{time.perf_counter() - started:.1f} s, mode {report.mode}",
         file=sys.stderr,
     )
+    for notice in report.notices:
+        print(f"notice: {notice}", file=sys.stderr)
+    if engine.index_model != embedder.model_name:
+        # A backend that failed leaves the built-in model's vectors: never score them under its name.
+        raise SystemExit(f"the index was built with {engine.index_model}, not {embedder.model_name}")
     queries = load_queries(args.half, args.queries)
     stored = load_index(cache)
     answerable = answerable_needs(stored.chunks if stored is not None else [], queries)
