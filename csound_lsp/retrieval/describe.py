@@ -31,7 +31,7 @@ from csound_lsp.retrieval.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 #: How many matched opcodes take part, and the RRF constant of the opcode ranking.
-TOP_OPCODES = 2
+TOP_OPCODES = 3
 OPCODE_K = 2
 #: Description matches below this fraction of the best BM25 score (or this far below the best
 #: cosine) do not count.

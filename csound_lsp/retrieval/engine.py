@@ -174,8 +174,11 @@ class RetrievalEngine:
         self.expand_dense = describe
         #: Add the mended form of misspelt or run-together words (retrieval/spelling.py).
         self.mend = True
-        #: Which description matchers take part (the keyword one hurt on the dev half: off).
-        self.describe_lexical = False
+        #: Show a small file whole where its header or score ranks (they only set the scene).
+        self.whole_for_scenes = True
+        #: Which description matchers take part: words (our descriptions plus the manual's) and
+        #: embeddings (the teacher's space when the model has it; see static.DescriptionSpace).
+        self.describe_lexical = describe
         self.describe_dense = describe
         self.folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.opcodes = frozenset(opcodes) if opcodes is not None else load_opcode_names()
@@ -529,6 +532,8 @@ class RetrievalEngine:
                             snapshot.chunks[whole], best.score, best.lexical_rank, best.dense_rank
                         )
                     continue
+            if self.whole_for_scenes and whole is not None and chunk.kind in ("header", "score"):
+                chunk = snapshot.chunks[whole]  # a note list or header alone answers nothing
             if dedupe and any(_overlaps(chunk, h.chunk) for h in hits):
                 continue
             if per_file and sum(h.chunk.path == chunk.path for h in hits) >= per_file:
