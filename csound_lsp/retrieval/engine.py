@@ -40,7 +40,7 @@ from csound_lsp.retrieval.store import (
     load_index,
     save_index,
 )
-from csound_lsp.retrieval.tokenize import Tokenizer
+from csound_lsp.retrieval.tokenize import Tokenizer, stem
 
 log = logging.getLogger(__name__)
 
@@ -546,9 +546,10 @@ class RetrievalEngine:
 
     def _mended(self, query: str, snapshot: _Snapshot) -> list[str]:
         def frequency(word: str) -> int:
-            terms = self.tokenizer.tokenize(word)
-            counts = [snapshot.bm25.document_frequency(t) for t in terms]
-            return min(counts) if counts else 0
+            # `word` is plain lower-case letters (spelling.mend's candidates): its one BM25 term is
+            # itself (an opcode name, a short word) or its stem; hundreds are tried per unknown
+            # word, so no tokenize.
+            return snapshot.bm25.document_frequency(word) or snapshot.bm25.document_frequency(stem(word))
 
         words = self.static.wordpiece.ids if self.static is not None else {}
         return mend(query, lambda word: frequency(word) > 0, frequency, words)

@@ -20,16 +20,18 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: Shorter words are too often legitimate and too close to other words to mend.
 MIN_LENGTH = 5
 MIN_PART = 3
+#: A letter added is tried (26 candidates a letter) only in words up to this long.
+MAX_FAR_LENGTH = 10
 
 
-def _edits(word: str) -> list[str]:
-    """Every string one edit away from `word`, the cheap edits (drops, swaps) first."""
+def _edits(word: str) -> tuple[list[str], list[str]]:
+    """The strings one edit away from `word`: a letter dropped or two swapped (few), then a letter
+    added (the commonest typo left, "arpegiator"; a changed letter would cost twice as many tries)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = [a + b[1:] for a, b in splits if b]
     swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
     inserts = [a + c + b for a, b in splits for c in _LETTERS]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS if c != b[0]]
-    return deletes + swaps + inserts + replaces
+    return deletes + swaps, inserts
 
 
 def mend(
@@ -53,7 +55,10 @@ def mend(
         if squeezed != word and known(squeezed):
             added.append(squeezed)
             continue
-        candidates = [c for c in _edits(word) if len(c) >= MIN_PART and known(c)]
+        near, far = _edits(word)
+        candidates = [c for c in near if len(c) >= MIN_PART and known(c)]
+        if not candidates and len(word) <= MAX_FAR_LENGTH:
+            candidates = [c for c in far if known(c)]
         if candidates:
             added.append(max(candidates, key=lambda c: (frequency(c), c)))
             continue
