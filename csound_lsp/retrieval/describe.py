@@ -37,6 +37,8 @@ OPCODE_K = 2
 #: cosine) do not count.
 LEXICAL_FLOOR = 0.5
 DENSE_MARGIN = 0.06
+#: How far down each opcode's chunk list the ranking reads, in multiples of the fusion depth.
+HEAD_FACTOR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +130,14 @@ def chunk_ranking(
     opcode_counts: Sequence[int],
     depth: int,
 ) -> list[tuple[int, float]]:
-    """Chunks that call the matched opcodes, best first, as (chunk index, score)."""
+    """Chunks that call the matched opcodes, best first, as (chunk index, score).
+
+    `postings` lists each opcode's chunks fewest opcodes first; only the head of each list is read
+    (a chunk far down every list would not rank anyway), so the cost does not grow with the index."""
     scores: dict[int, float] = {}
     for match in matches:
         weight = 1.0 / (OPCODE_K + match.rank)
-        for index in postings.get(match.opcode.lower(), ()):
+        for index in postings.get(match.opcode.lower(), ())[: depth * HEAD_FACTOR]:
             scores[index] = scores.get(index, 0.0) + weight
     ordered = sorted(scores.items(), key=lambda item: (-item[1], opcode_counts[item[0]], item[0]))
     return ordered[:depth]

@@ -130,6 +130,7 @@ class _Snapshot:
     bm25: Bm25Index
     dense: DenseIndex | None
     model: str | None
+    #: opcode (lower case) -> the chunks calling it, fewest opcodes first.
     postings: dict[str, list[int]]
     #: path -> index of the chunk holding that whole (small) file.
     whole_files: dict[str, int]
@@ -456,12 +457,14 @@ class RetrievalEngine:
                 except RuntimeError:
                     prebuilt = None
             dense = DenseIndex(vectors, self.hnsw_threshold, prebuilt)
+        counts = [len(chunk.opcodes) for chunk in chunks]
+        # Each opcode's chunks in focus order (fewest opcodes first): the description ranking then
+        # reads the head of a list instead of sorting tens of thousands of chunks per query.
         postings: dict[str, list[int]] = {}
-        for index, chunk in enumerate(chunks):
-            for name in chunk.opcodes:
+        for index in sorted(range(len(chunks)), key=counts.__getitem__):
+            for name in chunks[index].opcodes:
                 postings.setdefault(name.lower(), []).append(index)
         whole_files = {chunk.path: index for index, chunk in enumerate(chunks) if chunk.kind == "file"}
-        counts = [len(chunk.opcodes) for chunk in chunks]
         return _Snapshot(
             chunks, bm25, dense, model if dense is not None else None, postings, whole_files, counts
         )
