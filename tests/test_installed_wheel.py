@@ -127,6 +127,38 @@ def test_index_and_search_include_the_bundled_corpus(installed: Path, elsewhere:
     assert results and all("site-packages" in r["path"] and "data/corpus" in r["path"] for r in results)
 
 
+def test_default_search_is_hybrid_with_the_built_in_model(installed: Path, elsewhere: Path) -> None:
+    """No AI backend (the address in clean_env is dead): indexing falls back to the shipped static
+    model, and `search --top 5 --format json` fuses keywords and its embeddings."""
+    base = ["--cache-dir", str(elsewhere / "index"), "--no-manual"]
+    built = run([str(installed / "csound-lsp"), "index", *base], elsewhere, clean_env())
+    assert built.returncode == 0, built.stderr
+    assert "mode hybrid" in built.stdout and "built-in embedding model" in built.stderr, (
+        built.stdout + built.stderr
+    )
+    query = "a warm pad that slowly opens up like an analogue filter sweep"
+    found = run(
+        [str(installed / "csound-lsp"), "search", *base, "--top", "5", "--format", "json", query],
+        elsewhere,
+        clean_env(),
+    )
+    assert found.returncode == 0, found.stderr
+    assert "Keyword search only" not in found.stderr
+    assert len(json.loads(found.stdout)) == 5
+    # The same engine the command builds, asked which rankings took part and which model made the index.
+    script = (
+        "import argparse, json, sys; from csound_lsp.cli import search, index; "
+        "p = argparse.ArgumentParser(); sub = p.add_subparsers(); search.add_parser(sub); "
+        "a = p.parse_args(['search', *sys.argv[1:]]); e = index.engine_from(a); e.load(); "
+        "r = e.search(a.query, top=5); "
+        "print(json.dumps([r.mode, e.index_model, sum(h.dense_rank is not None for h in r.hits)]))"
+    )
+    probe = run([str(installed / "python"), "-c", script, *base, query], elsewhere, clean_env())
+    assert probe.returncode == 0, probe.stderr
+    mode, model, from_dense = json.loads(probe.stdout)
+    assert mode == "hybrid" and model.startswith("csound-static-minilm") and from_dense >= 1
+
+
 def test_dataset_export_works_outside_the_checkout(installed: Path, elsewhere: Path) -> None:
     out = elsewhere / "pairs.jsonl"
     done = run(

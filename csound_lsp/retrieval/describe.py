@@ -25,17 +25,20 @@ import numpy as np
 from csound_lsp.catalog.manual_text import manual_texts
 from csound_lsp.retrieval.dense import Embedder, Matrix, normalise
 from csound_lsp.retrieval.lexical import Bm25Index
+from csound_lsp.retrieval.static import DescriptionSpace
 from csound_lsp.retrieval.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
 #: How many matched opcodes take part, and the RRF constant of the opcode ranking.
-TOP_OPCODES = 2
+TOP_OPCODES = 3
 OPCODE_K = 2
 #: Description matches below this fraction of the best BM25 score (or this far below the best
 #: cosine) do not count.
 LEXICAL_FLOOR = 0.5
 DENSE_MARGIN = 0.06
+#: How far down each opcode's chunk list the ranking reads, in multiples of the fusion depth.
+HEAD_FACTOR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +56,49 @@ class DescriptionIndex:
         texts: Mapping[str, str],
         tokenizer: Tokenizer,
         embedder: Embedder | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> None:
+        """`texts` are our descriptions; `extra` more words per opcode (the manual's) for BM25 only."""
         self.names = sorted(texts)
-        documents = [f"{name} {texts[name]}" for name in self.names]
+        extra = extra or {}
+        documents = [f"{name} {texts[name]} {extra.get(name, '')}" for name in self.names]
         self.tokenizer = tokenizer
         self.bm25 = Bm25Index([tokenizer.tokenize(d) for d in documents])
         self.embedder = embedder
         self.vectors: Matrix | None = None
         self.mean: Matrix | None = None
-        if embedder is not None and documents:
-            raw = embedder.embed([texts[name] for name in self.names], "document")
-            # Centred: static embeddings share a common direction that makes some texts hubs.
-            self.mean = raw.mean(axis=0, keepdims=True)
-            self.vectors = normalise(raw - self.mean)
+        self.space: DescriptionSpace | None = getattr(embedder, "descriptions", None)
+        if embedder is None or not documents:
+            return
+        ours = [texts[name] for name in self.names]
+        if self.space is not None:
+            # The teacher's own vectors of our descriptions; one that changed since the model was
+            # made is mapped from its static vector instead.
+            space = self.space
+            stale = [i for i, name in enumerate(self.names) if space.vector(name, ours[i]) is None]
+            rows = np.zeros((len(self.names), space.vectors.shape[1]), dtype=np.float32)
+            for i, name in enumerate(self.names):
+                found = space.vector(name, ours[i])
+                if found is not None:
+                    rows[i] = found
+            if stale:
+                rows[stale] = space.to_teacher(embedder.embed([ours[i] for i in stale], "document"))
+            self.vectors = normalise(rows)
+            return
+        raw = embedder.embed(ours, "document")
+        # Centred: static embeddings share a common direction that makes some texts hubs.
+        self.mean = raw.mean(axis=0, keepdims=True)
+        self.vectors = normalise(raw - self.mean)
+
+    def _query_vector(self, query: str) -> Matrix:
+        assert self.embedder is not None
+        raw = self.embedder.embed([query], "query")
+        if self.space is not None:
+            mapped: Matrix = self.space.to_teacher(raw)[0]
+            return mapped
+        assert self.mean is not None
+        centred: Matrix = normalise(raw - self.mean)[0]
+        return centred
 
     def match(self, query: str, *, lexical: bool = True, dense: bool = True) -> list[OpcodeMatch]:
         """The best opcodes for a query, fused from the word and the embedding rankings."""
@@ -77,9 +110,11 @@ class DescriptionIndex:
                 kept = [i for i, s in hits if s >= LEXICAL_FLOOR * best]
                 for rank, index in enumerate(kept, start=1):
                     scores[index] = scores.get(index, 0.0) + 1.0 / (OPCODE_K + rank)
-        if dense and self.vectors is not None and self.mean is not None and self.embedder is not None:
-            vector = normalise(self.embedder.embed([query], "query") - self.mean)[0]
-            similarity = self.vectors @ vector
+        if dense and self.vectors is not None and self.embedder is not None:
+            vector = self._query_vector(query)
+            # einsum, not `@`: a BLAS matrix-vector product wakes its thread pool, which costs
+            # milliseconds on a busy machine for a product that takes 0.1 ms in one thread.
+            similarity = np.einsum("ij,j->i", self.vectors, vector)
             order = np.argsort(-similarity)[:20]
             best_similarity = float(similarity[order[0]]) if len(order) else 0.0
             kept_dense = [int(i) for i in order if similarity[i] >= best_similarity - DENSE_MARGIN]
@@ -95,11 +130,14 @@ def chunk_ranking(
     opcode_counts: Sequence[int],
     depth: int,
 ) -> list[tuple[int, float]]:
-    """Chunks that call the matched opcodes, best first, as (chunk index, score)."""
+    """Chunks that call the matched opcodes, best first, as (chunk index, score).
+
+    `postings` lists each opcode's chunks fewest opcodes first; only the head of each list is read
+    (a chunk far down every list would not rank anyway), so the cost does not grow with the index."""
     scores: dict[int, float] = {}
     for match in matches:
         weight = 1.0 / (OPCODE_K + match.rank)
-        for index in postings.get(match.opcode.lower(), ()):
+        for index in postings.get(match.opcode.lower(), ())[: depth * HEAD_FACTOR]:
             scores[index] = scores.get(index, 0.0) + weight
     ordered = sorted(scores.items(), key=lambda item: (-item[1], opcode_counts[item[0]], item[0]))
     return ordered[:depth]
@@ -120,14 +158,14 @@ def description_index(tokenizer: Tokenizer, embedder: Embedder | None) -> Descri
             from csound_lsp.catalog.descriptions import descriptions
 
             texts = {name: d.text for name, d in descriptions().items()}
+            extra: dict[str, str] = {}
             if os.environ.get("CSOUND_LSP_MANUAL_DESCRIPTIONS", "1") != "0":
                 # The installed manual's words beside ours, when the user has it.
-                for name, words in manual_texts(names=frozenset(texts)).items():
-                    texts[name] = f"{texts[name]} {words}"
+                extra = manual_texts(names=frozenset(texts))
         except Exception:
             log.info("no opcode descriptions: the description boost is off", exc_info=True)
             return None
-        built = DescriptionIndex(texts, tokenizer, embedder)
+        built = DescriptionIndex(texts, tokenizer, embedder, extra)
         _cached.clear()  # one engine per process in practice: keep memory flat
         _cached[key] = built
         return built

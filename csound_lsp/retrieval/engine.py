@@ -30,6 +30,7 @@ from csound_lsp.retrieval.fusion import FusionSettings, floor_dense, floor_lexic
 from csound_lsp.retrieval.lexical import Bm25Index
 from csound_lsp.retrieval.opcodes import QUERY_WORDS_NOT_OPCODES, load_opcode_names
 from csound_lsp.retrieval.sources import SkipFile, Sources, read_source
+from csound_lsp.retrieval.spelling import mend
 from csound_lsp.retrieval.static import default_embedder
 from csound_lsp.retrieval.store import (
     FileRecord,
@@ -39,7 +40,7 @@ from csound_lsp.retrieval.store import (
     load_index,
     save_index,
 )
-from csound_lsp.retrieval.tokenize import Tokenizer
+from csound_lsp.retrieval.tokenize import Tokenizer, stem
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ class _Snapshot:
     bm25: Bm25Index
     dense: DenseIndex | None
     model: str | None
+    #: opcode (lower case) -> the chunks calling it, fewest opcodes first.
     postings: dict[str, list[int]]
     #: path -> index of the chunk holding that whole (small) file.
     whole_files: dict[str, int]
@@ -171,8 +173,13 @@ class RetrievalEngine:
         #: Add the technical words for musicians' words to a query (data/musician_words.json).
         self.expand = describe
         self.expand_dense = describe
-        #: Which description matchers take part (the keyword one hurt on the dev half: off).
-        self.describe_lexical = False
+        #: Add the mended form of misspelt or run-together words (retrieval/spelling.py).
+        self.mend = True
+        #: Show a small file whole where its header or score ranks (they only set the scene).
+        self.whole_for_scenes = True
+        #: Which description matchers take part: words (our descriptions plus the manual's) and
+        #: embeddings (the teacher's space when the model has it; see static.DescriptionSpace).
+        self.describe_lexical = describe
         self.describe_dense = describe
         self.folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.opcodes = frozenset(opcodes) if opcodes is not None else load_opcode_names()
@@ -450,12 +457,14 @@ class RetrievalEngine:
                 except RuntimeError:
                     prebuilt = None
             dense = DenseIndex(vectors, self.hnsw_threshold, prebuilt)
+        counts = [len(chunk.opcodes) for chunk in chunks]
+        # Each opcode's chunks in focus order (fewest opcodes first): the description ranking then
+        # reads the head of a list instead of sorting tens of thousands of chunks per query.
         postings: dict[str, list[int]] = {}
-        for index, chunk in enumerate(chunks):
-            for name in chunk.opcodes:
+        for index in sorted(range(len(chunks)), key=counts.__getitem__):
+            for name in chunks[index].opcodes:
                 postings.setdefault(name.lower(), []).append(index)
         whole_files = {chunk.path: index for index, chunk in enumerate(chunks) if chunk.kind == "file"}
-        counts = [len(chunk.opcodes) for chunk in chunks]
         return _Snapshot(
             chunks, bm25, dense, model if dense is not None else None, postings, whole_files, counts
         )
@@ -485,6 +494,8 @@ class RetrievalEngine:
         settings = self.fusion
         notice: str | None = None
         expanded = expand_query(query) if self.expand else query
+        if self.mend:
+            expanded = " ".join([expanded, *self._mended(query, snapshot)])
         lexical: list[tuple[int, float]] = []
         if mode != "dense":
             lexical = floor_lexical(
@@ -524,6 +535,8 @@ class RetrievalEngine:
                             snapshot.chunks[whole], best.score, best.lexical_rank, best.dense_rank
                         )
                     continue
+            if self.whole_for_scenes and whole is not None and chunk.kind in ("header", "score"):
+                chunk = snapshot.chunks[whole]  # a note list or header alone answers nothing
             if dedupe and any(_overlaps(chunk, h.chunk) for h in hits):
                 continue
             if per_file and sum(h.chunk.path == chunk.path for h in hits) >= per_file:
@@ -533,6 +546,16 @@ class RetrievalEngine:
                 break
         used: Mode = "hybrid" if dense_used and mode == "auto" else "dense" if dense_used else "bm25"
         return SearchResult(hits, used, notice)
+
+    def _mended(self, query: str, snapshot: _Snapshot) -> list[str]:
+        def frequency(word: str) -> int:
+            # `word` is plain lower-case letters (spelling.mend's candidates): its one BM25 term is
+            # itself (an opcode name, a short word) or its stem; hundreds are tried per unknown
+            # word, so no tokenize.
+            return snapshot.bm25.document_frequency(word) or snapshot.bm25.document_frequency(stem(word))
+
+        words = self.static.wordpiece.ids if self.static is not None else {}
+        return mend(query, lambda word: frequency(word) > 0, frequency, words)
 
     def _query_vector(
         self, query: str, given: Matrix | None, snapshot: _Snapshot

@@ -29,11 +29,11 @@ class FusionSettings:
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
     #: The built-in static model is weaker than a neural one: its ranking counts for less (tuned on
-    #: the dev half of bench/retrieval_musicians.json).
-    static_dense_weight: float = 0.3
+    #: the dev halves of bench/retrieval_musicians.json and bench/retrieval_blind.json).
+    static_dense_weight: float = 0.2
     opcode_weight: float = 1.0
     #: Weight of the ranking of chunks calling the opcodes whose descriptions match the query.
-    description_weight: float = 0.05
+    description_weight: float = 0.2
     #: Whether that ranking may bring in chunks no other ranking found (else it only re-orders).
     description_adds: bool = False
 

@@ -29,6 +29,7 @@ class Bm25Index:
         self.size = len(documents)
         self._retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
         self._vocab: dict[str, int] = {}
+        self._document_counts: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         if self.size == 0:
             return
         # An empty document would break bm25s's averages; a placeholder token matches no query.
@@ -37,6 +38,12 @@ class Bm25Index:
         self._retriever.scores = scores
         self._retriever.vocab_dict = vocab
         self._vocab = vocab
+        self._document_counts = np.diff(np.asarray(scores["indptr"])).astype(np.int64)
+
+    def document_frequency(self, term: str) -> int:
+        """How many documents contain `term` (0 for a term the index has never seen)."""
+        index = self._vocab.get(term)
+        return int(self._document_counts[index]) if index is not None else 0
 
     def scores(self, query_tokens: Sequence[str]) -> NDArray[np.float32]:
         """One score per document (0 where no query term occurs)."""
