@@ -35,11 +35,17 @@ def semantic_findings(
     *,
     includes_unresolved: bool = False,
     report_unused: bool = True,
+    origin: str = "",
 ) -> list[Finding]:
-    """Every check in the registry (`analysis.registry.CHECKS`) on the whole model."""
+    """Every check in the registry (`analysis.registry.CHECKS`) on the whole model; `origin` is the
+    document's URI (checks that read its included files look beside it)."""
     return registry.whole_document_findings(
         registry.ItemInput(
-            model, catalog, includes_unresolved=includes_unresolved, report_unused=report_unused
+            model,
+            catalog,
+            includes_unresolved=includes_unresolved,
+            report_unused=report_unused,
+            origin=origin,
         )
     )
 
@@ -68,6 +74,7 @@ def static_findings(
             catalog or default_catalog(),
             includes_unresolved=unresolved,
             report_unused=report_unused,
+            origin=document.uri,
         )
         findings += drop_inside_syntax_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))

@@ -184,8 +184,9 @@ def call_type(node: Node, ctx: TypeContext) -> str:
     produced = [o.out_params[0].spelled for o in fitting if o.out_params]
     if not produced:
         return UNKNOWN
-    # Csound 6.18 types a call without arguments (`times()`, `timek()`) at k-rate where it can.
-    argument_rate = highest_rate(args) if args else "k"
+    # Csound 6.18 types a call without arguments (`times()`, `timek()`) at k-rate where it can; an
+    # array argument counts by its elements' rate (`lenarray(iArr)` is i-rate).
+    argument_rate = highest_rate([split_found(a)[0] for a in args]) if args else "k"
     for preferred in (argument_rate, "k", "i", "a"):
         if preferred in produced:
             return preferred

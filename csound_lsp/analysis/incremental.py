@@ -163,6 +163,7 @@ class IncrementalDiagnostics:
                     if name not in global_defs
                 },
                 facts=check_facts,
+                origin=document.uri,
             )
         )
         findings += drop_inside_syntax_errors(semantic, findings)

@@ -19,7 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from csound_lsp.analysis import amplitudes, opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis import (
+    amplitudes,
+    include_checks,
+    opcode_checks,
+    program_checks,
+    structure_checks,
+    variable_checks,
+)
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.model import DocumentModel, Ref
@@ -39,6 +46,8 @@ class ItemInput:
     report_unused: bool
     #: Global-scope variables defined outside this model (an item analysed on its own).
     also_defined: frozenset[str] = frozenset()
+    #: The document's URI, where checks that read beside it (included files) look; "" for none.
+    origin: str = ""
 
 
 @dataclass
@@ -62,10 +71,18 @@ class DocumentInput:
     global_uses: dict[str, list[Ref]]
     #: Per check with a `facts` function: what it read from each part (the whole model: one).
     facts: dict[str, list[Any]] = field(default_factory=dict)
+    #: The document's URI, where checks that read beside it (included files) look; "" for none.
+    origin: str = ""
 
     @classmethod
     def of_model(
-        cls, model: DocumentModel, catalog: Catalog, *, includes_unresolved: bool, report_unused: bool
+        cls,
+        model: DocumentModel,
+        catalog: Catalog,
+        *,
+        includes_unresolved: bool,
+        report_unused: bool,
+        origin: str = "",
     ) -> DocumentInput:
         """The facts of a whole-document model, read from the model itself."""
         defined, used = structure_checks.table_facts(model)
@@ -84,6 +101,7 @@ class DocumentInput:
             global_defs=defs,
             global_uses={n: uses for n, uses in plain_global_uses(model).items() if n not in defs},
             facts={name: [fact] for name, fact in item_facts(model).items()},
+            origin=origin,
         )
 
 
@@ -146,13 +164,17 @@ def _instruments(doc: DocumentInput) -> list[Finding]:
 
 def _undefined_globals(doc: DocumentInput) -> list[Finding]:
     macro_refs = [*doc.model.macro_uses, *doc.extra_macro_uses]
-    if doc.includes_unresolved or (
-        doc.any_macros and variable_checks.macros_may_define(doc.model.source, macro_refs)
-    ):
+    if doc.any_macros and variable_checks.macros_may_define(doc.model.source, macro_refs):
         return []
+    elsewhere: frozenset[str] = frozenset()
+    if doc.includes_unresolved:
+        included = _included(doc)
+        if included is None:
+            return []
+        elsewhere = included.globals
     found: list[Finding] = []
     for name, uses in doc.global_uses.items():
-        if name not in doc.global_defs and uses:
+        if name not in doc.global_defs and name not in elsewhere and uses:
             found += variable_checks.undefined_global(name, uses)
     return found
 
@@ -163,6 +185,10 @@ def _score(doc: DocumentInput) -> list[Finding]:
     return structure_checks.score_findings(
         doc.model, includes_unresolved=doc.includes_unresolved, pfields=doc.pfields
     )
+
+
+def _score_statements(doc: DocumentInput) -> list[Finding]:
+    return structure_checks.score_statement_findings(doc.model)
 
 
 def _tables(doc: DocumentInput) -> list[Finding]:
@@ -183,10 +209,46 @@ def _includes(doc: DocumentInput) -> list[Finding]:
     return structure_checks.include_findings(doc.model)
 
 
+def _included_files(doc: DocumentInput) -> list[Finding]:
+    """Errors inside the files the document `#include`s, on the `#include` line."""
+    return include_checks.include_findings(doc.origin, doc.model, _alone(doc.catalog))
+
+
 def _macros(doc: DocumentInput) -> list[Finding]:
+    elsewhere: frozenset[str] = frozenset()
+    if doc.includes_unresolved:
+        included = _included(doc)
+        if included is None:
+            return []
+        elsewhere = included.macros
     return structure_checks.macro_findings(
-        doc.model, includes_unresolved=doc.includes_unresolved, extra_uses=doc.extra_macro_uses
+        doc.model, includes_unresolved=False, extra_uses=doc.extra_macro_uses, defined_elsewhere=elsewhere
     )
+
+
+def _unknown_opcodes_with_includes(doc: DocumentInput) -> list[Finding]:
+    """Unknown opcodes of a document with includes (the item check leaves them to this one)."""
+    if not doc.includes_unresolved:
+        return []
+    facts = doc.facts.get("unknown-opcodes-with-includes", [])
+    return program_checks.unknown_opcode_findings(doc.model, doc.catalog, facts, _included(doc))
+
+
+def _included(doc: DocumentInput) -> include_checks.Definitions | None:
+    """What the document's includes define, where every one of them was read."""
+    return include_checks.included_definitions(doc.origin, doc.model, _alone(doc.catalog))
+
+
+def _alone(catalog: Catalog) -> include_checks.Analyse:
+    """Every check on an included file's model, out of its context: definitions in the including
+    file are unknown, so checks that need them stay quiet (as for a document with unread includes)."""
+
+    def analyse(model: DocumentModel) -> list[Finding]:
+        return whole_document_findings(
+            ItemInput(model, catalog, includes_unresolved=True, report_unused=False)
+        )
+
+    return analyse
 
 
 def amplitudes_without_0dbfs(doc: DocumentInput) -> list[Finding]:
@@ -221,13 +283,21 @@ CHECKS: list[Check] = [
     Check("instruments", "document", _instruments),
     Check("undefined-globals", "document", _undefined_globals),
     Check("score", "document", _score),
+    Check("score-statements", "document", _score_statements),
     Check("tables", "document", _tables),
     Check("envelopes", "item", _envelopes),
     Check("unfinished", "item", _unfinished),
     Check("header", "document", _header),
     Check("options", "document", _options),
     Check("includes", "document", _includes),
+    Check("included-files", "document", _included_files),
     Check("macros", "document", _macros),
+    Check(
+        "unknown-opcodes-with-includes",
+        "document",
+        _unknown_opcodes_with_includes,
+        facts=program_checks.unknown_call_facts,
+    ),
     Check(
         "amplitudes-without-0dbfs",
         "document",
@@ -309,5 +379,6 @@ def whole_document_findings(given: ItemInput) -> list[Finding]:
         given.catalog,
         includes_unresolved=given.includes_unresolved,
         report_unused=given.report_unused,
+        origin=given.origin,
     )
     return item_findings(given) + document_findings(document)
