@@ -112,10 +112,16 @@ _SCORE_ERROR = re.compile(
 )
 _SCORE_WARNING = re.compile(r"sread:|substituted|unexpected char|WARNING.*score", re.IGNORECASE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Section tags count where Csound's CSD reader sees them, at the start of a line (a tag quoted in a
+# comment, "copy the text between <CsOptions> and </CsOptions>", is not one).
 _INSTRUMENTS = re.compile(
-    r"(<Cs(?:Instruments|Orchestra)\b[^>]*>)(.*?)(</Cs(?:Instruments|Orchestra)>)", re.S | re.I
+    r"^[ \t]*(<Cs(?:Instruments|Orchestra)\b[^>]*>)(.*?)^[ \t]*(</Cs(?:Instruments|Orchestra)>)",
+    re.S | re.I | re.M,
 )
-_OPTIONS = re.compile(r"<CsOptions\b[^>]*>.*?</CsOptions>", re.S | re.I)
+_OPTIONS = re.compile(r"^[ \t]*<CsOptions\b[^>]*>.*?^[ \t]*</CsOptions>", re.S | re.I | re.M)
+#: A section tag inside a line: score verdicts made before tags were read at line starts are redone.
+_MIDLINE_TAG = re.compile(r"\S[^\n]*</?Cs(?:Instruments|Orchestra|Options)\b", re.I)
+SCORE_RULES = 2
 _SCORE_BIN = re.compile(r"<CsScore\b[^>]*\bbin\s*=", re.I)
 
 
@@ -318,7 +324,7 @@ def verdict_of(entry: dict[str, object]) -> dict[str, object]:
     score, messages = score_verdict(path, kind)
     if kind == "orc" and orchestra == "rejected" and Path(str(entry["path"])).suffix.lower() == ".inc":
         score, messages = score_verdict(path, "sco")  # an include may hold score text
-    return {"orchestra": orchestra, "score": score, "score_messages": messages}
+    return {"orchestra": orchestra, "score": score, "score_messages": messages, "score_rules": SCORE_RULES}
 
 
 def overall(entry: dict[str, object]) -> str:
@@ -355,14 +361,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(support)} included files written beside them", file=sys.stderr)
     _prune({str(e["local"]) for e in entries} | support)
     todo = []
+    rescore: list[dict[str, object]] = []
     for entry in entries:
         cached = old.get((entry["local"], entry["sha"]))
         if cached and "orchestra" in cached:
             entry.update({k: cached[k] for k in ("orchestra", "score", "score_messages")})
+            entry["score_rules"] = cached.get("score_rules", 1)
             if entry["score"] in ("accepted", "warned", "rejected"):
                 entry["score"], entry["score_messages"] = classify_score(list(cached["score_messages"]))
+            if entry["score_rules"] != SCORE_RULES and entry["kind"] == "csd" and not args.no_csound:
+                text = decode((CACHE / str(entry["local"])).read_bytes())
+                if _MIDLINE_TAG.search(text):
+                    rescore.append(entry)
+                else:
+                    entry["score_rules"] = SCORE_RULES
         elif not args.no_csound:
             todo.append(entry)
+    for entry in rescore:
+        path = CACHE / str(entry["local"])
+        entry["score"], entry["score_messages"] = score_verdict(path, "csd")
+        entry["score_rules"] = SCORE_RULES
+    print(f"{len(rescore)} scores checked again (section tags inside lines)", file=sys.stderr)
     print(f"checking {len(todo)} files with Csound", file=sys.stderr)
     with ThreadPoolExecutor(max_workers=max(1, min(args.jobs, 2))) as pool:
         for done, (entry, result) in enumerate(zip(todo, pool.map(verdict_of, todo), strict=True), 1):
