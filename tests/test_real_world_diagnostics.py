@@ -123,6 +123,11 @@ ACCEPTED = {
         "instr 1\n  iSteps[] fillarray 1, 2, 3\n  iMore[] init lenarray(iSteps) + 2\n"
         "  print lenarray(iMore)\nendin\n"
     ),
+    "code-behind-ifdef-that-csound-skips": csd(
+        "instr 1\n#ifdef WITH_PLUGIN\n  aSig somePluginOpcode 0.1\n#else\n  aSig oscili 0.1, 440\n#end\n"
+        "#ifdef LEVEL\n  iLevel = $LEVEL\n#end\n  outs aSig, aSig\nendin\n"
+    ),
+    "bare-words-in-options": csd("instr 1\nendin\n").replace("-d -m0\n", "-d -m0 -o dac notes\n"),
     "score-loop-named-with-a-statement-letter": csd(
         "instr 1\n  print p2\nendin\n", "{ 3 x\ni 1 [$x * 0.1] 0.1\n}\n"
     ),
@@ -212,6 +217,11 @@ REJECTED = {
     "udo-two-extra-arguments": (
         "opcode Note, 0, i\n  iHz xin\n  print iHz\nendop\ninstr 1\n  Note 440, 8, 2\nendin\n",
         "argument-count",
+    ),
+    "unknown-opcode-in-a-branch-the-instrument-turns-on": (
+        "instr 1\n#define WITH_PLUGIN ##\n#ifdef WITH_PLUGIN\n  aSig somePluginOpcode 0.1\n#end\n"
+        "  outs aSig, aSig\nendin\n",
+        "unknown-opcode",
     ),
     "target-used-early-outside-a-conditional": (
         "instr 1\n  iRows = iRows + 1\n  print iRows\nendin\n",

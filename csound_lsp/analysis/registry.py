@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from csound_lsp.analysis import (
     amplitudes,
+    conditionals,
     include_checks,
     opcode_checks,
     program_checks,
@@ -348,12 +349,12 @@ def item_facts(model: DocumentModel) -> dict[str, Any]:
 
 
 def item_findings(given: ItemInput, checks: list[Check] | None = None) -> list[Finding]:
-    """Every item check's findings on one model."""
+    """Every item check's findings on one model (none inside an `#ifdef` branch Csound may skip)."""
     found: list[Finding] = []
     for check in CHECKS if checks is None else checks:
         if check.scope == "item":
             found += _guarded(check, given)
-    return found
+    return conditionals.drop_in_item_branches(given.model, found)
 
 
 def document_findings(given: DocumentInput, checks: list[Check] | None = None) -> list[Finding]:

@@ -6,6 +6,7 @@ import re
 
 from tree_sitter import Node
 
+from csound_lsp.analysis import conditionals
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import headers, options
 from csound_lsp.catalog.cheatsheet import cheat_entry
@@ -423,8 +424,12 @@ def macro_findings(
         return []
     findings: list[Finding] = []
     known = defined_elsewhere | _BUILTIN_MACROS | _loop_names_read_as_statements(model)
+    blocks = conditionals.branches(model.source) if b"#if" in model.source else []
+    defined = conditionals.defined_names(model.source) | defined_elsewhere
     for ref in [*model.macro_uses, *(extra_uses or [])]:
-        if ref.name not in model.macros and ref.name not in known:
+        if ref.name in model.macros or ref.name in known:
+            continue
+        if not conditionals.in_skipped_branch(ref.start_byte, blocks, defined):
             findings.append(
                 Finding(
                     ref.start_byte,
