@@ -127,6 +127,10 @@ ACCEPTED = {
         "instr 1\n#ifdef WITH_PLUGIN\n  aSig somePluginOpcode 0.1\n#else\n  aSig oscili 0.1, 440\n#end\n"
         "#ifdef LEVEL\n  iLevel = $LEVEL\n#end\n  outs aSig, aSig\nendin\n"
     ),
+    "functions-csound-types-at-i-rate": csd(
+        "instr 1\n  kRate init 2\n  iA = abs(-2) * 3\n  iR = exprand(kRate)\n  iS = getseed()\n"
+        '  iN = ntom("4A")\n  print iA, iR, iS, iN\nendin\n'
+    ),
     "bare-words-in-options": csd("instr 1\nendin\n").replace("-d -m0\n", "-d -m0 -o dac notes\n"),
     "score-loop-named-with-a-statement-letter": csd(
         "instr 1\n  print p2\nendin\n", "{ 3 x\ni 1 [$x * 0.1] 0.1\n}\n"
@@ -217,6 +221,14 @@ REJECTED = {
     "udo-two-extra-arguments": (
         "opcode Note, 0, i\n  iHz xin\n  print iHz\nendop\ninstr 1\n  Note 440, 8, 2\nendin\n",
         "argument-count",
+    ),
+    "i-rate-from-a-function-csound-types-at-k-rate": (
+        "instr 1\n  iHz = mtof(60) * 2\n  print iHz\nendin\n",
+        "rate-mismatch",
+    ),
+    "i-rate-from-a-function-of-a-k-value": (
+        "instr 1\n  kLevel init 3\n  iLevel = abs(kLevel)\n  print iLevel\nendin\n",
+        "rate-mismatch",
     ),
     "unknown-opcode-in-a-branch-the-instrument-turns-on": (
         "instr 1\n#define WITH_PLUGIN ##\n#ifdef WITH_PLUGIN\n  aSig somePluginOpcode 0.1\n#end\n"
