@@ -250,3 +250,21 @@ def test_unknown_opcodes_keep_their_place_after_edits_above(tmp_path: Path) -> N
     (first,) = [f for f in before if f.code == "unknown-opcode"]
     assert moved.start_byte == first.start_byte + len("; a comment line\n")
     assert document.source[moved.start_byte : moved.end_byte] == b"Quadruple"
+
+
+def test_a_macro_defined_inside_an_instrument_is_defined_for_the_editor_too(tmp_path: Path) -> None:
+    # The editor's skeleton leaves instrument bodies out; a #define in one still counts.
+    piece = tmp_path / "piece.csd"
+    piece.write_text(
+        csd("instr 1\n#define STEP(N) #print $N#\n  $STEP(1)\nendin\ninstr 2\n  $STEP(2)\nendin\n")
+    )
+    assert not [f for f in findings(piece) if f.code == "undefined-macro"]
+
+
+def test_a_call_that_fits_no_builtin_only_warns_in_both_paths_when_an_include_may_define_it(
+    tmp_path: Path,
+) -> None:
+    piece = tmp_path / "piece.csd"
+    piece.write_text(csd('#include "https://example.org/lib.udo"\ninstr 1\n  iv exprand 1, 2\nendin\n'))
+    found = [f for f in findings(piece) if f.code == "argument-count"]
+    assert [f.severity for f in found] == [Severity.WARNING]

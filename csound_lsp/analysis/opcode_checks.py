@@ -101,7 +101,7 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
                 )
             )
         checked = _check_call(call, opcode, ctx)
-        if includes_unresolved and model.includes:
+        if includes_unresolved:
             # An included file may define a UDO of this name: Csound adds it as one more overload
             # of the built-in (`#include "exprand.udo"`), so a call that fits no built-in form only warns.
             checked = (_as_warning(f) for f in checked)

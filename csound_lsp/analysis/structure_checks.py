@@ -423,9 +423,11 @@ def macro_findings(
     if includes_unresolved:
         return []
     findings: list[Finding] = []
-    known = defined_elsewhere | _BUILTIN_MACROS | _loop_names_read_as_statements(model)
-    blocks = conditionals.branches(model.source) if b"#if" in model.source else []
+    # `#define`s are read from the text too: the editor's skeleton leaves out instrument bodies,
+    # and a macro defined inside one is still defined for the rest of the document.
     defined = conditionals.defined_names(model.source) | defined_elsewhere
+    known = defined | _BUILTIN_MACROS | _loop_names_read_as_statements(model)
+    blocks = conditionals.branches(model.source) if b"#if" in model.source else []
     for ref in [*model.macro_uses, *(extra_uses or [])]:
         if ref.name in model.macros or ref.name in known:
             continue
