@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.syntax.model import DocumentModel
 
-_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(ifdef|ifndef|else|end\w*)\b[ \t]*(\w*)", re.M)
-_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)", re.M)
+# Matched from the '#' (a literal the regex engine finds fast); `_at_line_start` checks what precedes.
+_DIRECTIVE = re.compile(rb"#[ \t]*(ifdef|ifndef|else|end\w*)\b[ \t]*(\w*)")
+_DEFINE = re.compile(rb"#[ \t]*define[ \t]+(\w+)")
+
+
+def _at_line_start(source: bytes, offset: int) -> bool:
+    line_start = max(source.rfind(b"\n", 0, offset), source.rfind(b"\r", 0, offset)) + 1
+    return not source[line_start:offset].strip(b" \t")
+
+
 _ITEMS = ("instrument_definition", "udo_definition")
 
 
@@ -42,6 +50,8 @@ def branches(source: bytes, start: int = 0, end: int | None = None) -> list[Bran
     found: list[Branch] = []
     open_blocks: list[tuple[int, str, bool]] = []  # (branch start, name, when_defined)
     for match in _DIRECTIVE.finditer(source, start, stop):
+        if not _at_line_start(source, match.start()):
+            continue
         word = match.group(1).decode()
         line_end = source.find(b"\n", match.end(), stop)
         after = stop if line_end == -1 else line_end + 1
@@ -68,12 +78,14 @@ def drop_in_item_branches(model: DocumentModel, findings: list[Finding]) -> list
         if (
             node is None
             or node.type not in _ITEMS
-            or b"#if" not in model.source[node.start_byte : node.end_byte]
+            or model.source.find(b"#if", node.start_byte, node.end_byte) == -1
         ):
             continue
         for branch in branches(model.source, node.start_byte, node.end_byte):
             defined_above = {
-                m.group(1).decode() for m in _DEFINE.finditer(model.source, node.start_byte, branch.start)
+                m.group(1).decode()
+                for m in _DEFINE.finditer(model.source, node.start_byte, branch.start)
+                if _at_line_start(model.source, m.start())
             }
             if not (branch.when_defined and branch.name in defined_above):
                 skipped.append((branch.start, branch.end))  # compiled only if defined elsewhere, or not
@@ -92,4 +104,6 @@ def defined_names(source: bytes) -> frozenset[str]:
     which leaves out instrument bodies, sees the same as the whole document)."""
     if b"define" not in source:
         return frozenset()
-    return frozenset(m.group(1).decode() for m in _DEFINE.finditer(source))
+    return frozenset(
+        m.group(1).decode() for m in _DEFINE.finditer(source) if _at_line_start(source, m.start())
+    )

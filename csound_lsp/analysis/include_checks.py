@@ -98,6 +98,8 @@ def include_findings(origin: str, model: DocumentModel, analyse: Analyse) -> lis
     """An error for each top-level `#include` of `model` that Csound cannot read or that brings in
     an error; `origin` is the document's URI (nothing is checked for a document with no path)."""
     findings: list[Finding] = []
+    if not model.includes:
+        return findings
     for include, result in _followed(origin, model, analyse):
         if result is None:
             findings.append(_not_found(include))

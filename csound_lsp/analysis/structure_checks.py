@@ -423,24 +423,31 @@ def macro_findings(
     if includes_unresolved:
         return []
     findings: list[Finding] = []
+    known = defined_elsewhere | _BUILTIN_MACROS
+    unknown = [
+        r
+        for r in [*model.macro_uses, *(extra_uses or [])]
+        if r.name not in model.macros and r.name not in known
+    ]
+    if not unknown:
+        return findings  # the usual case: the text scans below cost a keystroke nothing
     # `#define`s are read from the text too: the editor's skeleton leaves out instrument bodies,
     # and a macro defined inside one is still defined for the rest of the document.
     defined = conditionals.defined_names(model.source) | defined_elsewhere
     known = defined | _BUILTIN_MACROS | _loop_names_read_as_statements(model)
     blocks = conditionals.branches(model.source) if b"#if" in model.source else []
-    for ref in [*model.macro_uses, *(extra_uses or [])]:
-        if ref.name in model.macros or ref.name in known:
+    for ref in unknown:
+        if ref.name in known or conditionals.in_skipped_branch(ref.start_byte, blocks, defined):
             continue
-        if not conditionals.in_skipped_branch(ref.start_byte, blocks, defined):
-            findings.append(
-                Finding(
-                    ref.start_byte,
-                    ref.end_byte,
-                    Severity.ERROR,
-                    "undefined-macro",
-                    f"macro ${ref.name} is not defined",
-                )
+        findings.append(
+            Finding(
+                ref.start_byte,
+                ref.end_byte,
+                Severity.ERROR,
+                "undefined-macro",
+                f"macro ${ref.name} is not defined",
             )
+        )
     return findings
 
 
