@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export public Csound from local git snapshots into bench/.cache/public and record Csound's verdicts.
 
-Usage: python3 bench/fetch_public_csound.py [--mirror DIR] [--no-csound] [--jobs N] [--limit N]
+Usage: python3 bench/fetch_public_csound.py [--mirror DIR] [--no-csound] [--jobs N]
 
 The snapshots are bare git directories (one per repository, e.g. made with `git clone --mirror`)
 under --mirror (default /work/.mirror, laid out as owner+name/repo). Each source below names a
@@ -9,7 +9,10 @@ repository and the folders to take; the .csd/.orc/.sco/.udo/.inc files found the
 bench/.cache/public/<source>/<path> (git-ignored: public code never enters the repository), and
 bench/.cache/public/manifest.json records, for each file, where it came from (repo, commit, path),
 its half (dev or test, from a hash of source and path, so the split never changes when files are
-added) and Csound 6.18's verdict:
+added) and Csound 6.18's verdict. A file whose content an earlier source already gave is left out
+(forks, branches and copies are measured once). The files an exported file `#include`s are written
+beside it, whatever their suffix (listed under "included", not measured), so Csound and we read the
+same program:
 
 * orchestra: `csound --syntax-check-only` on the file as sanitised by csound_lsp.csound.sanitize
   (`<CsScore bin=...>` attributes, URL includes, embedded files and device options blanked: Debian's
@@ -62,10 +65,13 @@ class Source:
     repo: str  # owner/name
     folders: tuple[str, ...] = ("",)
     limit: int = 600  # at most this many files, chosen by path hash
+    ref: str = "HEAD"  # a branch of the snapshot (its files keep the half their path has on HEAD)
 
 
 SOURCES = (
-    Source("csound", "csound/csound", ("tests/", "examples/")),
+    Source("csound", "csound/csound", ("tests/", "examples/"), limit=1100),
+    # The Csound 6 branch: only the files whose content differs from develop's (duplicates are dropped).
+    Source("csound", "csound/csound", ("tests/", "examples/", "Android/", "Emscripten/"), ref="csound6"),
     Source("cabbage", "rorywalsh/cabbage", ("Examples/",)),
     Source("kunstmusik", "kunstmusik/csound-live-code"),
     Source("kunstmusik", "kunstmusik/music-examples"),
@@ -74,6 +80,25 @@ SOURCES = (
     Source("csound-explore", "gosub/csound-explore"),
     Source("csound-book", "SamKomesarook/The-Csound-Book"),
     Source("csound-pieces", "benmca/csound-pieces"),
+    # Added to widen the dev material (issue 15, second round): plugin examples, instrument and
+    # patch libraries, UDO collections, a textbook's examples, older and newer Cabbage examples.
+    Source("plugins", "csound-plugins/csound-plugins"),
+    Source("gogins", "gogins/csound-ac"),
+    Source("gogins", "gogins/csound-extended"),
+    Source("cabbage-more", "rorywalsh/cabbage_v1_old", ("Examples/",)),
+    Source("cabbage-more", "rorywalsh/cabbage3"),
+    Source("cabbage-more", "rorywalsh/vscabbage"),
+    Source("cabbage-more", "rorywalsh/CsoundUnity"),
+    Source("cabbage-more", "CsoundUnityBerklee/TrappedInTheGarden"),
+    Source("csound-textbook", "csound/book"),
+    Source("udo-libraries", "csudo/csudo"),
+    Source("udo-libraries", "docEdub/csound-instruments"),
+    Source("udo-libraries", "cskonopka/csound"),
+    Source("patches", "ncg777/csound_patches"),
+    Source("patches", "Leofltt/OnTheFly_CsoundSynthesis"),
+    Source("patches", "micah-frank-studio/Csound-Live-Coding"),
+    Source("patches", "reezmaize/GialloMusic"),
+    Source("patches", "stygian-phrygian/hypatia"),
 )
 
 HEADER_ORC = "sr = 48000\nksmps = 4800\nnchnls = 2\n0dbfs = 1\n"
@@ -87,10 +112,16 @@ _SCORE_ERROR = re.compile(
 )
 _SCORE_WARNING = re.compile(r"sread:|substituted|unexpected char|WARNING.*score", re.IGNORECASE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Section tags count where Csound's CSD reader sees them, at the start of a line (a tag quoted in a
+# comment, "copy the text between <CsOptions> and </CsOptions>", is not one).
 _INSTRUMENTS = re.compile(
-    r"(<Cs(?:Instruments|Orchestra)\b[^>]*>)(.*?)(</Cs(?:Instruments|Orchestra)>)", re.S | re.I
+    r"^[ \t]*(<Cs(?:Instruments|Orchestra)\b[^>]*>)(.*?)^[ \t]*(</Cs(?:Instruments|Orchestra)>)",
+    re.S | re.I | re.M,
 )
-_OPTIONS = re.compile(r"<CsOptions\b[^>]*>.*?</CsOptions>", re.S | re.I)
+_OPTIONS = re.compile(r"^[ \t]*<CsOptions\b[^>]*>.*?^[ \t]*</CsOptions>", re.S | re.I | re.M)
+#: A section tag inside a line: score verdicts made before tags were read at line starts are redone.
+_MIDLINE_TAG = re.compile(r"\S[^\n]*</?Cs(?:Instruments|Orchestra|Options)\b", re.I)
+SCORE_RULES = 2
 _SCORE_BIN = re.compile(r"<CsScore\b[^>]*\bbin\s*=", re.I)
 
 
@@ -108,6 +139,14 @@ def git(git_dir: Path, *args: str) -> bytes:
     return subprocess.run(["git", f"--git-dir={git_dir}", *args], capture_output=True, check=True).stdout
 
 
+def blob(git_dir: Path, commit: str, name: str) -> bytes | None:
+    """A file's bytes at `commit`, or None where the snapshot left it out (its largest files)."""
+    try:
+        return git(git_dir, "show", f"{commit}:{name}")
+    except subprocess.CalledProcessError:
+        return None
+
+
 def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -115,34 +154,54 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def export(source: Source, mirror: Path) -> list[dict[str, object]]:
-    """Write the source's files into the cache; return their manifest entries (no verdicts yet)."""
+_INCLUDE = re.compile(rb'^[ \t]*#include[ \t]+["|]([^"|\r\n]+)["|]', re.M)
+
+
+def export(source: Source, mirror: Path, seen: set[str], support: set[str]) -> list[dict[str, object]]:
+    """Write the source's files into the cache; return their manifest entries (no verdicts yet).
+
+    `seen` holds the content hashes already exported by earlier sources: a file met twice (a fork,
+    a branch, a copy in another collection) is kept once, where it was met first. Files an exported
+    file `#include`s are written too (whatever their suffix or the limit), as Csound reads them
+    beside it; their cache paths go into `support`, not into the manifest's benchmarked files.
+    """
     if source.repo.lower() in FORBIDDEN:
         raise SystemExit(f"{source.repo} is kept as an independent check and must not be used")
     git_dir = mirror / source.repo.replace("/", "+") / "repo"
+    if (git_dir / ".git").is_dir():  # a snapshot with a work tree
+        git_dir = git_dir / ".git"
     if not git_dir.exists():
         print(f"skip {source.repo}: no snapshot at {git_dir}", file=sys.stderr)
         return []
-    commit = git(git_dir, "rev-parse", "HEAD").decode().strip()
-    names = git(git_dir, "ls-tree", "-r", "-z", "--name-only", commit).decode("utf-8", "replace").split("\0")
+    commit = git(git_dir, "rev-parse", source.ref).decode().strip()
+    listing = git(git_dir, "ls-tree", "-r", "-z", commit).decode("utf-8", "replace").split("\0")
+    # "mode type hash\tpath"; symbolic links (mode 120000) hold a path, not Csound: left out
+    rows = [row.split("\t", 1) for row in listing if "\t" in row]
+    names = [path for meta, path in rows if not meta.startswith("120000")]
+    in_tree = set(names)
     chosen = [
         n for n in names if n.lower().endswith(SUFFIXES) and any(n.startswith(f) for f in source.folders)
     ]
     chosen.sort(key=lambda n: hashlib.sha256(n.encode()).hexdigest())
+    prefix = f"{source.name}/{source.repo.replace('/', '+')}"
+    if source.ref != "HEAD":
+        prefix += f"@{source.ref}"
     entries: list[dict[str, object]] = []
-    seen: set[str] = set()
     for name in chosen:
         if len(entries) >= source.limit:
             break
-        data = git(git_dir, "show", f"{commit}:{name}")
+        data = blob(git_dir, commit, name)
+        if data is None:
+            continue
         digest = hashlib.sha256(data).hexdigest()[:24]
         if digest in seen or (b"\0" in data[:4096] and not name.lower().endswith(".csd")):
             continue
         seen.add(digest)
-        local = f"{source.name}/{source.repo.replace('/', '+')}/{name}"
+        local = f"{prefix}/{name}"
         target = CACHE / local
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        _export_includes(git_dir, commit, prefix, name, data, in_tree, support)
         entries.append(
             {
                 "source": source.name,
@@ -156,6 +215,42 @@ def export(source: Source, mirror: Path) -> list[dict[str, object]]:
             }
         )
     return entries
+
+
+def _export_includes(
+    git_dir: Path, commit: str, prefix: str, name: str, data: bytes, in_tree: set[str], support: set[str]
+) -> None:
+    """Writes the files `name` includes (relative to its folder, as Csound looks first), recursively."""
+    todo = [(name, data)]
+    while todo and len(support) < 5000:
+        including, text = todo.pop()
+        folder = str(Path(including).parent)
+        for match in _INCLUDE.finditer(text):
+            target = match.group(1).decode("utf-8", "replace").strip()
+            if "://" in target or target.startswith("/"):
+                continue
+            path = str(Path(folder, target)) if folder != "." else target
+            parts: list[str] = []
+            for part in Path(path).parts:
+                if part == "..":
+                    if not parts:
+                        break
+                    parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            resolved = "/".join(parts)
+            local = f"{prefix}/{resolved}"
+            if resolved not in in_tree or local in support:
+                continue
+            support.add(local)
+            content = blob(git_dir, commit, resolved)
+            if content is None:
+                continue
+            target_path = CACHE / local
+            if not target_path.exists():
+                target_path.parent.mkdir(parents=True, exist_ok=True)
+                target_path.write_bytes(content)
+            todo.append((resolved, content))
 
 
 def _run(command: list[str], cwd: Path, timeout: float) -> tuple[int | None, str]:
@@ -229,7 +324,7 @@ def verdict_of(entry: dict[str, object]) -> dict[str, object]:
     score, messages = score_verdict(path, kind)
     if kind == "orc" and orchestra == "rejected" and Path(str(entry["path"])).suffix.lower() == ".inc":
         score, messages = score_verdict(path, "sco")  # an include may hold score text
-    return {"orchestra": orchestra, "score": score, "score_messages": messages}
+    return {"orchestra": orchestra, "score": score, "score_messages": messages, "score_rules": SCORE_RULES}
 
 
 def overall(entry: dict[str, object]) -> str:
@@ -256,36 +351,66 @@ def main(argv: list[str] | None = None) -> int:
     if MANIFEST.exists():
         old = {(e["local"], e["sha"]): e for e in json.loads(MANIFEST.read_text())["files"]}
     entries: list[dict[str, object]] = []
+    seen: set[str] = set()
+    support: set[str] = set()
     for source in SOURCES:
-        found = export(source, args.mirror)
-        print(f"{source.name} ({source.repo}): {len(found)} files", file=sys.stderr)
+        found = export(source, args.mirror, seen, support)
+        label = source.repo if source.ref == "HEAD" else f"{source.repo}@{source.ref}"
+        print(f"{source.name} ({label}): {len(found)} files", file=sys.stderr)
         entries.extend(found)
+    print(f"{len(support)} included files written beside them", file=sys.stderr)
+    _prune({str(e["local"]) for e in entries} | support)
     todo = []
+    rescore: list[dict[str, object]] = []
     for entry in entries:
         cached = old.get((entry["local"], entry["sha"]))
         if cached and "orchestra" in cached:
             entry.update({k: cached[k] for k in ("orchestra", "score", "score_messages")})
+            entry["score_rules"] = cached.get("score_rules", 1)
             if entry["score"] in ("accepted", "warned", "rejected"):
                 entry["score"], entry["score_messages"] = classify_score(list(cached["score_messages"]))
+            if entry["score_rules"] != SCORE_RULES and entry["kind"] == "csd" and not args.no_csound:
+                text = decode((CACHE / str(entry["local"])).read_bytes())
+                if _MIDLINE_TAG.search(text):
+                    rescore.append(entry)
+                else:
+                    entry["score_rules"] = SCORE_RULES
         elif not args.no_csound:
             todo.append(entry)
+    for entry in rescore:
+        path = CACHE / str(entry["local"])
+        entry["score"], entry["score_messages"] = score_verdict(path, "csd")
+        entry["score_rules"] = SCORE_RULES
+    print(f"{len(rescore)} scores checked again (section tags inside lines)", file=sys.stderr)
     print(f"checking {len(todo)} files with Csound", file=sys.stderr)
     with ThreadPoolExecutor(max_workers=max(1, min(args.jobs, 2))) as pool:
         for done, (entry, result) in enumerate(zip(todo, pool.map(verdict_of, todo), strict=True), 1):
             entry.update(result)
             if done % 100 == 0:
                 print(f"  {done}/{len(todo)}", file=sys.stderr)
-                _write(entries)
-    _write(entries)
+                _write(entries, support)
+    _write(entries, support)
     return 0
 
 
-def _write(entries: list[dict[str, object]]) -> None:
+def _prune(kept: set[str]) -> None:
+    """Removes files an earlier export left that no source gives now (the cache is ours alone)."""
+    for path in sorted(CACHE.rglob("*"), reverse=True):
+        relative = path.relative_to(CACHE).as_posix()
+        if path.is_file() and relative != MANIFEST.name and relative not in kept:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _write(entries: list[dict[str, object]], support: set[str]) -> None:
     for entry in entries:
         if "orchestra" in entry:
             entry["verdict"] = overall(entry)
     CACHE.mkdir(parents=True, exist_ok=True)
-    MANIFEST.write_text(json.dumps({"files": entries}, indent=1) + "\n")
+    benchmarked = {str(e["local"]) for e in entries}
+    included = sorted(support - benchmarked)
+    MANIFEST.write_text(json.dumps({"files": entries, "included": included}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,15 @@ def test_separate_argument_is_dropped_with_its_flag() -> None:
     assert options_line(result.text).split() == ["-d"]
 
 
+def test_one_or_two_file_names_are_dropped_more_are_kept_for_csound_to_refuse() -> None:
+    # The csound command takes up to two bare words as file names; the API calls them invalid.
+    result = sanitize(csd(options="-o dac -b 256 notes"))
+    assert options_line(result.text).split() == ["-b", "256"]
+    assert "file name notes" in {c.detail for c in result.changes}
+    kept = sanitize(csd(options="-d one two three"))
+    assert options_line(kept.text).split() == ["-d", "one", "two", "three"]
+
+
 def test_cluster_keeps_the_harmless_prefix() -> None:
     result = sanitize(csd(options="-dWodac -Wo out.wav -dm0"))
     assert options_line(result.text).split() == ["-dW", "-W", "-d"]

@@ -104,6 +104,40 @@ ACCEPTED = {
     "i-of-a-variable-and-typed-time": csd(
         "gkLevel init 1\ninstr 1\n  iLevel = i(gkLevel)\n  iNow = times:i()\n  print iLevel, iNow\nendin\n"
     ),
+    # Csound 6.18 gives every classic UDO one more optional i-time argument (its local ksmps).
+    "udo-with-its-local-ksmps-argument": csd(
+        "opcode Swell, a, kk\n  kAmp, kHz xin\n  xout oscili:a(kAmp, kHz)\nendop\n"
+        "opcode Note, 0, i\n  iHz xin\n  print iHz\nendop\n"
+        "instr 1\n  aSig Swell 0.1, 220, 16\n  Note 440, 8\n  outs aSig, aSig\nendin\n"
+    ),
+    "old-t-variables": csd("instr 1\n  tCount init 10\n  tStep = 2\nendin\n"),
+    "udo-called-with-a-converted-first-argument": csd(
+        "opcode Report, 0, ii\n  iA, iB xin\n  print iA + iB\nendop\n"
+        "instr 1\n  kLevel init 3\n  Report i(kLevel), 1\nendin\n"
+    ),
+    "own-target-inside-a-conditional-value": csd(
+        "instr 1\n  iStep = 0\n  until iStep > 4 do\n    iRows = (iStep % 2 == 0 ? iRows + 1 : iRows)\n"
+        "    iStep += 1\n  od\nendin\n"
+    ),
+    "array-length-is-init-time": csd(
+        "instr 1\n  iSteps[] fillarray 1, 2, 3\n  iMore[] init lenarray(iSteps) + 2\n"
+        "  print lenarray(iMore)\nendin\n"
+    ),
+    "code-behind-ifdef-that-csound-skips": csd(
+        "instr 1\n#ifdef WITH_PLUGIN\n  aSig somePluginOpcode 0.1\n#else\n  aSig oscili 0.1, 440\n#end\n"
+        "#ifdef LEVEL\n  iLevel = $LEVEL\n#end\n  outs aSig, aSig\nendin\n"
+    ),
+    "functions-csound-types-at-i-rate": csd(
+        "instr 1\n  kRate init 2\n  iA = abs(-2) * 3\n  iR = exprand(kRate)\n  iS = getseed()\n"
+        '  iN = ntom("4A")\n  print iA, iR, iS, iN\nendin\n'
+    ),
+    "bare-words-in-options": csd("instr 1\nendin\n").replace("-d -m0\n", "-d -m0 -o dac notes\n"),
+    "score-loop-named-with-a-statement-letter": csd(
+        "instr 1\n  print p2\nendin\n", "{ 3 x\ni 1 [$x * 0.1] 0.1\n}\n"
+    ),
+    "score-lines-starting-with-values-and-carries": csd(
+        "instr 1\n  print p4\nendin\n", "i 1 0 0.1 1\ni 1 0.1 0.1\nz\ni 1 0.2 0.1 3\nc\n"
+    ),
 }
 
 
@@ -152,10 +186,11 @@ def test_score_bin_section_leaves_no_unpaired_tag_for_csound() -> None:
     assert "CsScore" not in clean and "print(" not in clean and "<CsInstruments>" in clean
 
 
-def test_builtin_called_another_way_with_an_include_only_warns() -> None:
+def test_builtin_called_another_way_with_an_include_only_warns(tmp_path: Path) -> None:
     # An included file may define a UDO of the same name: Csound adds it as one more overload.
+    (tmp_path / "my_exprand.udo").write_text("opcode exprand, i, ii\n  iA, iB xin\n  xout iA + iB\nendop\n")
     text = csd('#include "my_exprand.udo"\ninstr 1\n  iv exprand 1, 2\n  print iv\nendin\n')
-    found = static_findings(Document("file:///t.csd", text))
+    found = static_findings(Document((tmp_path / "t.csd").as_uri(), text))
     assert errors(found) == []
     assert any(f.code == "argument-count" and f.severity == Severity.WARNING for f in found)
 
@@ -178,7 +213,48 @@ REJECTED = {
         "#define LEN #2#\ninstr 1\n  iv init $LEN\n  kv = gkNowhere * iv\nendin\n",
         "undefined-variable",
     ),
+    "udo-extra-argument-at-k-rate": (
+        "opcode Swell, a, kk\n  kAmp, kHz xin\n  xout oscili:a(kAmp, kHz)\nendop\n"
+        "instr 1\n  kRate = 16\n  aSig Swell 0.1, 220, kRate\n  outs aSig, aSig\nendin\n",
+        "argument-count",
+    ),
+    "udo-two-extra-arguments": (
+        "opcode Note, 0, i\n  iHz xin\n  print iHz\nendop\ninstr 1\n  Note 440, 8, 2\nendin\n",
+        "argument-count",
+    ),
+    "i-rate-from-a-function-csound-types-at-k-rate": (
+        "instr 1\n  iHz = mtof(60) * 2\n  print iHz\nendin\n",
+        "rate-mismatch",
+    ),
+    "i-rate-from-a-function-of-a-k-value": (
+        "instr 1\n  kLevel init 3\n  iLevel = abs(kLevel)\n  print iLevel\nendin\n",
+        "rate-mismatch",
+    ),
+    "unknown-opcode-in-a-branch-the-instrument-turns-on": (
+        "instr 1\n#define WITH_PLUGIN ##\n#ifdef WITH_PLUGIN\n  aSig somePluginOpcode 0.1\n#end\n"
+        "  outs aSig, aSig\nendin\n",
+        "unknown-opcode",
+    ),
+    "target-used-early-outside-a-conditional": (
+        "instr 1\n  iRows = iRows + 1\n  print iRows\nendin\n",
+        "used-before-defined",
+    ),
 }
+
+
+@needs_csound
+def test_a_score_line_starting_with_no_statement_letter_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "score.csd"
+    path.write_text(csd("instr 1\n  print p4\nendin\n", "i 1 0 0.1 1\nu 1 2\n"))
+    proc = subprocess.run(
+        ["csound", "-n", "-d", "-m0", str(path)], capture_output=True, text=True, check=False
+    )
+    assert "illegal opcode u" in proc.stdout + proc.stderr
+    found = [
+        f for f in static_findings(Document(path.as_uri(), path.read_text())) if f.code == "score-statement"
+    ]
+    assert [f.severity for f in found] == [Severity.ERROR]
+    assert path.read_bytes()[found[0].start_byte : found[0].end_byte] == b"u"
 
 
 @needs_csound
@@ -253,3 +329,31 @@ def test_editor_path_finds_what_check_finds(name: str) -> None:
     text = ACCEPTED[name] if name in ACCEPTED else csd(REJECTED[name][0])
     document = Document("file:///t.csd", text)
     assert document_findings(document) == static_findings(document)
+
+
+#: Option lines with a comment glued to a word: Csound 6.18 accepts some and rejects others.
+GLUED_OPTIONS = [
+    "-odac;realtime",
+    "-o dac;two words",
+    "-Q 14;-iadc",
+    "--midi-key=4;key",
+    "-d;quiet",
+    "-m0;messages",
+    "-b 256;-B1024",
+    "-odac;and three more words",
+    "-odac -d;x",
+]
+
+
+@needs_csound
+@pytest.mark.parametrize("options", GLUED_OPTIONS)
+def test_glued_option_comments_follow_csound(options: str, tmp_path: Path) -> None:
+    path = tmp_path / "options.csd"
+    path.write_text(csd("instr 1\nendin\n").replace("-d -m0\n", options + "\n"))
+    proc = subprocess.run(
+        ["csound", "--syntax-check-only", str(path)], capture_output=True, text=True, check=False
+    )
+    ours = [
+        f for f in static_findings(Document(path.as_uri(), path.read_text())) if f.code == "option-comment"
+    ]
+    assert (proc.returncode == 0) == (ours == []), proc.stdout + proc.stderr

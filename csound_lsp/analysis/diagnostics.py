@@ -37,8 +37,10 @@ def semantic_findings(
     includes_unresolved: bool = False,
     report_unused: bool = True,
     engine: int = 6,
+    origin: str = "",
 ) -> list[Finding]:
-    """Every check in the registry (`analysis.registry.CHECKS`) on the whole model."""
+    """Every check in the registry (`analysis.registry.CHECKS`) on the whole model; `origin` is the
+    document's URI (checks that read its included files look beside it)."""
     return registry.whole_document_findings(
         registry.ItemInput(
             model,
@@ -46,6 +48,7 @@ def semantic_findings(
             includes_unresolved=includes_unresolved,
             report_unused=report_unused,
             engine=engine,
+            origin=origin,
         )
     )
 
@@ -79,6 +82,7 @@ def static_findings(
             includes_unresolved=unresolved,
             report_unused=report_unused,
             engine=major,
+            origin=document.uri,
         )
         findings += drop_inside_syntax_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))

@@ -200,8 +200,9 @@ def call_type(node: Node, ctx: TypeContext) -> str:
         return UNKNOWN
     if name in ("i", "k", "a") and name in produced:
         return name  # a rate conversion gives its own rate (Csound 7's `i` has a k-rate form too)
-    # Csound 6.18 types a call without arguments (`times()`, `timek()`) at k-rate where it can.
-    argument_rate = highest_rate(args) if args else "k"
+    # Csound 6.18 types a call without arguments (`times()`, `timek()`) at k-rate where it can; an
+    # array argument counts by its elements' rate (`lenarray(iArr)` is i-rate).
+    argument_rate = highest_rate([split_found(a)[0] for a in args]) if args else "k"
     for preferred in (argument_rate, "k", "i", "a"):
         if preferred in produced:
             return preferred

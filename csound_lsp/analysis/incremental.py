@@ -169,6 +169,7 @@ class IncrementalDiagnostics:
                 },
                 facts=check_facts,
                 engine=engine,
+                origin=document.uri,
             )
         )
         findings += drop_inside_syntax_errors(semantic, findings)

@@ -66,7 +66,7 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
     findings: list[Finding] = []
     known_names: tuple[str, ...] | None = None
     for call in model.calls():
-        if call.name in _NOT_CHECKED:
+        if call.name in _NOT_CHECKED or _udo_read_as_result(call, model):
             continue
         udo = model.udos.get(call.name)
         opcode = catalog.get(call.name)
@@ -82,6 +82,10 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
         if opcode is None:
             if b"$" in (call.node.text or b""):
                 continue  # a macro may expand to the opcode: nothing can be said before expansion
+            if includes_unresolved:
+                # An include may define it: the document check `unknown-opcodes-with-includes`
+                # decides, with what the included files define (`include_checks`).
+                continue
             if known_names is None:
                 known_names = (*catalog.names(), *sorted(model.udos))
             findings.append(_unknown(call, known_names, includes_unresolved))
@@ -98,12 +102,20 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
                 )
             )
         checked = _check_call(call, opcode, ctx)
-        if includes_unresolved and model.includes:
+        if includes_unresolved:
             # An included file may define a UDO of this name: Csound adds it as one more overload
             # of the built-in (`#include "exprand.udo"`), so a call that fits no built-in form only warns.
             checked = (_as_warning(f) for f in checked)
         findings.extend(checked)
     return findings + compile_rule_findings(model, catalog)
+
+
+def _udo_read_as_result(call: OpcodeCall, model: DocumentModel) -> bool:
+    """`MyUdo i(kx), 1`: a UDO called with a converted first argument reads, to our grammar, as a
+    result `MyUdo` of the opcode `i`; Csound knows the UDO's name and calls it. Nothing is said."""
+    if call.is_function or len(call.outputs) != 1:
+        return False
+    return (call.outputs[0].text or b"").decode("utf-8", "replace") in model.udos
 
 
 def _as_warning(finding: Finding) -> Finding:
@@ -135,8 +147,15 @@ def _valid_udo_types(outputs: str, inputs: str) -> bool:
 
 
 def _unknown(call: OpcodeCall, known_names: tuple[str, ...], includes_unresolved: bool) -> Finding:
-    suggestions = suggestions_for(call.name, known_names)
-    message = f"unknown opcode '{call.name}'"
+    return unknown_opcode(call.name, call.ref.start_byte, call.ref.end_byte, known_names, includes_unresolved)
+
+
+def unknown_opcode(
+    name: str, start: int, end: int, known_names: tuple[str, ...], includes_unresolved: bool
+) -> Finding:
+    """The unknown-opcode finding: an error, or a warning where an unread include may define it."""
+    suggestions = suggestions_for(name, known_names)
+    message = f"unknown opcode '{name}'"
     if suggestions:
         message += f"; did you mean '{suggestions[0]}'?"
     severity = Severity.ERROR
@@ -144,12 +163,12 @@ def _unknown(call: OpcodeCall, known_names: tuple[str, ...], includes_unresolved
         severity = Severity.WARNING
         message += " (it may come from an include that could not be read)"
     return Finding(
-        call.ref.start_byte,
-        call.ref.end_byte,
+        start,
+        end,
         severity,
         "unknown-opcode",
         message,
-        data={"name": call.name, "suggestions": suggestions},
+        data={"name": name, "suggestions": suggestions},
     )
 
 
@@ -369,6 +388,7 @@ def _check_udo_call(
     if (
         UNKNOWN not in ins
         and not inputs_fit(ins, udo_inputs)
+        and not _fits_with_local_ksmps(ins, udo_inputs)
         and not _udo_fits_with_nested_calls(call, udo_inputs, ins, ctx)
     ):
         bad = mismatches(ins, udo_inputs)
@@ -409,6 +429,19 @@ def _check_udo_call(
             f"UDO '{call.name}' returns '{udo_outputs or 'nothing'}', "
             f"not {', '.join(rate_words(o) for o in outs)}",
         )
+
+
+#: Argument types an i-time value has (a number, a p-field, a header constant, an i-variable).
+_INIT_TIME = frozenset({"c", "i", "p", "r"})
+
+
+def _fits_with_local_ksmps(found: list[str], udo_inputs: str) -> bool:
+    """Csound 6.18 gives every classic UDO one more, optional, i-time argument after its declared
+    ones (the instance's local ksmps): `Foo 1, 2, 16` fits `opcode Foo, a, kk`; a k-rate one does not."""
+    slots = parse_types(udo_inputs, "in")
+    if len(found) != len(slots) + 1 or any(slot.variadic for slot in slots):
+        return False
+    return found[-1] in _INIT_TIME and inputs_fit(found[:-1], udo_inputs)
 
 
 def _statement_range(call: OpcodeCall) -> tuple[int, int]:

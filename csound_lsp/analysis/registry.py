@@ -19,7 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from csound_lsp.analysis import amplitudes, dialect, opcode_checks, structure_checks, variable_checks
+from csound_lsp.analysis import (
+    amplitudes,
+    conditionals,
+    dialect,
+    include_checks,
+    opcode_checks,
+    program_checks,
+    structure_checks,
+    variable_checks,
+)
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.model import DocumentModel, Ref
@@ -41,6 +50,8 @@ class ItemInput:
     also_defined: frozenset[str] = frozenset()
     #: The Csound major version that compiles the document (`catalog.versions.current_major`).
     engine: int = 6
+    #: The document's URI, where checks that read beside it (included files) look; "" for none.
+    origin: str = ""
 
 
 @dataclass
@@ -66,6 +77,8 @@ class DocumentInput:
     facts: dict[str, list[Any]] = field(default_factory=dict)
     #: The Csound major version that compiles the document.
     engine: int = 6
+    #: The document's URI, where checks that read beside it (included files) look; "" for none.
+    origin: str = ""
 
     @classmethod
     def of_model(
@@ -76,6 +89,7 @@ class DocumentInput:
         includes_unresolved: bool,
         report_unused: bool,
         engine: int = 6,
+        origin: str = "",
     ) -> DocumentInput:
         """The facts of a whole-document model, read from the model itself."""
         defined, used = structure_checks.table_facts(model)
@@ -95,6 +109,7 @@ class DocumentInput:
             global_uses={n: uses for n, uses in plain_global_uses(model).items() if n not in defs},
             facts={name: [fact] for name, fact in item_facts(model).items()},
             engine=engine,
+            origin=origin,
         )
 
 
@@ -161,13 +176,17 @@ def _instruments(doc: DocumentInput) -> list[Finding]:
 
 def _undefined_globals(doc: DocumentInput) -> list[Finding]:
     macro_refs = [*doc.model.macro_uses, *doc.extra_macro_uses]
-    if doc.includes_unresolved or (
-        doc.any_macros and variable_checks.macros_may_define(doc.model.source, macro_refs)
-    ):
+    if doc.any_macros and variable_checks.macros_may_define(doc.model.source, macro_refs):
         return []
+    elsewhere: frozenset[str] = frozenset()
+    if doc.includes_unresolved:
+        included = _included(doc)
+        if included is None:
+            return []
+        elsewhere = included.globals
     found: list[Finding] = []
     for name, uses in doc.global_uses.items():
-        if name not in doc.global_defs and uses:
+        if name not in doc.global_defs and name not in elsewhere and uses:
             found += variable_checks.undefined_global(name, uses)
     return found
 
@@ -178,6 +197,10 @@ def _score(doc: DocumentInput) -> list[Finding]:
     return structure_checks.score_findings(
         doc.model, includes_unresolved=doc.includes_unresolved, pfields=doc.pfields
     )
+
+
+def _score_statements(doc: DocumentInput) -> list[Finding]:
+    return structure_checks.score_statement_findings(doc.model)
 
 
 def _tables(doc: DocumentInput) -> list[Finding]:
@@ -198,10 +221,46 @@ def _includes(doc: DocumentInput) -> list[Finding]:
     return structure_checks.include_findings(doc.model)
 
 
+def _included_files(doc: DocumentInput) -> list[Finding]:
+    """Errors inside the files the document `#include`s, on the `#include` line."""
+    return include_checks.include_findings(doc.origin, doc.model, _alone(doc.catalog))
+
+
 def _macros(doc: DocumentInput) -> list[Finding]:
+    elsewhere: frozenset[str] = frozenset()
+    if doc.includes_unresolved:
+        included = _included(doc)
+        if included is None:
+            return []
+        elsewhere = included.macros
     return structure_checks.macro_findings(
-        doc.model, includes_unresolved=doc.includes_unresolved, extra_uses=doc.extra_macro_uses
+        doc.model, includes_unresolved=False, extra_uses=doc.extra_macro_uses, defined_elsewhere=elsewhere
     )
+
+
+def _unknown_opcodes_with_includes(doc: DocumentInput) -> list[Finding]:
+    """Unknown opcodes of a document with includes (the item check leaves them to this one)."""
+    if not doc.includes_unresolved:
+        return []
+    facts = doc.facts.get("unknown-opcodes-with-includes", [])
+    return program_checks.unknown_opcode_findings(doc.model, doc.catalog, facts, _included(doc))
+
+
+def _included(doc: DocumentInput) -> include_checks.Definitions | None:
+    """What the document's includes define, where every one of them was read."""
+    return include_checks.included_definitions(doc.origin, doc.model, _alone(doc.catalog))
+
+
+def _alone(catalog: Catalog) -> include_checks.Analyse:
+    """Every check on an included file's model, out of its context: definitions in the including
+    file are unknown, so checks that need them stay quiet (as for a document with unread includes)."""
+
+    def analyse(model: DocumentModel) -> list[Finding]:
+        return whole_document_findings(
+            ItemInput(model, catalog, includes_unresolved=True, report_unused=False)
+        )
+
+    return analyse
 
 
 def amplitudes_without_0dbfs(doc: DocumentInput) -> list[Finding]:
@@ -236,6 +295,7 @@ CHECKS: list[Check] = [
     Check("instruments", "document", _instruments),
     Check("undefined-globals", "document", _undefined_globals),
     Check("score", "document", _score),
+    Check("score-statements", "document", _score_statements),
     Check("tables", "document", _tables),
     Check("envelopes", "item", _envelopes),
     Check("unfinished", "item", _unfinished),
@@ -243,7 +303,14 @@ CHECKS: list[Check] = [
     Check("header", "document", _header),
     Check("options", "document", _options),
     Check("includes", "document", _includes),
+    Check("included-files", "document", _included_files),
     Check("macros", "document", _macros),
+    Check(
+        "unknown-opcodes-with-includes",
+        "document",
+        _unknown_opcodes_with_includes,
+        facts=program_checks.unknown_call_facts,
+    ),
     Check(
         "amplitudes-without-0dbfs",
         "document",
@@ -294,12 +361,12 @@ def item_facts(model: DocumentModel) -> dict[str, Any]:
 
 
 def item_findings(given: ItemInput, checks: list[Check] | None = None) -> list[Finding]:
-    """Every item check's findings on one model."""
+    """Every item check's findings on one model (none inside an `#ifdef` branch Csound may skip)."""
     found: list[Finding] = []
     for check in CHECKS if checks is None else checks:
         if check.scope == "item":
             found += _guarded(check, given)
-    return found
+    return conditionals.drop_in_item_branches(given.model, found)
 
 
 def document_findings(given: DocumentInput, checks: list[Check] | None = None) -> list[Finding]:
@@ -326,5 +393,6 @@ def whole_document_findings(given: ItemInput) -> list[Finding]:
         includes_unresolved=given.includes_unresolved,
         report_unused=given.report_unused,
         engine=given.engine,
+        origin=given.origin,
     )
     return item_findings(given) + document_findings(document)

@@ -6,6 +6,7 @@ import re
 
 from tree_sitter import Node
 
+from csound_lsp.analysis import conditionals
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog import headers, options
 from csound_lsp.catalog.cheatsheet import cheat_entry
@@ -296,16 +297,19 @@ def option_findings(model: DocumentModel) -> list[Finding]:
             continue
         for child in section.node.named_children:
             before = model.source[child.start_byte - 1 : child.start_byte]
-            if child.type == "comment" and before and not before.isspace() and before != b">":
-                # Csound only starts a comment in <CsOptions> after white space; glued to a flag,
-                # the comment's words become extra file names and Csound stops.
+            if child.type != "comment" or not before or before.isspace() or before == b">":
+                continue
+            # Csound only starts a comment in <CsOptions> after white space: glued to a word, the
+            # comment is read as part of that word and its other words as more command-line words.
+            problem = _glued_comment_problem(model, child)
+            if problem is not None:
                 findings.append(
                     Finding(
                         child.start_byte,
                         _first_line_end(model, child),
                         Severity.ERROR,
                         "option-comment",
-                        "Csound reads this comment as more command-line words ('too many arguments'); "
+                        f"Csound reads this comment as part of the options ({problem}); "
                         "put a space before ';'",
                     )
                 )
@@ -325,6 +329,72 @@ def option_findings(model: DocumentModel) -> list[Finding]:
     return findings
 
 
+#: Letters that may start a score line in Csound 6.18: statements, the carry `c`, and `z`/`p`
+#: read as values of the statement before (`z` is "infinity", `p2`-style references).
+_SCORE_LINE_LETTERS = frozenset("abBCcdefimnqrstvwxyzp")
+
+
+def score_statement_findings(model: DocumentModel) -> list[Finding]:
+    """A score line that starts with a letter no statement has: Csound's score reader stops there
+    ("sread: illegal opcode u"), though our grammar reads the line as more values of the one before."""
+    findings: list[Finding] = []
+    for statement in model.score:
+        for field in statement.fields:
+            if field.type != "score_word":
+                continue
+            line_start = model.source.rfind(b"\n", 0, field.start_byte) + 1
+            if model.source[line_start : field.start_byte].strip():
+                continue  # not the first thing on its line
+            letter = model.source[field.start_byte : field.start_byte + 1].decode("latin-1")
+            if not letter.isalpha() or letter in _SCORE_LINE_LETTERS:
+                continue
+            findings.append(
+                Finding(
+                    field.start_byte,
+                    field.end_byte,
+                    Severity.ERROR,
+                    "score-statement",
+                    f"score line starts with '{letter}', which is no score statement: Csound's score "
+                    "reader stops here (illegal opcode)",
+                )
+            )
+    return findings
+
+
+#: Value placeholders of short options whose value Csound reads as a number: what follows the
+#: number in the same word is read as more flag letters.
+_NUMERIC_VALUES = frozenset({"N", "0|1", "O", "Q", "[N]", "SECONDS"})
+
+
+def _glued_comment_problem(model: DocumentModel, comment: Node) -> str | None:
+    """What Csound 6.18 makes of a comment glued to the word before it, or None where it accepts it.
+
+    The comment's first word joins the word it is glued to: harmless in a file or device name or a
+    long option's value (`-odac;x`, `-Q 14;x`, `--limiter=0.9;x`), but after a switch or a number of
+    a short option Csound reads ';' as one more flag letter (`-d;x`: "unknown flag -;"). The
+    comment's other words become file names, and more than two of them are "too many arguments".
+    """
+    line_start = model.source.rfind(b"\n", 0, comment.start_byte) + 1
+    words_before = model.source[line_start : comment.start_byte].decode("utf-8", "replace").split()
+    text = model.source[comment.start_byte : _first_line_end(model, comment)].decode("utf-8", "replace")
+    if sum(1 for word in text.split()[1:] if not word.startswith("-")) > 2:
+        return "'too many arguments'"
+    if not words_before:
+        return None
+    glued = words_before[-1]
+    flag = glued if glued.startswith("-") else (words_before[-2] if len(words_before) > 1 else "")
+    if not flag.startswith("-") or flag.startswith(("--", "-+")):
+        return None  # a file name, or a long option: the comment only lengthens its value
+    found = options.option(flag[:2])
+    if found is None:
+        return "'unknown flag'"
+    if flag is glued and found.value is not None and len(glued) == 2:
+        return None  # `-o;x`: the comment is the value
+    if found.value is None or found.value in _NUMERIC_VALUES:
+        return "';' becomes a flag letter: 'unknown flag -;'"
+    return None
+
+
 def include_findings(model: DocumentModel) -> list[Finding]:
     """Includes of URLs: we never fetch them, and Csound needs the network to."""
     return [
@@ -342,23 +412,57 @@ def include_findings(model: DocumentModel) -> list[Finding]:
 
 
 def macro_findings(
-    model: DocumentModel, *, includes_unresolved: bool, extra_uses: list[Ref] | None = None
+    model: DocumentModel,
+    *,
+    includes_unresolved: bool,
+    extra_uses: list[Ref] | None = None,
+    defined_elsewhere: frozenset[str] = frozenset(),
 ) -> list[Finding]:
+    """Uses of macros defined nowhere: not in the document, not by Csound, not in `defined_elsewhere`
+    (what the document's includes define)."""
     if includes_unresolved:
         return []
     findings: list[Finding] = []
-    for ref in [*model.macro_uses, *(extra_uses or [])]:
-        if ref.name not in model.macros and ref.name not in _BUILTIN_MACROS:
-            findings.append(
-                Finding(
-                    ref.start_byte,
-                    ref.end_byte,
-                    Severity.ERROR,
-                    "undefined-macro",
-                    f"macro ${ref.name} is not defined",
-                )
+    known = defined_elsewhere | _BUILTIN_MACROS
+    unknown = [
+        r
+        for r in [*model.macro_uses, *(extra_uses or [])]
+        if r.name not in model.macros and r.name not in known
+    ]
+    if not unknown:
+        return findings  # the usual case: the text scans below cost a keystroke nothing
+    # `#define`s are read from the text too: the editor's skeleton leaves out instrument bodies,
+    # and a macro defined inside one is still defined for the rest of the document.
+    defined = conditionals.defined_names(model.source) | defined_elsewhere
+    known = defined | _BUILTIN_MACROS | _loop_names_read_as_statements(model)
+    blocks = conditionals.branches(model.source) if b"#if" in model.source else []
+    for ref in unknown:
+        if ref.name in known or conditionals.in_skipped_branch(ref.start_byte, blocks, defined):
+            continue
+        findings.append(
+            Finding(
+                ref.start_byte,
+                ref.end_byte,
+                Severity.ERROR,
+                "undefined-macro",
+                f"macro ${ref.name} is not defined",
             )
+        )
     return findings
+
+
+def _loop_names_read_as_statements(model: DocumentModel) -> frozenset[str]:
+    """`{ 5 x`: a score loop whose name is a statement letter reads, to our grammar, as a loop
+    without a name holding an `x` statement; Csound defines the macro `x` for the loop's body."""
+    names: set[str] = set()
+    for statement in model.score:
+        loop = statement.node.parent
+        if loop is None or loop.type != "score_loop" or loop.child_by_field_name("name") is not None:
+            continue
+        on_loop_line = b"\n" not in model.source[loop.start_byte : statement.node.start_byte]
+        if on_loop_line and not statement.fields:
+            names.add(statement.letter)
+    return frozenset(names)
 
 
 #: Macros Csound defines itself.

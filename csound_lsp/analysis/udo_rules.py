@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from csound_lsp.analysis.expressions import TypeContext, expression_type, variable_type_of
+from csound_lsp.analysis.expressions import TypeContext, argument_nodes, expression_type, variable_type_of
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.udo_overloads import classic_types
 from csound_lsp.catalog import Catalog
+from csound_lsp.catalog._data import DATA_DIR, Lazy, read_json
 from csound_lsp.catalog.types import TypeStringError, parse_types
 from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind
 
@@ -147,9 +148,10 @@ def _assignments(model: DocumentModel, scope: Scope, catalog: Catalog) -> list[F
 
 
 def _definite_rate(node: Node, ctx: TypeContext) -> str | None:
-    """The rate of a value where Csound's choice is certain: a variable, a call without arguments
-    (`times()` is k-rate to Csound 6.18) or one with a rate (`oscili:k(...)`), arithmetic on those.
-    Calls with arguments are left out: Csound's pick among their overloads is not modelled here."""
+    """The rate of a value where Csound's choice is certain: a variable, a call with a rate
+    (`oscili:k(...)`), a call whose rate Csound itself gave for arguments of these kinds
+    (`function_rates.json`: `mtof(iv)` is k-rate, `exprand(kv)` i-rate, `times()` k-rate),
+    arithmetic on those. Other calls are left out."""
     kind = node.type
     if kind == "identifier":
         found = variable_type_of(ctx.model.text(node), ctx)
@@ -157,10 +159,8 @@ def _definite_rate(node: Node, ctx: TypeContext) -> str | None:
     if kind == "parenthesized_expression" and node.named_child_count == 1:
         return _definite_rate(node.named_children[0], ctx)
     if kind == "call_expression":
-        arguments = node.child_by_field_name("arguments")
-        has_args = arguments is not None and any(c.type != "comment" for c in arguments.named_children)
-        if node.child_by_field_name("rate") is None and has_args:
-            return None
+        if node.child_by_field_name("rate") is None:
+            return _csound_call_rate(node, ctx)
         found = expression_type(node, ctx)
         return found if found in ("i", "k", "a") else None
     if kind == "binary_expression":
@@ -171,3 +171,31 @@ def _definite_rate(node: Node, ctx: TypeContext) -> str | None:
         if "k" in rates or "a" in rates:
             return "a" if "a" in rates else "k"
     return None
+
+
+#: Argument types by the kind Csound's rate table is keyed on (init-time, control, string).
+_ARGUMENT_KINDS = {"c": "i", "i": "i", "p": "i", "r": "i", "k": "k", "S": "S"}
+
+
+def _csound_call_rate(node: Node, ctx: TypeContext) -> str | None:
+    """The rate Csound 6.18 gives `f(args)` (generated from Csound, `scripts/gen_function_rates.py`),
+    where every argument is init-time, control-rate or a string and Csound was asked about those."""
+    function = node.child_by_field_name("function")
+    if function is None:
+        return None
+    name = ctx.model.text(function)
+    if name in ctx.model.udos:
+        return None  # a UDO of this name is one more overload Csound may pick
+    kinds = [_ARGUMENT_KINDS.get(expression_type(a, ctx)) for a in argument_nodes(node)]
+    if None in kinds:
+        return None
+    found = _FUNCTION_RATES.get().get(f"{name}({','.join(k for k in kinds if k)})")
+    return found if found in ("i", "k", "a") else None
+
+
+def _load_function_rates() -> dict[str, str]:
+    rates = read_json(DATA_DIR / "function_rates.json")["rates"]
+    return {str(key): str(value) for key, value in rates.items()}
+
+
+_FUNCTION_RATES: Lazy[dict[str, str]] = Lazy(_load_function_rates)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from csound_lsp.analysis.expressions import RESERVED_NAMES
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.syntax.model import DocumentModel, Ref, Scope, ScopeKind, Variable
@@ -47,6 +49,11 @@ def variable_findings(
             if variable.name in _IMPLICIT or _is_pfield(variable.name) or "$" in variable.name:
                 continue  # `gkKey$VOICE`: the real name is known only after macro expansion
             if variable.rate is None and variable.declared_type is None:
+                if variable.name.startswith("t") or variable.name in model.udos:
+                    # `t1 init 10`: Csound 6.18 still takes the old t-variables (k-rate). A UDO's
+                    # name read as a result (`MyUdo i(kx), 1`: our grammar cannot know the name)
+                    # is a call, not a variable.
+                    continue
                 # Not a Csound variable name at all (e.g. a misspelt opcode used as a value).
                 findings.extend(_not_a_variable(variable))
                 continue
@@ -105,7 +112,10 @@ def macros_may_define(source: bytes, uses: list[Ref]) -> bool:
 
 def _self_fed(scope: Scope, name: str, use: Ref) -> bool:
     """`kx rspline 1, 2, kx*0.1, 3`: Csound 6.18 accepts the statement's own result inside an
-    expression in a later argument (not a bare `kx`, not in the first argument, not after `=`)."""
+    expression in a later argument (not a bare `kx`, not in the first argument, not after `=`).
+    Nor does it check `ix = (c ? ix+1 : ix)`: the target inside a branch of a conditional value."""
+    if _in_own_conditional(scope, name, use):
+        return True
     for call in scope.calls:
         if call.is_function or call.name == "=" or not call.outputs or len(call.arguments) < 2:
             continue
@@ -185,3 +195,32 @@ def _label_findings(scope: Scope) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _in_own_conditional(scope: Scope, name: str, use: Ref) -> bool:
+    """Whether `use` sits in a branch of the conditional value that `name = ...` assigns to it."""
+    if scope.node is None:
+        return False
+    node = scope.node.descendant_for_byte_range(use.start_byte, use.end_byte)
+    branch: Node | None = None
+    while node is not None and node.type not in ("assignment", "instrument_definition", "udo_definition"):
+        parent = node.parent
+        branches = (
+            (parent.child_by_field_name("consequence"), parent.child_by_field_name("alternative"))
+            if parent is not None and parent.type == "ternary_expression"
+            else ()
+        )
+        if node in branches:
+            branch = parent
+        node = parent
+    if node is None or node.type != "assignment" or branch is None:
+        return False
+    lefts = node.children_by_field_name("left")
+    rights = node.children_by_field_name("right")
+    operator = node.child_by_field_name("operator")
+    if len(lefts) != 1 or len(rights) != 1 or operator is None or operator.text != b"=":
+        return False
+    value = rights[0]
+    while value.type == "parenthesized_expression" and value.named_child_count == 1:
+        value = value.named_children[0]
+    return value == branch and lefts[0].text == name.encode()

@@ -217,6 +217,7 @@ def _option_tokens(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 def _neutralise_options(buf: _Buffer, start: int, end: int) -> None:
     tokens = list(_option_tokens(buf.original, start, end))
+    _drop_file_names(buf, tokens)
     index = 0
     while index < len(tokens):
         match = tokens[index]
@@ -248,6 +249,28 @@ def _neutralise_options(buf: _Buffer, start: int, end: int) -> None:
             if stop:  # -U: everything after it belongs to the utility
                 _drop_rest(buf, tokens[index:])
                 return
+
+
+def _drop_file_names(buf: _Buffer, tokens: list[re.Match[str]]) -> None:
+    """Words that are no flag nor a flag's value: the csound command takes up to two of them as the
+    orchestra and score file names (a CSD's own sections win), while the API a check runs through
+    calls them invalid arguments. One or two are dropped; more stay, for Csound to refuse as the
+    command does ("too many arguments")."""
+    names: list[re.Match[str]] = []
+    takes_next = False
+    for match in tokens:
+        token = match.group()
+        if takes_next:
+            takes_next = False
+            continue
+        if token.startswith("-"):
+            letter = token[1:2]
+            takes_next = len(token) == 2 and letter in _DROP_SHORT_WITH_ARG | _KEEP_SHORT_WITH_ARG
+            continue
+        names.append(match)
+    if len(names) <= 2:
+        for match in names:
+            buf.blank(match.start(), match.end(), "option", f"file name {match.group()}")
 
 
 def _drop_rest(buf: _Buffer, tokens: list[re.Match[str]]) -> None:
