@@ -72,12 +72,12 @@ class Side:
     compiles: list[bool] = field(default_factory=list)
 
 
-def positions(limit: int) -> list[Position]:
+def positions(limit: int, half: str = "test") -> list[Position]:
     manifest = json.loads((PUBLIC / "manifest.json").read_text())["files"]
     chosen = [
         entry
         for entry in manifest
-        if entry.get("half") == "test"
+        if entry.get("half") == half
         and entry.get("verdict") == "accepted"
         and entry["kind"] in ("csd", "orc")
     ]
@@ -199,13 +199,31 @@ def summary(side: Side, expected: list[str]) -> dict[str, Any]:
     }
 
 
-async def run(url: str, count: int, out: Path | None, csound_check: bool = True) -> dict[str, Any]:
-    picked = positions(count)
+def bench_retriever() -> Retriever:
+    """What `csound-lsp index` builds on a default install (the bundled corpus and the manual's
+    examples), indexed into a temporary folder; keyword search only, as inline completion uses it."""
+    from csound_lsp.retrieval import RetrievalEngine, Sources
+
+    engine = RetrievalEngine(Sources(), cache_dir=tempfile.mkdtemp())
+    report = engine.build()
+    print(f"retrieval index: {report.files} files, {report.chunks} chunks", file=sys.stderr)
+    return Retriever(engine)
+
+
+async def run(
+    url: str,
+    count: int,
+    out: Path | None,
+    csound_check: bool = True,
+    half: str = "test",
+    line_examples: bool = True,
+) -> dict[str, Any]:
+    picked = positions(count, half)
     raw = {"backend": "openai", "host": url, "models": {"completion": "gemma3-270m"}, "log": False}
     settings, problems = parse_ai_settings(raw, env={})
     assert not problems, problems
     service = AIService(settings)
-    retriever = Retriever(service=service)
+    retriever = bench_retriever()
     from csound_lsp.csound.worker import CsoundChecker
 
     checker = CsoundChecker(timeout_s=20.0) if csound_check else None
@@ -217,6 +235,7 @@ async def run(url: str, count: int, out: Path | None, csound_check: bool = True)
             debounce=False,
             checker=(lambda: checker) if checker is not None else None,
         )
+        engine.line_examples = line_examples
         sides = {"csound-lsp": Side("csound-lsp"), "bare model": Side("bare model")}
         reference = Side("the removed text itself")  # what a perfect answer scores (compile rate)
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:
@@ -249,8 +268,10 @@ async def run(url: str, count: int, out: Path | None, csound_check: bool = True)
     expected = [position.expected for position in picked]
     result = {
         "positions": len(picked),
+        "half": half,
         "sources": sorted({position.source for position in picked}),
         "csound_check": csound_check,
+        "line_examples": line_examples,
         "sides": {
             name: summary(side, expected) for name, side in [*sides.items(), (reference.name, reference)]
         },
@@ -283,15 +304,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--llama", required=True, help="base URL of a running llama-server")
     parser.add_argument("--positions", type=int, default=200)
+    parser.add_argument(
+        "--half", choices=["dev", "test"], default="test", help="tune on dev; report the held-out test half"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".cache" / "fim_results.json")
     parser.add_argument(
         "--no-csound-check", action="store_true", help="static analysis only before a suggestion is shown"
+    )
+    parser.add_argument(
+        "--no-line-examples",
+        action="store_true",
+        help="mid-line, offer only the document's own calls (to measure what retrieval adds)",
     )
     args = parser.parse_args()
     if not (PUBLIC / "manifest.json").is_file():
         print("no bench/.cache/public/manifest.json: run bench/fetch_public_csound.py first", file=sys.stderr)
         return 2
-    result = asyncio.run(run(args.llama, args.positions, args.out, not args.no_csound_check))
+    result = asyncio.run(
+        run(
+            args.llama,
+            args.positions,
+            args.out,
+            not args.no_csound_check,
+            args.half,
+            not args.no_line_examples,
+        )
+    )
     print(table(result))
     return 0
 
