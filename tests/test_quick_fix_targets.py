@@ -165,3 +165,14 @@ def test_fixes_for_real_breakage_make_the_piece_compile(kind: str, tmp_path: Pat
         )
         verdicts.append(done.returncode == 0)
     assert verdicts == [False, True]
+
+
+def test_no_fix_that_changes_nothing() -> None:
+    """A macro defined with its body on the next line is one our model does not read (Csound does):
+    renaming `$STEP` to `$STEP` would be offered as a fix and applied again and again."""
+    text = csd("instr 1\n#define STEP(N)\n  #\n  print $N\n  #\n  $STEP(1)\nendin\n")
+    document = Document("file:///tmp/macro.csd", text)
+    findings = [f for f in document_findings(document) if f.code == "undefined-macro"]
+    for finding in findings:
+        for fix in fixes_for(document, finding):
+            assert apply_edits(document.source, fix.edits) != document.source, fix.title

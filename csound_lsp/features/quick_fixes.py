@@ -195,6 +195,8 @@ def _still_valid(ctx: FixContext, finding: Finding, fix: Fix) -> bool:
     """Applies the fix in memory: its finding must go and no error may be added."""
     if not fix.edits:
         return False
+    if apply_edits(ctx.source, fix.edits) == ctx.source:  # a fix that changes nothing fixes nothing
+        return False
     source, before = _validation_base(ctx, fix)
     if finding not in before:
         before = [*before, finding]
@@ -500,6 +502,8 @@ def _undefined_macro(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     name = written.lstrip("$").rstrip(".")
     defined = sorted(ctx.full().macros)
     for candidate in difflib.get_close_matches(name, defined, n=2, cutoff=0.75):
+        if candidate == name:  # defined after all (a definition we did not read): renaming changes nothing
+            continue
         at = finding.start_byte + written.index(name)
         yield Fix(f"Change to '${candidate}'", (ByteEdit(at, at + len(name.encode()), candidate),))
 
