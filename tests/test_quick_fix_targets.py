@@ -176,3 +176,33 @@ def test_no_fix_that_changes_nothing() -> None:
     for finding in findings:
         for fix in fixes_for(document, finding):
             assert apply_edits(document.source, fix.edits) != document.source, fix.title
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+def test_a_comma_lost_in_a_long_list_is_put_back(tmp_path: Path) -> None:
+    """`89,.0112,0  144,.0069,0`: Csound rejects the piece; the fix comes only with the syntax error
+    (not with the unused variable beside it) and Csound accepts the result."""
+    text = csd(
+        "giHarm ftgen 2, 0, 1024, 9, 1,1,0, 2,.5,0, 89,.0112,0  144,.0069,0\n"
+        "instr 1\n  kUnused = 1\n  aSig poscil 0.1, 220, giHarm\n  outs aSig, aSig\nendin\n"
+    )
+    document = Document("file:///tmp/comma.csd", text)
+    everything = diagnostics_of(document)
+    assert {d.code for d in everything} >= {"syntax-error", "unused-variable"}
+    whole = (0, len(document.source))
+    for diagnostic in everything:
+        titles = [a.title for a in quick_fixes(document, *whole, for_diagnostics=[diagnostic])]
+        assert ("Insert the missing comma" in titles) == (diagnostic.code == "syntax-error"), titles
+    finding = next(f for f in document_findings(document) if f.code == "syntax-error")
+    (fix,) = fixes_for(document, finding)
+    fixed = apply_edits(document.source, fix.edits).decode()
+    assert "89,.0112,0,  144,.0069,0" in fixed
+    verdicts = []
+    for name, body in (("broken", text), ("fixed", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(body)
+        done = subprocess.run(
+            ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
+        )
+        verdicts.append(done.returncode == 0)
+    assert verdicts == [False, True]

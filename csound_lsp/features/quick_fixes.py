@@ -8,6 +8,7 @@ another. The fixes themselves are small text edits worked out from the model and
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -529,6 +530,33 @@ def _stray_character(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         yield Fix(f"Remove the stray '{char}'", (ByteEdit(offset, offset + 1, ""),))
 
 
+#: What can end an argument, and what can start the next one.
+_ARGUMENT_END = re.compile(rb"[\w.)\]\"]$")
+_ARGUMENT_START = re.compile(rb"[\w.(\"$-]")
+
+
+def _missing_comma(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    """Two arguments with only spaces between them (`89,.0112,0  144,.0069,0`, a comma lost in a
+    long GEN list): a comma after the first, when the syntax error is the second's start."""
+    start = finding.start_byte
+    if not _ARGUMENT_START.match(ctx.source[start : start + 1]):
+        return
+    line_begin = line_start(ctx.source, start)
+    before = ctx.source[line_begin:start]
+    gap = len(before) - len(before.rstrip(b" \t"))
+    if gap == 0 or not _ARGUMENT_END.search(before.rstrip(b" \t")) or b"," not in before:
+        return
+    if _in_string_or_comment(ctx, start):
+        return
+    at = start - gap
+    yield Fix("Insert the missing comma", (ByteEdit(at, at, ","),))
+
+
+def _syntax_error(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    yield from _missing_comma(ctx, finding)
+    yield from _stray_character(ctx, finding)
+
+
 def _in_string_or_comment(ctx: FixContext, offset: int) -> bool:
     node = ctx.document.tree.root_node.descendant_for_byte_range(offset, offset + 1)
     while node is not None:
@@ -552,5 +580,5 @@ _MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "unused-variable": _unused_variable,
     "exponential-zero": _exponential_zero,
     "undefined-macro": _undefined_macro,
-    "syntax-error": _stray_character,
+    "syntax-error": _syntax_error,
 }
