@@ -261,7 +261,12 @@ async def run(
                 )
                 reference.answers.append(position.expected)
                 reference.compiles.append(compiles(original, position.kind, (PUBLIC / position.path).parent))
-                print(f"{index + 1}/{len(picked)} {position.path}", file=sys.stderr, flush=True)
+                print(
+                    f"{index + 1}/{len(picked)} {position.path} ours {sides['csound-lsp'].seconds[-1]:.1f} s "
+                    f"bare {sides['bare model'].seconds[-1]:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     await service.aclose()
     if checker is not None:
         await checker.close()
@@ -276,8 +281,15 @@ async def run(
             name: summary(side, expected) for name, side in [*sides.items(), (reference.name, reference)]
         },
         "answers": [
-            {"path": p.path, "expected": p.expected, "csound-lsp": a, "bare": b}
-            for p, a, b in zip(picked, sides["csound-lsp"].answers, sides["bare model"].answers, strict=True)
+            {"path": p.path, "expected": p.expected, "csound-lsp": a, "bare": b, "seconds": [sa, sb]}
+            for p, a, b, sa, sb in zip(
+                picked,
+                sides["csound-lsp"].answers,
+                sides["bare model"].answers,
+                sides["csound-lsp"].seconds,
+                sides["bare model"].seconds,
+                strict=True,
+            )
         ],
     }
     if out is not None:

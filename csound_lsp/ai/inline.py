@@ -53,8 +53,8 @@ LINE_PROMPT_TOKENS = 560
 PREFILL_BUDGET_S = 2.0
 #: Below these, the lines of the instrument above the cursor no longer fit.
 LINE_PROMPT_FLOOR, BLOCK_PROMPT_FLOOR = 160, 256
-#: Suggestions shown at most (the first is the best).
-MAX_SHOWN = 2
+#: Suggestions shown at most (the first is the best): one mid-line, where each costs a Csound check.
+MAX_SHOWN, MAX_SHOWN_LINE = 2, 1
 #: Debounce bounds in seconds, and the wait before we know how fast this user types.
 DEBOUNCE_MIN_S, DEBOUNCE_MAX_S, DEBOUNCE_DEFAULT_S = 0.05, 0.35, 0.15
 #: Documents up to this size are also compiled by Csound before a suggestion is shown.
@@ -246,7 +246,8 @@ class InlineEngine:
             if first.strip():
                 candidates.append(first)
         candidates += [e.text for e in evidence if e.text.strip() not in {c.strip() for c in candidates}]
-        suggestions = await self._validate(document, cursor.char_offset, candidates)
+        shown = MAX_SHOWN_LINE if line_only else MAX_SHOWN
+        suggestions = await self._validate(document, cursor.char_offset, candidates, shown)
         timings.validation_ms = (time.perf_counter() - started) * 1000
         return suggestions
 
@@ -341,7 +342,7 @@ class InlineEngine:
             self.prefill.observe(tokens, timings.first_token_ms / 1000)
 
     async def _validate(
-        self, document: Document, char_offset: int, candidates: list[str]
+        self, document: Document, char_offset: int, candidates: list[str], shown: int = MAX_SHOWN
     ) -> list[Suggestion]:
         """Each candidate applied in memory and checked; only those adding no error are kept (a
         suggestion that breaks the file is worse than none)."""
@@ -362,7 +363,7 @@ class InlineEngine:
             added = added_errors(baseline.errors, report.errors)
             if not added and checker is not None:
                 csound = await check_text(applied, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
-                if csound.csound_checked:
+                if csound.csound_checked and csound.errors:  # the file's own errors do not count
                     before = await self._csound_baseline(document, path, checker)
                     added = added_errors(before.errors, csound.errors)
             if added:
@@ -370,7 +371,7 @@ class InlineEngine:
                 log.debug("inline suggestion dropped: it adds %s", added[0].describe())
                 continue
             kept.append(Suggestion(uuid.uuid4().hex[:12], candidate, True))
-            if len(kept) >= MAX_SHOWN:
+            if len(kept) >= shown:
                 break
         return kept
 
