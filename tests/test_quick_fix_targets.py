@@ -43,6 +43,10 @@ BY_KIND = {
     "syntax-error": csd(
         "instr 1\n  aSig oscili 0.1, 440 ?\n  kUnused = 8\n  out aSig\nendin\ninstr 2\n  out 0 @\nendin\n"
     ),
+    "undefined-variable": csd("instr 1\n  aTrig metro 2\n  kUnused = 1\n  printk2 kTrig\nendin\n"),
+    "used-before-defined": csd(
+        "instr 1\n  aCount = 0\n  kCount = kCount + 1\n  kUnused = 1\n  printk2 kCount\nendin\n"
+    ),
 }
 
 
@@ -201,6 +205,55 @@ def test_a_comma_lost_in_a_long_list_is_put_back(tmp_path: Path) -> None:
     for name, body in (("broken", text), ("fixed", fixed)):
         path = tmp_path / f"{name}.csd"
         path.write_text(body)
+        done = subprocess.run(
+            ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
+        )
+        verdicts.append(done.returncode == 0)
+    assert verdicts == [False, True]
+
+
+#: A rate letter slipped where a variable is set (`aVal` for `kVal`), and in one output of two.
+SLIPS = {
+    "undefined-variable": (
+        "instr 1\n  aTrig metro 2\n  kUnused = 1\n  printk2 kTrig\nendin\n",
+        "Rename 'aTrig' to 'kTrig' where it is set",
+        "  kTrig metro 2\n",
+    ),
+    "used-before-defined": (
+        "instr 1\n  aCount = 0\n  kCount = kCount + 1\n  kUnused = 1\n  printk2 kCount\nendin\n",
+        "Rename 'aCount' to 'kCount' where it is set",
+        "  kCount = 0\n",
+    ),
+    "output-rate": (
+        "instr 1\n  aSig oscili 0.1, 440\n  kL, aR pan2 aSig, 0.5\n  kUnused = 1\n  outs kL, aR\nendin\n",
+        "Rename 'kL' to 'aL' (the opcode gives a-rate)",
+        "  aL, aR pan2 aSig, 0.5\n",
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+@pytest.mark.parametrize("kind", sorted(SLIPS))
+def test_a_slipped_rate_letter_is_renamed_back(kind: str, tmp_path: Path) -> None:
+    body, title, line = SLIPS[kind]
+    text = csd(body)
+    document = Document("file:///tmp/slip.csd", text)
+    everything = diagnostics_of(document)
+    assert any(d.code == kind for d in everything), [(d.code, d.message) for d in everything]
+    whole = (0, len(document.source))
+    for diagnostic in everything:  # offered with its own diagnostic only
+        titles = [a.title for a in quick_fixes(document, *whole, for_diagnostics=[diagnostic])]
+        if diagnostic.code not in (kind, "output-rate", "undefined-variable", "rate-mismatch"):
+            assert title not in titles, (diagnostic.code, titles)
+    finding = next(f for f in document_findings(document) if f.code == kind)
+    fixes = fixes_for(document, finding)
+    assert fixes and fixes[0].title == title and fixes[0].preferred, [f.title for f in fixes]
+    fixed = apply_edits(document.source, fixes[0].edits).decode()
+    assert line in fixed
+    verdicts = []
+    for name, piece in (("broken", text), ("fixed", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(piece)
         done = subprocess.run(
             ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
         )

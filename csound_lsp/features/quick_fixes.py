@@ -33,15 +33,12 @@ from csound_lsp.features.fix_edits import (
     line_start,
 )
 from csound_lsp.features.header_fixes import missing_header, missing_table
-from csound_lsp.features.name_index import NameKind, occurrences_of
+from csound_lsp.features.variable_fixes import RENAME_ORDER, output_rate, rename_fixes, undefined_variable
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import focused_model
 from csound_lsp.syntax.model import (
-    DocumentModel,
     OpcodeCall,
-    Scope,
     ScopeKind,
-    Variable,
     rate_of,
 )
 
@@ -56,8 +53,7 @@ _CONVERSIONS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 #: Which rates a type letter accepts, for UDO arguments (the catalog's own findings list them).
 _LETTER_RATES = {"a": ("a",), "k": ("k", "i"), "i": ("i",), "J": ("k", "i"), "K": ("k", "i")}
-#: When an output's rate must change, the order to try the others in (closest first).
-_RENAME_ORDER = {"i": "ka", "k": "ai", "a": "ki"}
+_RENAME_ORDER = RENAME_ORDER
 
 #: Opcodes that only compute a value from their inputs: a statement calling one of them, whose
 #: result nobody reads, can go without changing what the instrument does.
@@ -260,52 +256,6 @@ def _call_with_argument(ctx: FixContext, start: int, end: int) -> tuple[OpcodeCa
     return None
 
 
-# -- renaming a variable's rate ----------------------------------------------------------------------
-
-
-def renamed(name: str, rate: str) -> str | None:
-    """`kTrem` → `aTrem`, `gkLevel` → `gaLevel`; None for names that are only a rate letter."""
-    if name.startswith("g") and len(name) > 2 and name[1] in "aki":
-        return "g" + rate + name[2:]
-    if len(name) > 1 and name[0] in "aki":
-        return rate + name[1:]
-    return None
-
-
-def _rename_fixes(ctx: FixContext, call: OpcodeCall, rates: str, why: str) -> Iterator[Fix]:
-    """Renames a statement's single output to each rate in turn, with every reference in scope."""
-    if call.is_function or len(call.outputs) != 1 or call.outputs[0].type != "identifier":
-        return
-    name = ctx.model.text(call.outputs[0])
-    model = ctx.model
-    variable = model.lookup_variable(name, call.scope)
-    if variable is not None and variable.scope.kind is ScopeKind.GLOBAL:
-        model = ctx.full()
-        variable = model.global_scope.variables.get(name)
-    if variable is None or variable.declared_type or variable.is_array or _has_macros(model, variable):
-        return
-    for rate in rates:
-        new_name = renamed(name, rate)
-        if new_name is None or new_name == name or _clashes(ctx, model, variable, new_name):
-            continue
-        edits = tuple(ByteEdit(ref.start_byte, ref.end_byte, new_name) for ref in variable.refs)
-        yield Fix(f"Rename '{name}' to '{new_name}' ({why} {rate_words(rate)})", edits)
-
-
-def _clashes(ctx: FixContext, model: DocumentModel, variable: Variable, new_name: str) -> bool:
-    if new_name in variable.scope.variables or occurrences_of(ctx.document, NameKind.GLOBAL, new_name):
-        return True
-    if new_name in ctx.catalog or new_name in model.udos:
-        return True
-    # A global's new name must not collide with a local in any instrument either.
-    return variable.is_global and any(new_name in scope.variables for scope in model.scopes)
-
-
-def _has_macros(model: DocumentModel, variable: Variable) -> bool:
-    scope: Scope = variable.scope
-    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in model.macro_uses)
-
-
 # -- the fixes -------------------------------------------------------------------------------------
 
 
@@ -329,23 +279,7 @@ def _rate_mismatch(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         call = located[0]
         current = rate_of(ctx.model.text(call.outputs[0])) if len(call.outputs) == 1 else None
         if current in _RENAME_ORDER:
-            yield from _rename_fixes(ctx, call, _RENAME_ORDER[current], "make the output")
-
-
-def _output_rate(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
-    call = next(
-        (c for c in ctx.model.calls() if c.outputs and c.outputs[0].start_byte == finding.start_byte), None
-    )
-    if call is None:
-        return
-    current = rate_of(ctx.model.text(call.outputs[0])) or ""
-    offered = [str(r) for r in finding.data.get("offered") or []]
-    udo = ctx.model.udos.get(call.name)
-    if not offered and udo is not None and len(udo.output_types) == 1:
-        offered = [udo.output_types]
-    order = _RENAME_ORDER.get(current, "aki")
-    rates = "".join(r for r in order if r in offered)
-    yield from _rename_fixes(ctx, call, rates, "the opcode gives")
+            yield from rename_fixes(ctx, call, _RENAME_ORDER[current], "make the output")
 
 
 def _unknown_opcode(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
@@ -572,7 +506,9 @@ def _exponential_zero(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
 
 _MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "rate-mismatch": _rate_mismatch,
-    "output-rate": _output_rate,
+    "output-rate": output_rate,
+    "undefined-variable": undefined_variable,
+    "used-before-defined": undefined_variable,
     "unknown-opcode": _unknown_opcode,
     "missing-header": missing_header,
     "amplitudes-without-0dbfs": missing_header,
