@@ -181,3 +181,18 @@ async def test_an_argument_list_that_runs_on_is_cut(fake: FakeOllama, tmp_path: 
     offset = text.index("oscili ") + len("oscili ")
     assert await suggest(engine, text, offset) == ["0.3, 440, giSine, 0"]
     assert engine.generations == 1
+
+
+CONTINUED = HEADER + "instr 1\n  kEnv linseg \n      0.5, 1, 0\n  aSig oscili kEnv, 440\n  outs aSig, aSig\nendin\n"
+
+
+@pytest.mark.parametrize(("answer", "shown"), [("0, 1, 1", []), ("0, 1, 1,", ["0, 1, 1,"])])
+async def test_a_line_continued_below_must_be_completed_so_it_parses(
+    fake: FakeOllama, tmp_path: Path, answer: str, shown: list[str]
+) -> None:
+    """The line below continues the statement: ending it without a comma leaves that line as a
+    statement of its own (an error the file already had, but one this suggestion was to end)."""
+    fake.tokens = (answer + "\n",)
+    engine = await engine_for(fake, tmp_path)
+    offset = CONTINUED.index("linseg ") + len("linseg ")
+    assert await suggest(engine, CONTINUED, offset) == shown

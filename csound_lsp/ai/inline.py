@@ -34,7 +34,7 @@ from .inline_context import Cursor, InlinePrompt, build_prompt, locate, one_line
 from .line_evidence import Evidence, LineHead, evidence_at, head_at
 from .line_repair import arity_for, shaped
 from .speed import PrefillSpeed
-from .validate import CheckReport, added_errors, check_text
+from .validate import CheckReport, Problem, added_errors, check_text
 
 if TYPE_CHECKING:
     from csound_lsp.csound.worker import CsoundChecker
@@ -247,7 +247,9 @@ class InlineEngine:
                 candidates.append(first)
         candidates += [e.text for e in evidence if e.text.strip() not in {c.strip() for c in candidates}]
         shown = MAX_SHOWN_LINE if line_only else MAX_SHOWN
-        suggestions = await self._validate(document, cursor.char_offset, candidates, shown)
+        suggestions = await self._validate(
+            document, cursor.char_offset, candidates, shown, line_only=line_only
+        )
         timings.validation_ms = (time.perf_counter() - started) * 1000
         return suggestions
 
@@ -342,10 +344,18 @@ class InlineEngine:
             self.prefill.observe(tokens, timings.first_token_ms / 1000)
 
     async def _validate(
-        self, document: Document, char_offset: int, candidates: list[str], shown: int = MAX_SHOWN
+        self,
+        document: Document,
+        char_offset: int,
+        candidates: list[str],
+        shown: int = MAX_SHOWN,
+        *,
+        line_only: bool = False,
     ) -> list[Suggestion]:
         """Each candidate applied in memory and checked; only those adding no error are kept (a
-        suggestion that breaks the file is worse than none)."""
+        suggestion that breaks the file is worse than none). Mid-line, the statement being typed
+        must also end clean: a parse error left on the line below (its continuation, now read as a
+        statement of its own) counts as added."""
         text = document.text
         checker = self._checker() if self._checker is not None and len(text) <= CSOUND_CHECK_BYTES else None
         path = document.uri if document.uri.startswith("file:") else None
@@ -357,15 +367,16 @@ class InlineEngine:
             self._baselines = {key: baseline}  # one document at a time is plenty
         kept: list[Suggestion] = []
         self.rejected = 0
+        below = text.count("\n", 0, char_offset) + 2 if line_only else 0  # 1-based line after the cursor's
         for candidate in candidates:
             applied = text[:char_offset] + candidate + text[char_offset:]
             report = await check_text(applied, path, checker=None, analyzer=self._analyzer)
-            added = added_errors(baseline.errors, report.errors)
+            added = added_errors(baseline.errors, report.errors) + _left_below(report.errors, below)
             if not added and checker is not None:
                 csound = await check_text(applied, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
                 if csound.csound_checked and csound.errors:  # the file's own errors do not count
                     before = await self._csound_baseline(document, path, checker)
-                    added = added_errors(before.errors, csound.errors)
+                    added = added_errors(before.errors, csound.errors) + _left_below(csound.errors, below)
             if added:
                 self.rejected += 1
                 log.debug("inline suggestion dropped: it adds %s", added[0].describe())
@@ -428,3 +439,16 @@ class InlineEngine:
             cache=cache,
             error=error,
         )
+
+
+def _left_below(errors: list[Problem], line: int) -> list[Problem]:
+    """Parse errors on `line` (the one below a completed line; 0: none asked): a line that ends a
+    statement the line below continues (`linseg 0, 1, 1,` then `  0.5, 1, 0`) leaves one there."""
+    if not line:
+        return []
+    return [
+        problem
+        for problem in errors
+        if problem.line == line
+        and (problem.code in ("syntax-error", "unknown-opcode") or "syntax error" in problem.message.lower())
+    ]
