@@ -87,6 +87,33 @@ def test_missing_end_tag_gets_no_0dbfs_fix() -> None:
     start, end = (document.index.offset(convert.position_from_lsp(p)) for p in (line.start, line.end))
     offered = quick_fixes(document, start, end, for_diagnostics=tag_errors)
     assert not [a for a in offered if "0dbfs" in a.title]
+    # what it gets instead: the end tag, attached to the end-tag error
+    assert [(a.title, a.diagnostics) for a in offered] == [("Insert '</CsInstruments>'", tag_errors)]
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+@pytest.mark.parametrize("section", ["CsOptions", "CsInstruments"])
+def test_a_missing_section_end_tag_is_inserted(section: str, tmp_path: Path) -> None:
+    """Csound rejects a section left open; the end tag goes before the next section and it accepts."""
+    whole = csd("instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n")
+    if "<CsOptions>" not in whole:
+        whole = whole.replace("<CsInstruments>", "<CsOptions>\n-d\n</CsOptions>\n<CsInstruments>")
+    text = whole.replace(f"</{section}>\n", "")
+    document = Document("file:///tmp/open-section.csd", text)
+    finding = next(f for f in document_findings(document) if f.code == "syntax-error")
+    (fix,) = fixes_for(document, finding)
+    assert fix.title == f"Insert '</{section}>'"
+    fixed = apply_edits(document.source, fix.edits).decode()
+    assert fixed == whole
+    verdicts = []
+    for name, piece in (("broken", text), ("fixed", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(piece)
+        done = subprocess.run(
+            ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
+        )
+        verdicts.append(done.returncode == 0)
+    assert verdicts == [False, True]
 
 
 def zero_dbfs_finding(document: Document) -> Finding:

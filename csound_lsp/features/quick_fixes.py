@@ -486,7 +486,29 @@ def _missing_comma(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     yield Fix("Insert the missing comma", (ByteEdit(at, at, ","),))
 
 
+_OPEN_SECTION = re.compile(rb"<(Cs\w+)[^>/]*>")
+_SECTION_TAG_LINE = re.compile(rb"^[ \t]*</?Cs\w+", re.M)
+
+
+def _missing_section_end(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    """A section opened and never closed (`<CsInstruments>` with no `</CsInstruments>`): the parser
+    stops at its start tag. The end tag goes on its own line before the next section tag."""
+    opened = _OPEN_SECTION.match(ctx.source, finding.start_byte)
+    if opened is None or opened.group(1) == b"CsoundSynthesizer":
+        return
+    name = opened.group(1).decode()
+    closing = f"</{name}>".encode()
+    if closing.lower() in ctx.source[opened.end() :].lower():
+        return  # closed after all: another problem
+    following = _SECTION_TAG_LINE.search(ctx.source, opened.end())
+    at = following.start() if following is not None else len(ctx.source)
+    newline = b"" if at == 0 or ctx.source[at - 1 : at] == b"\n" else b"\n"
+    text = (newline + closing + b"\n").decode()
+    yield Fix(f"Insert '</{name}>'", (ByteEdit(at, at, text),))
+
+
 def _syntax_error(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    yield from _missing_section_end(ctx, finding)
     yield from _missing_comma(ctx, finding)
     yield from _stray_character(ctx, finding)
 
