@@ -196,3 +196,16 @@ async def test_a_line_continued_below_must_be_completed_so_it_parses(
     engine = await engine_for(fake, tmp_path)
     offset = CONTINUED.index("linseg ") + len("linseg ")
     assert await suggest(engine, CONTINUED, offset) == shown
+
+
+async def test_an_if_completed_without_its_goto_is_not_shown(fake: FakeOllama, tmp_path: Path) -> None:
+    """`if kx < kLimit` with no `goto`/`then` still does not parse: the unfinished line had a parse
+    error too, but a suggestion that leaves one on the line it completes is not shown."""
+    text = HEADER + "instr 1\n  kx = 1\n  kLimit = 2\n  if kx \n  kx = kLimit\nskip:\n  printk2 kx\nendin\n"
+    fake.tokens = ("< kLimit\n",)
+    engine = await engine_for(fake, tmp_path)
+    offset = text.index("if kx ") + len("if kx ")
+    assert await suggest(engine, text, offset) == []
+    fake.tokens = ("< kLimit kgoto skip\n",)
+    engine = await engine_for(fake, tmp_path)
+    assert await suggest(engine, text, offset) == ["< kLimit kgoto skip"]

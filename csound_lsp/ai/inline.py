@@ -354,8 +354,9 @@ class InlineEngine:
     ) -> list[Suggestion]:
         """Each candidate applied in memory and checked; only those adding no error are kept (a
         suggestion that breaks the file is worse than none). Mid-line, the statement being typed
-        must also end clean: a parse error left on the line below (its continuation, now read as a
-        statement of its own) counts as added."""
+        must also end clean: a parse error left on its line (an `if` with no `goto`) or on the line
+        below (its continuation, now read as a statement of its own) counts as added, even though
+        the unfinished line had one too."""
         text = document.text
         checker = self._checker() if self._checker is not None and len(text) <= CSOUND_CHECK_BYTES else None
         path = document.uri if document.uri.startswith("file:") else None
@@ -367,16 +368,16 @@ class InlineEngine:
             self._baselines = {key: baseline}  # one document at a time is plenty
         kept: list[Suggestion] = []
         self.rejected = 0
-        below = text.count("\n", 0, char_offset) + 2 if line_only else 0  # 1-based line after the cursor's
+        line = text.count("\n", 0, char_offset) + 1 if line_only else 0  # 1-based, the cursor's
         for candidate in candidates:
             applied = text[:char_offset] + candidate + text[char_offset:]
             report = await check_text(applied, path, checker=None, analyzer=self._analyzer)
-            added = added_errors(baseline.errors, report.errors) + _left_below(report.errors, below)
+            added = added_errors(baseline.errors, report.errors) + _left_unparsed(report.errors, line)
             if not added and checker is not None:
                 csound = await check_text(applied, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
                 if csound.csound_checked and csound.errors:  # the file's own errors do not count
                     before = await self._csound_baseline(document, path, checker)
-                    added = added_errors(before.errors, csound.errors) + _left_below(csound.errors, below)
+                    added = added_errors(before.errors, csound.errors) + _left_unparsed(csound.errors, line)
             if added:
                 self.rejected += 1
                 log.debug("inline suggestion dropped: it adds %s", added[0].describe())
@@ -441,14 +442,20 @@ class InlineEngine:
         )
 
 
-def _left_below(errors: list[Problem], line: int) -> list[Problem]:
-    """Parse errors on `line` (the one below a completed line; 0: none asked): a line that ends a
-    statement the line below continues (`linseg 0, 1, 1,` then `  0.5, 1, 0`) leaves one there."""
+#: Findings that say a statement does not parse as written.
+_UNPARSED = frozenset({"syntax-error", "unfinished-condition", "unterminated-string"})
+
+
+def _left_unparsed(errors: list[Problem], line: int) -> list[Problem]:
+    """Parse errors on the completed `line` (1-based; 0: none asked) or the one below it, where a
+    line that ends a statement the next line continues (`linseg 0, 1, 1,` then `  0.5, 1, 0`)
+    leaves one."""
     if not line:
         return []
-    return [
-        problem
-        for problem in errors
-        if problem.line == line
-        and (problem.code in ("syntax-error", "unknown-opcode") or "syntax error" in problem.message.lower())
-    ]
+    left = []
+    for problem in errors:
+        parse = problem.code in _UNPARSED or "syntax error" in problem.message.lower()
+        continued = problem.line == line + 1 and problem.code == "unknown-opcode"
+        if (problem.line in (line, line + 1) and parse) or continued:
+            left.append(problem)
+    return left
