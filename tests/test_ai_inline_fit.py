@@ -183,7 +183,9 @@ async def test_an_argument_list_that_runs_on_is_cut(fake: FakeOllama, tmp_path: 
     assert engine.generations == 1
 
 
-CONTINUED = HEADER + "instr 1\n  kEnv linseg \n      0.5, 1, 0\n  aSig oscili kEnv, 440\n  outs aSig, aSig\nendin\n"
+CONTINUED = (
+    HEADER + "instr 1\n  kEnv linseg \n      0.5, 1, 0\n  aSig oscili kEnv, 440\n  outs aSig, aSig\nendin\n"
+)
 
 
 @pytest.mark.parametrize(("answer", "shown"), [("0, 1, 1", []), ("0, 1, 1,", ["0, 1, 1,"])])
