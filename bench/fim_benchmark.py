@@ -8,10 +8,16 @@ exported to bench/.cache/public (never committed; the manifest says where each f
 files Csound 6.18 accepted are used, one position per file: a code line inside an instrument body,
 cut after its first two words (`aSig oscili |0.5, 440`), the rest of the line removed from the file.
 
-* csound-lsp: the real `InlineEngine` in this process, through the OpenAI-style backend, with the
-  piece under test excluded from retrieval (examples from its own path are dropped).
+* csound-lsp: the real `InlineEngine` in this process, through the OpenAI-style backend, with a
+  keyword index of what `csound-lsp index` builds on a default install (the bundled corpus and the
+  manual's examples, never the public corpus) and the piece under test excluded from retrieval
+  (examples from its own path are dropped); one engine for the whole run, so it learns the server's
+  prefill speed as it would in an editor.
 * bare: the same model, `/v1/completions` with the last 1,500 characters before the cursor as the
   prompt, stopped at the end of the line.
+
+Start the server fresh and with `--cache-ram 0`: llama.cpp keeps earlier prompts' state in memory
+(8 GB by default), so a second run over the same positions would find the bare prompts already read.
 
 Reported for each: answered, exact first line, mean similarity of the first line (difflib ratio,
 unanswered = 0), still compiles (Csound 6.18 `--syntax-check-only` on the file with the suggestion
@@ -72,12 +78,12 @@ class Side:
     compiles: list[bool] = field(default_factory=list)
 
 
-def positions(limit: int) -> list[Position]:
+def positions(limit: int, half: str = "test") -> list[Position]:
     manifest = json.loads((PUBLIC / "manifest.json").read_text())["files"]
     chosen = [
         entry
         for entry in manifest
-        if entry.get("half") == "test"
+        if entry.get("half") == half
         and entry.get("verdict") == "accepted"
         and entry["kind"] in ("csd", "orc")
     ]
@@ -199,13 +205,32 @@ def summary(side: Side, expected: list[str]) -> dict[str, Any]:
     }
 
 
-async def run(url: str, count: int, out: Path | None, csound_check: bool = True) -> dict[str, Any]:
-    picked = positions(count)
+def bench_retriever() -> Retriever:
+    """What `csound-lsp index` builds on a default install (the bundled corpus and the manual's
+    examples), indexed into a temporary folder; keyword search only, as inline completion uses it."""
+    from csound_lsp.retrieval import RetrievalEngine, Sources
+
+    engine = RetrievalEngine(Sources(), cache_dir=tempfile.mkdtemp())
+    report = engine.build()
+    print(f"retrieval index: {report.files} files, {report.chunks} chunks", file=sys.stderr)
+    return Retriever(engine)
+
+
+async def run(
+    url: str,
+    count: int,
+    out: Path | None,
+    csound_check: bool = True,
+    half: str = "test",
+    line_examples: bool = True,
+    skip: int = 0,
+) -> dict[str, Any]:
+    picked = positions(count + skip, half)[skip:]
     raw = {"backend": "openai", "host": url, "models": {"completion": "gemma3-270m"}, "log": False}
     settings, problems = parse_ai_settings(raw, env={})
     assert not problems, problems
     service = AIService(settings)
-    retriever = Retriever(service=service)
+    retriever = bench_retriever()
     from csound_lsp.csound.worker import CsoundChecker
 
     checker = CsoundChecker(timeout_s=20.0) if csound_check else None
@@ -217,6 +242,7 @@ async def run(url: str, count: int, out: Path | None, csound_check: bool = True)
             debounce=False,
             checker=(lambda: checker) if checker is not None else None,
         )
+        engine.line_examples = line_examples
         sides = {"csound-lsp": Side("csound-lsp"), "bare model": Side("bare model")}
         reference = Side("the removed text itself")  # what a perfect answer scores (compile rate)
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:
@@ -242,27 +268,70 @@ async def run(url: str, count: int, out: Path | None, csound_check: bool = True)
                 )
                 reference.answers.append(position.expected)
                 reference.compiles.append(compiles(original, position.kind, (PUBLIC / position.path).parent))
-                print(f"{index + 1}/{len(picked)} {position.path}", file=sys.stderr, flush=True)
+                print(
+                    f"{index + 1}/{len(picked)} {position.path} ours {sides['csound-lsp'].seconds[-1]:.1f} s "
+                    f"bare {sides['bare model'].seconds[-1]:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     await service.aclose()
     if checker is not None:
         await checker.close()
     expected = [position.expected for position in picked]
     result = {
         "positions": len(picked),
+        "half": half,
+        "skip": skip,
         "sources": sorted({position.source for position in picked}),
         "csound_check": csound_check,
+        "line_examples": line_examples,
         "sides": {
             name: summary(side, expected) for name, side in [*sides.items(), (reference.name, reference)]
         },
         "answers": [
-            {"path": p.path, "expected": p.expected, "csound-lsp": a, "bare": b}
-            for p, a, b in zip(picked, sides["csound-lsp"].answers, sides["bare model"].answers, strict=True)
+            {"path": p.path, "expected": p.expected, "csound-lsp": a, "bare": b, "seconds": [sa, sb]}
+            for p, a, b, sa, sb in zip(
+                picked,
+                sides["csound-lsp"].answers,
+                sides["bare model"].answers,
+                sides["csound-lsp"].seconds,
+                sides["bare model"].seconds,
+                strict=True,
+            )
         ],
     }
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1))
     return result
+
+
+def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs over disjoint positions (`--skip`) as one: counts added, similarity weighted by positions,
+    latency percentiles over every position's own time."""
+    total = sum(r["positions"] for r in results)
+    merged: dict[str, Any] = {
+        "positions": total,
+        "half": results[0].get("half"),
+        "sources": sorted({s for r in results for s in r["sources"]}),
+        "answers": [a for r in results for a in r["answers"]],
+        "sides": {},
+    }
+    for name in results[0]["sides"]:
+        sides = [r["sides"][name] for r in results]
+        summed = {
+            key: sum(s[key] for s in sides)
+            for key in ("answered", "exact", "compiles", "multi_line", "shown_failing_csound")
+        }
+        summed["similarity"] = round(
+            sum(s["similarity"] * r["positions"] for s, r in zip(sides, results, strict=True)) / total, 3
+        )
+        column = {"csound-lsp": 0, "bare model": 1}.get(name)
+        seconds = [a["seconds"][column] for a in merged["answers"]] if column is not None else []
+        summed["p50_s"] = round(percentile(seconds, 0.5) or 0.0, 2) if seconds else 0.0
+        summed["p95_s"] = round(percentile(seconds, 0.95) or 0.0, 2) if seconds else 0.0
+        merged["sides"][name] = summed
+    return merged
 
 
 def table(result: dict[str, Any]) -> str:
@@ -281,17 +350,50 @@ def table(result: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--llama", required=True, help="base URL of a running llama-server")
+    parser.add_argument("--llama", help="base URL of a running llama-server")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="RESULTS",
+        help="print the table of runs over disjoint positions",
+    )
     parser.add_argument("--positions", type=int, default=200)
+    parser.add_argument(
+        "--skip", type=int, default=0, help="leave out the first N positions (to split a run over servers)"
+    )
+    parser.add_argument(
+        "--half", choices=["dev", "test"], default="test", help="tune on dev; report the held-out test half"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".cache" / "fim_results.json")
     parser.add_argument(
         "--no-csound-check", action="store_true", help="static analysis only before a suggestion is shown"
     )
+    parser.add_argument(
+        "--no-line-examples",
+        action="store_true",
+        help="mid-line, offer only the document's own calls (to measure what retrieval adds)",
+    )
     args = parser.parse_args()
+    if args.merge:
+        print(table(merge([json.loads(path.read_text()) for path in args.merge])))
+        return 0
+    if not args.llama:
+        parser.error("--llama URL is needed to run the benchmark")
     if not (PUBLIC / "manifest.json").is_file():
         print("no bench/.cache/public/manifest.json: run bench/fetch_public_csound.py first", file=sys.stderr)
         return 2
-    result = asyncio.run(run(args.llama, args.positions, args.out, not args.no_csound_check))
+    result = asyncio.run(
+        run(
+            args.llama,
+            args.positions,
+            args.out,
+            not args.no_csound_check,
+            args.half,
+            not args.no_line_examples,
+            args.skip,
+        )
+    )
     print(table(result))
     return 0
 

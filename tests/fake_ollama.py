@@ -117,6 +117,8 @@ class FakeOllama:
         self.faults: list[Fault] = []
         #: Answer GET /props as llama.cpp's llama-server does, with this `n_ctx` (None: 404 as Ollama).
         self.props_n_ctx: int | None = None
+        #: What the final line reports as the prompt's evaluation: tokens and nanoseconds.
+        self.prompt_eval: tuple[int, int] = (12, 2_000_000)
         #: The model name embedding answers report (None: the one asked for), and a vector size
         #: override: an OpenAI-style server that ignores the name and embeds with its own model.
         self.served_embedding_model: str | None = None
@@ -375,8 +377,8 @@ def _make_handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
             return {
                 "total_duration": 1_000_000 * (count + 5),
                 "load_duration": 1_000_000,
-                "prompt_eval_count": 12,
-                "prompt_eval_duration": 2_000_000,
+                "prompt_eval_count": fake.prompt_eval[0],
+                "prompt_eval_duration": fake.prompt_eval[1],
                 "eval_count": count,
                 "eval_duration": 1_000_000 * count,
             }

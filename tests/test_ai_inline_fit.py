@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from csound_lsp.ai.ailog import AILog
+from csound_lsp.ai.budget import estimate_tokens
 from csound_lsp.ai.grounding import Retrieval
-from csound_lsp.ai.inline import InlineEngine
+from csound_lsp.ai.inline import LINE_PROMPT_FLOOR, InlineEngine
 from csound_lsp.ai.service import AIService
 from csound_lsp.ai.settings import parse_ai_settings
 from csound_lsp.syntax.document import Document
@@ -86,12 +87,127 @@ async def test_a_suggestion_that_adds_an_error_is_never_shown(fake: FakeOllama, 
 async def test_without_a_fim_format_the_code_after_the_cursor_is_in_the_prompt(
     fake: FakeOllama, tmp_path: Path
 ) -> None:
-    fake.tokens = ("0.3, 440\n",)
+    fake.tokens = ("  aSig oscili 0.2 * kEnv, 440\n",)
     engine = await engine_for(fake, tmp_path, model="mystery-model:1b")  # no insert, no FIM tokens
-    offset = MID_LINE.index("oscili ") + len("oscili ")
-    assert await suggest(engine, MID_LINE, offset) == ["0.3, 440"]
+    offset = BLANK_LINE.index("\n\n  outs") + 1
+    assert await suggest(engine, BLANK_LINE, offset) == ["  aSig oscili 0.2 * kEnv, 440"]
     body = fake.requests_to("/api/generate")[-1].body
     assert body.get("raw") is True and "suffix" not in body
     prompt = body["prompt"]
     assert "; the code after the cursor's line:\n;     outs aSig, aSig" in prompt
-    assert prompt.endswith("aSig oscili ")
+    assert prompt.endswith("p3 - 0.1, 0\n")
+
+
+async def test_mid_line_the_prompt_is_the_code_alone(fake: FakeOllama, tmp_path: Path) -> None:
+    """Measured on the dev half: comments above the code (signatures, header, the code after the
+    cursor) made a small model's rest-of-line worse, so mid-line it gets the code as written."""
+    fake.tokens = ("0.3, 440\n",)
+    engine = await engine_for(fake, tmp_path, model="mystery-model:1b")
+    offset = MID_LINE.index("oscili ") + len("oscili ")
+    assert await suggest(engine, MID_LINE, offset) == ["0.3, 440"]
+    prompt = fake.requests_to("/api/generate")[-1].body["prompt"]
+    assert prompt == MID_LINE[:offset]
+
+
+async def test_the_prompt_shrinks_to_what_a_slow_backend_reads_in_the_latency_budget(
+    fake: FakeOllama, tmp_path: Path
+) -> None:
+    body_lines = "".join(f"  k{n} = {n}\n" for n in range(120))  # a long instrument above the cursor
+    text = HEADER + "instr 1\n" + body_lines + "  aSig oscili \nendin\n"
+    offset = text.index("aSig oscili ") + len("aSig oscili ")
+    fake.tokens = ("0.3, 440\n",)
+    fake.prompt_eval = (600, 10_000_000_000)  # 600 tokens in 10 s: 60 tokens/s
+    engine = await engine_for(fake, tmp_path)
+    try:
+        first = await engine.suggest(Document("file:///t/a.orc", text), offset, invoked=True)
+        engine._cache.clear()
+        second = await engine.suggest(Document("file:///t/a.orc", text, version=2), offset, invoked=True)
+    finally:
+        await engine.service.aclose()
+    assert [s.text for s in first] == [s.text for s in second] == ["0.3, 440"]
+    prompts = [request.body["prompt"] for request in fake.requests_to("/api/generate")]
+    assert engine.prefill.tokens_per_s == pytest.approx(60.0)
+    # the first request sent the full line budget; the second what 60 tokens/s read in the budget
+    assert estimate_tokens(prompts[0]) > 400
+    assert estimate_tokens(prompts[1]) <= LINE_PROMPT_FLOOR + 16
+    assert prompts[1].endswith("aSig oscili ")
+
+
+async def test_when_the_model_line_adds_an_error_the_documents_own_call_is_offered(
+    fake: FakeOllama, tmp_path: Path
+) -> None:
+    text = (
+        HEADER
+        + "instr 1\n  kEnv linseg 0, 0.1, 1, p3 - 0.1, 0\n  aSig oscili kEnv * 0.3, p4, 1\n"
+        + "  outs aSig, aSig\nendin\n"
+        + "instr 2\n  kAmp linseg 0, 1, 1\n  aTone oscili \n  outs aTone, aTone\nendin\n"
+    )
+    fake.tokens = ("kUndefined, 440\n",)  # a name nobody defined: it adds an error
+    engine = await engine_for(fake, tmp_path)
+    offset = text.index("aTone oscili ") + len("aTone oscili ")
+    shown = await suggest(engine, text, offset)
+    # instrument 1's call, its envelope renamed to the envelope defined above the cursor
+    assert shown == ["kAmp * 0.3, p4, 1"]
+    assert engine.rejected == 1
+
+
+async def test_evidence_is_checked_like_the_model_line(fake: FakeOllama, tmp_path: Path) -> None:
+    text = (
+        HEADER
+        + "instr 1\n  aSig oscili 0.3, 440, 1, 0, 7\n  outs aSig, aSig\nendin\n"  # too many arguments
+        + "instr 2\n  aTone oscili \n  outs aTone, aTone\nendin\n"
+    )
+    fake.tokens = ("kUndefined, 440\n",)
+    engine = await engine_for(fake, tmp_path)
+    offset = text.index("aTone oscili ") + len("aTone oscili ")
+    assert await suggest(engine, text, offset) == []
+    assert engine.rejected == 2
+
+
+async def test_too_few_arguments_the_model_goes_on_after_a_comma(fake: FakeOllama, tmp_path: Path) -> None:
+    text = HEADER + "instr 1\n  aSig vco2 \n  outs aSig, aSig\nendin\n"
+    fake.tokens = ("0.2\n",)  # vco2 needs an amplitude and a frequency
+    engine = await engine_for(fake, tmp_path)
+    offset = text.index("vco2 ") + len("vco2 ")
+    assert await suggest(engine, text, offset) == ["0.2, 0.2"]
+    prompts = [request.body.get("prompt", "") for request in fake.requests_to("/api/generate")]
+    assert len(prompts) == 2 and prompts[1].endswith("aSig vco2 0.2, ")
+
+
+async def test_an_argument_list_that_runs_on_is_cut(fake: FakeOllama, tmp_path: Path) -> None:
+    text = "giSine ftgen 0, 0, 8192, 10, 1\n" + HEADER + "instr 1\n  aSig oscili \n  outs aSig, aSig\nendin\n"
+    fake.tokens = ("0.3, 440, giSine, 0, 0, 0, 0, 0\n",)
+    engine = await engine_for(fake, tmp_path)
+    offset = text.index("oscili ") + len("oscili ")
+    assert await suggest(engine, text, offset) == ["0.3, 440, giSine, 0"]
+    assert engine.generations == 1
+
+
+CONTINUED = (
+    HEADER + "instr 1\n  kEnv linseg \n      0.5, 1, 0\n  aSig oscili kEnv, 440\n  outs aSig, aSig\nendin\n"
+)
+
+
+@pytest.mark.parametrize(("answer", "shown"), [("0, 1, 1", []), ("0, 1, 1,", ["0, 1, 1,"])])
+async def test_a_line_continued_below_must_be_completed_so_it_parses(
+    fake: FakeOllama, tmp_path: Path, answer: str, shown: list[str]
+) -> None:
+    """The line below continues the statement: ending it without a comma leaves that line as a
+    statement of its own (an error the file already had, but one this suggestion was to end)."""
+    fake.tokens = (answer + "\n",)
+    engine = await engine_for(fake, tmp_path)
+    offset = CONTINUED.index("linseg ") + len("linseg ")
+    assert await suggest(engine, CONTINUED, offset) == shown
+
+
+async def test_an_if_completed_without_its_goto_is_not_shown(fake: FakeOllama, tmp_path: Path) -> None:
+    """`if kx < kLimit` with no `goto`/`then` still does not parse: the unfinished line had a parse
+    error too, but a suggestion that leaves one on the line it completes is not shown."""
+    text = HEADER + "instr 1\n  kx = 1\n  kLimit = 2\n  if kx \n  kx = kLimit\nskip:\n  printk2 kx\nendin\n"
+    fake.tokens = ("< kLimit\n",)
+    engine = await engine_for(fake, tmp_path)
+    offset = text.index("if kx ") + len("if kx ")
+    assert await suggest(engine, text, offset) == []
+    fake.tokens = ("< kLimit kgoto skip\n",)
+    engine = await engine_for(fake, tmp_path)
+    assert await suggest(engine, text, offset) == ["< kLimit kgoto skip"]

@@ -43,6 +43,10 @@ BY_KIND = {
     "syntax-error": csd(
         "instr 1\n  aSig oscili 0.1, 440 ?\n  kUnused = 8\n  out aSig\nendin\ninstr 2\n  out 0 @\nendin\n"
     ),
+    "undefined-variable": csd("instr 1\n  aTrig metro 2\n  kUnused = 1\n  printk2 kTrig\nendin\n"),
+    "used-before-defined": csd(
+        "instr 1\n  aCount = 0\n  kCount = kCount + 1\n  kUnused = 1\n  printk2 kCount\nendin\n"
+    ),
 }
 
 
@@ -83,6 +87,33 @@ def test_missing_end_tag_gets_no_0dbfs_fix() -> None:
     start, end = (document.index.offset(convert.position_from_lsp(p)) for p in (line.start, line.end))
     offered = quick_fixes(document, start, end, for_diagnostics=tag_errors)
     assert not [a for a in offered if "0dbfs" in a.title]
+    # what it gets instead: the end tag, attached to the end-tag error
+    assert [(a.title, a.diagnostics) for a in offered] == [("Insert '</CsInstruments>'", tag_errors)]
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+@pytest.mark.parametrize("section", ["CsOptions", "CsInstruments"])
+def test_a_missing_section_end_tag_is_inserted(section: str, tmp_path: Path) -> None:
+    """Csound rejects a section left open; the end tag goes before the next section and it accepts."""
+    whole = csd("instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n")
+    if "<CsOptions>" not in whole:
+        whole = whole.replace("<CsInstruments>", "<CsOptions>\n-d\n</CsOptions>\n<CsInstruments>")
+    text = whole.replace(f"</{section}>\n", "")
+    document = Document("file:///tmp/open-section.csd", text)
+    finding = next(f for f in document_findings(document) if f.code == "syntax-error")
+    (fix,) = fixes_for(document, finding)
+    assert fix.title == f"Insert '</{section}>'"
+    fixed = apply_edits(document.source, fix.edits).decode()
+    assert fixed == whole
+    verdicts = []
+    for name, piece in (("broken", text), ("fixed", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(piece)
+        done = subprocess.run(
+            ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
+        )
+        verdicts.append(done.returncode == 0)
+    assert verdicts == [False, True]
 
 
 def zero_dbfs_finding(document: Document) -> Finding:
@@ -162,6 +193,96 @@ def test_fixes_for_real_breakage_make_the_piece_compile(kind: str, tmp_path: Pat
             text=True,
             timeout=60,
             check=False,
+        )
+        verdicts.append(done.returncode == 0)
+    assert verdicts == [False, True]
+
+
+def test_no_fix_that_changes_nothing() -> None:
+    """A macro defined with its body on the next line is one our model does not read (Csound does):
+    renaming `$STEP` to `$STEP` would be offered as a fix and applied again and again."""
+    text = csd("instr 1\n#define STEP(N)\n  #\n  print $N\n  #\n  $STEP(1)\nendin\n")
+    document = Document("file:///tmp/macro.csd", text)
+    findings = [f for f in document_findings(document) if f.code == "undefined-macro"]
+    for finding in findings:
+        for fix in fixes_for(document, finding):
+            assert apply_edits(document.source, fix.edits) != document.source, fix.title
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+def test_a_comma_lost_in_a_long_list_is_put_back(tmp_path: Path) -> None:
+    """`89,.0112,0  144,.0069,0`: Csound rejects the piece; the fix comes only with the syntax error
+    (not with the unused variable beside it) and Csound accepts the result."""
+    text = csd(
+        "giHarm ftgen 2, 0, 1024, 9, 1,1,0, 2,.5,0, 89,.0112,0  144,.0069,0\n"
+        "instr 1\n  kUnused = 1\n  aSig poscil 0.1, 220, giHarm\n  outs aSig, aSig\nendin\n"
+    )
+    document = Document("file:///tmp/comma.csd", text)
+    everything = diagnostics_of(document)
+    assert {d.code for d in everything} >= {"syntax-error", "unused-variable"}
+    whole = (0, len(document.source))
+    for diagnostic in everything:
+        titles = [a.title for a in quick_fixes(document, *whole, for_diagnostics=[diagnostic])]
+        assert ("Insert the missing comma" in titles) == (diagnostic.code == "syntax-error"), titles
+    finding = next(f for f in document_findings(document) if f.code == "syntax-error")
+    (fix,) = fixes_for(document, finding)
+    fixed = apply_edits(document.source, fix.edits).decode()
+    assert "89,.0112,0,  144,.0069,0" in fixed
+    verdicts = []
+    for name, body in (("broken", text), ("fixed", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(body)
+        done = subprocess.run(
+            ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
+        )
+        verdicts.append(done.returncode == 0)
+    assert verdicts == [False, True]
+
+
+#: A rate letter slipped where a variable is set (`aVal` for `kVal`), and in one output of two.
+SLIPS = {
+    "undefined-variable": (
+        "instr 1\n  aTrig metro 2\n  kUnused = 1\n  printk2 kTrig\nendin\n",
+        "Rename 'aTrig' to 'kTrig' where it is set",
+        "  kTrig metro 2\n",
+    ),
+    "used-before-defined": (
+        "instr 1\n  aCount = 0\n  kCount = kCount + 1\n  kUnused = 1\n  printk2 kCount\nendin\n",
+        "Rename 'aCount' to 'kCount' where it is set",
+        "  kCount = 0\n",
+    ),
+    "output-rate": (
+        "instr 1\n  aSig oscili 0.1, 440\n  kL, aR pan2 aSig, 0.5\n  kUnused = 1\n  outs kL, aR\nendin\n",
+        "Rename 'kL' to 'aL' (the opcode gives a-rate)",
+        "  aL, aR pan2 aSig, 0.5\n",
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("csound") is None, reason="needs the csound command")
+@pytest.mark.parametrize("kind", sorted(SLIPS))
+def test_a_slipped_rate_letter_is_renamed_back(kind: str, tmp_path: Path) -> None:
+    body, title, line = SLIPS[kind]
+    text = csd(body)
+    document = Document("file:///tmp/slip.csd", text)
+    everything = diagnostics_of(document)
+    assert any(d.code == kind for d in everything), [(d.code, d.message) for d in everything]
+    whole = (0, len(document.source))
+    for diagnostic in everything:  # offered with its own diagnostic only
+        titles = [a.title for a in quick_fixes(document, *whole, for_diagnostics=[diagnostic])]
+        if diagnostic.code not in (kind, "output-rate", "undefined-variable", "rate-mismatch"):
+            assert title not in titles, (diagnostic.code, titles)
+    finding = next(f for f in document_findings(document) if f.code == kind)
+    fixes = fixes_for(document, finding)
+    assert fixes and fixes[0].title == title and fixes[0].preferred, [f.title for f in fixes]
+    fixed = apply_edits(document.source, fixes[0].edits).decode()
+    assert line in fixed
+    verdicts = []
+    for name, piece in (("broken", text), ("fixed", fixed)):
+        path = tmp_path / f"{name}.csd"
+        path.write_text(piece)
+        done = subprocess.run(
+            ["csound", "--syntax-check-only", str(path)], capture_output=True, timeout=60, check=False
         )
         verdicts.append(done.returncode == 0)
     assert verdicts == [False, True]

@@ -73,6 +73,10 @@ class StreamStats:
     completion_tokens: int | None = None
     #: Nanoseconds, from Ollama's final line.
     total_duration_ns: int | None = None
+    #: Prompt tokens the server really processed (cached ones left out) and the seconds it took,
+    #: from llama.cpp's `timings` or Ollama's `prompt_eval_*`; None when it does not say.
+    prompt_eval_tokens: int | None = None
+    prompt_eval_s: float | None = None
     #: How the completion prompt was built: "insert", "raw-fim" or "prefix-only".
     fim_mode: str | None = None
     #: True when the prefix or suffix was trimmed to fit the context window.

@@ -120,8 +120,15 @@ def _template(line: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "#", line.strip())
 
 
+#: One digit a dozen times in a row: a model stuck on `1000000000000...`, never a Csound number.
+_DIGIT_RUN = re.compile(r"(\d)\1{11,}")
+
+
 def _loop_in_line(line: str) -> int | None:
-    """Where a line starts looping over numbered words (`i3 i4 i5 i6 i7 i8`), or None."""
+    """Where a line starts looping over numbered words (`i3 i4 i5 i6 i7 i8`) or one digit, or None."""
+    digits = _DIGIT_RUN.search(line)
+    if digits is not None:
+        return digits.start()
     tokens = list(re.finditer(r"\S+", line))
     run = 1
     for index in range(1, len(tokens)):

@@ -25,11 +25,16 @@ from csound_lsp.analysis.incremental import IncrementalDiagnostics
 from csound_lsp.syntax.document import Document
 
 from .ailog import AILog
+from .base import StreamStats
+from .budget import estimate_tokens
 from .errors import AIError
 from .filters import FilterResult, filter_inline
 from .grounding import Retrieval, Retriever
 from .inline_context import Cursor, InlinePrompt, build_prompt, locate, one_line, retrieval_query
-from .validate import CheckReport, added_errors, check_text
+from .line_evidence import Evidence, LineHead, evidence_at, head_at
+from .line_repair import arity_for, shaped
+from .speed import PrefillSpeed
+from .validate import CheckReport, Problem, added_errors, check_text
 
 if TYPE_CHECKING:
     from csound_lsp.csound.worker import CsoundChecker
@@ -43,10 +48,17 @@ CACHE_SIZE = 64
 #: one-line suggestion gets about what a bare 1,500-character prompt costs, a block a little more.
 INLINE_PROMPT_TOKENS = 1024
 LINE_PROMPT_TOKENS = 560
+#: Seconds the backend may spend reading an inline prompt (learnt per backend, see `speed.py`): the
+#: prompt is cut to what it reads in that time, never below the floors.
+PREFILL_BUDGET_S = 2.0
+#: Below these, the lines of the instrument above the cursor no longer fit.
+LINE_PROMPT_FLOOR, BLOCK_PROMPT_FLOOR = 160, 256
+#: Suggestions shown at most (the first is the best): one mid-line, where each costs a Csound check.
+MAX_SHOWN, MAX_SHOWN_LINE = 2, 1
 #: Debounce bounds in seconds, and the wait before we know how fast this user types.
 DEBOUNCE_MIN_S, DEBOUNCE_MAX_S, DEBOUNCE_DEFAULT_S = 0.05, 0.35, 0.15
 #: Documents up to this size are also compiled by Csound before a suggestion is shown.
-CSOUND_CHECK_BYTES = 8_000
+CSOUND_CHECK_BYTES = 40_000
 
 
 @dataclass(frozen=True)
@@ -131,12 +143,18 @@ class InlineEngine:
         self._cache: OrderedDict[tuple[str, int, int, int], _Entry] = OrderedDict()
         self._typing: dict[str, _Typing] = {}
         self._baselines: dict[tuple[str, int], CheckReport] = {}
+        self._csound_baselines: dict[tuple[str, int], CheckReport] = {}
         #: Static analysis cached per instrument: candidates differ from the document in one place.
         self._analyzer = IncrementalDiagnostics()
         #: Requests that reached the model; tests and the benchmark read it.
         self.generations = 0
         #: Candidates of the last request dropped because they added an error.
         self.rejected = 0
+        #: How fast the backend reads prompts, from its own reports.
+        self.prefill = PrefillSpeed()
+        #: Mid-line, offer the retrieved examples' calls of the opcode too (the benchmark turns it off
+        #: to measure what retrieval adds).
+        self.line_examples = True
         self._last_scores: list[float] = []
         self._last_chunks: list[str] = []
 
@@ -203,22 +221,63 @@ class InlineEngine:
         self._last_scores = retrieval.scores
         self._last_chunks = retrieval.chunks
         started = time.perf_counter()
-        budget = LINE_PROMPT_TOKENS if line_only else INLINE_PROMPT_TOKENS
+        # Mid-line after an opcode: how this document already calls it gives free candidates.
+        head = head_at(document, cursor) if line_only else None
+        evidence = await self._evidence(document, cursor, head, timings) if head is not None else []
+        if line_only:
+            budget = self.prefill.tokens_within(
+                PREFILL_BUDGET_S, floor=LINE_PROMPT_FLOOR, ceiling=LINE_PROMPT_TOKENS
+            )
+        else:
+            budget = self.prefill.tokens_within(
+                PREFILL_BUDGET_S, floor=BLOCK_PROMPT_FLOOR, ceiling=INLINE_PROMPT_TOKENS
+            )
         fim = await self._takes_suffix()
         prompt = build_prompt(document, cursor, retrieval.examples, budget, suffix_in_prefix=not fim)
         timings.context_ms += (time.perf_counter() - started) * 1000
         result = await self._stream(prompt, timings, quiet=quiet)
-        if not result.text:
-            return []
+        text = result.text
+        if head is not None and text.strip():
+            text = await self._shaped(head, text, prompt, quiet=quiet)
         started = time.perf_counter()
-        candidates = [result.text]
-        if "\n" in result.text.strip("\n"):
-            first = result.text.split("\n", 1)[0]
+        candidates = [text] if text.strip() else []
+        if "\n" in text.strip("\n"):
+            first = text.split("\n", 1)[0]
             if first.strip():
                 candidates.append(first)
-        suggestions = await self._validate(document, cursor.char_offset, candidates)
+        candidates += [e.text for e in evidence if e.text.strip() not in {c.strip() for c in candidates}]
+        shown = MAX_SHOWN_LINE if line_only else MAX_SHOWN
+        suggestions = await self._validate(
+            document, cursor.char_offset, candidates, shown, line_only=line_only
+        )
         timings.validation_ms = (time.perf_counter() - started) * 1000
         return suggestions
+
+    async def _evidence(
+        self, document: Document, cursor: Cursor, head: LineHead, timings: InlineTimings
+    ) -> list[Evidence]:
+        """The document's own calls of the opcode being typed, then (keyword search, a few ms) the
+        retrieved examples' calls of it."""
+        examples: list[str] = []
+        if self.line_examples and self.retriever is not None:
+            query = f"{head.opcode.split(':', 1)[0]} {cursor.line_text.strip()}"
+            found = await self.retriever.search(query, top=3, dense=False, token_budget=900, max_lines=60)
+            timings.retrieval_ms += found.seconds * 1000
+            self._last_chunks = found.chunks
+            examples = [example.text for example in found.examples]
+        return evidence_at(document, cursor, head, examples)
+
+    async def _shaped(self, head: LineHead, text: str, prompt: InlinePrompt, *, quiet: bool) -> str:
+        """The model's rest of the line held to the opcode's argument count (see `line_repair`)."""
+        arity = arity_for(head)
+        if arity is None:
+            return text
+
+        async def go_on(written: str) -> str:
+            more = replace(prompt, prefix=prompt.prefix + written, suffix=prompt.suffix)
+            return (await self._stream(more, InlineTimings(), quiet=quiet)).text
+
+        return await shaped(head, text, arity, go_on)
 
     async def _takes_suffix(self) -> bool:
         """Whether the completion model gets the code after the cursor natively (insert or FIM)."""
@@ -255,6 +314,7 @@ class InlineEngine:
                     if result.complete:
                         break  # leaving `async with` closes the stream and its connection
         timings.generation_ms = (time.perf_counter() - sent) * 1000 - (timings.first_token_ms or 0.0)
+        self._learn_speed(stream.stats, prompt, timings)
         if not result.complete:
             begun = time.perf_counter()
             truncated = stream.stats.done_reason == "length"
@@ -263,11 +323,40 @@ class InlineEngine:
         timings.filter_ms = filter_s * 1000
         return result
 
+    async def _csound_baseline(
+        self, document: Document, path: str | None, checker: CsoundChecker
+    ) -> CheckReport:
+        """Csound's own errors in the document as it is, once per version: a candidate is judged by
+        the errors it adds, not by those the file already had."""
+        key = (document.uri, document.version)
+        found = self._csound_baselines.get(key)
+        if found is None:
+            found = await check_text(document.text, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
+            self._csound_baselines = {key: found}
+        return found
+
+    def _learn_speed(self, stats: StreamStats, prompt: InlinePrompt, timings: InlineTimings) -> None:
+        """The server's own prefill report; else the first token's wait over the prompt's size."""
+        if stats.prompt_eval_tokens and stats.prompt_eval_s:
+            self.prefill.observe(stats.prompt_eval_tokens, stats.prompt_eval_s)
+        elif timings.first_token_ms:
+            tokens = estimate_tokens(prompt.prefix) + estimate_tokens(prompt.suffix)
+            self.prefill.observe(tokens, timings.first_token_ms / 1000)
+
     async def _validate(
-        self, document: Document, char_offset: int, candidates: list[str]
+        self,
+        document: Document,
+        char_offset: int,
+        candidates: list[str],
+        shown: int = MAX_SHOWN,
+        *,
+        line_only: bool = False,
     ) -> list[Suggestion]:
         """Each candidate applied in memory and checked; only those adding no error are kept (a
-        suggestion that breaks the file is worse than none)."""
+        suggestion that breaks the file is worse than none). Mid-line, the statement being typed
+        must also end clean: a parse error left on its line (an `if` with no `goto`) or on the line
+        below (its continuation, now read as a statement of its own) counts as added, even though
+        the unfinished line had one too."""
         text = document.text
         checker = self._checker() if self._checker is not None and len(text) <= CSOUND_CHECK_BYTES else None
         path = document.uri if document.uri.startswith("file:") else None
@@ -279,18 +368,23 @@ class InlineEngine:
             self._baselines = {key: baseline}  # one document at a time is plenty
         kept: list[Suggestion] = []
         self.rejected = 0
+        line = text.count("\n", 0, char_offset) + 1 if line_only else 0  # 1-based, the cursor's
         for candidate in candidates:
             applied = text[:char_offset] + candidate + text[char_offset:]
             report = await check_text(applied, path, checker=None, analyzer=self._analyzer)
-            added = added_errors(baseline.errors, report.errors)
-            if not added and checker is not None and not kept:
+            added = added_errors(baseline.errors, report.errors) + _left_unparsed(report.errors, line)
+            if not added and checker is not None:
                 csound = await check_text(applied, path, checker=checker, csound_limit=CSOUND_CHECK_BYTES)
-                added = added_errors(baseline.errors, csound.errors) if csound.csound_checked else []
+                if csound.csound_checked and csound.errors:  # the file's own errors do not count
+                    before = await self._csound_baseline(document, path, checker)
+                    added = added_errors(before.errors, csound.errors) + _left_unparsed(csound.errors, line)
             if added:
                 self.rejected += 1
                 log.debug("inline suggestion dropped: it adds %s", added[0].describe())
                 continue
             kept.append(Suggestion(uuid.uuid4().hex[:12], candidate, True))
+            if len(kept) >= shown:
+                break
         return kept
 
     # -- cache --
@@ -346,3 +440,22 @@ class InlineEngine:
             cache=cache,
             error=error,
         )
+
+
+#: Findings that say a statement does not parse as written.
+_UNPARSED = frozenset({"syntax-error", "unfinished-condition", "unterminated-string"})
+
+
+def _left_unparsed(errors: list[Problem], line: int) -> list[Problem]:
+    """Parse errors on the completed `line` (1-based; 0: none asked) or the one below it, where a
+    line that ends a statement the next line continues (`linseg 0, 1, 1,` then `  0.5, 1, 0`)
+    leaves one."""
+    if not line:
+        return []
+    left = []
+    for problem in errors:
+        parse = problem.code in _UNPARSED or "syntax error" in problem.message.lower()
+        continued = problem.line == line + 1 and problem.code == "unknown-opcode"
+        if (problem.line in (line, line + 1) and parse) or continued:
+            left.append(problem)
+    return left

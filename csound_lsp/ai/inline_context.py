@@ -188,11 +188,15 @@ def build_prompt(
         suffix_text = cursor.suffix.split("\n", 1)[0]
     suffix = _head_within(suffix_text, suffix_budget)
     comments: list[str] = []
-    if section == "orchestra":
+    # Mid-line in the orchestra the model gets the code itself, nothing else: measured on the dev half
+    # with a small model, signature, header and after-the-cursor comments above the local code lowered
+    # both similarity and compile rate (the engine checks argument counts against the catalog itself).
+    plain = line_only and section == "orchestra"
+    if section == "orchestra" and not plain:
         names = opcodes_in(cursor.line_text, limit=3)
         comments += [f"; {line}" for line in signature_lines(names, overloads=2)]
         examples_text = as_comments(examples)
-        if examples and not line_only and estimate_tokens(examples_text) <= budget // 4:
+        if examples and estimate_tokens(examples_text) <= budget // 4:
             comments.append(examples_text.rstrip("\n"))
     elif section == "score":
         fields = _instrument_fields(document)
@@ -200,15 +204,19 @@ def build_prompt(
             comments.append("; instruments in this file:\n" + fields)
     elif section == "options":
         comments.append(_OPTIONS_HINT)
-    if suffix_in_prefix and section in ("orchestra", "score"):
+    if suffix_in_prefix and section in ("orchestra", "score") and not plain:
         after = _suffix_comments(suffix, cursor.rest_of_line)
         if after:
             comments.append(after)
+    # Comments never take more than a third of the prompt: the local code matters most.
+    while comments and sum(estimate_tokens(c) for c in comments) > budget // 3:
+        comments.pop()
     prefix_budget = budget - estimate_tokens(suffix) - sum(estimate_tokens(c) for c in comments) - 8
     local = _tail_within(cursor.prefix, max(prefix_budget, 32))
-    if section == "orchestra":
+    if section == "orchestra" and not plain:
         header = _header_comment(document, local)
-        if header:
+        spent = sum(estimate_tokens(c) for c in comments)
+        if header and spent + estimate_tokens(header) <= budget // 3:
             comments.insert(0, header)
             local = _tail_within(cursor.prefix, max(prefix_budget - estimate_tokens(header), 32))
     block = "\n".join(c for c in comments if c)

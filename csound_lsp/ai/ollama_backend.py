@@ -341,3 +341,6 @@ def _record(stats: StreamStats, part: ollama.GenerateResponse | ollama.ChatRespo
     stats.prompt_tokens = part.prompt_eval_count
     stats.completion_tokens = part.eval_count
     stats.total_duration_ns = part.total_duration
+    if part.prompt_eval_count and part.prompt_eval_duration:
+        stats.prompt_eval_tokens = part.prompt_eval_count
+        stats.prompt_eval_s = part.prompt_eval_duration / 1e9

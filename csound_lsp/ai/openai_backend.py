@@ -356,6 +356,11 @@ def _record(stats: StreamStats, event: dict[str, Any], choice: dict[str, Any]) -
     if isinstance(usage, dict):
         stats.prompt_tokens = usage.get("prompt_tokens")
         stats.completion_tokens = usage.get("completion_tokens")
+    timings = event.get("timings")  # llama.cpp: the tokens it processed (not cached ones) and the time
+    if isinstance(timings, dict):
+        count, ms = timings.get("prompt_n"), timings.get("prompt_ms")
+        if isinstance(count, int) and isinstance(ms, int | float) and count > 0 and ms > 0:
+            stats.prompt_eval_tokens, stats.prompt_eval_s = count, ms / 1000
 
 
 def _json_or_none(response: httpx.Response) -> Any:

@@ -8,6 +8,7 @@ another. The fixes themselves are small text edits worked out from the model and
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -32,15 +33,12 @@ from csound_lsp.features.fix_edits import (
     line_start,
 )
 from csound_lsp.features.header_fixes import missing_header, missing_table
-from csound_lsp.features.name_index import NameKind, occurrences_of
+from csound_lsp.features.variable_fixes import RENAME_ORDER, output_rate, rename_fixes, undefined_variable
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import focused_model
 from csound_lsp.syntax.model import (
-    DocumentModel,
     OpcodeCall,
-    Scope,
     ScopeKind,
-    Variable,
     rate_of,
 )
 
@@ -55,8 +53,7 @@ _CONVERSIONS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 #: Which rates a type letter accepts, for UDO arguments (the catalog's own findings list them).
 _LETTER_RATES = {"a": ("a",), "k": ("k", "i"), "i": ("i",), "J": ("k", "i"), "K": ("k", "i")}
-#: When an output's rate must change, the order to try the others in (closest first).
-_RENAME_ORDER = {"i": "ka", "k": "ai", "a": "ki"}
+_RENAME_ORDER = RENAME_ORDER
 
 #: Opcodes that only compute a value from their inputs: a statement calling one of them, whose
 #: result nobody reads, can go without changing what the instrument does.
@@ -195,6 +192,8 @@ def _still_valid(ctx: FixContext, finding: Finding, fix: Fix) -> bool:
     """Applies the fix in memory: its finding must go and no error may be added."""
     if not fix.edits:
         return False
+    if apply_edits(ctx.source, fix.edits) == ctx.source:  # a fix that changes nothing fixes nothing
+        return False
     source, before = _validation_base(ctx, fix)
     if finding not in before:
         before = [*before, finding]
@@ -257,52 +256,6 @@ def _call_with_argument(ctx: FixContext, start: int, end: int) -> tuple[OpcodeCa
     return None
 
 
-# -- renaming a variable's rate ----------------------------------------------------------------------
-
-
-def renamed(name: str, rate: str) -> str | None:
-    """`kTrem` → `aTrem`, `gkLevel` → `gaLevel`; None for names that are only a rate letter."""
-    if name.startswith("g") and len(name) > 2 and name[1] in "aki":
-        return "g" + rate + name[2:]
-    if len(name) > 1 and name[0] in "aki":
-        return rate + name[1:]
-    return None
-
-
-def _rename_fixes(ctx: FixContext, call: OpcodeCall, rates: str, why: str) -> Iterator[Fix]:
-    """Renames a statement's single output to each rate in turn, with every reference in scope."""
-    if call.is_function or len(call.outputs) != 1 or call.outputs[0].type != "identifier":
-        return
-    name = ctx.model.text(call.outputs[0])
-    model = ctx.model
-    variable = model.lookup_variable(name, call.scope)
-    if variable is not None and variable.scope.kind is ScopeKind.GLOBAL:
-        model = ctx.full()
-        variable = model.global_scope.variables.get(name)
-    if variable is None or variable.declared_type or variable.is_array or _has_macros(model, variable):
-        return
-    for rate in rates:
-        new_name = renamed(name, rate)
-        if new_name is None or new_name == name or _clashes(ctx, model, variable, new_name):
-            continue
-        edits = tuple(ByteEdit(ref.start_byte, ref.end_byte, new_name) for ref in variable.refs)
-        yield Fix(f"Rename '{name}' to '{new_name}' ({why} {rate_words(rate)})", edits)
-
-
-def _clashes(ctx: FixContext, model: DocumentModel, variable: Variable, new_name: str) -> bool:
-    if new_name in variable.scope.variables or occurrences_of(ctx.document, NameKind.GLOBAL, new_name):
-        return True
-    if new_name in ctx.catalog or new_name in model.udos:
-        return True
-    # A global's new name must not collide with a local in any instrument either.
-    return variable.is_global and any(new_name in scope.variables for scope in model.scopes)
-
-
-def _has_macros(model: DocumentModel, variable: Variable) -> bool:
-    scope: Scope = variable.scope
-    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in model.macro_uses)
-
-
 # -- the fixes -------------------------------------------------------------------------------------
 
 
@@ -326,23 +279,7 @@ def _rate_mismatch(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         call = located[0]
         current = rate_of(ctx.model.text(call.outputs[0])) if len(call.outputs) == 1 else None
         if current in _RENAME_ORDER:
-            yield from _rename_fixes(ctx, call, _RENAME_ORDER[current], "make the output")
-
-
-def _output_rate(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
-    call = next(
-        (c for c in ctx.model.calls() if c.outputs and c.outputs[0].start_byte == finding.start_byte), None
-    )
-    if call is None:
-        return
-    current = rate_of(ctx.model.text(call.outputs[0])) or ""
-    offered = [str(r) for r in finding.data.get("offered") or []]
-    udo = ctx.model.udos.get(call.name)
-    if not offered and udo is not None and len(udo.output_types) == 1:
-        offered = [udo.output_types]
-    order = _RENAME_ORDER.get(current, "aki")
-    rates = "".join(r for r in order if r in offered)
-    yield from _rename_fixes(ctx, call, rates, "the opcode gives")
+            yield from rename_fixes(ctx, call, _RENAME_ORDER[current], "make the output")
 
 
 def _unknown_opcode(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
@@ -500,6 +437,8 @@ def _undefined_macro(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     name = written.lstrip("$").rstrip(".")
     defined = sorted(ctx.full().macros)
     for candidate in difflib.get_close_matches(name, defined, n=2, cutoff=0.75):
+        if candidate == name:  # defined after all (a definition we did not read): renaming changes nothing
+            continue
         at = finding.start_byte + written.index(name)
         yield Fix(f"Change to '${candidate}'", (ByteEdit(at, at + len(name.encode()), candidate),))
 
@@ -525,6 +464,55 @@ def _stray_character(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         yield Fix(f"Remove the stray '{char}'", (ByteEdit(offset, offset + 1, ""),))
 
 
+#: What can end an argument, and what can start the next one.
+_ARGUMENT_END = re.compile(rb"[\w.)\]\"]$")
+_ARGUMENT_START = re.compile(rb"[\w.(\"$-]")
+
+
+def _missing_comma(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    """Two arguments with only spaces between them (`89,.0112,0  144,.0069,0`, a comma lost in a
+    long GEN list): a comma after the first, when the syntax error is the second's start."""
+    start = finding.start_byte
+    if not _ARGUMENT_START.match(ctx.source[start : start + 1]):
+        return
+    line_begin = line_start(ctx.source, start)
+    before = ctx.source[line_begin:start]
+    gap = len(before) - len(before.rstrip(b" \t"))
+    if gap == 0 or not _ARGUMENT_END.search(before.rstrip(b" \t")) or b"," not in before:
+        return
+    if _in_string_or_comment(ctx, start):
+        return
+    at = start - gap
+    yield Fix("Insert the missing comma", (ByteEdit(at, at, ","),))
+
+
+_OPEN_SECTION = re.compile(rb"<(Cs\w+)[^>/]*>")
+_SECTION_TAG_LINE = re.compile(rb"^[ \t]*</?Cs\w+", re.M)
+
+
+def _missing_section_end(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    """A section opened and never closed (`<CsInstruments>` with no `</CsInstruments>`): the parser
+    stops at its start tag. The end tag goes on its own line before the next section tag."""
+    opened = _OPEN_SECTION.match(ctx.source, finding.start_byte)
+    if opened is None or opened.group(1) == b"CsoundSynthesizer":
+        return
+    name = opened.group(1).decode()
+    closing = f"</{name}>".encode()
+    if closing.lower() in ctx.source[opened.end() :].lower():
+        return  # closed after all: another problem
+    following = _SECTION_TAG_LINE.search(ctx.source, opened.end())
+    at = following.start() if following is not None else len(ctx.source)
+    newline = b"" if at == 0 or ctx.source[at - 1 : at] == b"\n" else b"\n"
+    text = (newline + closing + b"\n").decode()
+    yield Fix(f"Insert '</{name}>'", (ByteEdit(at, at, text),))
+
+
+def _syntax_error(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    yield from _missing_section_end(ctx, finding)
+    yield from _missing_comma(ctx, finding)
+    yield from _stray_character(ctx, finding)
+
+
 def _in_string_or_comment(ctx: FixContext, offset: int) -> bool:
     node = ctx.document.tree.root_node.descendant_for_byte_range(offset, offset + 1)
     while node is not None:
@@ -540,7 +528,9 @@ def _exponential_zero(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
 
 _MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "rate-mismatch": _rate_mismatch,
-    "output-rate": _output_rate,
+    "output-rate": output_rate,
+    "undefined-variable": undefined_variable,
+    "used-before-defined": undefined_variable,
     "unknown-opcode": _unknown_opcode,
     "missing-header": missing_header,
     "amplitudes-without-0dbfs": missing_header,
@@ -548,5 +538,5 @@ _MAKERS: dict[str, Callable[[FixContext, Finding], Iterator[Fix]]] = {
     "unused-variable": _unused_variable,
     "exponential-zero": _exponential_zero,
     "undefined-macro": _undefined_macro,
-    "syntax-error": _stray_character,
+    "syntax-error": _syntax_error,
 }

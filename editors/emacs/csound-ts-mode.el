@@ -48,7 +48,8 @@
 
 (defcustom csound-ts-mode-server-settings nil
   "The `csound' settings section sent to the server (initializationOptions and workspace/configuration).
-A plist, e.g. (:diagnostics (:csound t) :ai (:backend \"openai\" :host \"http://127.0.0.1:8080\"))."
+A plist, e.g. (:diagnostics (:csound t) :ai (:backend \"openai\" :host \"http://127.0.0.1:8080\")).
+In :ai, :numCtx (tokens) overrides the context window learned from the server."
   :type 'plist)
 
 (defconst csound-ts-mode--dialects

@@ -51,6 +51,63 @@ local function treesitter_info()
   step('treesitter', { active = active, captures_at_instr = names })
 end
 
+-- Explain, both ways a user asks for it: the code action (applied as Neovim applies any) and
+-- :CsoundExplain (a floating window). Neither may change a line of code; the action only adds `;` lines.
+local function explain(c)
+  if env.CSLSP_AI ~= '1' then
+    result.skipped.explain = 'no model server (CSLSP_AI unset)'
+    return finish()
+  end
+  vim.cmd.stopinsert()
+  local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local instr_line
+  for i, line in ipairs(before) do
+    if line:match('^%s*instr%s') then
+      instr_line = i - 1
+      break
+    end
+  end
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = { line = instr_line, character = 0 }, ['end'] = { line = instr_line, character = 0 } },
+    context = { diagnostics = {} },
+  }
+  local answer = c:request_sync('textDocument/codeAction', params, 20000, buf)
+  local chosen, titles = nil, {}
+  for _, action in ipairs(answer and answer.result or {}) do
+    table.insert(titles, action.title)
+    if not chosen and action.title:match('^Explain') then
+      chosen = action
+    end
+  end
+  if not chosen then
+    step('explain', { error = 'no Explain code action', titles = titles })
+    return finish()
+  end
+  c:request('codeAction/resolve', chosen, function(err, resolved)
+    if resolved and resolved.edit then
+      vim.lsp.util.apply_workspace_edit(resolved.edit, c.offset_encoding)
+    end
+    local after_action = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+    local explained = { title = chosen.title, before = before, after_action = after_action,
+      error = err and err.message or vim.NIL }
+    deadline = vim.uv.now() + tonumber(env.CSLSP_EXPLAIN_TIMEOUT_MS or '240000')
+    vim.cmd(string.format('%d,%dCsoundExplain', instr_line + 1, instr_line + 4))
+    poll(function()
+      for _, win in ipairs(vim.api.nvim_list_wins()) do
+        if vim.api.nvim_win_get_config(win).relative ~= '' then
+          return vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false)
+        end
+      end
+    end, function(float)
+      explained.float = float or vim.NIL
+      explained.after = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+      step('explain', explained)
+      finish()
+    end, 500)
+  end, buf)
+end
+
 local function inline_completion(c)
   if not (vim.lsp.inline_completion and c.server_capabilities.inlineCompletionProvider) then
     result.skipped.inline_completion = 'server does not advertise inlineCompletionProvider'
@@ -77,7 +134,10 @@ local function inline_completion(c)
     end
     step('inline_completion', value or vim.NIL)
     vim.cmd.stopinsert()
-    finish()
+    -- an accepted suggestion lands in the buffer a moment later: let it, before explain reads the lines
+    vim.defer_fn(function()
+      explain(c)
+    end, 2000)
   end, 250)
 end
 

@@ -30,7 +30,7 @@ from tests.editors.conftest import (
     run_checked,
 )
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = pytest.mark.timeout(1000)
 EXTENSION = ROOT / "editors" / "vscode"
 #: What a notification about a server that cannot start says (the old ENOENT toasts among them).
 START_FAILURE = re.compile(r"ENOENT|cannot start|could not start|couldn't create connection|not found", re.I)
@@ -125,7 +125,7 @@ def vscode_result(
         }
     )
     node = shutil.which("node", path=env["PATH"]) or "node"
-    run = run_checked([node, str(EXTENSION / "e2e" / "drive.js")], env, 540, tmp_path)
+    run = run_checked([node, str(EXTENSION / "e2e" / "drive.js")], env, 900, tmp_path)
     assert result_file.exists(), f"the driver wrote no result: {run.stdout[-3000:]} {run.stderr[-3000:]}"
     result = json.loads(result_file.read_text())
     result["_features"] = server_features
@@ -212,7 +212,17 @@ def test_explain_panel(vscode_result: dict) -> None:
         pytest.skip("waiting on the server: csound/explain not implemented yet")
     if vscode_result["_model"] is None:
         pytest.skip("no model server (shared/tools/llama-server) for explain")
-    assert "Explain:" in _step(vscode_result, "explain")
+    explained = _step(vscode_result, "explain")
+    assert "Explain:" in explained["title"]
+    # the panel changed nothing; the code action added `;` lines at most, never touched code
+    assert explained["afterPanel"] == explained["before"]
+    assert "Explain" in explained["action"]
+    before, after = explained["afterPanel"], explained["afterAction"]
+    code = [line for line in before if line.split(";", 1)[0].strip()]
+    assert [line for line in after if line.split(";", 1)[0].strip()] == code, after
+    added = [line for line in after if line not in before]
+    assert all(line.strip().startswith(";") for line in added), added
+    assert not any("<Cs" in line or "```" in line for line in added), added
 
 
 def extension_log(work: Path) -> str:
@@ -403,7 +413,7 @@ def notices(tmp_path: Path, settings: dict[str, object], without_server: bool = 
         }
     )
     node = shutil.which("node", path=env["PATH"]) or "node"
-    run = run_checked([node, str(EXTENSION / "e2e" / "drive.js")], env, 540, tmp_path)
+    run = run_checked([node, str(EXTENSION / "e2e" / "drive.js")], env, 900, tmp_path)
     assert result_file.exists(), f"the driver wrote no result: {run.stdout[-3000:]} {run.stderr[-3000:]}"
     result = json.loads(result_file.read_text())
     result["_work"] = str(tmp_path)

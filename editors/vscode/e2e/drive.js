@@ -377,6 +377,7 @@ async function main() {
     if (features.has("explain")) {
       await step("explain", async () => {
         await editorTop(page);
+        const before = await documentLines(page);
         const token = page.locator(".monaco-editor .view-line span span", { hasText: /^oscili$/ }).first();
         await token.click({ force: true });
         await runCommand(page, "Csound: Explain Selection (AI)");
@@ -384,7 +385,30 @@ async function main() {
         await tab.waitFor({ timeout: 180000 });
         await page.waitForTimeout(1500);
         await shot(page, "vscode-explain-panel");
-        return await tab.innerText();
+        const title = await tab.innerText();
+        const afterPanel = await documentLines(page);
+        // The code action on the instrument's first line, chosen from the Ctrl+. menu as a user would.
+        const instr = page.locator(".part.editor .monaco-editor .view-line span span", { hasText: /^instr$/ }).first();
+        await instr.click({ force: true });
+        await page.keyboard.press("Control+.");
+        const item = page.locator(".action-widget .monaco-list-row", { hasText: /Explain/ }).first();
+        await item.waitFor({ state: "visible", timeout: 30000 });
+        const action = await item.innerText();
+        await item.click();
+        // The answer arrives as an edit (comment lines) or a message when the model had nothing to say.
+        const deadline = Date.now() + 180000;
+        let afterAction = afterPanel;
+        while (Date.now() < deadline) {
+          afterAction = await documentLines(page);
+          if (afterAction.join("\n") !== afterPanel.join("\n")) break;
+          const said = (await seenNotifications(page)).filter((text) => /Explain/.test(text));
+          if (said.length) break;
+          await page.waitForTimeout(1000);
+        }
+        await page.waitForTimeout(1000);
+        afterAction = await documentLines(page);
+        await shot(page, "vscode-explain-action");
+        return { title, action, before, afterPanel, afterAction };
       });
     } else {
       result.skipped.explain = env.CSLSP_EXPLAIN_SKIP || "server does not answer csound/explain";
