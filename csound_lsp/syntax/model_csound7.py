@@ -261,6 +261,13 @@ class Csound7Handlers:
                 path = re.sub(r"\[[^\]]*\]", "[]", self.text(obj)).replace(" ", "")
                 self.model.member_uses.append(MemberUse(path, self.ref(member), scope.start_byte))
 
+    def on_array_access(self, node: Node, scope: Scope) -> None:
+        """`f(x)[0]`: Csound 7 indexes what a call returns; Csound 6's parser stops at the `[`."""
+        array = node.child_by_field_name("array")
+        if array is not None and array.type == "call_expression":
+            self.mark(7, "indexing what a call returns, f(...)[i]", node)
+        self.visit_children(node, scope)
+
     def on_array_range(self, node: Node, scope: Scope) -> None:
         self.mark(7, "an array range [a ... b]", node)
         self.visit_children(node, scope)
