@@ -26,19 +26,18 @@ from csound_lsp.server_ai import (
     resolve_ai_action,
     watch_backend,
 )
+from csound_lsp.server_diagnostics import PUBLISH_DELAY_S as PUBLISH_DELAY_S
+from csound_lsp.server_diagnostics import StaticPublisher
 from csound_lsp.server_index import BackgroundIndex
 from csound_lsp.server_navigation import register_navigation, start_workspace_index
 from csound_lsp.server_render import register_render
 from csound_lsp.settings import Settings, parse_settings
-from csound_lsp.syntax.document import Document, Encoding
+from csound_lsp.syntax.document import Document, Encoding, Position, map_forward
+from csound_lsp.syntax.focus import focused_model
+from csound_lsp.syntax.model import DocumentModel
 from csound_lsp.syntax.store import DocumentStore
 
 log = logging.getLogger(__name__)
-
-#: How long static diagnostics wait after a keystroke, so requests sent with it are answered first
-#: (reading the next message from stdin takes a thread hop, well under this).
-PUBLISH_DELAY_S = 0.004
-
 
 #: JSON-RPC's InvalidParams.
 INVALID_PARAMS = -32602
@@ -113,11 +112,15 @@ class CsoundLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("csound-lsp", __version__, protocol_cls=_Protocol)
         self.idle_gc = IdleCollector()
-        self._pending_publish: dict[str, Document] = {}
         self.settings = Settings()
         self.store = DocumentStore()
         self.diagnostics = DiagnosticsManager()
-        self.csound = CsoundScheduler(self.diagnostics, self.send_diagnostics, self.notify_once)
+        self.static = StaticPublisher(
+            self.store, self.diagnostics, lambda: self.settings.diagnostics, self.send_diagnostics
+        )
+        self.csound = CsoundScheduler(
+            self.diagnostics, self.send_diagnostics, self.notify_once, self.store.get
+        )
         self._notices: set[str] = set()
         self.examples_index = BackgroundIndex()
         #: Strong references to fire-and-forget tasks, so they are not collected mid-flight.
@@ -134,27 +137,16 @@ class CsoundLanguageServer(LanguageServer):
             raise SystemExit(self.exit_code)
 
     def publish(self, document: Document) -> None:
-        self._pending_publish.pop(document.uri, None)
-        self.diagnostics.update_static(document, self.settings.diagnostics)
-        self.send_diagnostics(document)
+        """Static diagnostics of the document's current version, analysed now (off the event loop)."""
+        self.static.now(document)
 
     def publish_soon(self, document: Document) -> None:
-        """Static diagnostics after the requests already waiting: an editor sends completion or
-        signature help right behind the keystroke, and those should not wait for the analysis. A
-        burst of keystrokes read in one go is analysed once, at its last version."""
-        if document.uri in self._pending_publish:
-            return
-        self._pending_publish[document.uri] = document
-        asyncio.get_running_loop().call_later(PUBLISH_DELAY_S, self._publish_pending, document.uri)
-
-    def _publish_pending(self, uri: str) -> None:
-        document = self._pending_publish.pop(uri, None)
-        if document is not None and self.store.get(uri) is document:
-            self.publish(document)
+        """Static diagnostics after a keystroke, once the requests sent with it are answered."""
+        self.static.soon(document)
 
     def send_diagnostics(self, document: Document) -> None:
-        if document.uri in self._pending_publish:
-            return  # a keystroke's publish is due in a moment, with the static findings of this text
+        if self.static.pending(document.uri):
+            return  # a newer version's static findings are due in a moment: they go out with Csound's
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=document.uri,
@@ -221,9 +213,6 @@ def create_server() -> CsoundLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CsoundLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        document = ls.store.get(params.text_document.uri)
-        if document is None:
-            return
         edits = [
             (
                 convert.span_from_lsp(change.range)
@@ -233,7 +222,9 @@ def create_server() -> CsoundLanguageServer:
             )
             for change in params.content_changes
         ]
-        document.apply_edits(edits, params.text_document.version)
+        document = ls.store.change(params.text_document.uri, edits, params.text_document.version)
+        if document is None:
+            return
         ls.publish_soon(document)
         ls.csound.schedule(document, ls.settings.diagnostics)
 
@@ -247,6 +238,7 @@ def create_server() -> CsoundLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CsoundLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.store.close(params.text_document.uri)
+        ls.static.forget(params.text_document.uri)
         ls.diagnostics.forget(params.text_document.uri)
         ls.csound.cancel(params.text_document.uri)
         ls.text_document_publish_diagnostics(
@@ -256,8 +248,22 @@ def create_server() -> CsoundLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: CsoundLanguageServer, params: types.HoverParams) -> types.Hover | None:
         document = ls.store.get(params.text_document.uri)
-        position = convert.position_from_lsp(params.position)
-        return hover.hover(document, position, ls.settings) if document else None
+        if document is None:
+            return None
+        offset = document.index.offset(convert.position_from_lsp(params.position))
+        version, at = ls.static.stand_in(document, offset)
+        found = hover.hover_at(version, at, ls.settings)
+        if found is None:
+            return None
+        text, start, end = found
+        if version is not document:
+            # answered from the last analysed version: its range moved onto this one
+            edits = ls.store.edits_since(version) or ()
+            first, last = map_forward(start, edits), map_forward(max(start, end - 1), edits)
+            if first is None or last is None:
+                return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+            start, end = first, (last + 1 if end > start else first)
+        return hover.as_hover(document, text, start, end)
 
     @server.feature(
         types.TEXT_DOCUMENT_SIGNATURE_HELP,
@@ -267,8 +273,10 @@ def create_server() -> CsoundLanguageServer:
         ls: CsoundLanguageServer, params: types.SignatureHelpParams
     ) -> types.SignatureHelp | None:
         document = ls.store.get(params.text_document.uri)
+        if document is None:
+            return None
         position = convert.position_from_lsp(params.position)
-        return signature.signature_help(document, position) if document else None
+        return signature.signature_help(document, position, model=_stand_in_model(ls, document, position))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -284,7 +292,12 @@ def create_server() -> CsoundLanguageServer:
         if document is None:
             return None
         result = completion.completion(
-            document, position, snippets=snippets, settings=ls.settings, trigger=trigger
+            document,
+            position,
+            snippets=snippets,
+            settings=ls.settings,
+            trigger=trigger,
+            model=_stand_in_model(ls, document, position),
         )
         return await add_ai_completion_item(ls, document, params, result)
 
@@ -296,11 +309,14 @@ def create_server() -> CsoundLanguageServer:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS, resolve_provider=True),
     )
-    def on_code_action(
+    async def on_code_action(
         ls: CsoundLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction | types.Command] | None:
         document = ls.store.get(params.text_document.uri)
-        return (code_actions(document, params, ls.settings) or None) if document else None
+        if document is None:
+            return None
+        # quick fixes read the version's findings: made on the analysis thread, or waited for there
+        return await ls.static.off_loop(code_actions, document, params, ls.settings) or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def on_code_action_resolve(ls: CsoundLanguageServer, action: types.CodeAction) -> types.CodeAction:
@@ -316,9 +332,9 @@ def create_server() -> CsoundLanguageServer:
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: CsoundLanguageServer, params: Any) -> None:
         """Stops workers here: some clients kill the process right after `exit`."""
-        # A keystroke's analysis still due (a long instrument: a good part of a second) would run
-        # before this answer while the awaits below yield: nobody will read its diagnostics.
-        ls._pending_publish.clear()
+        # A keystroke's analysis still due or running (a long instrument: a good part of a second):
+        # nobody will read its diagnostics, and this answer does not wait for it.
+        ls.static.close()
         for task in list(ls.background_tasks):
             task.cancel()
         await close_ai(ls)
@@ -332,6 +348,14 @@ def create_server() -> CsoundLanguageServer:
     # -- AI: inline completion, explain / fix / generate (csound_lsp/server_ai.py) --
     register_ai(server)
     return server
+
+
+def _stand_in_model(ls: CsoundLanguageServer, document: Document, position: Position) -> DocumentModel | None:
+    """The last analysed version's model for completion and signature help in a long instrument whose
+    new model is still being built (their text context is always the current version's)."""
+    offset = document.index.offset(position)
+    version, at = ls.static.stand_in(document, offset)
+    return focused_model(version, at) if version is not document else None
 
 
 def _snippet_support(ls: CsoundLanguageServer) -> bool:

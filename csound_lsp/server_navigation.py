@@ -81,11 +81,11 @@ def register_navigation(server: CsoundLanguageServer) -> None:
         return ls.store.get(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def on_document_symbol(
+    async def on_document_symbol(
         ls: CsoundLanguageServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol]:
         document = doc(ls, params.text_document.uri)
-        return symbols.document_symbols(document) if document else []
+        return await ls.static.off_loop(symbols.document_symbols, document) if document else []
 
     @server.feature(types.WORKSPACE_SYMBOL)
     def on_workspace_symbol(
@@ -104,83 +104,99 @@ def register_navigation(server: CsoundLanguageServer) -> None:
                 threading.Thread(target=nav.index.index_path, args=(ls.store, path), daemon=True).start()
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def on_definition(ls: CsoundLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
+    async def on_definition(ls: CsoundLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
         document = doc(ls, params.text_document.uri)
-        return navigation.definition(document, params.position, _program(ls, document)) if document else []
+        if document is None:
+            return []
+        return await ls.static.off_loop(
+            lambda: navigation.definition(document, params.position, _program(ls, document))
+        )
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-    def on_references(ls: CsoundLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
+    async def on_references(ls: CsoundLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
         document = doc(ls, params.text_document.uri)
         include = params.context.include_declaration
-        return (
-            navigation.references(document, params.position, _program(ls, document), include)
-            if document
-            else []
+        if document is None:
+            return []
+        return await ls.static.off_loop(
+            lambda: navigation.references(document, params.position, _program(ls, document), include)
         )
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
-    def on_highlight(
+    async def on_highlight(
         ls: CsoundLanguageServer, params: types.DocumentHighlightParams
     ) -> list[types.DocumentHighlight]:
         document = doc(ls, params.text_document.uri)
-        return navigation.highlights(document, params.position) if document else []
+        return await ls.static.off_loop(navigation.highlights, document, params.position) if document else []
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def on_prepare_rename(
+    async def on_prepare_rename(
         ls: CsoundLanguageServer, params: types.PrepareRenameParams
     ) -> types.PrepareRenamePlaceholder | None:
         document = doc(ls, params.text_document.uri)
         if document is None:
             return None
         try:
-            return navigation.prepare_rename(document, params.position, _program(ls, document))
+            return await ls.static.off_loop(
+                lambda: navigation.prepare_rename(document, params.position, _program(ls, document))
+            )
         except navigation.NothingToRename:
             return None
         except navigation.RenameRefused as error:
             raise _refused(error) from error
 
     @server.feature(types.TEXT_DOCUMENT_RENAME)
-    def on_rename(ls: CsoundLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    async def on_rename(ls: CsoundLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
         document = doc(ls, params.text_document.uri)
         if document is None:
             return None
         try:
-            return navigation.rename(document, params.position, params.new_name, _program(ls, document))
+            return await ls.static.off_loop(
+                lambda: navigation.rename(document, params.position, params.new_name, _program(ls, document))
+            )
         except navigation.RenameRefused as error:
             raise _refused(error) from error
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
-    def on_document_link(
+    async def on_document_link(
         ls: CsoundLanguageServer, params: types.DocumentLinkParams
     ) -> list[types.DocumentLink]:
         document = doc(ls, params.text_document.uri)
-        return navigation.document_links(document, ls.settings.include_paths) if document else []
+        if document is None:
+            return []
+        return await ls.static.off_loop(navigation.document_links, document, ls.settings.include_paths)
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
-    def on_folding(ls: CsoundLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    async def on_folding(
+        ls: CsoundLanguageServer, params: types.FoldingRangeParams
+    ) -> list[types.FoldingRange]:
         document = doc(ls, params.text_document.uri)
-        return folding.folding_ranges(document) if document else []
+        return await ls.static.off_loop(folding.folding_ranges, document) if document else []
 
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
-    def on_selection(
+    async def on_selection(
         ls: CsoundLanguageServer, params: types.SelectionRangeParams
     ) -> list[types.SelectionRange]:
         document = doc(ls, params.text_document.uri)
-        return folding.selection_ranges(document, list(params.positions)) if document else []
+        if document is None:
+            return []
+        return await ls.static.off_loop(folding.selection_ranges, document, list(params.positions))
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, semantic_tokens.LEGEND)
-    def on_tokens_full(ls: CsoundLanguageServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    async def on_tokens_full(
+        ls: CsoundLanguageServer, params: types.SemanticTokensParams
+    ) -> types.SemanticTokens:
         document = doc(ls, params.text_document.uri)
-        data = semantic_tokens.full(document) if document else []
+        data = await ls.static.off_loop(semantic_tokens.full, document) if document else []
         return _remember(ls, params.text_document.uri, data)
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, semantic_tokens.LEGEND)
-    def on_tokens_delta(
+    async def on_tokens_delta(
         ls: CsoundLanguageServer, params: types.SemanticTokensDeltaParams
     ) -> types.SemanticTokens | types.SemanticTokensDelta:
         uri = params.text_document.uri
         document = doc(ls, uri)
-        data = semantic_tokens.full(document) if document else []
+        data = await ls.static.off_loop(semantic_tokens.full, document) if document else []
         previous = state(ls).tokens.get(uri)
         answer = _remember(ls, uri, data)
         if previous is None or previous[0] != params.previous_result_id:
@@ -190,40 +206,49 @@ def register_navigation(server: CsoundLanguageServer) -> None:
         )
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, semantic_tokens.LEGEND)
-    def on_tokens_range(
+    async def on_tokens_range(
         ls: CsoundLanguageServer, params: types.SemanticTokensRangeParams
     ) -> types.SemanticTokens:
         document = doc(ls, params.text_document.uri)
-        return types.SemanticTokens(data=semantic_tokens.in_range(document, params.range) if document else [])
+        if document is None:
+            return types.SemanticTokens(data=[])
+        return types.SemanticTokens(
+            data=await ls.static.off_loop(semantic_tokens.in_range, document, params.range)
+        )
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
-    def on_inlay_hint(ls: CsoundLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    async def on_inlay_hint(ls: CsoundLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
         document = doc(ls, params.text_document.uri)
         if document is None:
             return []
-        return inlay_hints.inlay_hints(
-            document, params.range, ls.settings.inlay_hints, _program(ls, document)
+        settings = ls.settings.inlay_hints
+        return await ls.static.off_loop(
+            lambda: inlay_hints.inlay_hints(document, params.range, settings, _program(ls, document))
         )
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    def on_formatting(
+    async def on_formatting(
         ls: CsoundLanguageServer, params: types.DocumentFormattingParams
     ) -> list[types.TextEdit]:
         document = doc(ls, params.text_document.uri)
         if document is None:
             return []
-        plan = formatting.format_plan(document, ls.settings.formatting)
+        plan = await ls.static.off_loop(formatting.format_plan, document, ls.settings.formatting)
         why_not = plan.why_not()
         if why_not is not None:
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=why_not))
         return formatting.edits_for(document, plan.changes)
 
     @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
-    def on_range_formatting(
+    async def on_range_formatting(
         ls: CsoundLanguageServer, params: types.DocumentRangeFormattingParams
     ) -> list[types.TextEdit]:
         document = doc(ls, params.text_document.uri)
-        return formatting.format_range(document, params.range, ls.settings.formatting) if document else []
+        if document is None:
+            return []
+        return await ls.static.off_loop(
+            formatting.format_range, document, params.range, ls.settings.formatting
+        )
 
     @server.feature(
         types.TEXT_DOCUMENT_ON_TYPE_FORMATTING,

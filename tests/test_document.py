@@ -62,7 +62,7 @@ def test_incremental_edit_in_non_ascii_line() -> None:
     document = Document("file:///x.csd", CSD, encoding=Encoding.UTF16)
     line = CSD.splitlines().index("; a plucked tone — «café»")
     column = len("; a plucked tone — «café»")  # all BMP characters: one UTF-16 unit each
-    document.apply_edits([(Span(Position(line, column), Position(line, column)), " ☕ 𝄞")], version=2)
+    document = document.edited([(Span(Position(line, column), Position(line, column)), " ☕ 𝄞")], version=2)
     assert "café» ☕ 𝄞\n" in document.text
     assert sexp(document) == sexp(fresh(document))
     assert document.version == 2
@@ -70,7 +70,7 @@ def test_incremental_edit_in_non_ascii_line() -> None:
 
 def test_full_replacement_and_sequence_of_changes() -> None:
     document = Document("file:///x.orc", "instr 1\nendin\n")
-    document.apply_edits(
+    document = document.edited(
         [
             (None, "instr 2\n  a1 oscili 1, 440\nendin\n"),
             (Span(Position(1, 2), Position(1, 4)), "aTone"),
@@ -102,5 +102,5 @@ def test_random_edits_match_fresh_parse(edits: list[tuple[float, int, str]], enc
         while end < len(source) and (source[end] & 0xC0) == 0x80:
             end += 1
         span = Span(document.index.position(start), document.index.position(end))
-        document.apply_edits([(span, text)])
+        document = document.edited([(span, text)])
         assert sexp(document) == sexp(fresh(document))

@@ -55,5 +55,5 @@ def test_same_findings_after_each_edit(edits: list[tuple[float, int, str]]) -> N
         start = int(where * len(document.source))
         end = min(len(document.source), start + length)
         span = Span(document.index.position(start), document.index.position(end))
-        document.apply_edits([(span, insert)])
+        document = document.edited([(span, insert)])
         assert cache.findings(document) == static_findings(document)

@@ -97,15 +97,19 @@ def completion(
     settings: Settings | None = None,
     catalog: Catalog | None = None,
     trigger: str | None = None,
+    model: DocumentModel | None = None,
 ) -> types.CompletionList:
     """Completion items at a position, best first (`sort_text`), at most `MAX_ITEMS`.
 
     `trigger` is the character that made the client ask; `-` and `"` only mean something in some places.
+    `model` stands in for this version's focused model (an earlier version's, while a long instrument's
+    new one is being built); the text around the cursor is always this version's.
     """
     catalog = catalog or default_catalog()
     offset = document.index.offset(position)
     section = section_at(document, offset)
     builder = _Builder(document, position, offset, snippets, settings or Settings(), catalog)
+    builder.stand_in = builder._model = model
     if trigger is not None and trigger in _TRIGGER_SECTIONS and section not in _TRIGGER_SECTIONS[trigger]:
         return types.CompletionList(is_incomplete=False, items=[])
     if section == "options":
@@ -156,6 +160,7 @@ class _Builder:
         self.prefix = ""
         self.range: types.Range | None = None
         self._model: DocumentModel | None = None
+        self.stand_in: DocumentModel | None = None
         self.group_sizes: dict[int, int] = {}
         #: Candidates per group, whatever their kind (for `settled`).
         self.added: dict[int, int] = {}
@@ -538,7 +543,7 @@ class _Builder:
             )
 
     def instruments(self, *, quoted: bool, quote_names: bool) -> None:
-        for instrument in focused_model(self.document, self.offset).instruments:
+        for instrument in (self.stand_in or focused_model(self.document, self.offset)).instruments:
             for name in instrument.names:
                 text = name.text.lstrip("+")
                 is_number = name.number is not None

@@ -19,6 +19,8 @@ class DocumentDiagnostics:
     """What is known about one document: its static findings and Csound's findings for a version."""
 
     static: list[Finding] = field(default_factory=list)
+    #: `static` in LSP's form, for the version they were found in.
+    static_lsp: list[types.Diagnostic] = field(default_factory=list)
     csound: list[Finding] = field(default_factory=list)
     csound_version: int | None = None
 
@@ -34,11 +36,19 @@ class DiagnosticsManager:
         self._documents.pop(uri, None)
 
     def update_static(self, document: Document, settings: DiagnosticsSettings) -> None:
+        """The static findings of a version, computed here (the server computes them on a worker
+        thread and hands them over with `set_static`)."""
+        findings = (
+            document_findings(document, report_unused=settings.unused_variables) if settings.static else []
+        )
+        self.set_static(document, findings, static_diagnostics(document, findings))
+
+    def set_static(
+        self, document: Document, findings: list[Finding], converted: list[types.Diagnostic]
+    ) -> None:
         state = self.state(document.uri)
-        if settings.static:
-            state.static = document_findings(document, report_unused=settings.unused_variables)
-        else:
-            state.static = []
+        state.static = findings
+        state.static_lsp = converted
 
     def set_csound(self, document: Document, findings: list[Finding], version: int | None) -> None:
         state = self.state(document.uri)
@@ -47,10 +57,15 @@ class DiagnosticsManager:
 
     def lsp_diagnostics(self, document: Document) -> list[types.Diagnostic]:
         state = self.state(document.uri)
-        merged = merge_findings(
-            state.static, state.csound if state.csound_version == document.version else []
-        )
-        return [convert.diagnostic(document, f) for f in merged]
+        csound = state.csound if state.csound_version == document.version else []
+        if not csound:
+            return state.static_lsp
+        return [convert.diagnostic(document, f) for f in merge_findings(state.static, csound)]
+
+
+def static_diagnostics(document: Document, findings: list[Finding]) -> list[types.Diagnostic]:
+    """Static findings in LSP's form."""
+    return [convert.diagnostic(document, f) for f in findings]
 
 
 def merge_findings(static: list[Finding], csound: list[Finding]) -> list[Finding]:
