@@ -92,6 +92,11 @@ class _Protocol(LanguageServerProtocol):
                 return _Malformed(msg_id, str(data["method"]), error)
             raise
 
+    def notify_json(self, method: str, params: dict[str, Any]) -> None:
+        """A notification whose params are LSP's JSON already (diagnostics are kept that way): sent as
+        is, without the converter's walk over every field of every diagnostic."""
+        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+
     def handle_message(self, message: Any) -> Any:
         server = self._server
         if isinstance(server, CsoundLanguageServer):
@@ -147,13 +152,15 @@ class CsoundLanguageServer(LanguageServer):
     def send_diagnostics(self, document: Document) -> None:
         if self.static.pending(document.uri):
             return  # a newer version's static findings are due in a moment: they go out with Csound's
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=document.uri,
-                version=document.version,
-                diagnostics=self.diagnostics.lsp_diagnostics(document),
-            )
-        )
+        params = {
+            "uri": document.uri,
+            "version": document.version,
+            "diagnostics": self.diagnostics.lsp_diagnostics(document),
+        }
+        if isinstance(self.protocol, _Protocol):
+            self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        else:
+            self.protocol.notify(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
     def notify_once(self, message: str) -> None:
         """A message shown once per session, however often its cause recurs."""

@@ -17,11 +17,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from lsprotocol import types
-
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.analysis.incremental import Cancelled, analyse_version
-from csound_lsp.features.diagnostics import DiagnosticsManager, static_diagnostics
+from csound_lsp.features.diagnostics import DiagnosticsManager, Json, static_diagnostics
 from csound_lsp.settings import DiagnosticsSettings
 from csound_lsp.syntax.document import Document, map_back
 from csound_lsp.syntax.focus import LARGE_ITEM_BYTES, model_ready, warm_long_items
@@ -136,9 +134,7 @@ class StaticPublisher:
         )
         future.add_done_callback(lambda done: self._finished(document, done))
 
-    def _finished(
-        self, document: Document, done: asyncio.Future[tuple[list[Finding], list[types.Diagnostic]]]
-    ) -> None:
+    def _finished(self, document: Document, done: asyncio.Future[tuple[list[Finding], list[Json]]]) -> None:
         uri = document.uri
         if self._running.get(uri) is document:
             del self._running[uri]
@@ -163,12 +159,12 @@ class StaticPublisher:
 
 def _analyse(
     document: Document, settings: DiagnosticsSettings, cancelled: Callable[[], bool]
-) -> tuple[list[Finding], list[types.Diagnostic]]:
-    """On the worker thread: the version's static findings and their LSP form."""
+) -> tuple[list[Finding], list[Json]]:
+    """On the worker thread: the version's static findings and their LSP JSON form."""
     if not settings.static:
         return [], []
-    findings = analyse_version(document, report_unused=settings.unused_variables, cancelled=cancelled)
-    converted = static_diagnostics(document, findings)
+    found = analyse_version(document, report_unused=settings.unused_variables, cancelled=cancelled)
+    converted = static_diagnostics(document, found)
     if len(document.source) >= LARGE_ITEM_BYTES:
         warm_long_items(document)
-    return findings, converted
+    return found.findings, converted

@@ -9,8 +9,7 @@ import threading
 import pytest
 
 from csound_lsp import server_diagnostics
-from csound_lsp.analysis.findings import Finding
-from csound_lsp.analysis.incremental import Cancelled
+from csound_lsp.analysis.incremental import Cancelled, VersionFindings
 from csound_lsp.server import PUBLISH_DELAY_S, CsoundLanguageServer
 from csound_lsp.syntax.document import Document, Position, Span
 
@@ -22,9 +21,11 @@ def _sent(
 ) -> list[tuple[int | None, list[str]]]:
     sent: list[tuple[int | None, list[str]]] = []
     monkeypatch.setattr(
-        server,
-        "text_document_publish_diagnostics",
-        lambda params: sent.append((params.version, [d.message for d in params.diagnostics])),
+        server.protocol,
+        "notify_json",
+        lambda method, params: sent.append(
+            (params["version"], [d["message"] for d in params["diagnostics"]])
+        ),
     )
     return sent
 
@@ -46,7 +47,7 @@ def test_keystrokes_in_a_burst_are_analysed_once_after_the_waiting_requests(
     order: list[str] = []
     real = server_diagnostics.analyse_version
 
-    def spy(document: Document, **options: object) -> list[Finding]:
+    def spy(document: Document, **options: object) -> VersionFindings:
         order.append(f"analysed v{document.version}")
         return real(document, **options)  # type: ignore[arg-type]
 
@@ -114,7 +115,7 @@ def test_a_version_replaced_while_analysed_is_abandoned_and_the_newest_published
     outcomes: list[str] = []
     real = server_diagnostics.analyse_version
 
-    def slow(document: Document, **options: object) -> list[Finding]:
+    def slow(document: Document, **options: object) -> VersionFindings:
         if document.version == 1:
             started.set()
             release.wait(10)  # the keystroke arrives while this version is analysed

@@ -16,6 +16,7 @@ The result equals `static_findings`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
@@ -38,7 +39,7 @@ from csound_lsp.analysis.item_facts import (
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog, default_catalog
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.items import ItemTable, Slot
+from csound_lsp.syntax.items import ItemEntry, ItemTable, Slot
 from csound_lsp.syntax.model import Ref, is_global_name
 from csound_lsp.syntax.model_builder import orchestra_containers
 
@@ -51,7 +52,26 @@ class Cancelled(Exception):
 _ASSIGNED: Slot[frozenset[str]] = Slot("assigned globals")
 #: The `report_unused` option the diagnostics last asked for (carried forward).
 _WANTED: Slot[bool] = Slot("report unused")
-_FINDINGS: Slot[list[Finding]] = Slot("static findings")
+_FINDINGS: Slot[VersionFindings] = Slot("static findings")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item's finding came from: its entry, the analysis, its index there, the item's start."""
+
+    entry: ItemEntry
+    analysis: Analysis
+    index: int
+    base: int
+
+
+@dataclass(frozen=True)
+class VersionFindings:
+    """A version's static findings, and for those an item's analysis made, where they came from (by
+    the identity of the finding), so what is derived from them can be kept per item too."""
+
+    findings: list[Finding]
+    origin: dict[int, Origin]
 
 
 class IncrementalDiagnostics:
@@ -84,7 +104,7 @@ class IncrementalDiagnostics:
             includes_unresolved=includes_unresolved,
             report_unused=report_unused,
             cancelled=cancelled,
-        )
+        ).findings
         self.assigned_globals = document.items.carried(_ASSIGNED) or frozenset()
         self._carrier = ItemTable(document.items)
         return found
@@ -97,14 +117,14 @@ def _analyse(
     includes_unresolved: bool | None,
     report_unused: bool,
     cancelled: Callable[[], bool] | None,
-) -> list[Finding]:
+) -> VersionFindings:
     source = document.source
     findings = syntax_errors(document.tree, source)
     large = too_large(source)
     if large is not None:
         findings.append(large)
     if large is not None or len(findings) > SEMANTIC_LIMIT:
-        return sorted(findings, key=lambda f: (f.start_byte, f.end_byte, f.code))
+        return VersionFindings(sorted(findings, key=lambda f: (f.start_byte, f.end_byte, f.code)), {})
     root = document.tree.root_node
     items = document.items
 
@@ -155,6 +175,7 @@ def _analyse(
     macro_uses: list[Ref] = []
     any_macros = bool(skeleton.macro_uses)
     check_facts = {name: [fact] for name, fact in registry.item_facts(skeleton).items()}
+    origin: dict[int, Origin] = {}
     for item, facts in placed:
         item_entry = items.entry(source, item)
         analysis = valid(facts, item_entry.get(ANALYSIS))
@@ -168,7 +189,10 @@ def _analyse(
         result = analysis.result
         base = item.start_byte
         if result.findings:
-            semantic.extend(analysis.findings_at(base))
+            moved = analysis.findings_at(base)
+            semantic.extend(moved)
+            for index, finding in enumerate(moved):
+                origin[id(finding)] = Origin(item_entry, analysis, index, base)
         if result.pfields is not None:
             pfields[base] = result.pfields
         if not result.has_facts:
@@ -216,7 +240,7 @@ def _analyse(
     )
     findings += drop_inside_syntax_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))
-    return findings
+    return VersionFindings(findings, origin)
 
 
 def _moved(ref: Ref, base: int) -> Ref:
@@ -251,13 +275,14 @@ def document_findings(document: Document, *, report_unused: bool | None = None) 
     return items.value(
         (_FINDINGS, wanted, id(catalog)),
         lambda: _analyse(document, catalog, includes_unresolved=None, report_unused=wanted, cancelled=None),
-    )
+    ).findings
 
 
 def analyse_version(
     document: Document, *, report_unused: bool, cancelled: Callable[[], bool] | None = None
-) -> list[Finding]:
-    """`document_findings` for a worker thread: raises `Cancelled` between items once `cancelled()`."""
+) -> VersionFindings:
+    """`document_findings` for a worker thread, with the findings' origins: raises `Cancelled` between
+    items once `cancelled()`."""
     items = document.items
     if items.carried(_WANTED) != report_unused:
         items.carry(_WANTED, report_unused)
