@@ -57,12 +57,14 @@ _FINDINGS: Slot[VersionFindings] = Slot("static findings")
 
 @dataclass(frozen=True)
 class Origin:
-    """Where an item's finding came from: its entry, the analysis, its index there, the item's start."""
+    """Where an item's finding came from: its entry, the analysis, its index there, the item's start
+    and its line."""
 
     entry: ItemEntry
     analysis: Analysis
     index: int
     base: int
+    row: int
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,12 @@ def _analyse(
         return VersionFindings(sorted(findings, key=lambda f: (f.start_byte, f.end_byte, f.code)), {})
     root = document.tree.root_node
     items = document.items
+    entries: dict[int, ItemEntry] = {}
 
     def entry_for(item: Node) -> ItemFacts:
-        entry = items.entry(source, item)
+        entry = entries.get(item.id)
+        if entry is None:
+            entry = entries[item.id] = items.entry(source, item)
         facts = entry.get(FACTS)
         if facts is None:
             facts = item_facts(source, root, item)
@@ -177,7 +182,7 @@ def _analyse(
     check_facts = {name: [fact] for name, fact in registry.item_facts(skeleton).items()}
     origin: dict[int, Origin] = {}
     for item, facts in placed:
-        item_entry = items.entry(source, item)
+        item_entry = entries.get(item.id) or items.entry(source, item)
         analysis = valid(facts, item_entry.get(ANALYSIS))
         if analysis is None:
             if cancelled is not None and cancelled():
@@ -191,8 +196,9 @@ def _analyse(
         if result.findings:
             moved = analysis.findings_at(base)
             semantic.extend(moved)
+            row = item.start_point.row  # the tree's rows are the line index's lines (`parse_view`)
             for index, finding in enumerate(moved):
-                origin[id(finding)] = Origin(item_entry, analysis, index, base)
+                origin[id(finding)] = Origin(item_entry, analysis, index, base, row)
         if result.pfields is not None:
             pfields[base] = result.pfields
         if not result.has_facts:

@@ -85,15 +85,12 @@ def diagnostic_json(document: Document, finding: Finding) -> Json:
 def static_diagnostics(document: Document, found: VersionFindings) -> list[Json]:
     """Static findings in LSP's JSON form, an item's from its entry when its analysis is unchanged."""
     converted: list[Json] = []
-    rows: dict[int, int] = {}
     for finding in found.findings:
         origin = found.origin.get(id(finding))
         if origin is None:
             converted.append(diagnostic_json(document, finding))
             continue
-        row = rows.get(origin.base)
-        if row is None:
-            row = rows[origin.base] = document.index.position(origin.base).line
+        row = origin.row
         kept = origin.entry.get(_CONVERTED)
         if kept is None or kept[0] is not origin.analysis.result:
             relative = [
