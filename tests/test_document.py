@@ -104,3 +104,17 @@ def test_random_edits_match_fresh_parse(edits: list[tuple[float, int, str]], enc
         span = Span(document.index.position(start), document.index.position(end))
         document = document.edited([(span, text)])
         assert sexp(document) == sexp(fresh(document))
+
+
+def test_edits_after_lone_surrogates_stay_inside_the_text() -> None:
+    """A lone surrogate (a client's broken paste) is kept as three bytes; a position after it on its
+    line must map inside the line, so the next edit lands where the client meant (it once ran past the
+    text and the didChange failed, leaving the server a version behind for good)."""
+    document = Document("file:///x.orc", "", 1)
+    document = document.edited([(Span(Position(0, 0), Position(0, 0)), "\udcf8u\udcf96 &\udccf0")], 2)
+    assert document.index.offset(Position(0, 6)) == len("\udcf8u\udcf96 &".encode("utf-8", "surrogatepass"))
+    assert document.index.offset(Position(0, 99)) == len(document.source)
+    document = document.edited([(Span(Position(0, 6), Position(0, 6)), "aX = 1\n")], 3)
+    assert document.text.count("aX = 1\n") == 1
+    assert document.index.position(len(document.source)) == Position(1, 2)  # the surrogate, then "0"
+    assert document.text == fresh(document).text
