@@ -30,7 +30,7 @@ from csound_lsp.syntax.model import (
     ScopeKind,
     Variable,
 )
-from csound_lsp.syntax.model_builder import ModelBuilder, build_model
+from csound_lsp.syntax.model_builder import ModelBuilder, build_model, orchestra_containers
 
 _ITEM_TYPES = ("instrument_definition", "udo_definition")
 
@@ -191,10 +191,18 @@ def warm_long_items(document: Document) -> None:
     """Builds the focused model of each long instrument or UDO (off the event loop, after its analysis
     built the item's model), so requests in it can answer from this version while a newer one is
     being analysed."""
-    skeleton = skeleton_model(document)
-    for scope in skeleton.scopes:
-        item = scope.node
-        if item is not None and item.end_byte - item.start_byte >= LARGE_ITEM_BYTES:
+    if len(document.source) < LARGE_ITEM_BYTES:
+        return
+    root = document.tree.root_node
+    long_items = [
+        child
+        for container in orchestra_containers(root)
+        for child in container.named_children
+        if child.type in _ITEM_TYPES and child.end_byte - child.start_byte >= LARGE_ITEM_BYTES
+    ]
+    if long_items:  # the skeleton only then: a long score makes it a big one
+        skeleton = skeleton_model(document)
+        for item in long_items:
             _focused(document, skeleton, item)
 
 

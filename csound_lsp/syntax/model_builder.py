@@ -26,6 +26,7 @@ from csound_lsp.syntax.model import (
     Variable,
     is_global_name,
     rate_of,
+    score_fields,
 )
 
 if TYPE_CHECKING:
@@ -427,13 +428,22 @@ class ModelBuilder:
     def on_score_statement(self, node: Node, scope: Scope) -> None:
         kind = node.child_by_field_name("kind")
         letter = self.text(kind).strip() if kind is not None else self.text(node)[:1]
-        fields = [f for f in node.children_by_field_name("field") if f.type != "comment"]
         instrument = None
-        if letter == "i" and fields:
-            instrument = self.text(fields[0])
-            self.model.instrument_refs.append(self.ref(fields[0]))
-        self.model.score.append(ScoreStatement(letter, node, fields, instrument))
-        for child in node.named_children:
+        if letter == "i":
+            fields = score_fields(node)
+            if fields:
+                instrument = self.text(fields[0])
+                self.model.instrument_refs.append(self.ref(fields[0]))
+        self.model.score.append(ScoreStatement(letter, node, instrument))
+        # Walked with a cursor: `node.named_children` keeps the child list on the node, which the
+        # model keeps, and a long generated score has millions of fields.
+        cursor = node.walk()
+        has_child = cursor.goto_first_child()
+        while has_child:
+            child = cursor.node
+            has_child = cursor.goto_next_sibling()
+            if child is None or not child.is_named:
+                continue
             if child.type == "identifier" and letter == "r":
                 self.score_macro(child, node)
             elif child.type == "macro_use":
