@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from csound_lsp import server_diagnostics
 from csound_lsp.analysis.incremental import Cancelled, VersionFindings
 from csound_lsp.server import PUBLISH_DELAY_S, CsoundLanguageServer
+from csound_lsp.server import diagnostics as server_diagnostics
 from csound_lsp.syntax.document import Document, Position, Span
 
 URI = "file:///x.orc"
@@ -34,7 +34,7 @@ async def _settle(server: CsoundLanguageServer) -> None:
     """Until no analysis is due or running."""
     for _ in range(400):
         await asyncio.sleep(PUBLISH_DELAY_S)
-        if not server.static._due and not server.static._running:
+        if not server.diagnostics.publisher._due and not server.diagnostics.publisher._running:
             return
     raise AssertionError("the analysis never ended")
 
@@ -58,7 +58,7 @@ def test_keystrokes_in_a_burst_are_analysed_once_after_the_waiting_requests(
         for version in (2, 3, 4):  # three keystrokes read in one go
             edited = server.store.change(URI, [(Span(Position(0, 0), Position(0, 0)), " ")], version)
             assert edited is not None
-            server.publish_soon(edited)
+            server.diagnostics.changed(edited)
         asyncio.get_running_loop().call_soon(order.append, "completion answered")
         await _settle(server)
 
@@ -73,7 +73,7 @@ def test_a_closed_document_is_not_published(monkeypatch: pytest.MonkeyPatch) -> 
     sent = _sent(server, monkeypatch)
 
     async def scenario() -> None:
-        server.publish_soon(document)
+        server.diagnostics.changed(document)
         server.store.close(URI)
         await _settle(server)
 
@@ -91,8 +91,8 @@ def test_csound_results_wait_for_the_pending_publish(monkeypatch: pytest.MonkeyP
     async def scenario() -> None:
         edited = server.store.change(URI, [(Span(Position(1, 4), Position(1, 4)), "x")], 2)  # `a1x`, unused
         assert edited is not None
-        server.publish_soon(edited)
-        server.send_diagnostics(edited)  # what the Csound scheduler does with a fresh result
+        server.diagnostics.changed(edited)
+        server.diagnostics.send(edited)  # what the Csound scheduler does with a fresh result
         await _settle(server)
 
     asyncio.run(scenario())
@@ -132,11 +132,11 @@ def test_a_version_replaced_while_analysed_is_abandoned_and_the_newest_published
     async def scenario() -> None:
         document = server.store.get(URI)
         assert document is not None
-        server.publish(document)
+        server.diagnostics.publisher.now(document)
         await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
         edited = server.store.change(URI, [(Span(Position(1, 4), Position(1, 4)), "x")], 2)
         assert edited is not None
-        server.publish_soon(edited)
+        server.diagnostics.changed(edited)
         release.set()
         await _settle(server)
 
