@@ -6,7 +6,8 @@ accepts come first, locals before globals. Also: instruments after `i` in the sc
 `schedule`/`event`..., UDOs, macros after `$`, labels where a label goes, `<CsOptions>` flags, GEN
 routines in `f` statements and `ftgen`, header constants at the top level, `#include` paths.
 
-The list stays light (at most `MAX_ITEMS`, `isIncomplete` when cut); `resolve` adds the documentation.
+The list stays light (at most `MAX_ITEMS`, `isIncomplete` when cut); `hover.resolve_completion` adds
+the documentation.
 """
 
 from __future__ import annotations
@@ -119,24 +120,6 @@ def completion(
     elif section == "orchestra":
         builder.orchestra()
     return builder.result()
-
-
-def resolve(
-    item: types.CompletionItem, settings: Settings | None = None, catalog: Catalog | None = None
-) -> types.CompletionItem:
-    """Fills `documentation` for an item from its `data` (`{"kind": ..., "name": ...}`)."""
-    data = item.data if isinstance(item.data, dict) else {}
-    kind, name = data.get("kind"), str(data.get("name", ""))
-    text = ""
-    if kind == "opcode":
-        text = hover.opcode_hover_text(name, settings, catalog)
-    elif kind == "gen":
-        text = hover.gen_markdown(name)
-    elif kind == "option":
-        text = hover.option_markdown(name)
-    if text:
-        item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
-    return item
 
 
 class _Builder:

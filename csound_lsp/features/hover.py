@@ -49,6 +49,25 @@ def hover(
     return as_hover(document, *found) if found is not None else None
 
 
+def resolve_completion(
+    item: types.CompletionItem, settings: Settings | None = None, catalog: Catalog | None = None
+) -> types.CompletionItem:
+    """Fills a completion item's `documentation` from its `data` (`{"kind": ..., "name": ...}`): the
+    hover text of the opcode, GEN routine or option it completes."""
+    data = item.data if isinstance(item.data, dict) else {}
+    kind, name = data.get("kind"), str(data.get("name", ""))
+    text = ""
+    if kind == "opcode":
+        text = opcode_hover_text(name, settings, catalog)
+    elif kind == "gen":
+        text = gen_markdown(name)
+    elif kind == "option":
+        text = option_markdown(name)
+    if text:
+        item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    return item
+
+
 def hover_at(
     document: Document, offset: int, settings: Settings | None = None, catalog: Catalog | None = None
 ) -> tuple[str, int, int] | None:

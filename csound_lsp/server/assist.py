@@ -69,7 +69,7 @@ class AssistFeature(Feature):
 
         @server.feature(types.COMPLETION_ITEM_RESOLVE)
         def on_completion_resolve(item: types.CompletionItem) -> types.CompletionItem:
-            return completion.resolve(item, server.settings)
+            return hover.resolve_completion(item, server.settings)
 
         @server.feature(
             types.TEXT_DOCUMENT_CODE_ACTION,
