@@ -54,7 +54,7 @@ def edited(document: Document, old: str, new: str) -> Document:
 
 def entries(document: Document) -> dict[bytes, ItemEntry]:
     """The item entries the version's analysis looked up, by their bytes."""
-    return {key: entry for (_, key), entry in document.items._fresh.items()}
+    return {key[-1]: entry for key, entry in document.items._fresh.items()}
 
 
 def item_result(document: Document, head: str) -> ItemResult | None:

@@ -31,8 +31,9 @@ T = TypeVar("T")
 #: The one lock of every item table and every version's slots.
 _LOCK = threading.Lock()
 
-#: An item's key: its node type and its bytes from the start of its first line to its end.
-ItemKey = tuple[str, bytes]
+#: An item's key: its node type, the size and health of its subtree, and its bytes from the start of
+#: its first line to its end.
+ItemKey = tuple[str, int, bool, bytes]
 
 #: Entries carried to the next version beyond the items a complete walk met, before the table gives
 #: up on carrying the leftovers (a long run of versions nobody walked whole).
@@ -69,10 +70,18 @@ class ItemEntry:
 
 
 def item_key(source: bytes, node: Node) -> ItemKey:
-    """The bytes that decide an item's entry: from the start of its first line (a lone carriage return
-    counts as a line start for the parser, so the last `\\n` before it is at least as far back)."""
+    """What decides an item's entry: its bytes from the start of its first line (a lone carriage return
+    counts as a line start for the parser, so the last `\\n` before it is at least as far back), and
+    the shape of its subtree: the same bytes do not always parse the same after an edit elsewhere
+    (error recovery can keep another reading of unchanged text for a version), and an entry made from
+    another reading must not be reused (both numbers are stored in the tree: no walk)."""
     start = node.start_byte
-    return node.type, source[source.rfind(b"\n", 0, start) + 1 : node.end_byte]
+    return (
+        node.type,
+        node.descendant_count,
+        node.has_error,
+        source[source.rfind(b"\n", 0, start) + 1 : node.end_byte],
+    )
 
 
 class ItemTable:
