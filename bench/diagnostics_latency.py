@@ -78,7 +78,7 @@ def keystrokes(text: str, samples: int, incremental: bool) -> list[float]:
         column = len(raw) - len(raw.lstrip())  # type where the statement starts, like an editor
         span = Span(Position(line, column), Position(line, column))
         start = time.perf_counter()
-        document.apply_edits([(span, "k" if index % 2 == 0 else " ")])
+        document = document.edited([(span, "k" if index % 2 == 0 else " ")])
         if incremental:
             cache.findings(document)
         else:

@@ -40,8 +40,19 @@ def main() -> int:
 
     paths = [] if args.cache_only else csound_files()
     if (args.cache or args.cache_only) and CACHE.exists():
-        paths += sorted(p for p in CACHE.rglob("*") if p.suffix.lower() in (".csd", ".orc", ".sco", ".udo"))
-    texts = [(p, read(p)) for p in paths if p.stat().st_size <= args.max_bytes]
+        # dot-files are other benchmarks' scratch copies, made and removed while this one lists them
+        paths += sorted(
+            p
+            for p in CACHE.rglob("*")
+            if p.suffix.lower() in (".csd", ".orc", ".sco", ".udo") and not p.name.startswith(".")
+        )
+    texts = []
+    for path in paths:
+        try:
+            if path.stat().st_size <= args.max_bytes:
+                texts.append((path, read(path)))
+        except OSError:  # gone since it was listed (the cache is shared)
+            continue
     rng = random.Random(args.seed)
     rng.shuffle(texts)
     if args.files:

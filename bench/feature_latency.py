@@ -35,6 +35,7 @@ from csound_lsp.features.completion import completion  # noqa: E402
 from csound_lsp.features.hover import hover  # noqa: E402
 from csound_lsp.features.signature import signature_help  # noqa: E402
 from csound_lsp.syntax.document import Document, Position, Span  # noqa: E402
+from csound_lsp.syntax.focus import full_model  # noqa: E402
 
 _INSTR = re.compile(r"^[ \t]*instr\b.*?^[ \t]*endin\b[^\n]*\n", re.MULTILINE | re.DOTALL)
 HEADER = "sr = 48000\nksmps = 32\nnchnls = 2\n0dbfs = 1\ngaRev init 0\n\n"
@@ -114,8 +115,8 @@ def measure(
             end = len(document.index.line_bytes(row))
             started = time.perf_counter()
             spot = Position(row, end)
-            document.apply_edits([(Span(spot, spot), " ")])
-            document.apply_edits([(Span(spot, Position(row, end + 1)), "")])
+            document = document.edited([(Span(spot, spot), " ")])
+            document = document.edited([(Span(spot, Position(row, end + 1)), "")])
             edits.append((time.perf_counter() - started) * 1000 / 2)
         started, started_cpu = time.perf_counter(), time.thread_time()
         call(document, position)
@@ -141,16 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         for position in where[name]:
             found(document, position)
     started = time.perf_counter()
-    document.apply_edits([(Span(Position(0, 0), Position(0, 0)), " ")])
+    document = document.edited([(Span(Position(0, 0), Position(0, 0)), " ")])
     model_build = time.perf_counter()
-    _ = document.model
+    _ = full_model(document)
     model_ms = (time.perf_counter() - model_build) * 1000
     print(
         f"orchestra: {document.index.line_count} lines, {len(document.source)} bytes, "
-        f"{len(document.model.instruments)} instruments; edit+reparse "
+        f"{len(full_model(document).instruments)} instruments; edit+reparse "
         f"{(model_build - started) * 1000:.1f} ms, model build {model_ms:.1f} ms"
     )
-    document.apply_edits([(Span(Position(0, 0), Position(0, 1)), "")])  # features build what they need
+    document = document.edited([(Span(Position(0, 0), Position(0, 1)), "")])  # features build what they need
     if not args.no_freeze:
         gc.freeze()  # as the server does once its start-up data is loaded
     print(
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     if args.profile:
         position = where["completion"][0]
-        document.apply_edits([(Span(Position(0, 0), Position(0, 0)), " ")])
+        document = document.edited([(Span(Position(0, 0), Position(0, 0)), " ")])
         profiler = cProfile.Profile()
         profiler.enable()
         completion(document, position)

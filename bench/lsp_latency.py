@@ -1,7 +1,7 @@
 """Whole-server latency: the real server over stdio, driven the way an editor drives it.
 
     python bench/lsp_latency.py [--lines 5000] [--samples 60] [--keys 300] [--no-csound] [--seed 1]
-                                [--profile-server FILE]
+                                [--profile-server FILE] [--server-root DIR]
 
 Opens a 5,000-line orchestra (`bench/_orchestra.py`) and a ~200-line CSD (corpus instruments put
 together), then:
@@ -331,7 +331,11 @@ async def run(args: argparse.Namespace) -> None:
     command = list(SERVER_COMMAND)
     if args.profile_server:
         command[1:1] = ["-m", "cProfile", "-o", args.profile_server]
-    client = await LspProcess.start(command)
+    if args.server_root is not None:  # another checkout's server (before/after): its package first
+        root = args.server_root.resolve()
+        client = await LspProcess.start(command, env={"PYTHONPATH": str(root)}, cwd=root)
+    else:
+        client = await LspProcess.start(command)
     rss: dict[str, int] = {}
     try:
         options = {"diagnostics": {"csound": not args.no_csound}}
@@ -407,6 +411,11 @@ def main() -> None:
     parser.add_argument("--no-csound", action="store_true", help="static diagnostics only")
     parser.add_argument(
         "--profile-server", metavar="FILE", help="run the server under cProfile, stats to FILE"
+    )
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        help="run the server from this checkout (`git archive REV | tar -x -C DIR` plus the built _binding)",
     )
     asyncio.run(run(parser.parse_args()))
 

@@ -61,7 +61,8 @@ def main() -> None:
     typed = (TYPED * (args.keys // len(TYPED) + 1))[: args.keys]
 
     def keystroke(key: str, version: int) -> None:
-        document.apply_edits([(Span(Position(row, column), Position(row, column)), key)], version)
+        nonlocal document
+        document = document.edited([(Span(Position(row, column), Position(row, column)), key)], version)
         manager.update_static(document, settings.diagnostics)
         manager.lsp_diagnostics(document)
 

@@ -1,5 +1,5 @@
 """Differential checking of edited documents: after every random edit applied the way the server applies
-`didChange` (incremental content changes through `Document.apply_edits`), the answers for the edited
+`didChange` (incremental content changes through `Document.edited`), the answers for the edited
 document must equal those for a fresh open of the same text.
 
 Shared by `tests/test_differential_edits.py` (short, seeded) and `bench/differential_fuzz.py` (long).
@@ -142,8 +142,9 @@ def random_edits(rng: random.Random, text: str, donors: Sequence[str]) -> Iterat
         yield Edit(target, target, line, "paste line")
 
 
-def apply_to(document: Document, edits: list[Edit], text: str, version: int) -> str:
-    """Sends the edits as one didChange's content changes (each relative to the text before it)."""
+def apply_to(document: Document, edits: list[Edit], text: str, version: int) -> tuple[Document, str]:
+    """Sends the edits as one didChange's content changes (each relative to the text before it): the
+    next version and its text."""
     changes: list[tuple[Span | None, str]] = []
     current = text
     source = current.encode("utf-8", errors="surrogatepass")
@@ -158,8 +159,7 @@ def apply_to(document: Document, edits: list[Edit], text: str, version: int) -> 
         changes.append((Span(start, end), edit.text))
         current = current[:first] + edit.text + current[last:]
         source = current.encode("utf-8", errors="surrogatepass")
-    document.apply_edits(changes, version)
-    return current
+    return document.edited(changes, version), current
 
 
 def _plain(value: Any) -> Any:
@@ -320,7 +320,7 @@ def fuzz_file(
             actions = [batch] if rng.random() < 0.15 else [[e] for e in batch]
         for action in actions:
             version += 1
-            text = apply_to(document, action, text, version)
+            document, text = apply_to(document, action, text, version)
             done += 1
             report.edits += 1
             history.append(text)

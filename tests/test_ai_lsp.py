@@ -396,7 +396,7 @@ async def test_the_backend_watch_logs_one_line_each_way(log_dir: Path) -> None:
         async with ai_server({"CSOUND_LSP_AI_HOST": fake.url}, log_dir) as client:
             await _wait_for(lambda: any("answering" in m.message for m in client.log_messages), 20)
             lines = [m.message for m in client.log_messages if "AI backend at" in m.message]
-            assert lines == [f"csound_lsp.server_ai: AI backend at {fake.url}: answering"], lines
+            assert lines == [f"csound_lsp.server.ai: AI backend at {fake.url}: answering"], lines
             assert client.messages == []
     async with ai_server({"CSOUND_LSP_AI_HOST": "http://127.0.0.1:9"}, log_dir) as client:
         await _wait_for(lambda: any("AI stays off" in m.message for m in client.log_messages), 20)

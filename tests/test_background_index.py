@@ -10,7 +10,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
-from csound_lsp.server_index import START_DELAY_S
+from csound_lsp.server.index import START_DELAY_S
 from tests.ai_lsp_helpers import CURSOR, ORC_DOC, capabilities, inline_params, inline_texts, open_doc
 from tests.conftest import client_capabilities
 from tests.fake_ollama import FakeOllama

@@ -222,7 +222,7 @@ def test_incremental_follows_the_amplitudes_as_they_are_edited() -> None:
     ):
         start = document.source.index(old.encode())
         span = Span(document.index.position(start), document.index.position(start + len(old)))
-        document.apply_edits([(span, new)])
+        document = document.edited([(span, new)])
         found = cache.findings(document)
         assert found == static_findings(document)
         seen.append("amplitudes-without-0dbfs" in codes(found))

@@ -9,7 +9,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from csound_lsp.catalog import default_catalog
-from csound_lsp.features.completion import MAX_ITEMS, completion, resolve
+from csound_lsp.features.completion import MAX_ITEMS, completion
+from csound_lsp.features.hover import resolve_completion as resolve
 from tests.conftest import INITIALIZE_RESULTS, open_document
 from tests.feature_fixtures import with_cursor
 

@@ -21,6 +21,7 @@ from csound_lsp.analysis.incremental import IncrementalDiagnostics
 from csound_lsp.catalog import versions
 from csound_lsp.features.symbols import document_symbols
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.languages import FileKind
 
 DATA = Path(__file__).parent / "data" / "csound7"
@@ -85,7 +86,7 @@ def test_csound7_pieces_get_no_error_when_csound7_compiles(path: Path) -> None:
     document = Document(path.as_uri(), path.read_text())
     found = static_findings(document, engine=7)
     assert errors(found) == [], [f.message for f in errors(found)]
-    assert document_dialect(document.model, 6) == 7  # their syntax says Csound 7 whatever the engine
+    assert document_dialect(full_model(document), 6) == 7  # their syntax says Csound 7 whatever the engine
 
 
 @pytest.mark.parametrize("path", PIECES, ids=lambda p: p.name)
@@ -93,7 +94,7 @@ def test_csound7_pieces_get_one_error_per_item_when_csound6_compiles(path: Path)
     document = Document(path.as_uri(), path.read_text())
     found = errors(static_findings(document, engine=6))
     assert found and {f.code for f in found} == {"csound7-syntax"}
-    scopes = [document.model.scope_at(f.start_byte).start_byte for f in found]
+    scopes = [full_model(document).scope_at(f.start_byte).start_byte for f in found]
     assert len(scopes) == len(set(scopes)), "more than one error in one instrument, UDO or global stretch"
     assert "engine that compiles this document is Csound 6" in found[0].message
 
@@ -112,7 +113,7 @@ def test_csound6_habits_get_one_error_when_csound7_compiles(name: str) -> None:
     found = errors(static_findings(document, engine=7))
     assert [f.code for f in found] == ["csound6-only"], [f.message for f in found]
     assert document.index.position(found[0].start_byte).line == CSOUND6_ONLY_LINE[name]
-    assert document_dialect(document.model, 6) == 6 and document_dialect(document.model, 7) == 7
+    assert document_dialect(full_model(document), 6) == 6 and document_dialect(full_model(document), 7) == 7
 
 
 def test_an_unclosed_brace_pair_inside_a_multiline_string() -> None:
@@ -151,7 +152,7 @@ def test_udo_xin_receiving_more_than_declared() -> None:
 
 
 def test_model_reads_structs_declarations_loops_and_members() -> None:
-    model = Document(PIECES[0].as_uri(), (DATA / "structs.csd").read_text()).model
+    model = full_model(Document(PIECES[0].as_uri(), (DATA / "structs.csd").read_text()))
     spot, voice = model.structs["Spot"], model.structs["Voice"]
     assert [(m.name, m.type) for m in spot.members] == [("across", "i"), ("depth", "i")]
     assert [(m.name, m.type) for m in voice.members][-2:] == [("spot", "Spot"), ("steps", "k[]")]
@@ -164,7 +165,7 @@ def test_model_reads_structs_declarations_loops_and_members() -> None:
     scope = model.scopes[0]
     assert scope.variables["here"].declared_type == "Spot" and scope.variables["here"].rate is None
     assert "depth" not in scope.variables and "across" not in scope.variables
-    control = Document("file:///c.csd", (DATA / "control.csd").read_text()).model
+    control = full_model(Document("file:///c.csd", (DATA / "control.csd").read_text()))
     variables = control.scopes[0].variables
     assert variables["note"].declared_type == "i"  # typed from `notes:i[]`
     assert variables["step"].declared_type == "i" and variables["place"].definitions
@@ -172,7 +173,7 @@ def test_model_reads_structs_declarations_loops_and_members() -> None:
 
 
 def test_typed_udo_signature_in_catalog_spelling() -> None:
-    model = Document("file:///t.csd", (DATA / "typed_udos.csd").read_text()).model
+    model = full_model(Document("file:///t.csd", (DATA / "typed_udos.csd").read_text()))
     spread = model.udos["Spread"]
     assert (spread.input_types, spread.output_types) == ("ak", "aa")
     assert [

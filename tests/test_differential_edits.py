@@ -1,5 +1,5 @@
 """An edited document answers what a fresh open of its text answers: random adversarial edits through
-the server's incremental path (`Document.apply_edits`), every feature compared after every edit, over
+the server's incremental path (`Document.edited`), every feature compared after every edit, over
 every committed Csound file; plus the minimal cases found by hand, and the catalog and thread cases
 where a cache could outlive what it read."""
 
@@ -101,9 +101,9 @@ def test_typing_after_instr_2_below_broken_text_keeps_instr_2() -> None:
         FEATURES[name](document, [])
     assert _outline_names(document) == ["header", "instr 1", "instr 2"]
     end = BROKEN_ORC.index("instr 2") + len("instr 2")
-    typed = apply_to(document, [Edit(end, end, "z", "type z")], BROKEN_ORC, 2)
+    document, typed = apply_to(document, [Edit(end, end, "z", "type z")], BROKEN_ORC, 2)
     _equal_to_fresh(document, typed)
-    back = apply_to(document, [Edit(end, end + 1, "", "delete z")], typed, 3)
+    document, back = apply_to(document, [Edit(end, end + 1, "", "delete z")], typed, 3)
     assert back == BROKEN_ORC
     _equal_to_fresh(document, back)
     assert _outline_names(document) == ["header", "instr 1", "instr 2"]
@@ -119,10 +119,10 @@ def test_deleting_across_three_lines_into_a_comment_leaves_no_token_past_the_lin
     start = JOIN_ORC.index("aSig * kEnv") + len("aSig")
     end = JOIN_ORC.index("; the output")
     # from inside the statement up to the comment's `;`, over the line break: the lines join
-    joined = apply_to(document, [Edit(start, end, " ", "delete")], JOIN_ORC, 2)
+    document, joined = apply_to(document, [Edit(start, end, " ", "delete")], JOIN_ORC, 2)
     start = joined.index("oscili") + len("oscili")
     end = joined.index("aOut")
-    joined = apply_to(document, [Edit(start, end, " ", "delete over three lines")], joined, 3)
+    document, joined = apply_to(document, [Edit(start, end, " ", "delete over three lines")], joined, 3)
     assert joined.count("\n") == JOIN_ORC.count("\n") - 3
     data = semantic_tokens.full(document)
     assert token_problems(document, data) == []
@@ -197,10 +197,10 @@ def test_a_lone_cr_typed_and_removed_keeps_the_tree_in_step() -> None:
     """A `\\r` before an inserted `\\n` stops being lone: the parser's view of it changes too."""
     document = Document("file:///cr.orc", "instr 1\rendin\r", 1)
     tree = FEATURES["tree"]
-    text = apply_to(document, [Edit(8, 8, "\n", "newline after a lone CR")], "instr 1\rendin\r", 2)
+    document, text = apply_to(document, [Edit(8, 8, "\n", "newline after a lone CR")], "instr 1\rendin\r", 2)
     assert text == "instr 1\r\nendin\r"
     assert tree(document, []) == tree(Document("file:///f.orc", text), [])
-    text = apply_to(document, [Edit(7, 9, "\r", "back to a lone CR")], text, 3)
+    document, text = apply_to(document, [Edit(7, 9, "\r", "back to a lone CR")], text, 3)
     assert text == "instr 1\rendin\r"
     assert tree(document, []) == tree(Document("file:///f.orc", text), [])
     assert [s.name for s in symbols.document_symbols(document)] == ["instr 1"]

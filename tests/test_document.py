@@ -62,7 +62,7 @@ def test_incremental_edit_in_non_ascii_line() -> None:
     document = Document("file:///x.csd", CSD, encoding=Encoding.UTF16)
     line = CSD.splitlines().index("; a plucked tone — «café»")
     column = len("; a plucked tone — «café»")  # all BMP characters: one UTF-16 unit each
-    document.apply_edits([(Span(Position(line, column), Position(line, column)), " ☕ 𝄞")], version=2)
+    document = document.edited([(Span(Position(line, column), Position(line, column)), " ☕ 𝄞")], version=2)
     assert "café» ☕ 𝄞\n" in document.text
     assert sexp(document) == sexp(fresh(document))
     assert document.version == 2
@@ -70,7 +70,7 @@ def test_incremental_edit_in_non_ascii_line() -> None:
 
 def test_full_replacement_and_sequence_of_changes() -> None:
     document = Document("file:///x.orc", "instr 1\nendin\n")
-    document.apply_edits(
+    document = document.edited(
         [
             (None, "instr 2\n  a1 oscili 1, 440\nendin\n"),
             (Span(Position(1, 2), Position(1, 4)), "aTone"),
@@ -102,5 +102,19 @@ def test_random_edits_match_fresh_parse(edits: list[tuple[float, int, str]], enc
         while end < len(source) and (source[end] & 0xC0) == 0x80:
             end += 1
         span = Span(document.index.position(start), document.index.position(end))
-        document.apply_edits([(span, text)])
+        document = document.edited([(span, text)])
         assert sexp(document) == sexp(fresh(document))
+
+
+def test_edits_after_lone_surrogates_stay_inside_the_text() -> None:
+    """A lone surrogate (a client's broken paste) is kept as three bytes; a position after it on its
+    line must map inside the line, so the next edit lands where the client meant (it once ran past the
+    text and the didChange failed, leaving the server a version behind for good)."""
+    document = Document("file:///x.orc", "", 1)
+    document = document.edited([(Span(Position(0, 0), Position(0, 0)), "\udcf8u\udcf96 &\udccf0")], 2)
+    assert document.index.offset(Position(0, 6)) == len("\udcf8u\udcf96 &".encode("utf-8", "surrogatepass"))
+    assert document.index.offset(Position(0, 99)) == len(document.source)
+    document = document.edited([(Span(Position(0, 6), Position(0, 6)), "aX = 1\n")], 3)
+    assert document.text.count("aX = 1\n") == 1
+    assert document.index.position(len(document.source)) == Position(1, 2)  # the surrogate, then "0"
+    assert document.text == fresh(document).text

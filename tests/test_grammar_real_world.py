@@ -10,6 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.languages import FileKind
 from csound_lsp.syntax.model import ScopeKind
 
@@ -66,7 +67,7 @@ def _nodes(node: Node, node_type: str) -> list[Node]:
 
 
 def _instrument_variables(document: Document) -> dict[str, int]:
-    scopes = [s for s in document.model.scopes if s.kind is ScopeKind.INSTRUMENT]
+    scopes = [s for s in full_model(document).scopes if s.kind is ScopeKind.INSTRUMENT]
     assert len(scopes) == 1
     return {name: len(variable.definitions) for name, variable in scopes[0].variables.items()}
 
@@ -93,7 +94,7 @@ def test_multiple_assignment_defines_every_target() -> None:
 
 def test_comma_after_the_opcode_keeps_the_opcode() -> None:
     document = Document("file:///piece.csd", CSD, kind=FileKind.CSD)
-    calls = [call.name for scope in document.model.scopes for call in scope.calls]
+    calls = [call.name for scope in full_model(document).scopes for call in scope.calls]
     assert "loop_lt" in calls and "lfo" in calls and "outs" in calls
     assert "aSig" not in calls  # `outs, aSig, aSig` is not outputs `outs, aSig` of an opcode `aSig`
 
@@ -122,5 +123,5 @@ def test_lone_carriage_returns_end_lines() -> None:
     text = "instr 1\riAmp = 0.5 ; a comment\raOut oscili iAmp, 440\rout aOut\rendin\r"
     document = Document("file:///old.orc", text, kind=FileKind.ORC)
     assert not document.tree.root_node.has_error, str(document.tree.root_node)
-    assert [i.names[0].text for i in document.model.instruments] == ["1"]
+    assert [i.names[0].text for i in full_model(document).instruments] == ["1"]
     assert _instrument_variables(document) == {"iAmp": 1, "aOut": 1}

@@ -7,9 +7,10 @@ from hypothesis import strategies as st
 
 from csound_lsp.analysis.diagnostics import static_findings
 from csound_lsp.analysis.incremental import IncrementalDiagnostics
-from csound_lsp.analysis.item_facts import ItemResult
+from csound_lsp.analysis.item_facts import ANALYSIS, ItemResult
 from csound_lsp.catalog.types import TypeStringError
 from csound_lsp.syntax.document import Document, Span
+from csound_lsp.syntax.items import ItemEntry
 
 ORCHESTRA = """sr = 48000
 ksmps = 32
@@ -45,19 +46,24 @@ endin
 """
 
 
-def edited(document: Document, old: str, new: str) -> None:
+def edited(document: Document, old: str, new: str) -> Document:
     start = document.source.index(old.encode())
     span = Span(document.index.position(start), document.index.position(start + len(old.encode())))
-    document.apply_edits([(span, new)])
+    return document.edited([(span, new)])
 
 
-def results(cache: IncrementalDiagnostics) -> dict[bytes, ItemResult | None]:
-    return {key: entry.result for key, entry in cache._cache.items()}
+def entries(document: Document) -> dict[bytes, ItemEntry]:
+    """The item entries the version's analysis looked up, by their bytes."""
+    return {key[-1]: entry for key, entry in document.items._fresh.items()}
 
 
-def item_result(cache: IncrementalDiagnostics, document: Document, head: str) -> ItemResult | None:
-    """The cached analysis of the item whose text starts with `head`."""
-    found = [e.result for key, e in cache._cache.items() if key.startswith(head.encode())]
+def item_result(document: Document, head: str) -> ItemResult | None:
+    """The analysis of the item whose text starts with `head`."""
+    found = [
+        analysis.result if (analysis := e.get(ANALYSIS)) is not None else None
+        for key, e in entries(document).items()
+        if key.startswith(head.encode())
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -73,26 +79,26 @@ def test_udo_signature_change_invalidates_only_its_callers() -> None:
     document = Document("file:///x.orc", ORCHESTRA)
     cache = IncrementalDiagnostics()
     cache.findings(document)
-    caller = item_result(cache, document, "instr 1")
-    other = item_result(cache, document, "instr 3")
-    edited(document, "opcode Twice, k, k", "opcode Twice, k, kk")
+    caller = item_result(document, "instr 1")
+    other = item_result(document, "instr 3")
+    document = edited(document, "opcode Twice, k, k", "opcode Twice, k, kk")
     findings = cache.findings(document)
     assert findings == static_findings(document)
     assert [f for f in findings if f.code.startswith("udo")] or any("Twice" in f.message for f in findings)
-    assert item_result(cache, document, "instr 1") is not caller
-    assert item_result(cache, document, "instr 3") is other
+    assert item_result(document, "instr 1") is not caller
+    assert item_result(document, "instr 3") is other
 
 
 def test_global_definition_change_invalidates_its_readers() -> None:
     document = Document("file:///x.orc", ORCHESTRA.replace("kC = kShared + 1", "kC = kLocal + 1"))
     cache = IncrementalDiagnostics()
     assert any(f.code == "undefined-variable" for f in cache.findings(document))
-    other = item_result(cache, document, "instr 3")
-    edited(document, "kShared init 0", "kLocal init 0")
+    other = item_result(document, "instr 3")
+    document = edited(document, "kShared init 0", "kLocal init 0")
     findings = cache.findings(document)
     assert findings == static_findings(document)
     assert not any(f.code == "undefined-variable" for f in findings)
-    assert item_result(cache, document, "instr 3") is other
+    assert item_result(document, "instr 3") is other
 
 
 def test_option_change_invalidates_everything() -> None:
@@ -109,9 +115,9 @@ def test_edit_spanning_two_items() -> None:
     cache.findings(document)
     start = document.source.index(b"  out a(kB)")
     end = document.source.index(b"  out a(kC)")
-    document.apply_edits([(Span(document.index.position(start), document.index.position(end)), "")])
+    document = document.edited([(Span(document.index.position(start), document.index.position(end)), "")])
     assert cache.findings(document) == static_findings(document)
-    assert not any(key.startswith(b"instr 2") for key in cache._cache)
+    assert not any(key.startswith(b"instr 2") for key in entries(document))
 
 
 def test_items_inside_an_error_node_are_analysed() -> None:
@@ -120,7 +126,7 @@ def test_items_inside_an_error_node_are_analysed() -> None:
     document = Document("file:///x.csd", text.replace("kC = kShared + 1", "kC = kMissing + 1"))
     cache = IncrementalDiagnostics()
     cache.findings(document)
-    edited(document, "</CsInstruments>", "</CskInstruments>")
+    document = edited(document, "</CsInstruments>", "</CskInstruments>")
     assert "ERROR" in str(document.tree.root_node)
     findings = cache.findings(document)
     assert findings == static_findings(document)
@@ -156,7 +162,9 @@ def test_same_findings_after_edits_to_udos_and_globals(edits: list[tuple[float, 
     for where, length, insert in edits:
         start = int(where * len(document.source))
         end = min(len(document.source), start + length)
-        document.apply_edits([(Span(document.index.position(start), document.index.position(end)), insert)])
+        document = document.edited(
+            [(Span(document.index.position(start), document.index.position(end)), insert)]
+        )
         try:
             expected = static_findings(document)
         except TypeStringError:

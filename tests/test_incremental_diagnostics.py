@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csound_lsp.analysis.diagnostics import static_findings
-from csound_lsp.analysis.incremental import IncrementalDiagnostics
+from csound_lsp.analysis.incremental import IncrementalDiagnostics, analyse_version
+from csound_lsp.features.diagnostics import diagnostic_json, static_diagnostics
 from csound_lsp.syntax.document import Document, Span
 from tests.conftest import ROOT
 
@@ -55,5 +56,29 @@ def test_same_findings_after_each_edit(edits: list[tuple[float, int, str]]) -> N
         start = int(where * len(document.source))
         end = min(len(document.source), start + length)
         span = Span(document.index.position(start), document.index.position(end))
-        document.apply_edits([(span, insert)])
+        document = document.edited([(span, insert)])
         assert cache.findings(document) == static_findings(document)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDIT, min_size=1, max_size=6))
+def test_converted_diagnostics_kept_per_item_equal_a_fresh_conversion(
+    edits: list[tuple[float, int, str]],
+) -> None:
+    """Each item's diagnostics are converted to LSP's JSON once and moved by lines after that: what a
+    version publishes must equal converting every finding of it afresh."""
+    text = (ROOT / "corpus" / "examples" / "udo-classic-and-arrays.csd").read_text()
+    document = Document("file:///x.csd", text.replace("endin", "  kNeverUsed = 1\nendin"))
+    from_items = []
+    for where, length, insert in [(0.0, 0, ""), *edits]:
+        start = int(where * len(document.source))
+        end = min(len(document.source), start + length)
+        span = Span(document.index.position(start), document.index.position(end))
+        document = document.edited([(span, insert)])
+        found = analyse_version(document, report_unused=True)
+        from_items.append(sum(id(f) in found.origin for f in found.findings))
+        fresh = Document(document.uri, document.text)
+        assert static_diagnostics(document, found) == [
+            diagnostic_json(fresh, f) for f in static_findings(fresh)
+        ]
+    assert from_items[0] > 0  # the unedited text's come from the items' entries

@@ -11,6 +11,7 @@ from csound_lsp.features import semantic_tokens
 from csound_lsp.features.hover import hover
 from csound_lsp.syntax import focus
 from csound_lsp.syntax.document import Document, Position, Span
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.model import DocumentModel
 from csound_lsp.syntax.model_builder import ModelBuilder
 from tests.conftest import ROOT
@@ -78,7 +79,7 @@ def fixture_document(name: str) -> tuple[Document, random.Random]:
     return Document("file:///x.csd", text), random.Random(name)
 
 
-def random_edit(document: Document, rng: random.Random) -> None:
+def random_edit(document: Document, rng: random.Random) -> Document:
     """One keystroke-sized edit anywhere: a character, a line, part of a definition, or a deletion."""
     lines = document.source.decode("utf-8", errors="replace").split("\n")
     row = rng.randrange(len(lines))
@@ -89,7 +90,7 @@ def random_edit(document: Document, rng: random.Random) -> None:
         [" ", "k", "g", "\n", "x", "(", ";", '"', "$", "[]", "foo", "instr 9\n", "endin\n", "#define A #1#\n",
          "opcode Foo, a, a\n", "gkArr", "Twice", "bar[] init 1\n"]
     )  # fmt: skip
-    document.apply_edits(
+    return document.edited(
         [(Span(Position(row, column), Position(row, end)), text if rng.random() < 0.7 else "")]
     )
 
@@ -103,7 +104,7 @@ def test_cached_semantic_tokens_equal_a_fresh_walk_after_edits(name: str) -> Non
     document, rng = fixture_document(name)
     for _ in range(12):
         assert semantic_tokens.full(document) == fresh_tokens(document)
-        random_edit(document, rng)
+        document = random_edit(document, rng)
     assert semantic_tokens.full(document) == fresh_tokens(document)
     assert semantic_tokens.tokens(document) == semantic_tokens.reference_tokens(document)
 
@@ -187,8 +188,8 @@ def _shape(model: DocumentModel) -> object:
 def test_cached_skeleton_equals_a_fresh_one_after_edits(name: str) -> None:
     document, rng = fixture_document(name)
     for _ in range(10):
-        random_edit(document, rng)
-        cached = focus._entry(document).skeleton
+        document = random_edit(document, rng)
+        cached = focus.skeleton_model(document)
         plain = ModelBuilder(document.source, document.tree.root_node, skip_bodies=True).build()
         assert _shape(cached) == _shape(plain)
         fresh = Document(document.uri, document.text)
@@ -204,8 +205,8 @@ def test_light_model_has_the_full_models_names_where_the_cursor_is(name: str) ->
     (a .csd once had its instrument visited twice there, the empty copy first, so nothing was offered)."""
     document, rng = fixture_document(name)
     for _ in range(3):
-        random_edit(document, rng)
-    full = Document(document.uri, document.text).model
+        document = random_edit(document, rng)
+    full = full_model(Document(document.uri, document.text))
     source = document.source
     for offset in rng.sample(range(len(source)), min(40, len(source))):
         light = focus.light_model(document, offset)

@@ -168,7 +168,7 @@ def test_hover_after_an_edit_in_a_long_instrument_is_linear() -> None:
         middle = next(n for n in range(len(lines) // 2, len(lines)) if " vco2 " in lines[n])
         position = Position(middle, lines[middle].index("vco2") + 1)
         hover.hover(document, position)
-        document.apply_edits([(None, text.replace("; block 1\n", "; block 1 edited\n", 1))], 2)
+        document = document.edited([(None, text.replace("; block 1\n", "; block 1 edited\n", 1))], 2)
         found: list[object] = []
         calls = python_calls(lambda: found.append(hover.hover(document, position)))
         assert found[0] is not None and "vco2" in str(found[0])

@@ -10,6 +10,7 @@ import pytest
 from csound_lsp.features import name_index, targets
 from csound_lsp.features.name_index import NameKind
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model, has_full_model
 from tests.test_incremental_features import CORPUS, TRICKY, corpus_text, fixture_document, random_edit
 
 Groups = dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
@@ -18,14 +19,14 @@ Groups = dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
 def full_model_groups(document: Document) -> Groups:
     fresh = Document(document.uri, document.text)
     groups: Groups = defaultdict(list)
-    for kind, key, start, end, is_def in name_index.model_occurrences(fresh.model):
+    for kind, key, start, end, is_def in name_index.model_occurrences(full_model(fresh)):
         groups[kind, key].append((start, end, is_def))
     return {group: sorted(set(spans)) for group, spans in groups.items()}
 
 
 def cached_groups(document: Document) -> Groups:
-    assert "model" not in document.__dict__
-    return {group: spans for group, spans in name_index._entry(document).groups.items() if spans}
+    assert not has_full_model(document)
+    return {group: spans for group, spans in name_index._groups(document).items() if spans}
 
 
 @pytest.mark.parametrize("name", ["tricky", *[p.name for p in CORPUS[::5]]])
@@ -33,7 +34,7 @@ def test_cached_occurrences_equal_the_full_models_after_edits(name: str) -> None
     document, rng = fixture_document(name)
     for _ in range(12):
         assert cached_groups(document) == full_model_groups(document)
-        random_edit(document, rng)
+        document = random_edit(document, rng)
     assert cached_groups(document) == full_model_groups(document)
 
 
@@ -54,9 +55,9 @@ def test_highlights_without_the_full_model_equal_those_with_it(name: str) -> Non
     """Targets and occurrences at every word: the focused path answers as the full model does."""
     document, rng = fixture_document(name)
     for _ in range(4):
-        random_edit(document, rng)
+        document = random_edit(document, rng)
     fresh = Document(document.uri, document.text)
-    fresh.model  # noqa: B018  (built first: the full-model path)
+    full_model(fresh)
     source = document.source
     offsets = [
         i for i in range(1, len(source)) if source[i - 1 : i] in b" \t\n,(=" and source[i : i + 1].isalnum()
@@ -69,7 +70,7 @@ def test_highlights_without_the_full_model_equal_those_with_it(name: str) -> Non
         mine = [(o.start_byte, o.end_byte, o.is_definition) for o in targets.occurrences(found, [document])]
         theirs = [(o.start_byte, o.end_byte, o.is_definition) for o in targets.occurrences(found, [fresh])]
         assert mine == theirs
-    assert "model" not in document.__dict__
+    assert not has_full_model(document)
 
 
 @pytest.mark.parametrize("name", ["tricky", "tricky-define-in-body", *[p.name for p in CORPUS[3::8]]])
@@ -92,9 +93,9 @@ def test_outline_and_hints_without_the_full_model_equal_those_with_it(name: str)
     rng = random.Random(name)
     settings = InlayHintSettings(score_pfields=True, opcode_arguments=True)
     for _ in range(6):
-        random_edit(document, rng)
+        document = random_edit(document, rng)
         fresh = Document(document.uri, document.text)
-        fresh.model  # noqa: B018
+        full_model(fresh)
         assert document_symbols(document) == document_symbols(fresh)
         lines = document.index.line_count
         first = rng.randrange(lines)
@@ -118,7 +119,7 @@ def test_includes_come_from_the_skeleton_or_the_full_model() -> None:
     for text in (top, inside, spaced, "instr 1\nendin\n", '; #include "x"\n'):
         document = Document("file:///x.orc", text)
         fresh = Document("file:///x.orc", text)
-        assert [i.target for i in includes_of(document)] == [i.target for i in fresh.model.includes]
+        assert [i.target for i in includes_of(document)] == [i.target for i in full_model(fresh).includes]
     document = Document("file:///x.orc", top)
     assert [i.target for i in includes_of(document)] == ["a.udo"]
-    assert "model" not in document.__dict__  # the skeleton was enough
+    assert not has_full_model(document)  # the skeleton was enough

@@ -440,7 +440,7 @@ def test_edits_are_in_utf16_positions() -> None:
     (text_edit,) = edit.changes[document.uri]
     # 🎵 is two UTF-16 units and four UTF-8 bytes: a byte-counted range would land elsewhere.
     assert text_edit.range.start.character == len("  kEnv expseg /* é🎵 */ ".encode("utf-16-le")) // 2
-    document.apply_edits([(span_from_lsp(text_edit.range), text_edit.new_text)])
+    document = document.edited([(span_from_lsp(text_edit.range), text_edit.new_text)])
     assert "kEnv expseg /* é🎵 */ 0.001, p3, 1" in document.text
 
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from csound_lsp.server_log import message_type
+from csound_lsp.server.log import message_type
 from tests.lsp_process import LspProcess
 
 pytestmark = pytest.mark.timeout(120)

@@ -27,11 +27,11 @@ def test_typing_an_if_in_a_long_orchestra_keeps_the_rest_parsed() -> None:
     document = Document("file:///x.orc", text)
     lines = text.split("\n")
     row = [n for n, line in enumerate(lines) if line.startswith("instr ")][80] + 2
-    document.apply_edits([(Span(Position(row, 0), Position(row, 0)), "\n")])  # a fresh line
+    document = document.edited([(Span(Position(row, 0), Position(row, 0)), "\n")])  # a fresh line
     before = len(document_findings(document))
     typed = "  if kRms > 0.1"
     for column, key in enumerate(typed):
-        document.apply_edits([(Span(Position(row, column), Position(row, column)), key)])
+        document = document.edited([(Span(Position(row, column), Position(row, column)), key)])
         assert document.tree.root_node.type == "orchestra"
         found = document_findings(document)
         # this instrument's problems only (a bare `if` reads the next line as its condition, so that

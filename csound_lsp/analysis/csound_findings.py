@@ -16,6 +16,7 @@ from csound_lsp.catalog import options
 from csound_lsp.csound.messages import LineQuality, RawDiagnostic
 from csound_lsp.csound.sanitize import Neutralised
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 
 SOURCE = "csound"
 
@@ -175,7 +176,7 @@ def _tag_range(document: Document, tag: str, fallback: tuple[int, int]) -> tuple
 
 def _derived(document: Document, raw: RawDiagnostic) -> tuple[int, int]:
     """A place for messages Csound gives without a line, from what the tree knows."""
-    model = document.model
+    model = full_model(document)
     token = raw.token or ""
     if raw.kind in ("instr-redefined", "duplicate-instrument") or raw.message.startswith("instr "):
         seen: set[str] = set()

@@ -8,6 +8,7 @@ from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.catalog import Catalog
 from csound_lsp.catalog.versions import catalog_for, current_major
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.model import DocumentModel
 
 #: Past this many syntax errors the tree is too broken for the semantic checks to say anything useful.
@@ -74,7 +75,7 @@ def static_findings(
     if large is not None:
         findings.append(large)
     elif len(findings) <= SEMANTIC_LIMIT:
-        model = document.model
+        model = full_model(document)
         unresolved = bool(model.includes) if includes_unresolved is None else includes_unresolved
         semantic = semantic_findings(
             model,

@@ -34,6 +34,7 @@ from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.analysis.variable_checks import macros_may_define
 from csound_lsp.syntax.document import Document, Encoding
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.languages import FileKind
 from csound_lsp.syntax.model import DocumentModel, Include
 from csound_lsp.syntax.store import ReadError, path_to_uri, read_source, uri_to_path
@@ -224,7 +225,7 @@ def _analyse_file(
     if decoded.is_binary:
         return _UNREAD
     document = Document(path_to_uri(path), decoded.text, kind=kind, encoding=Encoding.UTF32)
-    model = document.model
+    model = full_model(document)
     syntax = syntax_errors(document.tree, document.source)
     errors = [f for f in syntax if f.severity == Severity.ERROR]
     if not errors and len(syntax) <= _SEMANTIC_LIMIT:

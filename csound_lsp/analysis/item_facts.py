@@ -1,17 +1,19 @@
-"""What one top-level instrument or UDO contributes, cached by its bytes with offsets relative to its start.
+"""What one top-level instrument or UDO contributes, kept in its item entry (`syntax.items`) with
+offsets relative to its start.
 
-Two layers per item: its skeleton facts (names, UDO signature), which depend on its bytes alone, and
+Two slots per item: its skeleton facts (names, UDO signature), which depend on its bytes alone, and
 its analysis (findings and the facts the document-wide checks merge), which also depends on a few
 document-wide facts. An analysis records exactly which of those it read (the UDO signatures of the
-words it contains, the global-scope definitions of the variables it leaves undefined), so a change
-elsewhere only invalidates the items that can see it.
+words it contains, the global-scope definitions of the variables it leaves undefined) and the context
+it was made in, so a change elsewhere only invalidates the items that can see it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any
 
 from tree_sitter import Node
@@ -19,6 +21,9 @@ from tree_sitter import Node
 from csound_lsp.analysis import registry, structure_checks
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.catalog import Catalog
+from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import item_model
+from csound_lsp.syntax.items import Slot
 from csound_lsp.syntax.model import (
     DocumentModel,
     Instrument,
@@ -67,6 +72,11 @@ class ItemResult:
     #: What the registry's document checks read from the item (`registry.item_facts`), by check.
     check_facts: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def rest(self) -> list[tuple[Any, ...]]:
+        """Each finding's fields after its two offsets (`Analysis.findings_at` builds moved copies)."""
+        return [tuple(getattr(f, n) for n in _REST) for f in self.findings]
+
     @property
     def has_facts(self) -> bool:
         """Whether the item adds anything to the document-wide facts beyond its p-fields."""
@@ -81,8 +91,8 @@ class ItemResult:
 
 
 @dataclass
-class ItemEntry:
-    """A cached item: skeleton facts from its bytes, and its analysis while the context allows."""
+class ItemFacts:
+    """An item's skeleton facts, from its bytes alone."""
 
     is_udo: bool
     #: Instruments: (text, number, start, end) per name.
@@ -91,34 +101,58 @@ class ItemEntry:
     udo_name: str | None
     udo: Udo | None
     words: frozenset[str]
-    result: ItemResult | None = None
-    #: The findings moved to `last_base`, reused while the item does not move.
-    last_base: int = -1
-    last_findings: list[Finding] = field(default_factory=list)
-    names_base: int = -1
-    last_names: list[InstrumentName] = field(default_factory=list)
+    #: The names moved to a start offset, reused while the item does not move.
+    moved: tuple[int, list[InstrumentName]] = (-1, [])
 
     def names_at(self, base: int) -> list[InstrumentName]:
-        if base != self.names_base:
-            self.last_names = [
-                InstrumentName(text, number, Ref(text, start + base, end + base))
-                for text, number, start, end in self.names
-            ]
-            self.names_base = base
-        return self.last_names
+        found = self.moved
+        if found[0] != base:
+            found = self.moved = (
+                base,
+                [
+                    InstrumentName(text, number, Ref(text, start + base, end + base))
+                    for text, number, start, end in self.names
+                ],
+            )
+        return found[1]
+
+
+@dataclass
+class Analysis:
+    """An item's analysis and the catalog and context it was made (or last found still valid) in."""
+
+    catalog: Catalog
+    context: Context
+    result: ItemResult
+    #: The findings moved to a start offset, reused while the item does not move.
+    moved: tuple[int, list[Finding]] = (-1, [])
 
     def findings_at(self, base: int) -> list[Finding]:
-        assert self.result is not None
-        if base != self.last_base:
-            self.last_findings = [
-                replace(f, start_byte=f.start_byte + base, end_byte=f.end_byte + base)
-                for f in self.result.findings
-            ]
-            self.last_base = base
-        return self.last_findings
+        found = self.moved
+        if found[0] != base:
+            # positional construction from the fields kept aside: `dataclasses.replace` costs several
+            # times as much, for every finding of every item below a keystroke
+            rest = self.result.rest
+            found = self.moved = (
+                base,
+                [
+                    Finding(f.start_byte + base, f.end_byte + base, *more)
+                    for f, more in zip(self.result.findings, rest, strict=True)
+                ],
+            )
+        return found[1]
 
 
-def item_entry(source: bytes, root: Node, item: Node) -> ItemEntry:
+#: `Finding`'s fields after its two offsets, in order (`findings_at` builds moved copies from them).
+_REST = tuple(f.name for f in fields(Finding))[2:]
+assert tuple(f.name for f in fields(Finding))[:2] == ("start_byte", "end_byte")
+
+#: The item entry slots this module fills.
+FACTS: Slot[ItemFacts] = Slot("item facts")
+ANALYSIS: Slot[Analysis] = Slot("item analysis")
+
+
+def item_facts(source: bytes, root: Node, item: Node) -> ItemFacts:
     """Skeleton facts of one item, offsets relative to its start."""
     base = item.start_byte
     builder = ModelBuilder(source, root, skip_bodies=True)
@@ -129,19 +163,19 @@ def item_entry(source: bytes, root: Node, item: Node) -> ItemEntry:
             (n.text, n.number, n.ref.start_byte - base, n.ref.end_byte - base)
             for n in builder.model.instruments[0].names
         ]
-        return ItemEntry(False, names, None, None, words)
+        return ItemFacts(False, names, None, None, words)
     name_node = item.child_by_field_name("name")
     builder.on_udo_definition(item, builder.global_scope)
     udo = next(iter(builder.model.udos.values()), None)
     if udo is not None:
         udo = replace(udo, ref=_moved(udo.ref, -base), doc="", parameters=list(udo.parameters))
-    return ItemEntry(True, [], builder.text(name_node) if name_node is not None else None, udo, words)
+    return ItemFacts(True, [], builder.text(name_node) if name_node is not None else None, udo, words)
 
 
 class SkeletonBuilder(ModelBuilder):
     """A skip-bodies `ModelBuilder` that takes instruments and UDOs from their cached facts.
 
-    `entry_for` gives an item's entry (cached by bytes). Every item the walk meets, top-level or
+    `entry_for` gives an item's facts (from its entry). Every item the walk meets, top-level or
     inside an ERROR node, lands in `placed`, in document order, for its own analysis. The skeleton's
     instruments and UDOs share one empty scope and stay out of `scopes`: the document-wide checks
     read their names and signatures only.
@@ -151,13 +185,13 @@ class SkeletonBuilder(ModelBuilder):
         self,
         source: bytes,
         root: Node,
-        entry_for: Callable[[Node], ItemEntry],
+        entry_for: Callable[[Node], ItemFacts],
         udo_names: set[str],
     ) -> None:
         super().__init__(source, root, skip_bodies=True)
         self.entry_for = entry_for
         self.udo_names = udo_names
-        self.placed: list[tuple[Node, ItemEntry]] = []
+        self.placed: list[tuple[Node, ItemFacts]] = []
         self.placeholder = Scope(ScopeKind.INSTRUMENT, "", 0, 0, None)
 
     def collect_udo_names(self) -> set[str]:
@@ -211,27 +245,24 @@ def context_change(old: Context, new: Context) -> ContextChange:
     )
 
 
-def still_valid(entry: ItemEntry, change: ContextChange) -> bool:
+def still_valid(facts: ItemFacts, result: ItemResult, change: ContextChange) -> bool:
     """Whether an item's analysis holds after the change: only what it read counts."""
-    result = entry.result
     return (
-        result is not None
-        and not change.options
+        not change.options
         and not (change.udo_set and result.reads_all_udo_names)
-        and entry.words.isdisjoint(change.udo_words)
+        and facts.words.isdisjoint(change.udo_words)
         and result.undefined_names.isdisjoint(change.global_names)
     )
 
 
 def analyse_item(
-    source: bytes,
-    root: Node,
+    document: Document,
     item: Node,
     skeleton: DocumentModel,
     context: Context,
     catalog: Catalog,
 ) -> ItemResult:
-    model = ModelBuilder(source, root).build_item(item, set(context.udo_names))
+    model = item_model(document, item, context.udo_names)
     model.udos = dict(skeleton.udos)
     base = item.start_byte
     found = registry.item_findings(

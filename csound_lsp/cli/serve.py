@@ -25,7 +25,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(stream=sys.stderr, level=logging.ERROR)
     from csound_lsp.server import create_server
-    from csound_lsp.server_log import configure_server_logging
+    from csound_lsp.server.log import configure_server_logging
 
     server = create_server()
     configure_server_logging(server, getattr(args, "log_level", "INFO"))

@@ -1,10 +1,9 @@
-"""Code actions: one request, several providers (quick fixes now; AI explain/fix/generate later).
+"""Code actions: one request, several providers (the quick fixes here, the AI's in `ai_actions`).
 
-A provider is a function from (document, request, settings) to code actions. The server asks each
-provider in `PROVIDERS` in order and filters the result by the kinds the client asked for, so a new
-kind of action is one more function in the list. Providers that leave work for later return actions
-without an `edit` and with `data` naming them (`{"provider": name, ...}`); `resolve_code_action` hands such an
-action back to the resolver registered under that name.
+A provider is a function from (document, request, settings) to code actions. The server passes its
+providers in order and `code_actions` filters the result by the kinds the client asked for, so a new
+kind of action is one more provider. Providers that leave work for later return actions without an
+`edit` and with `data` naming them (`{"provider": name, ...}`); the server resolves those (the AI's).
 """
 
 from __future__ import annotations
@@ -23,10 +22,9 @@ log = logging.getLogger(__name__)
 
 Action = types.CodeAction | types.Command
 Provider = Callable[[Document, types.CodeActionParams, Settings], Sequence[Action]]
-Resolver = Callable[[types.CodeAction, Settings], types.CodeAction]
 
-#: Kinds the server announces in `CodeActionOptions.code_action_kinds` (providers add theirs).
-CODE_ACTION_KINDS: list[types.CodeActionKind] = [types.CodeActionKind.QuickFix]
+#: The kinds the quick fixes offer (the server announces these and the AI's).
+CODE_ACTION_KINDS: tuple[types.CodeActionKind, ...] = (types.CodeActionKind.QuickFix,)
 
 
 def quick_fix_provider(
@@ -37,10 +35,6 @@ def quick_fix_provider(
     start = document.index.offset(span.start)
     end = document.index.offset(span.end)
     return quick_fixes(document, start, end, for_diagnostics=list(params.context.diagnostics or []))
-
-
-PROVIDERS: list[Provider] = [quick_fix_provider]
-RESOLVERS: dict[str, Resolver] = {}
 
 
 def _kind_text(kind: types.CodeActionKind | str | None) -> str:
@@ -60,11 +54,16 @@ def _wanted(action: Action, only: Sequence[str] | None) -> bool:
     return any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
 
 
-def code_actions(document: Document, params: types.CodeActionParams, settings: Settings) -> list[Action]:
+def code_actions(
+    document: Document,
+    params: types.CodeActionParams,
+    settings: Settings,
+    providers: Sequence[Provider] = (quick_fix_provider,),
+) -> list[Action]:
     """Every provider's actions, in provider order; a failing provider is logged and skipped."""
     only = [_kind_text(kind) for kind in params.context.only] if params.context.only else None
     actions: list[Action] = []
-    for provider in PROVIDERS:
+    for provider in providers:
         try:
             found = provider(document, params, settings)
         except Exception:  # one broken provider must not take the others' actions away
@@ -72,11 +71,3 @@ def code_actions(document: Document, params: types.CodeActionParams, settings: S
             continue
         actions.extend(a for a in found if _wanted(a, only))
     return actions
-
-
-def resolve_code_action(action: types.CodeAction, settings: Settings) -> types.CodeAction:
-    """Fills in an action a provider left for later; complete actions come back unchanged."""
-    data = action.data
-    name = data.get("provider") if isinstance(data, dict) else None
-    resolver = RESOLVERS.get(name) if isinstance(name, str) else None
-    return resolver(action, settings) if resolver is not None else action

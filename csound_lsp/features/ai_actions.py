@@ -3,13 +3,13 @@
 Listing never calls a model: it looks at the selection, the enclosing instrument or UDO, the line's
 opcode call, the error diagnostics the deterministic quick fixes leave unsolved, and `; generate:`
 comments. Each action carries `data = {"provider": "ai.<what>", "uri", "version", ...}`; the server
-(`server_ai.resolve_ai_action`) runs the assistant and fills in the edit.
+(`server.ai.AIFeature.resolve_action`) runs the assistant and fills in the edit. The server offers
+these only while the AI backend is believed usable.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,11 @@ GENERATE_KIND = "refactor.ai.generate"
 FIX_KIND = "quickfix.ai"
 GENERATE_COMMENT = re.compile(r"^\s*;+\s*generate\s*:\s*(\S.*?)\s*$", re.I)
 
-#: Set by the server: whether the AI backend is believed usable (not switched off, not known down).
-available: Callable[[], bool] = lambda: False  # noqa: E731
+#: The kinds of the AI's actions (the server announces them beside the quick fixes').
+AI_ACTION_KINDS: tuple[types.CodeActionKind, ...] = (
+    types.CodeActionKind.Refactor,
+    types.CodeActionKind.QuickFix,
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,6 @@ def _data(document: Document, provider: str, **extra: Any) -> dict[str, Any]:
 def ai_action_provider(
     document: Document, params: types.CodeActionParams, settings: Settings
 ) -> list[types.CodeAction]:
-    if not available():
-        return []
     span = convert.span_from_lsp(params.range)
     start = document.index.offset(span.start)
     end = document.index.offset(span.end)

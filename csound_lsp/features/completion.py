@@ -6,7 +6,8 @@ accepts come first, locals before globals. Also: instruments after `i` in the sc
 `schedule`/`event`..., UDOs, macros after `$`, labels where a label goes, `<CsOptions>` flags, GEN
 routines in `f` statements and `ftgen`, header constants at the top level, `#include` paths.
 
-The list stays light (at most `MAX_ITEMS`, `isIncomplete` when cut); `resolve` adds the documentation.
+The list stays light (at most `MAX_ITEMS`, `isIncomplete` when cut); `hover.resolve_completion` adds
+the documentation.
 """
 
 from __future__ import annotations
@@ -98,15 +99,19 @@ def completion(
     settings: Settings | None = None,
     catalog: Catalog | None = None,
     trigger: str | None = None,
+    model: DocumentModel | None = None,
 ) -> types.CompletionList:
     """Completion items at a position, best first (`sort_text`), at most `MAX_ITEMS`.
 
     `trigger` is the character that made the client ask; `-` and `"` only mean something in some places.
+    `model` stands in for this version's focused model (an earlier version's, while a long instrument's
+    new one is being built); the text around the cursor is always this version's.
     """
     catalog = catalog or default_catalog()
     offset = document.index.offset(position)
     section = section_at(document, offset)
     builder = _Builder(document, position, offset, snippets, settings or Settings(), catalog)
+    builder.stand_in = builder._model = model
     if trigger is not None and trigger in _TRIGGER_SECTIONS and section not in _TRIGGER_SECTIONS[trigger]:
         return types.CompletionList(is_incomplete=False, items=[])
     if section == "options":
@@ -116,24 +121,6 @@ def completion(
     elif section == "orchestra":
         builder.orchestra()
     return builder.result()
-
-
-def resolve(
-    item: types.CompletionItem, settings: Settings | None = None, catalog: Catalog | None = None
-) -> types.CompletionItem:
-    """Fills `documentation` for an item from its `data` (`{"kind": ..., "name": ...}`)."""
-    data = item.data if isinstance(item.data, dict) else {}
-    kind, name = data.get("kind"), str(data.get("name", ""))
-    text = ""
-    if kind == "opcode":
-        text = hover.opcode_hover_text(name, settings, catalog)
-    elif kind == "gen":
-        text = hover.gen_markdown(name)
-    elif kind == "option":
-        text = hover.option_markdown(name)
-    if text:
-        item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
-    return item
 
 
 class _Builder:
@@ -157,6 +144,7 @@ class _Builder:
         self.prefix = ""
         self.range: types.Range | None = None
         self._model: DocumentModel | None = None
+        self.stand_in: DocumentModel | None = None
         self.group_sizes: dict[int, int] = {}
         #: Candidates per group, whatever their kind (for `settled`).
         self.added: dict[int, int] = {}
@@ -545,7 +533,7 @@ class _Builder:
             )
 
     def instruments(self, *, quoted: bool, quote_names: bool) -> None:
-        for instrument in focused_model(self.document, self.offset).instruments:
+        for instrument in (self.stand_in or focused_model(self.document, self.offset)).instruments:
             for name in instrument.names:
                 text = name.text.lstrip("+")
                 is_number = name.number is not None

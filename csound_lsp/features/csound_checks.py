@@ -28,13 +28,18 @@ log = logging.getLogger(__name__)
 
 Publish = Callable[[Document], None]
 Notify = Callable[[str], None]
+Current = Callable[[str], "Document | None"]
 
 
 class CsoundScheduler:
-    def __init__(self, manager: DiagnosticsManager, publish: Publish, notify: Notify) -> None:
+    def __init__(
+        self, manager: DiagnosticsManager, publish: Publish, notify: Notify, current: Current
+    ) -> None:
         self.manager = manager
         self.publish = publish
         self.notify = notify
+        #: The current version of a document by URI (a result for an older one is dropped).
+        self.current = current
         self._checker: CsoundChecker | None = None
         self._timeout_s = 10.0
         self._engine: str | None = None
@@ -90,7 +95,7 @@ class CsoundScheduler:
         result = await self.checker().check(document.uri, version, text, uri_to_path(document.uri))
         if result.notice:
             self.notify(result.notice)
-        if document.version != version or result.status is CheckStatus.SUPERSEDED:
+        if self.current(document.uri) is not document or result.status is CheckStatus.SUPERSEDED:
             return
         self.manager.set_csound(document, findings_from(document, result), version)
         self.publish(document)

@@ -12,6 +12,7 @@ from tree_sitter import Node
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.model import DocumentModel
 
 
@@ -45,7 +46,7 @@ class FixContext:
 
     def full(self) -> DocumentModel:
         """The whole document's model: every reference of a global variable, every scope."""
-        return self.document.model
+        return full_model(self.document)
 
     @property
     def source(self) -> bytes:

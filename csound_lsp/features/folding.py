@@ -4,6 +4,8 @@ ranges (each step out is the next enclosing tree node), both read straight from 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lsprotocol import types
 from tree_sitter import Node
 
@@ -34,6 +36,22 @@ def _end_line(document: Document, node: Node) -> int:
     return document.index.position(max(node.start_byte, end - 1)).line
 
 
+def _named_nodes(root: Node) -> Iterator[Node]:
+    """Every named node in document order, one at a time from a cursor (a list of all of them, each
+    keeping its children, took hundreds of megabytes on a long generated score)."""
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        assert node is not None
+        if node.is_named:
+            yield node
+            if cursor.goto_first_child():
+                continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
 def folding_ranges(document: Document) -> list[types.FoldingRange]:
     ranges: list[types.FoldingRange] = []
     comment_run: list[tuple[int, int]] = []  # (start line, end line) of consecutive line comments
@@ -49,14 +67,7 @@ def folding_ranges(document: Document) -> list[types.FoldingRange]:
             )
         comment_run.clear()
 
-    stack = [document.tree.root_node]
-    nodes: list[Node] = []
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(reversed(node.named_children))
-    nodes.sort(key=lambda n: n.start_byte)
-    for node in nodes:
+    for node in _named_nodes(document.tree.root_node):
         if node.type == "comment":
             start_line = document.index.position(node.start_byte).line
             end_line = _end_line(document, node)

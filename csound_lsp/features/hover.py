@@ -46,15 +46,46 @@ def hover(
     document: Document, position: Position, settings: Settings | None = None, catalog: Catalog | None = None
 ) -> types.Hover | None:
     """The hover for a position, or None where there is nothing to say."""
-    offset = document.index.offset(position)
-    node = document.node_at(position)
+    found = hover_at(document, document.index.offset(position), settings, catalog)
+    return as_hover(document, *found) if found is not None else None
+
+
+def resolve_completion(
+    item: types.CompletionItem, settings: Settings | None = None, catalog: Catalog | None = None
+) -> types.CompletionItem:
+    """Fills a completion item's `documentation` from its `data` (`{"kind": ..., "name": ...}`): the
+    hover text of the opcode, GEN routine or option it completes."""
+    data = item.data if isinstance(item.data, dict) else {}
+    kind, name = data.get("kind"), str(data.get("name", ""))
+    text = ""
+    if kind == "opcode":
+        text = opcode_hover_text(name, settings, catalog)
+    elif kind == "gen":
+        text = gen_markdown(name)
+    elif kind == "option":
+        text = option_markdown(name)
+    if text:
+        item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    return item
+
+
+def hover_at(
+    document: Document, offset: int, settings: Settings | None = None, catalog: Catalog | None = None
+) -> tuple[str, int, int] | None:
+    """The hover's Markdown and the byte range it is about, for a byte offset."""
+    root = document.tree.root_node
+    node = root.named_descendant_for_byte_range(offset, offset) or root
     found = _describe(document, node, offset, settings or Settings(), catalog or default_catalog())
     if found is None:
         return None
     text, target = found
+    return text, target.start_byte, target.end_byte
+
+
+def as_hover(document: Document, text: str, start_byte: int, end_byte: int) -> types.Hover:
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
-        range=convert.byte_range(document, target.start_byte, target.end_byte),
+        range=convert.byte_range(document, start_byte, end_byte),
     )
 
 

@@ -2,28 +2,26 @@
 
 Document highlight runs at every cursor move, and references, definition and rename look for
 globals, instruments, UDOs, macros and channels across the whole document. The full model of a
-5,000-line orchestra costs ~100 ms and every edit drops it. Here each top-level instrument or UDO
-contributes its occurrences from a cache keyed by its bytes (and the UDO names, which decide how
-`MyUdo kIn` reads), with offsets relative to its start; the rest comes from the skeleton model that
-hover already keeps per version. A keystroke therefore re-reads one item. The answers are the full
+5,000-line orchestra costs ~100 ms and every edit makes a new version. Here each instrument or UDO
+contributes its occurrences from its item entry (with the UDO names they were read with, which decide
+how `MyUdo kIn` reads), with offsets relative to its start; the rest comes from the version's skeleton
+model that hover uses too. A keystroke therefore re-reads one item. The answers are the full
 model's (`tests/test_name_index.py` compares them after random edits).
 """
 
 from __future__ import annotations
 
 import enum
-import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from csound_lsp.features.name_keys import channel_refs, instrument_definitions, instrument_references
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.focus import skeleton_model
+from csound_lsp.syntax.focus import full_model, has_full_model, item_model, skeleton_model
+from csound_lsp.syntax.items import Slot
 from csound_lsp.syntax.model import DocumentModel
-from csound_lsp.syntax.model_builder import ModelBuilder
 
 
 class NameKind(enum.Enum):
@@ -62,78 +60,67 @@ def model_occurrences(model: DocumentModel, *, with_items: bool = True) -> Itera
         yield NameKind.CHANNEL, name, start, end, writes
 
 
+Groups = dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
+
+
 @dataclass
 class _Item:
-    """One item's occurrences, relative to its start, grouped by (kind, key)."""
+    """One item's occurrences, relative to its start, grouped by (kind, key), and the UDO names they
+    were read with."""
 
-    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]]
-
-
-@dataclass
-class _Entry:
-    source: bytes
-    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = field(default_factory=dict)
+    udo_names: frozenset[str]
+    groups: Groups
 
 
-_items: WeakKeyDictionary[Document, dict[tuple[bytes, frozenset[str]], _Item]] = WeakKeyDictionary()
-_entries: WeakKeyDictionary[Document, _Entry] = WeakKeyDictionary()
-_lock = threading.Lock()
+_OCCURRENCES: Slot[_Item] = Slot("name occurrences")
+_GROUPS: Slot[Groups] = Slot("document names")
 
 
 def occurrences_of(document: Document, kind: NameKind, key: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_definition) of every occurrence of a document-wide name, by offset."""
-    if "model" in document.__dict__:
+    if has_full_model(document):
         return sorted(
             (start, end, is_def)
-            for k, name, start, end, is_def in model_occurrences(document.model)
+            for k, name, start, end, is_def in model_occurrences(full_model(document))
             if k is kind and name == key
         )
-    return list(_entry(document).groups.get((kind, key), ()))
+    return list(document.items.value(_GROUPS, lambda: _groups(document)).get((kind, key), ()))
 
 
-def _entry(document: Document) -> _Entry:
-    with _lock:
-        entry = _entries.get(document)
-        if entry is not None and entry.source is document.source:
-            return entry
+def _groups(document: Document) -> Groups:
     source = document.source
     skeleton = skeleton_model(document)
     udo_names = frozenset(skeleton.udos)
-    known = _items.get(document, {})
-    fresh: dict[tuple[bytes, frozenset[str]], _Item] = {}
-    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = {}
+    groups: Groups = {}
     _add(groups, model_occurrences(skeleton, with_items=False), 0)
     # the items the skeleton skipped the bodies of, wherever they stand (even inside an ERROR node)
     for item in (scope.node for scope in skeleton.scopes if scope.node is not None):
-        cache_key = (source[item.start_byte : item.end_byte], udo_names)
-        cached = fresh.get(cache_key) or known.get(cache_key) or _read_item(document, item, udo_names)
-        fresh[cache_key] = cached
+        entry = document.items.entry(source, item)
+        cached = entry.get(_OCCURRENCES)
+        if cached is None or cached.udo_names != udo_names:
+            cached = _read_item(document, item, udo_names)
+            entry.put(_OCCURRENCES, cached)
+        base = item.start_byte
         for group, spans in cached.groups.items():
-            bucket = groups.setdefault(group, [])
-            base = item.start_byte
-            bucket.extend((start + base, end + base, is_def) for start, end, is_def in spans)
+            groups.setdefault(group, []).extend(
+                (start + base, end + base, is_def) for start, end, is_def in spans
+            )
     for spans in groups.values():
         # an instrument's header is read by the skeleton and by the item: count it once
         spans[:] = sorted(set(spans))
-    entry = _Entry(source, groups)
-    with _lock:
-        _items[document] = fresh
-        _entries[document] = entry
-    return entry
+    return groups
 
 
 def _read_item(document: Document, item: Node, udo_names: frozenset[str]) -> _Item:
-    model = ModelBuilder(document.source, document.tree.root_node).build_item(item, set(udo_names))
+    model = item_model(document, item, udo_names)
     # the skeleton already holds the item's own names (instrument numbers, the UDO's name)
     model.instruments = [i for i in model.instruments if i.node.id != item.id]
     model.udos = {name: udo for name, udo in model.udos.items() if udo.node.id != item.id}
-    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]] = {}
+    groups: Groups = {}
     _add(groups, model_occurrences(model), -item.start_byte)
-    return _Item(groups)
+    return _Item(udo_names, groups)
 
 
-def _add(
-    groups: dict[tuple[NameKind, str], list[tuple[int, int, bool]]], found: Iterable[Occurrence], shift: int
-) -> None:
+def _add(groups: Groups, found: Iterable[Occurrence], shift: int) -> None:
     for kind, key, start, end, is_def in found:
         groups.setdefault((kind, key), []).append((start + shift, end + shift, is_def))

@@ -30,7 +30,7 @@ from csound_lsp.features.targets import (
     target_at,
 )
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.focus import skeleton_model
+from csound_lsp.syntax.focus import full_model, skeleton_model
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Ref, ScopeKind, is_global_name, rate_of
 from csound_lsp.syntax.project import resolve_include
 from csound_lsp.syntax.store import path_to_uri
@@ -113,7 +113,7 @@ def _udo_name(model: DocumentModel, node: Node, offset: int) -> str | None:
 
 def _udo_overload(document: Document, offset: int, name: str | None) -> Ref | None:
     """For an overloaded UDO: the definition under the cursor, or the one Csound picks for this call."""
-    model = document.model
+    model = full_model(document)
     if name is None:  # the name of a later definition, which the model does not index
         names = (_udo_name(model, scope.node, offset) for scope in model.scopes if scope.node is not None)
         name = next((n for n in names if n is not None), None)
@@ -222,7 +222,7 @@ def _is_defined_name(name: str, document: Document, documents: Sequence[Document
     if name in default_catalog():
         return f"'{name}' is a Csound opcode"
     for other in documents:
-        if name in other.model.udos:
+        if name in full_model(other).udos:
             return f"'{name}' is a UDO"
     return None
 
@@ -248,7 +248,7 @@ def rename_problem(
             new_name, new_name, documents
         )
     if kind is TargetKind.MACRO:
-        if any(new_name in d.model.macros for d in documents):
+        if any(new_name in full_model(d).macros for d in documents):
             return f"a macro named '{new_name}' already exists"
         return None
     taken = _is_defined_name(new_name, document, documents)
@@ -259,7 +259,7 @@ def rename_problem(
     if kind is TargetKind.UDO:
         return None
     if kind is TargetKind.LABEL:
-        scope = document.model.scope_at(target.start_byte)
+        scope = full_model(document).scope_at(target.start_byte)
         if new_name in scope.labels:
             return f"a label named '{new_name}' already exists in {scope.name}"
         return None
@@ -270,10 +270,10 @@ def _struct_problem(target: Target, new_name: str, documents: Sequence[Document]
     """A struct's new name must be a free type name; a member's, free in its struct."""
     struct_name = target.key.partition(".")[0]
     for other in documents:
-        struct = other.model.structs.get(struct_name)
+        struct = full_model(other).structs.get(struct_name)
         if target.kind is TargetKind.MEMBER and struct is not None and struct.member(new_name) is not None:
             return f"struct {struct_name} already has a member named '{new_name}'"
-        if target.kind is TargetKind.STRUCT and new_name in other.model.structs:
+        if target.kind is TargetKind.STRUCT and new_name in full_model(other).structs:
             return f"a struct named '{new_name}' already exists"
     own_types = (*csound7.TYPE_LETTERS, *csound7.BUILTIN_TYPES)
     if target.kind is TargetKind.STRUCT and new_name in own_types:
@@ -283,7 +283,7 @@ def _struct_problem(target: Target, new_name: str, documents: Sequence[Document]
 
 def _instrument_clash(key: str, shown: str, documents: Sequence[Document]) -> str | None:
     for other in documents:
-        for instrument in other.model.instruments:
+        for instrument in full_model(other).instruments:
             for name in instrument.names:
                 found = instrument_key(name.text, name.ref.start_byte)
                 if found is not None and found[0] == key:
@@ -294,7 +294,7 @@ def _instrument_clash(key: str, shown: str, documents: Sequence[Document]) -> st
 def _variable_problem(
     target: Target, new_name: str, document: Document, documents: Sequence[Document]
 ) -> str | None:
-    model = document.model
+    model = full_model(document)
     scope = model.scope_at(target.start_byte)
     variable = model.lookup_variable(target.name, scope)
     declared = variable.declared_type if variable is not None else None
@@ -310,7 +310,7 @@ def _variable_problem(
         return f"'{new_name}' is a p-field"
     if target.kind is TargetKind.GLOBAL:
         for other in documents:
-            if new_name in other.model.global_scope.variables:
+            if new_name in full_model(other).global_scope.variables:
                 return f"a global variable named '{new_name}' already exists"
         return None
     owner = variable.scope if variable is not None else scope
@@ -323,7 +323,7 @@ def _variable_problem(
 def document_links(document: Document, include_paths: Sequence[str] = ()) -> list[types.DocumentLink]:
     """A link on each `#include` path that names an existing file."""
     links: list[types.DocumentLink] = []
-    for include in document.model.includes:
+    for include in full_model(document).includes:
         path = resolve_include(document, include.target, include_paths)
         if path is None:
             continue

@@ -1,11 +1,11 @@
-"""Semantic tokens at keystroke cost: each instrument and UDO's tokens cached by its bytes.
+"""Semantic tokens at keystroke cost: each instrument and UDO's tokens kept in its item entry.
 
 A keystroke changes one instrument or UDO, yet a full request walks every node of the document. So the
-tokens of each instrument and UDO definition are kept per document, keyed by its bytes (from the start
-of its first line, which fixes its columns), with lines relative to its first line and already in
-LSP's relative encoding: an item that only moved is reused as is, and the answer is the concatenation
-of the items' encodings with the first token of each re-based. Only the global statements (header,
-score, macros) are walked on every version, and they are short.
+tokens of each instrument and UDO definition are kept in its item entry (`syntax.items`: keyed by
+its bytes from the start of its first line, which fixes its columns), with lines relative to its first
+line and already in LSP's relative encoding: an item that only moved is reused as is, and the answer
+is the concatenation of the items' encodings with the first token of each re-based. Only the global
+statements (header, score, macros) are walked on every version, and they are short.
 
 What an item's tokens read from the rest of the document is recorded as a symbol and resolved on
 every version: the rate and array-ness of the globals it names (decided where the global first appears),
@@ -17,9 +17,7 @@ resolution changes, that item alone is walked again. The result equals `semantic
 from __future__ import annotations
 
 import re
-import threading
-import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
@@ -27,6 +25,8 @@ from csound_lsp.catalog.opcodes import default_catalog
 from csound_lsp.features import semantic_walk as st
 from csound_lsp.features.name_keys import instrument_key
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import item_model
+from csound_lsp.syntax.items import Slot
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Scope, Variable, rate_of
 from csound_lsp.syntax.model_builder import ModelBuilder
 
@@ -60,11 +60,21 @@ class _Item:
     rateless_arrays: frozenset[str]
     udo_defs: list[tuple[str, int]]
     macro_defs: list[tuple[str, int]]
-    #: The resolutions its tokens were computed with, None before the first computation.
-    resolved: tuple[Class | None, ...] | None = None
-    tokens: list[st.Token] = field(default_factory=list)
+    #: The catalog its template read (which calls are Csound's opcodes).
+    catalog: object
+    #: Its tokens as last computed, replaced whole (another thread may be reading the last one).
+    rendered: _Rendered | None = None
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """An item's tokens for one resolution of its symbols."""
+
+    #: The resolutions its tokens were computed with.
+    resolved: tuple[Class | None, ...]
+    tokens: list[st.Token]
     #: `tokens` encoded, the first token's five integers left out (they depend on what precedes).
-    rest: list[int] = field(default_factory=list)
+    rest: list[int]
 
 
 @dataclass
@@ -90,15 +100,7 @@ class Result:
         return st.decode(self.data)
 
 
-@dataclass
-class _State:
-    items: dict[bytes, _Item] = field(default_factory=dict)
-    #: The catalog the items' templates read (which calls are Csound's opcodes).
-    catalog: object = None
-
-
-_STATE: weakref.WeakKeyDictionary[Document, _State] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_TOKENS: Slot[_Item] = Slot("semantic tokens")
 
 
 class _GlobalPass(ModelBuilder):
@@ -127,33 +129,22 @@ def document_tokens(document: Document) -> Result:
     """The whole document's tokens, each instrument and UDO from the cache unless its bytes changed."""
     # Lone carriage returns need no detour: the parser reads them as newlines, so tree rows are lines
     # (and an item's key, from the last `\n` before it, holds at least its first line).
-    with _LOCK:
-        state = _STATE.get(document)
-        catalog = default_catalog()
-        if state is None or state.catalog is not catalog:
-            state = _STATE[document] = _State(catalog=catalog)
-        return _compute(document, state)
-
-
-def _compute(document: Document, state: _State) -> Result:
     source = document.source
     root = document.tree.root_node
     globals_pass = _GlobalPass(source, root)
     udo_names = globals_pass.udo_names = globals_pass.collect_udo_names()
     globals_pass.visit_children(root, globals_pass.global_scope)
     model = globals_pass.model
-    fresh: dict[bytes, _Item] = {}
     placed: list[tuple[Node, int, _Item]] = []
     emit = st.Emitter(document)
+    catalog = default_catalog()
     for node in globals_pass.items:
-        start = node.start_byte
-        key = source[source.rfind(b"\n", 0, start) + 1 : node.end_byte]
-        item = fresh.get(key) or state.items.get(key)
-        if item is None or (udo_names & item.words) != item.udo_seen:
-            item = _new_item(source, root, node, udo_names)
-        fresh[key] = item
-        placed.append((node, start, item))
-    state.items = fresh
+        entry = document.items.entry(source, node)
+        item = entry.get(_TOKENS)
+        if item is None or item.catalog is not catalog or (udo_names & item.words) != item.udo_seen:
+            item = _new_item(document, node, udo_names)
+            entry.put(_TOKENS, item)
+        placed.append((node, node.start_byte, item))
     facts = _facts(model, placed)
     table = _global_table(model, facts)
 
@@ -178,17 +169,18 @@ def _compute(document: Document, state: _State) -> Result:
         if placed_node is None or item is None or placed_node.id != node.id:
             raise _Unmatched
         resolved = tuple(_resolve(symbol, base, facts) for symbol in item.symbols)
-        if resolved != item.resolved:
-            _walk_item(emit, source, node, item, resolved)
-        if not item.tokens:
+        rendered = item.rendered
+        if rendered is None or resolved != rendered.resolved:
+            rendered = item.rendered = _walk_item(emit, source, node, item, resolved)
+        if not rendered.tokens:
             return
         row = node.start_point.row
-        first_line, first_start, length, kind, bits = item.tokens[0]
+        first_line, first_start, length, kind, bits = rendered.tokens[0]
         line = row + first_line
         delta = line - previous[0]
         data.extend((delta, first_start - previous[1] if delta == 0 else first_start, length, kind, bits))
-        data.extend(item.rest)
-        last = item.tokens[-1]
+        data.extend(rendered.rest)
+        last = rendered.tokens[-1]
         previous[0], previous[1] = row + last[0], last[1]
 
     try:
@@ -205,10 +197,10 @@ class _Unmatched(Exception):
     """The token walk met an item the model walk did not (odd error recovery): no shortcut then."""
 
 
-def _new_item(source: bytes, root: Node, node: Node, udo_names: set[str]) -> _Item:
+def _new_item(document: Document, node: Node, udo_names: set[str]) -> _Item:
     base = node.start_byte
-    words = frozenset(w.decode() for w in _WORD.findall(source, base, node.end_byte))
-    model = ModelBuilder(source, root).build_item(node, udo_names & words)
+    words = frozenset(w.decode() for w in _WORD.findall(document.source, base, node.end_byte))
+    model = item_model(document, node, udo_names & words)
     template, symbols = _template(model, base)
     scopes = [model.global_scope, *model.scopes]
     return _Item(
@@ -224,12 +216,13 @@ def _new_item(source: bytes, root: Node, node: Node, udo_names: set[str]) -> _It
         else frozenset(),
         [(name, udo.ref.start_byte - base) for name, udo in model.udos.items()],
         [(name, macro.ref.start_byte - base) for name, macro in model.macros.items()],
+        default_catalog(),
     )
 
 
 def _walk_item(
     emit: st.Emitter, source: bytes, node: Node, item: _Item, resolved: tuple[Class | None, ...]
-) -> None:
+) -> _Rendered:
     """The item's tokens with its symbols resolved as given, relative to its first line."""
     base = node.start_byte
     values = dict(zip(item.symbols, resolved, strict=True))
@@ -246,17 +239,16 @@ def _walk_item(
     st.walk_nodes(node.walk(), table, source, emit.add)
     emit.tokens.sort()
     row = node.start_point.row
-    item.tokens = [(line - row, start, length, kind, bits) for line, start, length, kind, bits in emit.tokens]
+    tokens = [(line - row, start, length, kind, bits) for line, start, length, kind, bits in emit.tokens]
     emit.tokens = saved
     rest: list[int] = []
-    if item.tokens:
-        line, start = item.tokens[0][0], item.tokens[0][1]
-        for t_line, t_start, length, kind, bits in item.tokens[1:]:
+    if tokens:
+        line, start = tokens[0][0], tokens[0][1]
+        for t_line, t_start, length, kind, bits in tokens[1:]:
             delta = t_line - line
             rest.extend((delta, t_start - start if delta == 0 else t_start, length, kind, bits))
             line, start = t_line, t_start
-    item.rest = rest
-    item.resolved = resolved
+    return _Rendered(resolved, tokens, rest)
 
 
 def _variable_class(variable: Variable) -> Class | None:

@@ -7,8 +7,6 @@ to a range or a delta, so the three requests for one version share one computati
 
 from __future__ import annotations
 
-import weakref
-
 from lsprotocol import types
 
 from csound_lsp.catalog.opcodes import default_catalog
@@ -24,6 +22,7 @@ from csound_lsp.features.semantic_walk import (
     walk_tokens,
 )
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.items import Slot
 
 #: Re-exported: the server registers `LEGEND`; tests and benches read the rest from here.
 __all__ = [
@@ -40,18 +39,16 @@ __all__ = [
     "tokens",
 ]
 
-#: Each document's current text (a new text is a new bytes object) with its whole-document encoded
-#: tokens, once asked for the token list, and the catalog they were classified with.
-_CACHE: weakref.WeakKeyDictionary[Document, tuple[bytes, list[int], list[Token] | None, object]] = (
-    weakref.WeakKeyDictionary()
-)
+#: A version's whole-document encoded tokens (with the catalog they were classified with).
+_ENCODED: Slot[list[int]] = Slot("semantic tokens, encoded")
+_DECODED: Slot[list[Token]] = Slot("semantic tokens")
 
 
 def tokens(document: Document, start_byte: int = 0, end_byte: int | None = None) -> list[Token]:
     """Tokens overlapping the byte range (the whole document by default), in order.
 
-    Whole-document answers come from the per-item cache (`semantic_cache`) and are kept per text, so a
-    range, full and delta request for the same version of a document share one computation.
+    Whole-document answers come from the item entries (`semantic_cache`) and are kept per version, so
+    a range, full and delta request for the same version of a document share one computation.
     """
     whole = start_byte <= 0 and (end_byte is None or end_byte >= len(document.source))
     if whole:
@@ -62,16 +59,12 @@ def tokens(document: Document, start_byte: int = 0, end_byte: int | None = None)
 
 
 def _whole(document: Document, *, want_tokens: bool) -> tuple[list[int], list[Token] | None]:
-    source = document.source
     catalog = default_catalog()  # which calls are Csound's opcodes: the installed Csound's merge in later
-    cached = _CACHE.get(document)
-    if cached is None or cached[0] is not source or cached[3] is not catalog:
-        computed = document_tokens(document)
-        cached = (source, computed.data, computed.tokens() if want_tokens else None, catalog)
-    elif want_tokens and cached[2] is None:
-        cached = (source, cached[1], decode(cached[1]), catalog)
-    _CACHE[document] = cached
-    return cached[1], cached[2]
+    items = document.items
+    data = items.value((_ENCODED, id(catalog)), lambda: document_tokens(document).data)
+    if not want_tokens:
+        return data, None
+    return data, items.value((_DECODED, id(catalog)), lambda: decode(data))
 
 
 def full(document: Document) -> list[int]:

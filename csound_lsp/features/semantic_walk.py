@@ -19,6 +19,7 @@ from tree_sitter import Node, TreeCursor
 from csound_lsp.catalog.opcodes import default_catalog
 from csound_lsp.features.name_keys import instrument_key
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, is_global_name
 
 TOKEN_TYPES = [
@@ -231,7 +232,7 @@ class Emitter:
 
 def _walk(document: Document, emit: Emitter, start_byte: int, end_byte: int) -> None:
     walk_nodes(
-        document.tree.walk(), classify(document.model), document.source, emit.add, start_byte, end_byte
+        document.tree.walk(), classify(full_model(document)), document.source, emit.add, start_byte, end_byte
     )
 
 

@@ -28,21 +28,22 @@ from csound_lsp.features.overloads import (
 from csound_lsp.syntax.document import Document, Position
 from csound_lsp.syntax.focus import light_model
 from csound_lsp.syntax.lines import Encoding
-from csound_lsp.syntax.model import Udo
+from csound_lsp.syntax.model import DocumentModel, Udo
 
 #: Opcodes with more overloads than this show the fitting ones only.
 MAX_SIGNATURES = 16
 
 
 def signature_help(
-    document: Document, position: Position, catalog: Catalog | None = None
+    document: Document, position: Position, catalog: Catalog | None = None, model: DocumentModel | None = None
 ) -> types.SignatureHelp | None:
-    """Signature help at a position inside an opcode statement's arguments or a call's parentheses."""
+    """Signature help at a position inside an opcode statement's arguments or a call's parentheses
+    (`model` stands in for this version's, as in `completion.completion`)."""
     offset = document.index.offset(position)
     if section_at(document, offset) != "orchestra":
         return None
     catalog = catalog or default_catalog()
-    model = light_model(document, offset)
+    model = model or light_model(document, offset)
     context = cursor_context(document, position, KnownOpcodes(catalog, model))
     if context.place not in (Place.ARGUMENT, Place.LABEL) or context.call is None:
         return None

@@ -19,7 +19,7 @@ from csound_lsp.features.name_keys import IDENTIFIER as IDENTIFIER  # re-exporte
 from csound_lsp.features.name_keys import channel_refs, instrument_definitions, instrument_references
 from csound_lsp.features.name_keys import instrument_key as instrument_key  # re-exported
 from csound_lsp.syntax.document import Document
-from csound_lsp.syntax.focus import focused_model, skeleton_model
+from csound_lsp.syntax.focus import focused_model, full_model, skeleton_model
 from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Ref, Scope, ScopeKind, is_global_name
 
 
@@ -191,7 +191,7 @@ _DOCUMENT_WIDE = {
 def _in_document(target: Target, document: Document) -> list[Occurrence]:
     kind = target.kind
     if kind in (TargetKind.STRUCT, TargetKind.MEMBER):
-        spans = csound7.struct_occurrences(document.model, target.key)
+        spans = csound7.struct_occurrences(full_model(document), target.key)
         return [Occurrence(document, start, end, is_def) for start, end, is_def in spans]
     if kind is TargetKind.LOCAL and target.scope_start < 0:
         # a plain name in the global scope (`sr`, `iTable`): read in every instrument too

@@ -1,14 +1,12 @@
-"""The model a feature needs at one position, without modelling the whole document.
+"""The models of one document version, each a value of that version (its item table's slots).
 
-A full model of a 5,000-line orchestra takes a few hundred milliseconds, and every keystroke drops it.
-Hover, signature help and completion only read the instrument or UDO under the cursor plus the
-document-wide names (instruments, UDOs, macros, header, global statements). So they use a skeleton
-model (bodies skipped, as the incremental diagnostics build it) with the one body under the cursor
-filled in, both cached per document version. The skeleton itself takes each instrument's names from a
-per-document cache keyed by the instrument's bytes, so a new version only reads the edited one.
-Completion and signature help, which run on every
-keystroke, use a lighter model still: the other instruments are left out. When a full model is already
-built, it is used as is.
+A full model of a 5,000-line orchestra takes a few hundred milliseconds, and every keystroke makes a
+new version. Hover, signature help and completion only read the instrument or UDO under the cursor plus
+the document-wide names (instruments, UDOs, macros, header, global statements). So they use a skeleton
+model (bodies skipped) with the one body under the cursor filled in. The skeleton takes each
+instrument's names from its item entry, so a new version only reads the edited one. Completion and
+signature help, which run on every keystroke, use a lighter model still: the other instruments are left
+out. When the full model of the version is already built, it is used as is.
 """
 
 from __future__ import annotations
@@ -16,13 +14,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-import threading
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.items import Slot
 from csound_lsp.syntax.model import (
     DocumentModel,
     Include,
@@ -33,22 +30,9 @@ from csound_lsp.syntax.model import (
     ScopeKind,
     Variable,
 )
-from csound_lsp.syntax.model_builder import ModelBuilder
+from csound_lsp.syntax.model_builder import ModelBuilder, build_model, orchestra_containers
 
 _ITEM_TYPES = ("instrument_definition", "udo_definition")
-
-
-@dataclass
-class _Entry:
-    source: bytes
-    skeleton: DocumentModel
-    items: dict[int, DocumentModel] = field(default_factory=dict)
-
-
-@dataclass
-class _Light:
-    source: bytes
-    models: dict[int, DocumentModel] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,26 +41,40 @@ class _Names:
 
     names: list[tuple[str, float | None, int, int]]
     label: str
-    base: int = -1
-    moved: list[InstrumentName] = field(default_factory=list)
+    moved: tuple[int, list[InstrumentName]] = (-1, [])
 
     def at(self, base: int) -> list[InstrumentName]:
-        if base != self.base:
-            self.moved = [
-                InstrumentName(text, number, Ref(text, start + base, end + base))
-                for text, number, start, end in self.names
-            ]
-            self.base = base
-        return self.moved
+        found = self.moved
+        if found[0] != base:
+            found = self.moved = (
+                base,
+                [
+                    InstrumentName(text, number, Ref(text, start + base, end + base))
+                    for text, number, start, end in self.names
+                ],
+            )
+        return found[1]
+
+
+#: An instrument's names (an item entry's slot).
+NAMES: Slot[_Names] = Slot("instrument names")
+_FULL: Slot[DocumentModel] = Slot("full model")
+_SKELETON: Slot[DocumentModel] = Slot("skeleton model")
+_FOCUSED: Slot[DocumentModel] = Slot("focused model")
+_LIGHT: Slot[DocumentModel] = Slot("light model")
+_ITEM: Slot[DocumentModel] = Slot("item model")
+
+#: An instrument or UDO this long takes a good part of a second to model (a 20,000-line instrument,
+#: ~700 KB: about 0.5 s): interactive requests in it answer from a version whose model is built.
+LARGE_ITEM_BYTES = 150_000
 
 
 class _SkeletonBuilder(ModelBuilder):
     """`ModelBuilder(skip_bodies=True)` with each instrument's names from the cache: same model."""
 
-    def __init__(self, source: bytes, root: Node, known: dict[bytes, _Names]) -> None:
-        super().__init__(source, root, skip_bodies=True)
-        self.known = known
-        self.fresh: dict[bytes, _Names] = {}
+    def __init__(self, document: Document) -> None:
+        super().__init__(document.source, document.tree.root_node, skip_bodies=True)
+        self.document = document
 
     def visit_children(self, node: Node, scope: Scope) -> None:
         for child in node.named_children:
@@ -87,20 +85,18 @@ class _SkeletonBuilder(ModelBuilder):
 
     def on_instrument_definition(self, node: Node, scope: Scope) -> None:
         start, end = node.start_byte, node.end_byte
-        key = self.source[start:end]
-        entry = self.fresh.get(key) or self.known.get(key)
+        item = self.document.items.entry(self.source, node)
+        entry = item.get(NAMES)
         if entry is None:
             super().on_instrument_definition(node, scope)
             made = self.model.instruments[-1]
             entry = _Names(
                 [(n.text, n.number, n.ref.start_byte - start, n.ref.end_byte - start) for n in made.names],
                 self.model.scopes[-1].name,
-                start,
-                made.names,
+                (start, made.names),
             )
-            self.fresh[key] = entry
+            item.put(NAMES, entry)
             return
-        self.fresh[key] = entry
         inner = Scope(ScopeKind.INSTRUMENT, entry.label, start, end, node)
         self.model.scopes.append(inner)
         self.model.instruments.append(Instrument(entry.at(start), node, inner, self.doc_comment(node)))
@@ -125,50 +121,96 @@ class _LightBuilder(ModelBuilder):
         self.skip_bodies = True
 
 
-_cache: WeakKeyDictionary[Document, _Entry] = WeakKeyDictionary()
-_names: WeakKeyDictionary[Document, dict[bytes, _Names]] = WeakKeyDictionary()
-_light: WeakKeyDictionary[Document, _Light] = WeakKeyDictionary()
-_lock = threading.Lock()
+def full_model(document: Document) -> DocumentModel:
+    """The whole-document model of the version, built on first use (every body walked: the answers
+    that need all of them, and the documents small enough not to matter)."""
+    return document.items.value(_FULL, lambda: build_model(document))
+
+
+def has_full_model(document: Document) -> bool:
+    """Whether the version's full model is built already (then it answers everything at no cost)."""
+    return document.items.peek(_FULL) is not None
+
+
+def item_model(document: Document, item: Node, udo_names: set[str] | frozenset[str]) -> DocumentModel:
+    """A model of one instrument or UDO of the version (`ModelBuilder.build_item`), shared by the
+    features that ask for the same item: a shallow copy each, so a caller may replace its lists and
+    dicts but not change them in place. Only the UDO names written in the item change its model."""
+    start, end = item.start_byte, item.end_byte
+    if len(udo_names) <= 64:
+        body = document.source[start:end]
+        relevant = frozenset(n for n in udo_names if n.encode("utf-8", "replace") in body)
+    else:
+        relevant = frozenset(udo_names)
+
+    def build() -> DocumentModel:
+        return ModelBuilder(document.source, document.tree.root_node).build_item(item, set(relevant))
+
+    return copy.copy(document.items.value((_ITEM, start, end, item.type, relevant), build))
 
 
 def focused_model(document: Document, offset: int) -> DocumentModel:
     """The document's model with full detail for the instrument or UDO at `offset` only."""
-    if "model" in document.__dict__:
-        return document.model
-    entry = _entry(document)
+    if has_full_model(document):
+        return full_model(document)
+    skeleton = skeleton_model(document)
     item = item_at(document, offset)
     if item is None:
-        return entry.skeleton
-    return _focused(document, entry, item)
+        return skeleton
+    return _focused(document, skeleton, item)
 
 
 def light_model(document: Document, offset: int) -> DocumentModel:
     """Global statements, UDO signatures and the one item under the cursor; other instruments are left
     out entirely (completion and signature help never read them; `focused_model` has them)."""
-    if "model" in document.__dict__:
-        return document.model
+    if has_full_model(document):
+        return full_model(document)
     item = item_at(document, offset)
+    if item is not None and item.end_byte - item.start_byte >= LARGE_ITEM_BYTES:
+        return _focused(document, skeleton_model(document), item)  # the one long walk, shared with hover
     key = item.start_byte if item is not None else -1
-    with _lock:
-        entry = _light.get(document)
-        if entry is None or entry.source is not document.source:
-            entry = _Light(document.source)
-            _light[document] = entry
-        found = entry.models.get(key)
-    if found is not None:
-        return found
-    builder = _LightBuilder(document.source, document.tree.root_node, item)
-    builder.build()
-    with _lock:
-        entry.models[key] = builder.model
-    return builder.model
+
+    def build() -> DocumentModel:
+        return _LightBuilder(document.source, document.tree.root_node, item).build()
+
+    return document.items.value((_LIGHT, key), build)
+
+
+def model_ready(document: Document, offset: int) -> bool:
+    """Whether the models a request at `offset` reads are cheap to have: built already, or the item
+    there is not a long one."""
+    if has_full_model(document):
+        return True
+    item = item_at(document, offset)
+    if item is None or item.end_byte - item.start_byte < LARGE_ITEM_BYTES:
+        return True
+    return document.items.peek((_FOCUSED, item.start_byte)) is not None
+
+
+def warm_long_items(document: Document) -> None:
+    """Builds the focused model of each long instrument or UDO (off the event loop, after its analysis
+    built the item's model), so requests in it can answer from this version while a newer one is
+    being analysed."""
+    if len(document.source) < LARGE_ITEM_BYTES:
+        return
+    root = document.tree.root_node
+    long_items = [
+        child
+        for container in orchestra_containers(root)
+        for child in container.named_children
+        if child.type in _ITEM_TYPES and child.end_byte - child.start_byte >= LARGE_ITEM_BYTES
+    ]
+    if long_items:  # the skeleton only then: a long score makes it a big one
+        skeleton = skeleton_model(document)
+        for item in long_items:
+            _focused(document, skeleton, item)
 
 
 def skeleton_model(document: Document) -> DocumentModel:
-    """Every top-level name with the instrument and UDO bodies left out, cached per version."""
-    if "model" in document.__dict__:
-        return document.model
-    return _entry(document).skeleton
+    """Every top-level name with the instrument and UDO bodies left out, once per version."""
+    if has_full_model(document):
+        return full_model(document)
+    return document.items.value(_SKELETON, lambda: _SkeletonBuilder(document).build())
 
 
 #: How the grammar spells the directives (`# include` with a space counts too).
@@ -179,31 +221,31 @@ _DEFINE_WORD = re.compile(rb"#[ \t]*define")
 def includes_of(document: Document) -> list[Include]:
     """The document's `#include`s, without a whole-document model in the usual cases: none at all,
     or all of them outside instrument bodies (the skeleton sees those)."""
-    if "model" in document.__dict__:
-        return document.model.includes
+    if has_full_model(document):
+        return full_model(document).includes
     written = len(_INCLUDE_WORD.findall(document.source))
     if written == 0:
         return []
-    found = _entry(document).skeleton.includes
-    return found if len(found) == written else document.model.includes
+    found = skeleton_model(document).includes
+    return found if len(found) == written else full_model(document).includes
 
 
 def outline_model(document: Document) -> DocumentModel:
     """The skeleton, unless a `#define` may stand inside an instrument or UDO body (where only the
     whole-document model sees it): the macros the skeleton found must account for every one written."""
-    if "model" in document.__dict__:
-        return document.model
-    skeleton = _entry(document).skeleton
+    if has_full_model(document):
+        return full_model(document)
+    skeleton = skeleton_model(document)
     if len(_DEFINE_WORD.findall(document.source)) == len(skeleton.macros):
         return skeleton
-    return document.model
+    return full_model(document)
 
 
 def with_body(document: Document, instrument: Instrument) -> Instrument:
     """The instrument with its body's variables (skeleton instruments have empty scopes)."""
-    if "model" in document.__dict__ or instrument.scope.variables:
+    if has_full_model(document) or instrument.scope.variables:
         return instrument
-    model = _focused(document, _entry(document), instrument.node)
+    model = _focused(document, skeleton_model(document), instrument.node)
     return next((i for i in model.instruments if i.node.id == instrument.node.id), instrument)
 
 
@@ -228,25 +270,12 @@ def _item_reaching_past(document: Document, offset: int) -> Node | None:
     return None
 
 
-def _entry(document: Document) -> _Entry:
-    with _lock:
-        entry = _cache.get(document)
-        if entry is None or entry.source is not document.source:
-            source = document.source
-            builder = _SkeletonBuilder(source, document.tree.root_node, _names.get(document, {}))
-            skeleton = builder.build()
-            _names[document] = builder.fresh
-            entry = _Entry(source, skeleton)
-            _cache[document] = entry
-        return entry
+def _focused(document: Document, skeleton: DocumentModel, item: Node) -> DocumentModel:
+    return document.items.value((_FOCUSED, item.start_byte), lambda: _merged(document, skeleton, item))
 
 
-def _focused(document: Document, entry: _Entry, item: Node) -> DocumentModel:
-    found = entry.items.get(item.start_byte)
-    if found is not None:
-        return found
-    skeleton = entry.skeleton
-    body = ModelBuilder(entry.source, document.tree.root_node).build_item(item, set(skeleton.udos))
+def _merged(document: Document, skeleton: DocumentModel, item: Node) -> DocumentModel:
+    body = item_model(document, item, set(skeleton.udos))
     if not body.scopes:
         return skeleton
     inner = body.scopes[0]
@@ -264,7 +293,6 @@ def _focused(document: Document, entry: _Entry, item: Node) -> DocumentModel:
     merged.macro_uses = [*skeleton.macro_uses, *body.macro_uses]
     merged.macro_tests = [*skeleton.macro_tests, *body.macro_tests]
     merged.instrument_refs = [*skeleton.instrument_refs, *body.instrument_refs]
-    entry.items[item.start_byte] = merged
     return merged
 
 

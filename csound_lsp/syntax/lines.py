@@ -48,8 +48,8 @@ def _units(text: str, encoding: Encoding) -> int:
     if encoding is Encoding.UTF32:
         return len(text)
     if encoding is Encoding.UTF8:
-        return len(text.encode("utf-8"))
-    return len(text.encode("utf-16-le")) // 2
+        return len(text.encode("utf-8", errors="surrogatepass"))
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 class LineIndex:
@@ -86,11 +86,14 @@ class LineIndex:
             return start
         if raw.isascii() or self.encoding is Encoding.UTF8:
             return start + min(position.character, len(raw))
-        text = raw.decode("utf-8", errors="replace")
+        # Documents are encoded with `surrogatepass` (a lone surrogate from the client or a file is
+        # three bytes): decoded the same way, each character's bytes count exactly (`replace` made
+        # them three characters of three bytes each, past the line's end).
+        text = raw.decode("utf-8", errors="surrogatepass")
         consumed = 0
         for index, char in enumerate(text):
             if consumed >= position.character:
-                return start + len(text[:index].encode("utf-8"))
+                return start + min(len(raw), len(text[:index].encode("utf-8", errors="surrogatepass")))
             consumed += _units(char, self.encoding)
         return start + len(raw)
 
@@ -102,7 +105,11 @@ class LineIndex:
         prefix = self.source[start:offset]
         if prefix.isascii() or self.encoding is Encoding.UTF8:
             return Position(line, len(prefix))
-        return Position(line, _units(prefix.decode("utf-8", errors="ignore"), self.encoding))
+        try:
+            text = prefix.decode("utf-8", errors="surrogatepass")
+        except UnicodeDecodeError:  # the offset splits a character: the part before it
+            text = prefix.decode("utf-8", errors="ignore")
+        return Position(line, _units(text, self.encoding))
 
     def point(self, offset: int) -> Point:
         """tree-sitter point (row, byte column) of a byte offset."""

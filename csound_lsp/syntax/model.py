@@ -215,13 +215,22 @@ class Include:
     node: Node
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ScoreStatement:
     letter: str
     node: Node
-    fields: list[Node]
     #: For `i` statements: the text of p1 (a number or a quoted name), else None.
     instrument: str | None = None
+
+    @property
+    def fields(self) -> list[Node]:
+        """The statement's p-fields, read from the tree when asked: a long generated score has
+        millions, and a list of node objects kept for each statement took most of a model's memory."""
+        return score_fields(self.node)
+
+
+def score_fields(node: Node) -> list[Node]:
+    return [f for f in node.children_by_field_name("field") if f.type != "comment"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -29,6 +26,7 @@ from csound_lsp.syntax.model import (
     Variable,
     is_global_name,
     rate_of,
+    score_fields,
 )
 from csound_lsp.syntax.model_csound7 import (
     CONSTANTS,
@@ -68,16 +66,6 @@ _SECTION_TYPES = {
 }
 
 _NUMBER_NODES = {"number", "integer", "float"}
-
-#: Item models shared between the features that ask for the same item of the same text (see
-#: `ModelBuilder.build_item`): (id of the source, start, end, node type, UDO names) -> (source, item
-#: node, model). The source is kept and compared by identity, so a recycled id never matches.
-_ITEM_MODELS: OrderedDict[tuple[int, int, int, str, frozenset[str]], tuple[bytes, Node, DocumentModel]] = (
-    OrderedDict()
-)
-_ITEM_MODELS_KEPT = 32
-_ITEM_SOURCES_KEPT = 2
-_ITEM_LOCK = threading.Lock()
 
 
 class ModelBuilder(Csound7Handlers):
@@ -132,47 +120,10 @@ class ModelBuilder(Csound7Handlers):
         return self.model
 
     def build_item(self, item: Node, udo_names: set[str]) -> DocumentModel:
-        """A model of one top-level instrument or UDO, for per-item analysis.
-
-        Diagnostics, hover, semantic tokens and the name index each ask for the edited item's model
-        after a keystroke; the plain builder's result is shared between them (a shallow copy each,
-        so a caller may replace its lists and dicts but not change them in place).
-        """
-        if type(self) is not ModelBuilder or self.skip_bodies:
-            self.udo_names = udo_names
-            self.visit(item, self.global_scope)
-            return self.model
-        start, end = item.start_byte, item.end_byte
-        if len(udo_names) <= 64:
-            # Only the UDO names written in the item change its model.
-            body = self.source[start:end]
-            relevant = frozenset(n for n in udo_names if n.encode("utf-8", "replace") in body)
-        else:
-            relevant = frozenset(udo_names)
-        key = (id(self.source), start, end, item.type, relevant)
-        with _ITEM_LOCK:
-            found = _ITEM_MODELS.get(key)
-            if found is not None and found[0] is self.source and found[1] == item:
-                _ITEM_MODELS.move_to_end(key)
-                self.model = copy.copy(found[2])
-                return self.model
-        self.udo_names = set(relevant)
+        """A model of one top-level instrument or UDO, for per-item analysis (`focus.item_model`
+        shares one per document version between the features that ask)."""
+        self.udo_names = udo_names
         self.visit(item, self.global_scope)
-        with _ITEM_LOCK:
-            _ITEM_MODELS[key] = (self.source, item, self.model)
-            # An entry holds its tree alive: keep the texts of the last few versions only.
-            sources: list[bytes] = []
-            stale: list[tuple[int, int, int, str, frozenset[str]]] = []
-            for entry_key, (source, _, _) in reversed(_ITEM_MODELS.items()):
-                if not any(source is s for s in sources):
-                    sources.append(source)
-                if len(sources) > _ITEM_SOURCES_KEPT:
-                    stale.append(entry_key)
-            for entry_key in stale:
-                del _ITEM_MODELS[entry_key]
-            while len(_ITEM_MODELS) > _ITEM_MODELS_KEPT:
-                _ITEM_MODELS.popitem(last=False)
-        self.model = copy.copy(self.model)
         return self.model
 
     def collect_udo_names(self) -> set[str]:
@@ -477,13 +428,22 @@ class ModelBuilder(Csound7Handlers):
     def on_score_statement(self, node: Node, scope: Scope) -> None:
         kind = node.child_by_field_name("kind")
         letter = self.text(kind).strip() if kind is not None else self.text(node)[:1]
-        fields = [f for f in node.children_by_field_name("field") if f.type != "comment"]
         instrument = None
-        if letter == "i" and fields:
-            instrument = self.text(fields[0])
-            self.model.instrument_refs.append(self.ref(fields[0]))
-        self.model.score.append(ScoreStatement(letter, node, fields, instrument))
-        for child in node.named_children:
+        if letter == "i":
+            fields = score_fields(node)
+            if fields:
+                instrument = self.text(fields[0])
+                self.model.instrument_refs.append(self.ref(fields[0]))
+        self.model.score.append(ScoreStatement(letter, node, instrument))
+        # Walked with a cursor: `node.named_children` keeps the child list on the node, which the
+        # model keeps, and a long generated score has millions of fields.
+        cursor = node.walk()
+        has_child = cursor.goto_first_child()
+        while has_child:
+            child = cursor.node
+            has_child = cursor.goto_next_sibling()
+            if child is None or not child.is_named:
+                continue
             if child.type == "identifier" and letter == "r":
                 self.score_macro(child, node)
             elif child.type == "macro_use":

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from csound_lsp.syntax.document import Document, Encoding
+from csound_lsp.syntax.document import ByteChange, Document, Encoding
 from csound_lsp.syntax.languages import FileKind, kind_for
+from csound_lsp.syntax.lines import Span
 from csound_lsp.syntax.text_files import DecodedText, decode_csound
+
+#: How many versions back `edits_since` can map an offset (each version's edits are a few integers).
+_TRAIL_VERSIONS = 256
 
 #: Files larger than this are not read from disk for includes or workspace indexing.
 MAX_DISK_FILE_BYTES = 20 * 1024 * 1024
@@ -59,23 +63,61 @@ def read_source(path: str | os.PathLike[str]) -> DecodedText:
 
 
 class DocumentStore:
-    """Open documents by URI, plus a cache of files parsed from disk."""
+    """Open documents by URI (the current version of each), plus a cache of files parsed from disk.
+
+    Versions are immutable: `change` makes the next one and makes it current. The edits between
+    versions are kept for a while, so an answer computed on an earlier version can be moved onto the
+    current one (`edits_since`).
+    """
 
     def __init__(self, encoding: Encoding = Encoding.UTF16) -> None:
         self.encoding = encoding
         self._open: dict[str, Document] = {}
         self._disk: dict[str, tuple[_DiskKey, Document]] = {}
+        #: Per open document: (version before, version after, edits) for its last versions.
+        self._trail: dict[str, list[tuple[int, int, tuple[ByteChange, ...]]]] = {}
 
     def open(self, uri: str, text: str, version: int, language_id: str | None = None) -> Document:
         document = Document(uri, text, version, encoding=self.encoding, language_id=language_id)
         self._open[uri] = document
+        self._trail[uri] = []
         return document
+
+    def change(self, uri: str, edits: list[tuple[Span | None, str]], version: int) -> Document | None:
+        """The next version of an open document after LSP content changes, now its current one."""
+        current = self._open.get(uri)
+        if current is None:
+            return None
+        document = current.edited(edits, version)
+        self._open[uri] = document
+        trail = self._trail.setdefault(uri, [])
+        trail.append((current.version, document.version, document.edits))
+        del trail[:-_TRAIL_VERSIONS]
+        return document
+
+    def edits_since(self, document: Document) -> tuple[ByteChange, ...] | None:
+        """The byte edits from `document` (an earlier version) to the current version of its URI, or
+        None when the store no longer knows the way (closed, reopened, too many versions ago)."""
+        current = self._open.get(document.uri)
+        if current is None:
+            return None
+        if current is document:
+            return ()
+        chain: list[tuple[ByteChange, ...]] = []
+        for before, after, edits in reversed(self._trail.get(document.uri, [])):
+            if after == document.version and not chain:
+                return None  # the version was made twice (a client reusing numbers): no safe path
+            chain.append(edits)
+            if before == document.version:
+                return tuple(edit for step in reversed(chain) for edit in step)
+        return None
 
     def get(self, uri: str) -> Document | None:
         return self._open.get(uri)
 
     def close(self, uri: str) -> None:
         self._open.pop(uri, None)
+        self._trail.pop(uri, None)
 
     def open_documents(self) -> list[Document]:
         return list(self._open.values())

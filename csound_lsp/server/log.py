@@ -39,6 +39,9 @@ class ClientLogHandler(logging.Handler):
         self._server = server
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sending = threading.local()
+        #: Records logged on other threads before the loop was known (the first analysis runs on a
+        #: worker thread): sent with the first record logged on the loop.
+        self._early: list[types.LogMessageParams] = []
         self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -49,16 +52,22 @@ class ClientLogHandler(logging.Handler):
         if self._loop is None or self._loop.is_closed():
             self._loop = running  # the server's loop, learnt from the first record logged on it
         loop = self._loop
-        if loop is None or getattr(self._sending, "active", False):
+        if getattr(self._sending, "active", False):
             return
         try:
             params = types.LogMessageParams(type=message_type(record), message=self.format(record))
         except Exception:  # a record that cannot be formatted is not worth a failure
             return
-        if running is loop:
-            self._send(params)
-        else:
-            loop.call_soon_threadsafe(self._send, params)
+        if loop is None:
+            if len(self._early) < 100:
+                self._early.append(params)
+            return
+        early, self._early = self._early, []
+        for waiting in (*early, params):
+            if running is loop:
+                self._send(waiting)
+            else:
+                loop.call_soon_threadsafe(self._send, waiting)
 
     def _send(self, params: types.LogMessageParams) -> None:
         self._sending.active = True

@@ -1,10 +1,14 @@
-"""The language server: a thin pygls adapter from LSP messages to the feature layer."""
+"""The server itself: the protocol (malformed requests answered), the state every area shares
+(settings, documents), the lifecycle (initialize, configuration, shutdown, exit) and the document sync
+handlers; each area's handlers are a `Feature` of their own."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
+import sys
+from collections.abc import Coroutine
 from typing import Any
 
 from lsprotocol import types
@@ -14,31 +18,20 @@ from pygls.protocol import LanguageServerProtocol
 
 from csound_lsp import __version__
 from csound_lsp.catalog import default_catalog, merge_installed, use_catalog
-from csound_lsp.features import completion, completion_index, convert, hover, signature
-from csound_lsp.features.actions import CODE_ACTION_KINDS, code_actions, resolve_code_action
-from csound_lsp.features.csound_checks import CsoundScheduler
-from csound_lsp.features.diagnostics import DiagnosticsManager
+from csound_lsp.features import completion_index, convert
 from csound_lsp.idle_gc import IdleCollector
-from csound_lsp.server_ai import (
-    add_ai_completion_item,
-    close_ai,
-    register_ai,
-    resolve_ai_action,
-    watch_backend,
-)
-from csound_lsp.server_index import BackgroundIndex
-from csound_lsp.server_navigation import register_navigation, start_workspace_index
-from csound_lsp.server_render import register_render
+from csound_lsp.server.ai import AIFeature
+from csound_lsp.server.assist import AssistFeature
+from csound_lsp.server.diagnostics import DiagnosticsFeature
+from csound_lsp.server.feature import Feature
+from csound_lsp.server.index import IndexFeature
+from csound_lsp.server.navigation import NavigationFeature
+from csound_lsp.server.render import RenderFeature
 from csound_lsp.settings import Settings, parse_settings
-from csound_lsp.syntax.document import Document, Encoding
+from csound_lsp.syntax.document import Encoding
 from csound_lsp.syntax.store import DocumentStore
 
 log = logging.getLogger(__name__)
-
-#: How long static diagnostics wait after a keystroke, so requests sent with it are answered first
-#: (reading the next message from stdin takes a thread hop, well under this).
-PUBLISH_DELAY_S = 0.004
-
 
 #: JSON-RPC's InvalidParams.
 INVALID_PARAMS = -32602
@@ -93,6 +86,11 @@ class _Protocol(LanguageServerProtocol):
                 return _Malformed(msg_id, str(data["method"]), error)
             raise
 
+    def notify_json(self, method: str, params: dict[str, Any]) -> None:
+        """A notification whose params are LSP's JSON already (diagnostics are kept that way): sent as
+        is, without the converter's walk over every field of every diagnostic."""
+        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+
     def handle_message(self, message: Any) -> Any:
         server = self._server
         if isinstance(server, CsoundLanguageServer):
@@ -108,24 +106,33 @@ class _Protocol(LanguageServerProtocol):
 
 
 class CsoundLanguageServer(LanguageServer):
-    """Holds the server's state: settings and documents. Handlers below only translate."""
+    """The state every area reads (settings, documents) and the areas themselves; handlers only
+    translate between LSP and the feature layer."""
 
     def __init__(self) -> None:
         super().__init__("csound-lsp", __version__, protocol_cls=_Protocol)
         self.idle_gc = IdleCollector()
-        self._pending_publish: dict[str, Document] = {}
         self.settings = Settings()
         self.store = DocumentStore()
-        self.diagnostics = DiagnosticsManager()
-        self.csound = CsoundScheduler(self.diagnostics, self.send_diagnostics, self.notify_once)
         self._notices: set[str] = set()
-        self.examples_index = BackgroundIndex()
         #: Strong references to fire-and-forget tasks, so they are not collected mid-flight.
         self.background_tasks: set[asyncio.Task[None]] = set()
-        #: What the quiet AI backend watch (server_ai.watch_backend) last learnt.
-        self.ai_backend_answers = False
         #: LSP: `exit` after `shutdown` ends the process with 0, without it with 1.
         self.exit_code = 0
+        self.diagnostics = DiagnosticsFeature(self)
+        self.navigation = NavigationFeature(self)
+        self.ai = AIFeature(self)
+        self.assist = AssistFeature(self)
+        self.render = RenderFeature(self)
+        self.index = IndexFeature(self)
+        self.features: list[Feature] = [
+            self.diagnostics,
+            self.navigation,
+            self.ai,
+            self.assist,
+            self.render,
+            self.index,
+        ]
 
     def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
         """pygls's stdio loop, then the exit status LSP asks for (pygls swallows its own)."""
@@ -133,35 +140,12 @@ class CsoundLanguageServer(LanguageServer):
         if self.exit_code:
             raise SystemExit(self.exit_code)
 
-    def publish(self, document: Document) -> None:
-        self._pending_publish.pop(document.uri, None)
-        self.diagnostics.update_static(document, self.settings.diagnostics)
-        self.send_diagnostics(document)
-
-    def publish_soon(self, document: Document) -> None:
-        """Static diagnostics after the requests already waiting: an editor sends completion or
-        signature help right behind the keystroke, and those should not wait for the analysis. A
-        burst of keystrokes read in one go is analysed once, at its last version."""
-        if document.uri in self._pending_publish:
-            return
-        self._pending_publish[document.uri] = document
-        asyncio.get_running_loop().call_later(PUBLISH_DELAY_S, self._publish_pending, document.uri)
-
-    def _publish_pending(self, uri: str) -> None:
-        document = self._pending_publish.pop(uri, None)
-        if document is not None and self.store.get(uri) is document:
-            self.publish(document)
-
-    def send_diagnostics(self, document: Document) -> None:
-        if document.uri in self._pending_publish:
-            return  # a keystroke's publish is due in a moment, with the static findings of this text
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=document.uri,
-                version=document.version,
-                diagnostics=self.diagnostics.lsp_diagnostics(document),
-            )
-        )
+    def notify_json(self, method: str, params: dict[str, Any]) -> None:
+        """A notification whose params are LSP's JSON already (see `_Protocol.notify_json`)."""
+        if isinstance(self.protocol, _Protocol):
+            self.protocol.notify_json(method, params)
+        else:
+            self.protocol.notify(method, params)
 
     def notify_once(self, message: str) -> None:
         """A message shown once per session, however often its cause recurs."""
@@ -179,25 +163,36 @@ class CsoundLanguageServer(LanguageServer):
                 )
             )
 
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """A background task the server keeps a reference to (cancelled at shutdown)."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.background_tasks.add(task)
+        task.add_done_callback(self.background_tasks.discard)
+
+
+#: How long a thread holding the interpreter lock may keep it while another waits (Python's default is
+#: 5 ms): the event loop waits this long for the lock at each step of a request while the analysis
+#: thread works, so a shorter slice answers a hover behind a long analysis sooner.
+SWITCH_INTERVAL_S = 0.001
+
 
 def create_server() -> CsoundLanguageServer:
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     server = CsoundLanguageServer()
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: CsoundLanguageServer, params: types.InitializeParams) -> None:
         ls.settings, problems = parse_settings(params.initialization_options)
         ls.store.encoding = Encoding.parse(str(ls.workspace.position_encoding or "utf-16"))
-        ls.csound.configure(ls.settings.diagnostics, engine=ls.settings.engine)
+        ls.diagnostics.csound.configure(ls.settings.diagnostics, engine=ls.settings.engine)
         ls.show_problems(problems)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CsoundLanguageServer, params: types.InitializedParams) -> None:
-        start_workspace_index(ls)
-        ls.examples_index.start(ls)
-        for coroutine in (_merge_installed_catalog(ls), ls.idle_gc.watch(), watch_backend(ls)):
-            task = asyncio.get_running_loop().create_task(coroutine)
-            ls.background_tasks.add(task)
-            task.add_done_callback(ls.background_tasks.discard)
+        ls.spawn(_merge_installed_catalog())
+        ls.spawn(ls.idle_gc.watch())
+        for feature in ls.features:
+            await feature.start()
         await _pull_configuration(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -209,21 +204,15 @@ def create_server() -> CsoundLanguageServer:
             ls.show_problems(problems)
         else:
             await _pull_configuration(ls)
-        for document in ls.store.open_documents():
-            ls.publish(document)
+        ls.diagnostics.settings_changed()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CsoundLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        document = ls.store.open(item.uri, item.text, item.version, item.language_id)
-        ls.publish(document)
-        ls.csound.schedule(document, ls.settings.diagnostics, immediately=True)
+        ls.diagnostics.opened(ls.store.open(item.uri, item.text, item.version, item.language_id))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CsoundLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        document = ls.store.get(params.text_document.uri)
-        if document is None:
-            return
         edits = [
             (
                 convert.span_from_lsp(change.range)
@@ -233,81 +222,20 @@ def create_server() -> CsoundLanguageServer:
             )
             for change in params.content_changes
         ]
-        document.apply_edits(edits, params.text_document.version)
-        ls.publish_soon(document)
-        ls.csound.schedule(document, ls.settings.diagnostics)
+        document = ls.store.change(params.text_document.uri, edits, params.text_document.version)
+        if document is not None:
+            ls.diagnostics.changed(document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CsoundLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         document = ls.store.get(params.text_document.uri)
         if document is not None:
-            ls.publish(document)
-            ls.csound.schedule(document, ls.settings.diagnostics, immediately=True)
+            ls.diagnostics.saved(document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CsoundLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.store.close(params.text_document.uri)
-        ls.diagnostics.forget(params.text_document.uri)
-        ls.csound.cancel(params.text_document.uri)
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
-        )
-
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def on_hover(ls: CsoundLanguageServer, params: types.HoverParams) -> types.Hover | None:
-        document = ls.store.get(params.text_document.uri)
-        position = convert.position_from_lsp(params.position)
-        return hover.hover(document, position, ls.settings) if document else None
-
-    @server.feature(
-        types.TEXT_DOCUMENT_SIGNATURE_HELP,
-        types.SignatureHelpOptions(trigger_characters=[" ", ",", "("], retrigger_characters=[","]),
-    )
-    def on_signature_help(
-        ls: CsoundLanguageServer, params: types.SignatureHelpParams
-    ) -> types.SignatureHelp | None:
-        document = ls.store.get(params.text_document.uri)
-        position = convert.position_from_lsp(params.position)
-        return signature.signature_help(document, position) if document else None
-
-    @server.feature(
-        types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=["$", "#", "-", '"', "/"], resolve_provider=True),
-    )
-    async def on_completion(
-        ls: CsoundLanguageServer, params: types.CompletionParams
-    ) -> types.CompletionList | None:
-        document = ls.store.get(params.text_document.uri)
-        position = convert.position_from_lsp(params.position)
-        trigger = params.context.trigger_character if params.context is not None else None
-        snippets = _snippet_support(ls)
-        if document is None:
-            return None
-        result = completion.completion(
-            document, position, snippets=snippets, settings=ls.settings, trigger=trigger
-        )
-        return await add_ai_completion_item(ls, document, params, result)
-
-    @server.feature(types.COMPLETION_ITEM_RESOLVE)
-    def on_completion_resolve(ls: CsoundLanguageServer, item: types.CompletionItem) -> types.CompletionItem:
-        return completion.resolve(item, ls.settings)
-
-    @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS, resolve_provider=True),
-    )
-    def on_code_action(
-        ls: CsoundLanguageServer, params: types.CodeActionParams
-    ) -> list[types.CodeAction | types.Command] | None:
-        document = ls.store.get(params.text_document.uri)
-        return (code_actions(document, params, ls.settings) or None) if document else None
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    async def on_code_action_resolve(ls: CsoundLanguageServer, action: types.CodeAction) -> types.CodeAction:
-        data = action.data
-        if isinstance(data, dict) and str(data.get("provider", "")).startswith("ai."):
-            return await resolve_ai_action(ls, action)
-        return resolve_code_action(action, ls.settings)
+        ls.diagnostics.closed(params.text_document.uri)
 
     @server.feature(types.EXIT)
     def on_exit(ls: CsoundLanguageServer, params: Any) -> None:
@@ -315,30 +243,18 @@ def create_server() -> CsoundLanguageServer:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: CsoundLanguageServer, params: Any) -> None:
-        """Stops workers here: some clients kill the process right after `exit`."""
-        # A keystroke's analysis still due (a long instrument: a good part of a second) would run
-        # before this answer while the awaits below yield: nobody will read its diagnostics.
-        ls._pending_publish.clear()
+        """Stops every area's work here: some clients kill the process right after `exit`."""
         for task in list(ls.background_tasks):
             task.cancel()
-        await close_ai(ls)
-        ls.examples_index.stop()
-        await ls.csound.close()
+        for feature in reversed(ls.features):
+            try:
+                await feature.stop()
+            except Exception:  # one area failing to stop must not keep the others running
+                log.exception("stopping %s failed", type(feature).__name__)
 
-    # -- navigation and structure (csound_lsp/server_navigation.py) --
-    register_navigation(server)
-    # -- csound.render (workspace/executeCommand; csound_lsp/server_render.py) --
-    register_render(server)
-    # -- AI: inline completion, explain / fix / generate (csound_lsp/server_ai.py) --
-    register_ai(server)
+    for feature in server.features:
+        feature.register()
     return server
-
-
-def _snippet_support(ls: CsoundLanguageServer) -> bool:
-    text_document = ls.client_capabilities.text_document
-    capability = text_document.completion if text_document is not None else None
-    item = capability.completion_item if capability is not None else None
-    return bool(item is not None and item.snippet_support)
 
 
 def _warm_lazy_data() -> None:
@@ -352,7 +268,7 @@ def _warm_lazy_data() -> None:
         log.exception("warming the catalog data failed")
 
 
-async def _merge_installed_catalog(ls: CsoundLanguageServer) -> None:
+async def _merge_installed_catalog() -> None:
     """Adds the user's own Csound opcodes (plugins, a newer version) in the background."""
     result = await asyncio.get_running_loop().run_in_executor(None, merge_installed)
     if result.error is None:

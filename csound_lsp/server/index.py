@@ -14,11 +14,15 @@ import logging
 import os
 import threading
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from csound_lsp.server_ai import state
+from csound_lsp.server.ai import state
+from csound_lsp.server.feature import Feature
+
+if TYPE_CHECKING:
+    from csound_lsp.server.core import CsoundLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +30,26 @@ log = logging.getLogger(__name__)
 START_DELAY_S = 2.0
 
 
+class IndexFeature(Feature):
+    """The examples index kept fresh in the background (`BackgroundIndex`), stopped at shutdown."""
+
+    def __init__(self, server: CsoundLanguageServer) -> None:
+        super().__init__(server)
+        self.background = BackgroundIndex()
+
+    async def start(self) -> None:
+        self.background.start(self.server)
+
+    async def stop(self) -> None:
+        self.background.stop()
+
+
 class BackgroundIndex:
     def __init__(self) -> None:
         self.cancel = threading.Event()
         self.task: asyncio.Future[None] | None = None
 
-    def start(self, ls: Any) -> None:
+    def start(self, ls: CsoundLanguageServer) -> None:
         # CSOUND_LSP_INDEX_ON_START=0 turns it off for scripts and test runs that start many servers.
         if (
             self.task is not None
@@ -41,7 +59,7 @@ class BackgroundIndex:
             return
         self.task = asyncio.ensure_future(self._start_when_ai_is_up(ls))
 
-    async def _start_when_ai_is_up(self, ls: Any) -> None:
+    async def _start_when_ai_is_up(self, ls: CsoundLanguageServer) -> None:
         """Only what the AI features will use: without a backend, loading and refreshing the index
         would cost seconds of the server's CPU (and ~100 MB) for nothing."""
         from csound_lsp.ai.errors import AIError
@@ -65,7 +83,7 @@ class BackgroundIndex:
     def stop(self) -> None:
         self.cancel.set()
 
-    def _build(self, ls: Any, loop: asyncio.AbstractEventLoop) -> None:
+    def _build(self, ls: CsoundLanguageServer, loop: asyncio.AbstractEventLoop) -> None:
         try:
             retriever = state(ls).retriever
             engine = retriever.engine()
@@ -92,7 +110,9 @@ class BackgroundIndex:
 class _Progress:
     """`$/progress` from the build thread, marshalled onto the event loop."""
 
-    def __init__(self, ls: Any, loop: asyncio.AbstractEventLoop, stopped: threading.Event) -> None:
+    def __init__(
+        self, ls: CsoundLanguageServer, loop: asyncio.AbstractEventLoop, stopped: threading.Event
+    ) -> None:
         self.ls = ls
         self.loop = loop
         #: Set at shutdown: the transport may be closing, so nothing more is sent.

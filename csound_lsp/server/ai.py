@@ -1,9 +1,10 @@
 """The server's AI handlers: inline completion, the completion-item hook, AI code actions on resolve,
 `csound/explain`, the `csound.generate` and `csound.ai.accepted` commands.
 
-All state lives in one `AIState` per server, made on first use from the client's `ai` settings and
-the environment, and remade when those change. With no backend reachable every handler answers
-empty at once; the service tells the user once per session (through `window/showMessage`).
+All state lives on the server's `AIFeature` (`ls.ai`): one `AIState`, made on first use from the
+client's `ai` settings and the environment and remade when those change, and what the quiet backend
+watch last learnt. With no backend reachable every handler answers empty at once; the service tells
+the user once per session (through `window/showMessage`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ import importlib
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from lsprotocol import types
-from pygls.lsp.server import LanguageServer
 
 from csound_lsp.ai import AIError, AIService
 from csound_lsp.ai.ailog import AILog
@@ -26,9 +26,14 @@ from csound_lsp.ai.assistant import explain, fix, generate
 from csound_lsp.ai.grounding import Retriever
 from csound_lsp.ai.inline import InlineEngine, Suggestion
 from csound_lsp.ai.settings import parse_ai_settings
-from csound_lsp.features import actions, ai_actions, convert
+from csound_lsp.csound.worker import CsoundChecker
+from csound_lsp.features import ai_actions, convert
+from csound_lsp.server.feature import Feature
 from csound_lsp.syntax.document import Document, Position
 from csound_lsp.syntax.store import uri_to_path
+
+if TYPE_CHECKING:
+    from csound_lsp.server.core import CsoundLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +54,9 @@ class AIState:
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
 
-def state(ls: Any) -> AIState:
+def state(ls: CsoundLanguageServer) -> AIState:
     """The server's AI state for its current settings (made, or remade after a settings change)."""
-    current: AIState | None = getattr(ls, "ai_state", None)
+    current = ls.ai.current
     raw = dict(ls.settings.ai)
     if current is not None and current.raw == raw:
         return current
@@ -65,14 +70,14 @@ def state(ls: Any) -> AIState:
     ai_log = AILog(enabled=service.settings.log)
     retriever = Retriever(service=service)
 
-    def checker() -> Any:
-        return ls.csound.checker() if ls.settings.diagnostics.csound else None
+    def checker() -> CsoundChecker | None:
+        return _checker(ls)
 
     engine = InlineEngine(service, retriever=retriever, log=ai_log, checker=checker)
-    ls.ai_state = AIState(raw, service, engine, ai_log, retriever)
+    made = ls.ai.current = AIState(raw, service, engine, ai_log, retriever)
     if current is not None:
-        _spawn(ls.ai_state, current.service.aclose())
-    return ls.ai_state  # type: ignore[no-any-return]
+        _spawn(made, current.service.aclose())
+    return made
 
 
 def _spawn(ai: AIState, coroutine: Any) -> asyncio.Task[Any]:
@@ -82,7 +87,7 @@ def _spawn(ai: AIState, coroutine: Any) -> asyncio.Task[Any]:
     return task
 
 
-def _available(ls: Any) -> bool:
+def _available(ls: CsoundLanguageServer) -> bool:
     settings = state(ls).service.settings
     return settings.enabled and state(ls).service.health.down is None
 
@@ -91,8 +96,8 @@ def _path(document: Document) -> str | None:
     return uri_to_path(document.uri) if document.uri.startswith("file:") else None
 
 
-def _checker(ls: Any) -> Any:
-    return ls.csound.checker() if ls.settings.diagnostics.csound else None
+def _checker(ls: CsoundLanguageServer) -> CsoundChecker | None:
+    return ls.diagnostics.csound.checker() if ls.settings.diagnostics.csound else None
 
 
 def _inline_items(
@@ -109,13 +114,16 @@ def _inline_items(
 
 
 async def add_ai_completion_item(
-    ls: Any, document: Document, params: types.CompletionParams, result: types.CompletionList | None
+    ls: CsoundLanguageServer,
+    document: Document,
+    params: types.CompletionParams,
+    result: types.CompletionList | None,
 ) -> types.CompletionList | None:
     """The completion hook: one AI item when it is ready within `ITEM_BUDGET_S`, else the list as is.
 
     Clients with inline completion get their AI text there; here we only serve what is cached.
     """
-    if getattr(ls, "ai_state", None) is None and not ls.ai_backend_answers:
+    if ls.ai.current is None and not ls.ai.backend_answers:
         # No AI request yet and the quiet watch has seen no backend: plain completion must not pay
         # for loading the AI clients (~150 ms on the first completion without Ollama).
         return result
@@ -167,12 +175,12 @@ def _word_before(document: Document, position: types.Position) -> str:
     return words[-1] if words and not line.endswith((" ", "\t")) else ""
 
 
-def _client_has_inline(ls: Any) -> bool:
+def _client_has_inline(ls: CsoundLanguageServer) -> bool:
     text_document = ls.client_capabilities.text_document
     return bool(text_document is not None and getattr(text_document, "inline_completion", None) is not None)
 
 
-def _progress(ls: Any, title: str) -> tuple[Any, Any]:
+def _progress(ls: CsoundLanguageServer, title: str) -> tuple[Any, Any]:
     """Starts `$/progress` when the client supports it; returns (report, end) callables."""
     window = ls.client_capabilities.window
     if window is None or not window.work_done_progress:
@@ -193,7 +201,7 @@ def _progress(ls: Any, title: str) -> tuple[Any, Any]:
     return report, end
 
 
-async def resolve_ai_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
+async def resolve_ai_action(ls: CsoundLanguageServer, action: types.CodeAction) -> types.CodeAction:
     """Runs the assistant for an AI code action and fills in its edit (or says what was tried)."""
     data = action.data if isinstance(action.data, dict) else {}
     document = ls.store.get(str(data.get("uri", "")))
@@ -270,7 +278,7 @@ BACKEND_CHECK_INTERVAL_S = 180.0
 _SETTINGS_POLL_S = 5.0
 
 
-async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
+async def watch_backend(ls: CsoundLanguageServer, start_delay_s: float = 2.0) -> None:
     """Learns, without telling anyone, whether an AI backend answers: shortly after start, every few
     minutes, and after the AI settings change. Typing never shows a message about a missing backend;
     the log gets one line whenever the answer changes, and explicit AI commands say what is missing.
@@ -288,7 +296,7 @@ async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
             settings, _ = parse_ai_settings(raw or None)
             if settings.enabled:
                 up = await _backend_answers(ls, settings.host)
-                ls.ai_backend_answers = up
+                ls.ai.backend_answers = up
                 if up != last:
                     answer = "answering" if up else "not answering; AI stays off"
                     log.info("AI backend at %s: %s", settings.host, answer)
@@ -297,7 +305,7 @@ async def watch_backend(ls: Any, start_delay_s: float = 2.0) -> None:
         waited += _SETTINGS_POLL_S
 
 
-async def _backend_answers(ls: Any, host: str) -> bool:
+async def _backend_answers(ls: CsoundLanguageServer, host: str) -> bool:
     if not await _port_open(host):
         return False
     # The AI client's imports run off the event loop.
@@ -326,31 +334,59 @@ async def _port_open(host: str, timeout_s: float = 2.0) -> bool:
     return True
 
 
-def _tell(ls: Any, message: str) -> None:
+def _tell(ls: CsoundLanguageServer, message: str) -> None:
     ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=message))
 
 
-async def close_ai(ls: Any) -> None:
-    current: AIState | None = getattr(ls, "ai_state", None)
+async def close_ai(ls: CsoundLanguageServer) -> None:
+    current = ls.ai.current
     if current is not None:
         for task in list(current.tasks):
             task.cancel()
         await current.service.aclose()
 
 
-def register_ai(server: LanguageServer) -> None:
-    """Adds the AI handlers to `server` and the AI code actions to the shared provider list."""
-    ai_actions.available = lambda: _available(server)
-    if ai_actions.ai_action_provider not in actions.PROVIDERS:
-        actions.PROVIDERS.append(ai_actions.ai_action_provider)
-    for kind in (types.CodeActionKind.Refactor, types.CodeActionKind.QuickFix):
-        if kind not in actions.CODE_ACTION_KINDS:
-            actions.CODE_ACTION_KINDS.append(kind)
+class AIFeature(Feature):
+    """The AI handlers (`register_ai`) and their state."""
+
+    def __init__(self, server: CsoundLanguageServer) -> None:
+        super().__init__(server)
+        #: The AI state for the settings it was made with (`state`), None before the first AI request.
+        self.current: AIState | None = None
+        #: What the quiet AI backend watch (`watch_backend`) last learnt.
+        self.backend_answers = False
+
+    def register(self) -> None:
+        register_ai(self.server)
+
+    async def start(self) -> None:
+        self.server.spawn(watch_backend(self.server))
+
+    async def stop(self) -> None:
+        await close_ai(self.server)
+
+    def state(self) -> AIState:
+        return state(self.server)
+
+    def available(self) -> bool:
+        """Whether the AI backend is believed usable (AI code actions are offered only then)."""
+        return _available(self.server)
+
+    async def add_completion_item(
+        self, document: Document, params: types.CompletionParams, result: types.CompletionList | None
+    ) -> types.CompletionList | None:
+        return await add_ai_completion_item(self.server, document, params, result)
+
+    async def resolve_action(self, action: types.CodeAction) -> types.CodeAction:
+        return await resolve_ai_action(self.server, action)
+
+
+def register_ai(server: CsoundLanguageServer) -> None:
+    """Adds the AI handlers to `server` (the AI code actions are offered by `server.assist`)."""
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
-    async def inline_completion(
-        ls: Any, params: types.InlineCompletionParams
-    ) -> types.InlineCompletionList | None:
+    async def inline_completion(params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
+        ls = server
         document = ls.store.get(params.text_document.uri)
         if document is None:
             return None
@@ -361,12 +397,14 @@ def register_ai(server: LanguageServer) -> None:
         return types.InlineCompletionList(items=_inline_items(suggestions, params.position))
 
     @server.command(ACCEPTED_COMMAND)
-    def accepted(ls: Any, *args: Any) -> None:
+    def accepted(*args: Any) -> None:
+        ls = server
         if args and isinstance(args[0], str):
             state(ls).log.accepted(args[0])
 
     @server.command(GENERATE_COMMAND)
-    async def generate_command(ls: Any, *args: Any) -> dict[str, Any] | None:
+    async def generate_command(*args: Any) -> dict[str, Any] | None:
+        ls = server
         request = args[0] if args else {}
         if isinstance(request, str):
             request = {"description": request}
@@ -411,7 +449,8 @@ def register_ai(server: LanguageServer) -> None:
         }
 
     @server.feature(EXPLAIN_REQUEST)
-    async def explain_request(ls: Any, params: Any) -> dict[str, Any] | None:
+    async def explain_request(params: Any) -> dict[str, Any] | None:
+        ls = server
         uri = params.textDocument.uri
         document = ls.store.get(uri)
         if document is None:

@@ -17,9 +17,10 @@ from lsprotocol import types
 
 from csound_lsp.csound.render import UnsafeCsoundError, render
 from csound_lsp.csound.render_summary import report_to_json
+from csound_lsp.server.feature import Feature
 
 if TYPE_CHECKING:
-    from csound_lsp.server import CsoundLanguageServer
+    from csound_lsp.server.core import CsoundLanguageServer
 
 RENDER_COMMAND = "csound.render"
 DEFAULT_SECONDS = 10.0
@@ -76,11 +77,17 @@ def _with_folder(text: str, path: Path) -> str | Path:
     return text
 
 
+class RenderFeature(Feature):
+    """The `csound.render` command; renders run in a thread, one subprocess each."""
+
+    def register(self) -> None:
+        register_render(self.server)
+
+
 def register_render(server: CsoundLanguageServer) -> None:
     @server.command(RENDER_COMMAND)
-    async def csound_render(ls: Any, *arguments: Any) -> dict[str, Any]:
-        # pygls resolves these annotations at run time, hence Any rather than the server class.
-        server_: CsoundLanguageServer = ls
+    async def csound_render(*arguments: Any) -> dict[str, Any]:
+        server_ = server
         try:
             uri, seconds = _arguments(arguments)
         except ValueError as exc:
@@ -104,4 +111,4 @@ def register_render(server: CsoundLanguageServer) -> None:
         return result
 
 
-__all__ = ["RENDER_COMMAND", "register_render", "render_uri"]
+__all__ = ["RENDER_COMMAND", "RenderFeature", "register_render", "render_uri"]
