@@ -243,7 +243,7 @@ def test_unknown_opcodes_keep_their_place_after_edits_above(tmp_path: Path) -> N
     analysis = IncrementalDiagnostics()
     before = analysis.findings(document)
     at = document.index.position(text.index("instr 1"))
-    document.apply_edits([(Span(at, at), "; a comment line\n")])
+    document = document.edited([(Span(at, at), "; a comment line\n")])
     after = analysis.findings(document)
     assert after == static_findings(Document(piece.as_uri(), document.text))
     (moved,) = [f for f in after if f.code == "unknown-opcode"]
