@@ -10,10 +10,47 @@ import numpy as np
 import pytest
 
 from csound_lsp.catalog.descriptions import descriptions, vocabulary
+from csound_lsp.retrieval import RetrievalEngine, Sources
+from csound_lsp.retrieval.chunks import MAX_WORDED, Chunk, opcode_words
 from csound_lsp.retrieval.describe import DescriptionIndex
 from csound_lsp.retrieval.opcodes import load_opcode_names
 from csound_lsp.retrieval.static import MODEL_DIR, DescriptionSpace, StaticEmbedder, default_embedder
 from csound_lsp.retrieval.tokenize import Tokenizer
+from tests.retrieval_fixtures import OPCODES, write_corpus
+
+
+def test_keyword_text_carries_the_words_for_the_main_opcodes() -> None:
+    chunk = Chunk(
+        "/x/f.csd", 1, 4, "instrument", "aF moogladder aIn, 800, 0.3", "Filter", ("moogladder", "outs")
+    )
+    assert "muffle" in chunk.indexed_text() and "In other words: " in chunk.indexed_text()
+    # The embedding sees the header and the code only (the words changed nothing there).
+    assert "muffle" not in chunk.embedding_text()
+    scene = Chunk("/x/f.csd", 1, 2, "header", "giF ftgen 0, 0, 8, 10, 1", "", ("moogladder",))
+    assert "muffle" not in scene.indexed_text()
+    # Sound-changing opcodes first, plumbing left out, at most MAX_WORDED opcodes worded.
+    words = opcode_words(["outs", "init", "moogladder"])
+    assert words.startswith(vocabulary()["moogladder"][0])
+    many = sorted(name for name in vocabulary() if descriptions()[name].category == "filters")
+    worded = [name for name in many[:20] if vocabulary()[name][0] in opcode_words(many[:20]).split("; ")]
+    assert len(worded) <= MAX_WORDED
+
+
+def test_a_word_only_the_vocabulary_knows_finds_the_chunk(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    engine = RetrievalEngine(
+        Sources(corpus_dir=str(corpus), include_manual=False),
+        embedder=None,
+        cache_dir=tmp_path / "c",
+        opcodes=OPCODES,
+        describe=False,
+    )
+    engine.build()
+    # "harp" is neither in these files nor in any description: only pluck's vocabulary has it.
+    assert "harp" not in descriptions()["pluck"].text and "harp" in vocabulary()["pluck"]
+    hits = engine.search("sounds like a harp", mode="bm25").hits
+    assert hits and "pluck" in hits[0].chunk.opcodes
+    assert "foscili" in engine.search("glassy tone", mode="bm25").hits[0].chunk.opcodes
 
 
 def test_description_matching_meets_the_vocabulary_by_words_and_embeddings() -> None:
