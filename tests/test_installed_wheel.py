@@ -78,13 +78,14 @@ def test_the_package_comes_from_the_venv_and_carries_its_data(installed: Path, e
     script = (
         "import csound_lsp, pathlib, json; p = pathlib.Path(csound_lsp.__file__).parent; "
         "print(json.dumps([str(p), (p / 'data/corpus/index.json').is_file(), "
-        "(p / 'data/queries/highlights.scm').is_file(), len(list((p / 'data/corpus').rglob('*.csd')))]))"
+        "(p / 'data/queries/highlights.scm').is_file(), len(list((p / 'data/corpus').rglob('*.csd'))), "
+        "(p / 'data/opcode_vocabulary.json').is_file()]))"
     )
     done = run([str(installed / "python"), "-c", script], elsewhere, clean_env())
     assert done.returncode == 0, done.stderr
-    package, has_index, has_queries, pieces = json.loads(done.stdout)
+    package, has_index, has_queries, pieces, has_vocabulary = json.loads(done.stdout)
     assert str(ROOT) not in package and "site-packages" in package
-    assert has_index and has_queries
+    assert has_index and has_queries and has_vocabulary
     assert pieces == len(list((ROOT / "corpus").rglob("*.csd")))
 
 

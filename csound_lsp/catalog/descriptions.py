@@ -110,3 +110,52 @@ def validate_descriptions(
         if not MIN_WORDS <= words <= MAX_WORDS:
             problems.append(f"{where}: {words} words, expected {MIN_WORDS} to {MAX_WORDS}")
     return problems
+
+
+VOCABULARY_JSON = DATA_DIR / "opcode_vocabulary.json"
+#: A vocabulary phrase is what a user types for the opcode's job: a few lower-case words.
+MAX_PHRASE_WORDS = 6
+MAX_PHRASE_CHARS = 40
+_PHRASE = re.compile(r"[a-z0-9][a-z0-9 .-]*")
+
+
+def _load_vocabulary(path: Path = VOCABULARY_JSON) -> dict[str, tuple[str, ...]]:
+    data = read_json(path)
+    entries = data.get("opcodes") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise DataFileError(f"{path}: expected an object with 'opcodes'")
+    found: dict[str, tuple[str, ...]] = {}
+    for name, phrases in entries.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise DataFileError(f"{path}: {name} must have a list of phrases")
+        found[str(name)] = tuple(phrases)
+    return found
+
+
+_vocabulary = Lazy(_load_vocabulary)
+
+
+def vocabulary() -> Mapping[str, tuple[str, ...]]:
+    """Musicians' words per opcode ("muffle", "cut the highs" for a low-pass), written blind:
+    by someone who read only our descriptions and cheat sheet, never a query set."""
+    return _vocabulary.get()
+
+
+def validate_vocabulary(
+    known: Mapping[str, object] | frozenset[str] | set[str], path: Path = VOCABULARY_JSON
+) -> list[str]:
+    """Problems in the vocabulary: unknown opcodes, phrases that are not a few lower-case words."""
+    problems: list[str] = []
+    for name, phrases in _load_vocabulary(path).items():
+        if name not in known:
+            problems.append(f"{name}: not an opcode of the catalog")
+        if not phrases:
+            problems.append(f"{name}: no phrases")
+        if len(set(phrases)) != len(phrases):
+            problems.append(f"{name}: a phrase is listed twice")
+        for phrase in phrases:
+            if phrase != phrase.strip() or "  " in phrase or not _PHRASE.fullmatch(phrase):
+                problems.append(f"{name}: {phrase!r} is not plain lower-case words")
+            if len(phrase.split()) > MAX_PHRASE_WORDS or len(phrase) > MAX_PHRASE_CHARS:
+                problems.append(f"{name}: {phrase!r} is longer than a short phrase")
+    return problems

@@ -17,7 +17,10 @@ import logging
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from csound_lsp.catalog.descriptions import Description
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +110,14 @@ class Chunk:
         return "\n".join(lines)
 
     def indexed_text(self) -> str:
-        return self.header() + "\n\n" + self.text
+        """What the keyword index reads: the header, the words musicians use for what the chunk's
+        main opcodes do (not for scene-setting headers and scores), and the code."""
+        words = opcode_words(self.opcodes) if self.kind not in ("header", "score") else ""
+        return self.header() + (f"\nIn other words: {words}" if words else "") + "\n\n" + self.text
 
     def embedding_text(self) -> str:
-        return self.indexed_text()[:MAX_EMBED_CHARS]
+        # Without the vocabulary line: on the dev halves it moved the hybrid ranking by nothing.
+        return (self.header() + "\n\n" + self.text)[:MAX_EMBED_CHARS]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,8 +176,13 @@ _SOUND_CATEGORIES = {
 MAX_DESCRIBED = 8
 
 
-def opcode_descriptions(opcodes: Sequence[str]) -> list[str]:
-    """One line per opcode the chunk uses that has a description worth matching, in our words."""
+#: The vocabulary phrases of at most this many of those opcodes go into the keyword index.
+MAX_WORDED = 6
+
+
+def _main_opcodes(opcodes: Sequence[str]) -> list[Description]:
+    """The descriptions of the opcodes a request would be about: sound-making and sound-changing
+    ones first, none of the plumbing every chunk has."""
     try:
         from csound_lsp.catalog.descriptions import descriptions
 
@@ -180,9 +192,25 @@ def opcode_descriptions(opcodes: Sequence[str]) -> list[str]:
         return []
     found = [known[name] for name in opcodes if name in known]
     found = [d for d in found if d.category not in _PLAIN_CATEGORIES]
-    # Sound-making and sound-changing opcodes first: they are what a request is about.
     found.sort(key=lambda d: _SOUND_CATEGORIES.get(d.category, len(_SOUND_CATEGORIES)))
-    return [f"{d.opcode}: {d.text}" for d in found[:MAX_DESCRIBED]]
+    return found
+
+
+def opcode_descriptions(opcodes: Sequence[str]) -> list[str]:
+    """One line per opcode the chunk uses that has a description worth matching, in our words."""
+    return [f"{d.opcode}: {d.text}" for d in _main_opcodes(opcodes)[:MAX_DESCRIBED]]
+
+
+def opcode_words(opcodes: Sequence[str]) -> str:
+    """Musicians' phrases for the chunk's main opcodes ("muffle; cut the highs" for a low-pass)."""
+    try:
+        from csound_lsp.catalog.descriptions import vocabulary
+
+        phrases = vocabulary()
+    except Exception:
+        log.debug("no opcode vocabulary for chunk headers", exc_info=True)
+        return ""
+    return "; ".join(p for d in _main_opcodes(opcodes)[:MAX_WORDED] for p in phrases.get(d.opcode, ()))
 
 
 def _short_path(path: str) -> str:

@@ -6,6 +6,10 @@ descriptions (BM25 and, where the built-in static model is present, embeddings),
 are fused, and the chunks calling the best opcodes become one more ranking for the RRF fusion in
 `fusion.fuse`. Within that ranking, chunks that call several of the matched opcodes come first,
 then chunks with fewer opcodes (where the matched one is the point of the example).
+
+Each opcode is also matched through its phrases in data/opcode_vocabulary.json ("muffle", "cut the
+highs" for a low-pass), written blind by someone who saw only our descriptions: by words, and by
+embedding, where an opcode is as close to the request as its description or its nearest phrase.
 """
 
 from __future__ import annotations
@@ -57,19 +61,35 @@ class DescriptionIndex:
         tokenizer: Tokenizer,
         embedder: Embedder | None = None,
         extra: Mapping[str, str] | None = None,
+        vocabulary: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """`texts` are our descriptions; `extra` more words per opcode (the manual's) for BM25 only."""
+        """`texts` are our descriptions; `extra` more words per opcode (the manual's) for BM25 only;
+        `vocabulary` musicians' phrases per opcode, matched by words and, one by one, by embedding
+        (an opcode scores its best phrase or its description, whichever is closer)."""
         self.names = sorted(texts)
         extra = extra or {}
-        documents = [f"{name} {texts[name]} {extra.get(name, '')}" for name in self.names]
+        vocabulary = vocabulary or {}
+        documents = [
+            f"{name} {texts[name]} {' . '.join(vocabulary.get(name, ()))} {extra.get(name, '')}"
+            for name in self.names
+        ]
         self.tokenizer = tokenizer
         self.bm25 = Bm25Index([tokenizer.tokenize(d) for d in documents])
         self.embedder = embedder
         self.vectors: Matrix | None = None
         self.mean: Matrix | None = None
+        #: The distinct vocabulary phrases and their vectors; pair_phrase[j] is a phrase of the
+        #: opcode pair_opcode[j] (a phrase may belong to several opcodes).
+        self.phrases: list[str] = sorted({p for name in self.names for p in vocabulary.get(name, ())})
+        self.phrase_vectors: Matrix | None = None
+        phrase_row = {phrase: row for row, phrase in enumerate(self.phrases)}
+        pairs = [(phrase_row[p], i) for i, name in enumerate(self.names) for p in vocabulary.get(name, ())]
+        self.pair_phrase = np.array([p for p, _ in pairs], dtype=np.int64)
+        self.pair_opcode = np.array([o for _, o in pairs], dtype=np.int64)
         self.space: DescriptionSpace | None = getattr(embedder, "descriptions", None)
         if embedder is None or not documents:
             return
+        self.phrase_vectors = self._phrase_matrix(embedder) if self.phrases else None
         ours = [texts[name] for name in self.names]
         if self.space is not None:
             # The teacher's own vectors of our descriptions; one that changed since the model was
@@ -89,6 +109,23 @@ class DescriptionIndex:
         # Centred: static embeddings share a common direction that makes some texts hubs.
         self.mean = raw.mean(axis=0, keepdims=True)
         self.vectors = normalise(raw - self.mean)
+        if self.phrase_vectors is not None:
+            self.phrase_vectors = normalise(self.phrase_vectors - self.mean)
+
+    def _phrase_matrix(self, embedder: Embedder) -> Matrix:
+        """The teacher's vectors of the phrases where shipped, else mapped (or plain) static ones."""
+        space = self.space
+        if space is None:
+            return embedder.embed(self.phrases, "document")
+        found = [space.phrase_vector(phrase) for phrase in self.phrases]
+        rows = np.zeros((len(self.phrases), space.vectors.shape[1]), dtype=np.float32)
+        for i, vector in enumerate(found):
+            if vector is not None:
+                rows[i] = vector
+        stale = [i for i, vector in enumerate(found) if vector is None]
+        if stale:
+            rows[stale] = space.to_teacher(embedder.embed([self.phrases[i] for i in stale], "document"))
+        return normalise(rows)
 
     def _query_vector(self, query: str) -> Matrix:
         assert self.embedder is not None
@@ -115,6 +152,10 @@ class DescriptionIndex:
             # einsum, not `@`: a BLAS matrix-vector product wakes its thread pool, which costs
             # milliseconds on a busy machine for a product that takes 0.1 ms in one thread.
             similarity = np.einsum("ij,j->i", self.vectors, vector)
+            if self.phrase_vectors is not None:
+                # An opcode is as close as its description or its nearest phrase.
+                phrase_similarity = np.einsum("ij,j->i", self.phrase_vectors, vector)
+                np.maximum.at(similarity, self.pair_opcode, phrase_similarity[self.pair_phrase])
             order = np.argsort(-similarity)[:20]
             best_similarity = float(similarity[order[0]]) if len(order) else 0.0
             kept_dense = [int(i) for i in order if similarity[i] >= best_similarity - DENSE_MARGIN]
@@ -155,9 +196,10 @@ def description_index(tokenizer: Tokenizer, embedder: Embedder | None) -> Descri
         if found is not None:
             return found
         try:
-            from csound_lsp.catalog.descriptions import descriptions
+            from csound_lsp.catalog.descriptions import descriptions, vocabulary
 
             texts = {name: d.text for name, d in descriptions().items()}
+            phrases = vocabulary()
             extra: dict[str, str] = {}
             if os.environ.get("CSOUND_LSP_MANUAL_DESCRIPTIONS", "1") != "0":
                 # The installed manual's words beside ours, when the user has it.
@@ -165,7 +207,7 @@ def description_index(tokenizer: Tokenizer, embedder: Embedder | None) -> Descri
         except Exception:
             log.info("no opcode descriptions: the description boost is off", exc_info=True)
             return None
-        built = DescriptionIndex(texts, tokenizer, embedder, extra)
+        built = DescriptionIndex(texts, tokenizer, embedder, extra, phrases)
         _cached.clear()  # one engine per process in practice: keep memory flat
         _cached[key] = built
         return built

@@ -493,9 +493,9 @@ class RetrievalEngine:
             return SearchResult([], "none", "No search index yet: run `csound-lsp index`.")
         settings = self.fusion
         notice: str | None = None
-        expanded = expand_query(query) if self.expand else query
-        if self.mend:
-            expanded = " ".join([expanded, *self._mended(query, snapshot)])
+        mended = self._mended(query, snapshot) if self.mend else []
+        expanded = " ".join([expand_query(query) if self.expand else query, *mended])
+        plain = " ".join([query, *mended])
         lexical: list[tuple[int, float]] = []
         if mode != "dense":
             lexical = floor_lexical(
@@ -520,7 +520,9 @@ class RetrievalEngine:
                     if self.static is not None and snapshot.model == self.static.model_name:
                         settings = replace(settings, dense_weight=settings.static_dense_weight)
         matches = self._opcode_matches(query, snapshot)
-        described = self._described(expanded, snapshot, lexical=mode != "dense", dense=mode != "bm25")
+        # The description matcher reads the request as written (and mended): the vocabulary's
+        # phrases already speak the user's language there, and added words only blur it.
+        described = self._described(plain, snapshot, lexical=mode != "dense", dense=mode != "bm25")
         fused = fuse(lexical, dense_hits, matches, settings, described)
         hits: list[Hit] = []
         for item in fused:

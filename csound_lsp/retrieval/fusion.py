@@ -33,7 +33,7 @@ class FusionSettings:
     static_dense_weight: float = 0.2
     opcode_weight: float = 1.0
     #: Weight of the ranking of chunks calling the opcodes whose descriptions match the query.
-    description_weight: float = 0.2
+    description_weight: float = 0.3
     #: Whether that ranking may bring in chunks no other ranking found (else it only re-orders).
     description_adds: bool = False
 

@@ -177,6 +177,18 @@ class DescriptionSpace:
         self.digests = digests
         self.vectors = vectors
         self.query_map = query_map.astype(np.float32)
+        #: The teacher's vectors of the vocabulary phrases (data/opcode_vocabulary.json), when shipped.
+        self.phrase_rows: dict[str, int] = {}
+        self.phrase_vectors: NDArray[np.float16] | None = None
+        if (folder / "vocabulary.json").is_file():
+            phrases = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))["phrases"]
+            phrase_vectors: NDArray[np.float16] = np.load(
+                folder / "vocabulary_vectors.npy", allow_pickle=False
+            )
+            if phrase_vectors.shape != (len(phrases), vectors.shape[1]):
+                raise ValueError(f"{folder}: vocabulary vectors do not match their phrases")
+            self.phrase_rows = {str(phrase): row for row, phrase in enumerate(phrases)}
+            self.phrase_vectors = phrase_vectors
 
     def to_teacher(self, vectors: Matrix) -> Matrix:
         """Static vectors mapped into the teacher's space, normalised."""
@@ -188,6 +200,14 @@ class DescriptionSpace:
         if row is None or self.digests[row] != text_digest(text):
             return None
         found: Matrix = self.vectors[row].astype(np.float32)
+        return found
+
+    def phrase_vector(self, phrase: str) -> Matrix | None:
+        """The teacher's vector of a vocabulary phrase (the phrase is its own key)."""
+        row = self.phrase_rows.get(phrase)
+        if row is None or self.phrase_vectors is None:
+            return None
+        found: Matrix = self.phrase_vectors[row].astype(np.float32)
         return found
 
 
