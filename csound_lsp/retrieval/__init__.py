@@ -20,18 +20,9 @@ from csound_lsp.retrieval.dense import (
     EmbeddingUnavailable,
     HashingEmbedder,
 )
-from csound_lsp.retrieval.engine import (
-    DEFAULT_EMBEDDER,
-    Cancelled,
-    Hit,
-    IndexReport,
-    Progress,
-    ProgressCallback,
-    RetrievalEngine,
-    SearchMode,
-    SearchResult,
-)
+from csound_lsp.retrieval.engine import DEFAULT_EMBEDDER, RetrievalEngine, SearchMode
 from csound_lsp.retrieval.fusion import FusionSettings
+from csound_lsp.retrieval.results import Cancelled, Hit, IndexReport, Progress, ProgressCallback, SearchResult
 from csound_lsp.retrieval.sources import Sources
 from csound_lsp.retrieval.static import StaticEmbedder, default_embedder
 from csound_lsp.retrieval.store import IndexCorrupt, default_cache_dir

@@ -16,8 +16,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +29,15 @@ from csound_lsp.retrieval.describe import chunk_ranking, description_index, expa
 from csound_lsp.retrieval.fusion import FusionSettings, floor_dense, floor_lexical, fuse
 from csound_lsp.retrieval.lexical import Bm25Index
 from csound_lsp.retrieval.opcodes import QUERY_WORDS_NOT_OPCODES, load_opcode_names
+from csound_lsp.retrieval.results import (
+    Cancelled,
+    Hit,
+    IndexReport,
+    Mode,
+    Progress,
+    ProgressCallback,
+    SearchResult,
+)
 from csound_lsp.retrieval.sources import SkipFile, Sources, read_source
 from csound_lsp.retrieval.spelling import mend
 from csound_lsp.retrieval.static import default_embedder
@@ -44,7 +53,6 @@ from csound_lsp.retrieval.tokenize import Tokenizer, stem
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["hybrid", "bm25", "dense", "none"]
 #: What `search` may be asked for: "auto" fuses whatever is available.
 SearchMode = Literal["auto", "bm25", "dense"]
 EMBED_BATCH = 8
@@ -59,69 +67,6 @@ class _Default:
 
 #: Pass as `embedder` (the default) for the built-in static model; pass None for keyword search only.
 DEFAULT_EMBEDDER: Any = _Default()
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """One step of a build: `phase` is scan, chunk, embed or save; `done` of `total` in that phase."""
-
-    phase: str
-    done: int
-    total: int
-    message: str = ""
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class Cancelled(Exception):
-    """The build was cancelled through its event; the stored index is left as it was."""
-
-
-@dataclass(slots=True)
-class IndexReport:
-    files: int = 0
-    changed: int = 0
-    reused: int = 0
-    removed: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    skipped: list[str] = field(default_factory=list)
-    mode: Mode = "bm25"
-    #: Messages for the user: a corrupt index rebuilt, a changed model, embeddings unavailable.
-    notices: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    size_bytes: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    chunk: Chunk
-    score: float
-    lexical_rank: int | None = None
-    dense_rank: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.chunk.path,
-            "start_line": self.chunk.start_line,
-            "end_line": self.chunk.end_line,
-            "score": round(self.score, 6),
-            "kind": self.chunk.kind,
-            "name": self.chunk.name,
-            "title": self.chunk.info.title,
-            "opcodes": list(self.chunk.opcodes),
-            "text": self.chunk.text,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    hits: list[Hit]
-    #: Which rankings took part: "hybrid" (keywords + embeddings), "bm25" (keywords only), "dense".
-    mode: Mode
-    #: Why the mode is less than hybrid, or that there is no index yet; None when all is well.
-    notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
