@@ -37,6 +37,7 @@ from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.csound.messages import LineQuality, parse_messages
 from csound_lsp.csound.messages import Severity as RawSeverity
 from csound_lsp.syntax.document import Document
+from csound_lsp.syntax.focus import full_model
 from csound_lsp.syntax.languages import FileKind
 
 
@@ -109,14 +110,14 @@ def _include_lines(document: Document, name: str | None) -> set[int]:
     base = Path(name).name if name else None
     return {
         document.index.position(include.ref.start_byte).line
-        for include in document.model.includes
+        for include in full_model(document).includes
         if base is None or Path(include.target).name == base
     }
 
 
 def _score_lines(document: Document) -> set[int]:
     lines: set[int] = set()
-    for section in document.model.sections:
+    for section in full_model(document).sections:
         if section.tag == "CsScore":
             lines |= _lines_of(document, section.start_byte, section.end_byte)
     return lines
@@ -129,7 +130,7 @@ def _document_line(document: Document, path: Path, reported: int) -> int:
     the included file's line count: the lines it names after that point are off by the difference.
     """
     segments: list[tuple[int, int]] = [(0, 0)]  # (first document line, Csound's line minus ours)
-    for include in document.model.includes:
+    for include in full_model(document).includes:
         found = path.parent / include.target.strip()
         if not found.is_file():
             continue  # (the bench must also run on code without include_checks: no import of it)

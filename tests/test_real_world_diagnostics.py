@@ -115,6 +115,10 @@ ACCEPTED = {
         "opcode Report, 0, ii\n  iA, iB xin\n  print iA + iB\nendop\n"
         "instr 1\n  kLevel init 3\n  Report i(kLevel), 1\nendin\n"
     ),
+    "udo-called-with-a-converted-first-argument-after-a-space": csd(
+        "opcode Report, 0, ii\n  iA, iB xin\n  print iA + iB\nendop\n"
+        "instr 1\n  kLevel init 3\n  Report i (kLevel), 1\nendin\n"
+    ),
     "own-target-inside-a-conditional-value": csd(
         "instr 1\n  iStep = 0\n  until iStep > 4 do\n    iRows = (iStep % 2 == 0 ? iRows + 1 : iRows)\n"
         "    iStep += 1\n  od\nendin\n"

@@ -111,8 +111,9 @@ def opcode_findings(model: DocumentModel, catalog: Catalog, *, includes_unresolv
 
 
 def _udo_read_as_result(call: OpcodeCall, model: DocumentModel) -> bool:
-    """`MyUdo i(kx), 1`: a UDO called with a converted first argument reads, to our grammar, as a
-    result `MyUdo` of the opcode `i`; Csound knows the UDO's name and calls it. Nothing is said."""
+    """`MyUdo i (kx), 1`: a UDO called with a converted first argument after a space reads, to our
+    grammar, as a result `MyUdo` of the opcode `i` (without the space, `i(kx)` is a call); Csound
+    knows the UDO's name and calls it. Nothing is said."""
     if call.is_function or len(call.outputs) != 1:
         return False
     return (call.outputs[0].text or b"").decode("utf-8", "replace") in model.udos

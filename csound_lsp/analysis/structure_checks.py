@@ -335,29 +335,25 @@ _SCORE_LINE_LETTERS = frozenset("abBCcdefimnqrstvwxyzp")
 
 
 def score_statement_findings(model: DocumentModel) -> list[Finding]:
-    """A score line that starts with a letter no statement has: Csound's score reader stops there
-    ("sread: illegal opcode u"), though our grammar reads the line as more values of the one before."""
+    """A score line that starts with a letter no statement has (`u 1 2`): Csound's score reader
+    stops there ("sread: illegal opcode u"); the grammar reads it as a statement of that letter."""
     findings: list[Finding] = []
     for statement in model.score:
-        for field in statement.fields:
-            if field.type != "score_word":
-                continue
-            line_start = model.source.rfind(b"\n", 0, field.start_byte) + 1
-            if model.source[line_start : field.start_byte].strip():
-                continue  # not the first thing on its line
-            letter = model.source[field.start_byte : field.start_byte + 1].decode("latin-1")
-            if not letter.isalpha() or letter in _SCORE_LINE_LETTERS:
-                continue
-            findings.append(
-                Finding(
-                    field.start_byte,
-                    field.end_byte,
-                    Severity.ERROR,
-                    "score-statement",
-                    f"score line starts with '{letter}', which is no score statement: Csound's score "
-                    "reader stops here (illegal opcode)",
-                )
+        letter = statement.letter[:1]
+        if not letter or letter in _SCORE_LINE_LETTERS:
+            continue
+        kind = statement.node.child_by_field_name("kind") or statement.node
+        start, end = kind.start_byte, kind.end_byte
+        findings.append(
+            Finding(
+                start,
+                end,
+                Severity.ERROR,
+                "score-statement",
+                f"score line starts with '{letter}', which is no score statement: Csound's score "
+                "reader stops here (illegal opcode)",
             )
+        )
     return findings
 
 
@@ -434,7 +430,7 @@ def macro_findings(
     # `#define`s are read from the text too: the editor's skeleton leaves out instrument bodies,
     # and a macro defined inside one is still defined for the rest of the document.
     defined = conditionals.defined_names(model.source) | defined_elsewhere
-    known = defined | _BUILTIN_MACROS | _loop_names_read_as_statements(model)
+    known = defined | _BUILTIN_MACROS
     blocks = conditionals.branches(model.source) if b"#if" in model.source else []
     for ref in unknown:
         if ref.name in known or conditionals.in_skipped_branch(ref.start_byte, blocks, defined):
@@ -449,20 +445,6 @@ def macro_findings(
             )
         )
     return findings
-
-
-def _loop_names_read_as_statements(model: DocumentModel) -> frozenset[str]:
-    """`{ 5 x`: a score loop whose name is a statement letter reads, to our grammar, as a loop
-    without a name holding an `x` statement; Csound defines the macro `x` for the loop's body."""
-    names: set[str] = set()
-    for statement in model.score:
-        loop = statement.node.parent
-        if loop is None or loop.type != "score_loop" or loop.child_by_field_name("name") is not None:
-            continue
-        on_loop_line = b"\n" not in model.source[loop.start_byte : statement.node.start_byte]
-        if on_loop_line and not statement.fields:
-            names.add(statement.letter)
-    return frozenset(names)
 
 
 #: Macros Csound defines itself.

@@ -117,6 +117,8 @@ class Document:
                 continue
             source, index, edit = _edit(source, index, span, new_text, tree)
             done.append(edit)
+        if tree is not None and done:
+            _unreuse_missing(tree, index, len(source), min(start for start, _, _ in done))
         view = parse_view(source)
         parsed = self._parser.parse(view) if tree is None else self._parser.parse(view, tree)
         return self._next(source, parsed, version, tuple(done))
@@ -161,6 +163,38 @@ def _edit(
             new_end_point=index.point(new_end),
         )
     return source, index, (start, old_end, new_end)
+
+
+def _unreuse_missing(tree: Tree, index: LineIndex, size: int, first: int) -> None:
+    """Marks every subtree that holds a MISSING token at or after the first edit as changed.
+
+    Tree-sitter reuses such a subtree whole, and in error recovery breaks it down to its first leaf:
+    a zero-width MISSING token there is taken for a real token that fits an earlier state, so the
+    reparse recovers in a way a fresh parse (which never sees that token) cannot, and the trees
+    differ (`i` then `,0` on the next line, edited into `"",0`). An edit over the byte after each such
+    token makes its ancestors unreusable; the parser reads the tokens there again."""
+    root = tree.root_node
+    if not root.has_error:
+        return
+    found: list[int] = []
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if node.is_missing:
+            found.append(node.start_byte)
+            continue
+        pending.extend(c for c in node.children if c.has_error and c.end_byte >= first)
+    for start in found:
+        end = min(start + 1, size)
+        start_point, end_point = index.point(start), index.point(end)
+        tree.edit(
+            start_byte=start,
+            old_end_byte=end,
+            new_end_byte=end,
+            start_point=start_point,
+            old_end_point=end_point,
+            new_end_point=end_point,
+        )
 
 
 def map_back(offset: int, edits: tuple[ByteChange, ...]) -> int | None:

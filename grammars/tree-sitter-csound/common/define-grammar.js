@@ -411,9 +411,12 @@ function orchestraRules() {
       ),
 
     // `oscili:a(...)`, and in Csound 7 an array type: `fillarray:k[](1, 2)`.
+    // A word directly followed by `(` is a call, as Csound's lexer reads it: `MyUdo i(kx), 1` calls
+    // MyUdo with `i(kx)` (the scanner's `_call_name`; a word then `(` after a space is still a name
+    // that may be an opcode with a parenthesised first argument).
     call_expression: ($) =>
       seq(
-        field('function', $.identifier),
+        field('function', choice(alias($._call_name, $.identifier), $.identifier)),
         optional(seq(':', field('rate', $.identifier), repeat(seq(token.immediate('['), ']')))),
         '(',
         optional(field('arguments', $.argument_list)),
@@ -508,6 +511,11 @@ function scoreRules() {
     score_statement: ($) =>
       choice(
         prec.right(seq(field('kind', alias($._score_kind, $.statement_kind)), repeat(field('field', $._score_field)))),
+        // A line that starts with a letter no statement has (`u 1 2`): Csound's reader stops at it
+        // ("illegal opcode"); it is a statement of its own, not more values of the line before.
+        prec.right(
+          seq(field('kind', alias($._score_illegal_kind, $.statement_kind)), repeat(field('field', $._score_field))),
+        ),
         // `m NAME`, `n NAME` and `r COUNT NAME` name a mark or a macro.
         seq(field('kind', alias($._score_name_kind, $.statement_kind)), field('field', $.identifier)),
         // `e` ends the score: Csound ignores whatever follows it.
@@ -528,11 +536,12 @@ function scoreRules() {
       ),
 
 
+    // The name is the word after the count on the `{` line, whatever its letter (`{ 5 x`).
     score_loop: ($) =>
       seq(
         '{',
         field('count', choice($.number, $.macro_use, $.score_expression)),
-        optional(field('name', $.identifier)),
+        optional(field('name', alias($._score_loop_name, $.identifier))),
         repeat($._score_item),
         '}',
       ),
@@ -811,6 +820,12 @@ module.exports = function defineGrammar(dialect) {
       // `{{ ... }}`, read by the scanner: Csound 7 nests `{{ }}` inside it, Csound 6 ends at the
       // first `}}` (the scanner takes the nested reading only where it closes).
       $.multiline_string,
+      // A word directly followed by `(`: a call's name (never the opcode of a statement with outputs).
+      $._call_name,
+      // The word after a score loop's count on its line.
+      $._score_loop_name,
+      // A word starting a score line with a letter no statement has.
+      $._score_illegal_kind,
       // Never produced: guards the other dialects' rules (see `unreachable`).
       $._never,
       // Never used in a rule: valid only during error recovery, which tells

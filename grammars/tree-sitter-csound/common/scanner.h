@@ -27,6 +27,14 @@
  *                 string (nested pairs), Csound 6 ends it at the first `}}`:
  *                 the nested reading is taken where its pairs close, else the
  *                 first `}}` ends it, as Csound 6 reads it.
+ *   CALL_NAME     a word directly followed by `(` where an expression may
+ *                 start (not at a statement start): a call, as Csound's lexer
+ *                 reads it, so `MyUdo i(kx), 1` calls MyUdo with `i(kx)`.
+ *   SCORE_LOOP_NAME  the word after a score loop's count on the `{` line,
+ *                 whatever its first letter (`{ 5 x`).
+ *   SCORE_ILLEGAL_KIND  a word that starts a score line with a letter no
+ *                 statement has (`u 1 2`): Csound's reader stops there
+ *                 ("illegal opcode"), so it starts a statement of its own.
  *   END_TAG_OPEN  the `</` of a CSD end tag; like the block keywords it is
  *                 returned at any statement start.
  *   KW_*          the block keywords `instr endin opcode endop`. They are
@@ -70,6 +78,9 @@ enum csound_token_type {
   CSOUND_STRAY_TAG_NAME,
   CSOUND_IDENTIFIER,
   CSOUND_MULTILINE_STRING,
+  CSOUND_CALL_NAME,
+  CSOUND_SCORE_LOOP_NAME,
+  CSOUND_SCORE_ILLEGAL_KIND,
   CSOUND_NEVER,
   CSOUND_ERROR_SENTINEL,
 };
@@ -151,12 +162,14 @@ static void csound_skip_space(TSLexer *lexer) {
 }
 
 /* Skips whitespace, line breaks and `\` line continuations (a trailing
- * `; comment` after the backslash included). Returns false when a lone
- * backslash was consumed, which no token of ours can start with. */
-static bool csound_skip_blank_lines(TSLexer *lexer) {
+ * `; comment` after the backslash included), setting `*saw_newline` when a
+ * line break was skipped. Returns false when a lone backslash was consumed,
+ * which no token of ours can start with. */
+static bool csound_skip_blank_lines(TSLexer *lexer, bool *saw_newline) {
   for (;;) {
     int32_t c = lexer->lookahead;
     if (csound_is_space(c) || csound_is_newline(c)) {
+      if (csound_is_newline(c)) *saw_newline = true;
       lexer->advance(lexer, true);
     } else if (c == '\\') {
       lexer->advance(lexer, true);
@@ -212,6 +225,13 @@ static bool csound_is_score_letter(int32_t c) {
   return c > 0 && c < 128 && strchr("abBcCdefimnqrstvxyz", (int)c) != NULL;
 }
 
+/* Letters that may start a score line without an "illegal opcode": the
+ * statements (`w` too, which Csound still reads) and the values `z`, `np3`,
+ * `pp3` that continue the line before. */
+static bool csound_is_line_start_letter(int32_t c) {
+  return c > 0 && c < 128 && strchr("abBcCdefimnpqrstvwxyz", (int)c) != NULL;
+}
+
 static enum csound_token_type csound_score_letter_symbol(int32_t c) {
   if (c == 'm' || c == 'n') return CSOUND_SCORE_NAME_KIND;
   if (c == 'r') return CSOUND_SCORE_REPEAT_KIND;
@@ -247,8 +267,9 @@ static bool csound_scan_glued_word(TSLexer *lexer, const bool *valid_symbols) {
 /* Every word goes through here: score letters, block keywords, labels,
  * opcode names and identifiers. Reserved keywords are left to the grammar's
  * lexer (which then reads them as keywords or fails), so a keyword is never
- * an identifier. */
-static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool recovering) {
+ * an identifier. `line_start`: a line break came before the word (no token
+ * in between), which only this call of the scanner can see. */
+static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool recovering, bool line_start) {
   char word[CSOUND_MAX_WORD + 1];
   int32_t first = lexer->lookahead;
   if (!csound_is_word_start(first)) return false;
@@ -268,6 +289,17 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
       valid_symbols[csound_score_letter_symbol(first)]) {
     lexer->mark_end(lexer);
     lexer->result_symbol = csound_score_letter_symbol(first);
+    return true;
+  }
+
+  /* `u 1 2` on a line of its own: a statement Csound rejects, not more values
+   * of the line before. With no statement before it to continue (the start of
+   * the score), any such word is one. */
+  if (!recovering && valid_symbols[CSOUND_SCORE_ILLEGAL_KIND] && !csound_is_line_start_letter(first) &&
+      (line_start || !valid_symbols[CSOUND_IDENTIFIER])) {
+    while (csound_is_word_char(lexer->lookahead)) lexer->advance(lexer, false);
+    lexer->mark_end(lexer);
+    lexer->result_symbol = CSOUND_SCORE_ILLEGAL_KIND;
     return true;
   }
 
@@ -331,6 +363,14 @@ static bool csound_scan_word(TSLexer *lexer, const bool *valid_symbols, bool rec
   }
   if (!truncated && csound_is_reserved_word(word)) return false;
   if (!truncated && valid_symbols[CSOUND_OPCODE_NAME] && csound_is_statement_keyword(word)) return false;
+
+  /* `MyUdo i(kx), 1`: `i(` is a call, never the opcode of a statement whose
+   * output is MyUdo. At a statement start (where a label may stand) the
+   * grammar reads `print(1)` itself. */
+  if (next == '(' && valid_symbols[CSOUND_CALL_NAME] && !valid_symbols[CSOUND_LABEL_NAME]) {
+    lexer->result_symbol = CSOUND_CALL_NAME;
+    return true;
+  }
 
   if (valid_symbols[CSOUND_OPCODE_NAME] && !truncated && csound_is_known_opcode(word) &&
       next != '(' && next != '[' && next != '.' && next != ':') {
@@ -669,9 +709,10 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
     if (csound_is_newline(lexer->lookahead)) return csound_scan_newline(lexer);
     /* ...and the block keywords and end tags, so that recovery can find the
      * next instrument or section instead of reading them as names. */
-    if (!csound_skip_blank_lines(lexer)) return false;
+    bool skipped_newline = false;
+    if (!csound_skip_blank_lines(lexer, &skipped_newline)) return false;
     if (lexer->lookahead == '<') return csound_scan_end_tag_open(lexer);
-    return csound_scan_word(lexer, valid_symbols, true);
+    return csound_scan_word(lexer, valid_symbols, true, skipped_newline);
   }
 
   if (valid_symbols[CSOUND_RAW_TEXT]) {
@@ -702,13 +743,25 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
     return csound_scan_tag_name(scanner, lexer, valid_symbols);
   }
 
+  /* `{ 5 x`: the loop's name, on the `{` line only. */
+  if (valid_symbols[CSOUND_SCORE_LOOP_NAME]) {
+    csound_skip_space(lexer);
+    if (csound_is_word_start(lexer->lookahead)) {
+      while (csound_is_word_char(lexer->lookahead)) lexer->advance(lexer, false);
+      lexer->mark_end(lexer);
+      lexer->result_symbol = CSOUND_SCORE_LOOP_NAME;
+      return true;
+    }
+  }
+
   bool statement_start = valid_symbols[CSOUND_OPCODE_NAME] ||
                          valid_symbols[CSOUND_LABEL_NAME] ||
                          valid_symbols[CSOUND_SCORE_KIND];
   bool wants_word = statement_start || valid_symbols[CSOUND_IDENTIFIER] ||
                     valid_symbols[CSOUND_SCORE_NAME_KIND] || valid_symbols[CSOUND_SCORE_END_KIND] ||
                     valid_symbols[CSOUND_SCORE_REPEAT_KIND] ||
-                    valid_symbols[CSOUND_INFINITY] ||
+                    valid_symbols[CSOUND_INFINITY] || valid_symbols[CSOUND_CALL_NAME] ||
+                    valid_symbols[CSOUND_SCORE_ILLEGAL_KIND] ||
                     valid_symbols[CSOUND_END_TAG_OPEN] ||
                     valid_symbols[CSOUND_OUTSIDE_TEXT];
   bool wants_string = valid_symbols[CSOUND_MULTILINE_STRING];
@@ -725,7 +778,8 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
   }
 
   /* Everywhere else line breaks are whitespace. */
-  if (!csound_skip_blank_lines(lexer)) return false;
+  bool line_start = false;
+  if (!csound_skip_blank_lines(lexer, &line_start)) return false;
 
   if (wants_string && lexer->lookahead == '{') return csound_scan_multiline_string(lexer);
 
@@ -741,8 +795,9 @@ static bool csound_scanner_scan(void *payload, TSLexer *lexer,
       valid_symbols[CSOUND_SCORE_REPEAT_KIND] || valid_symbols[CSOUND_INFINITY] ||
       valid_symbols[CSOUND_SCORE_END_KIND] ||
       valid_symbols[CSOUND_OPCODE_NAME] || valid_symbols[CSOUND_LABEL_NAME] ||
-      valid_symbols[CSOUND_IDENTIFIER]) {
-    return csound_scan_word(lexer, valid_symbols, false);
+      valid_symbols[CSOUND_IDENTIFIER] || valid_symbols[CSOUND_CALL_NAME] ||
+      valid_symbols[CSOUND_SCORE_ILLEGAL_KIND]) {
+    return csound_scan_word(lexer, valid_symbols, false, line_start);
   }
   return false;
 }
