@@ -71,7 +71,7 @@ def make_embedder(args: argparse.Namespace) -> Embedder | None:
     if args.embedder == "hashing":
         return HashingEmbedder(256)
     from csound_lsp.ai.service import create_backend
-    from csound_lsp.ai.settings import parse_ai_settings
+    from csound_lsp.settings import parse_ai_settings
 
     env = {"CSOUND_LSP_AI_BACKEND": args.embedder, "CSOUND_LSP_AI_HOST": args.url}
     # A loaded 2-core machine can take minutes for a batch of chunks: patience rather than a timeout.

@@ -127,8 +127,8 @@ def evaluate(
 def backend_embedder(args: argparse.Namespace) -> Embedder:
     """An OpenAI-compatible or Ollama embedding model, through the AI layer's backend."""
     from csound_lsp.ai.service import create_backend
-    from csound_lsp.ai.settings import parse_ai_settings
     from csound_lsp.retrieval import BackendEmbedder
+    from csound_lsp.settings import parse_ai_settings
 
     env = {"CSOUND_LSP_AI_BACKEND": args.backend, "CSOUND_LSP_AI_HOST": args.url}
     # A loaded 2-core machine can take minutes for a batch of chunks: patience rather than a timeout.

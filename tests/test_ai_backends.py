@@ -35,7 +35,7 @@ from csound_lsp.ai import (
     parse_ai_settings,
 )
 from csound_lsp.ai.base import Backend
-from csound_lsp.ai.settings import AITimeouts
+from csound_lsp.settings import AITimeouts
 from tests.fake_ollama import FakeModel, FakeOllama
 
 pytestmark = pytest.mark.timeout(60)

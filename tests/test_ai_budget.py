@@ -15,7 +15,7 @@ from csound_lsp.ai.budget import estimate_messages
 from csound_lsp.ai.grounding import Retrieval
 from csound_lsp.ai.ollama_backend import OllamaBackend
 from csound_lsp.ai.openai_backend import OpenAIBackend
-from csound_lsp.ai.settings import parse_ai_settings
+from csound_lsp.settings import parse_ai_settings
 from tests.fake_ollama import DEFAULT_MODELS, FakeModel, FakeOllama
 
 CHAT = "qwen2.5-coder:7b-instruct"

@@ -15,7 +15,7 @@ from csound_lsp.ai.budget import estimate_tokens
 from csound_lsp.ai.grounding import Retrieval
 from csound_lsp.ai.inline import LINE_PROMPT_FLOOR, InlineEngine
 from csound_lsp.ai.service import AIService
-from csound_lsp.ai.settings import parse_ai_settings
+from csound_lsp.settings import parse_ai_settings
 from csound_lsp.syntax.document import Document
 from tests.fake_ollama import FakeOllama
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from csound_lsp.ai import AISettings, estimate_tokens, fim_template, fit_fim, parse_ai_settings
 from csound_lsp.ai.budget import prompt_budget
-from csound_lsp.ai.settings import AITimeouts
+from csound_lsp.settings import AITimeouts
 
 
 def test_defaults_work_with_a_stock_ollama() -> None:

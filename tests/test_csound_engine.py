@@ -22,7 +22,7 @@ from csound_lsp.csound.engine import (
     select_engine,
     wrap_score,
 )
-from csound_lsp.settings import parse_settings
+from csound_lsp.settings import parse
 
 
 class FakeEngine:
@@ -107,7 +107,7 @@ def test_a_library_that_does_not_open_is_a_clear_error(monkeypatch: pytest.Monke
 
 
 def test_settings_take_an_engine_and_refuse_a_bad_one() -> None:
-    settings, problems = parse_settings({"csound": {"engine": "7"}})
-    assert settings.engine == "7" and problems == []
-    settings, problems = parse_settings({"engine": "eight"})
-    assert settings.engine == "auto" and problems and "auto, 6, 7" in problems[0]
+    parsed = parse({"csound": {"engine": "7"}})
+    assert parsed.settings.engine == "7" and parsed.problems.invalid == []
+    parsed = parse({"engine": "eight"})
+    assert parsed.settings.engine == "auto" and "auto, 6, 7" in parsed.problems.invalid[0]

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from csound_lsp.ai.service import create_backend
-from csound_lsp.ai.settings import parse_ai_settings
 from csound_lsp.retrieval import BackendEmbedder, RetrievalEngine, Sources
+from csound_lsp.settings import parse_ai_settings
 from tests.retrieval_fixtures import OPCODES, write_corpus
 
 pytestmark = pytest.mark.timeout(900)

@@ -3,6 +3,8 @@
 Features use `AIService`; the `Backend` protocol underneath is what tests and other servers implement.
 """
 
+from csound_lsp.settings import AIModels, AISettings, AITimeouts, parse_ai_settings
+
 from .availability import HealthCache, Notifier
 from .base import (
     Backend,
@@ -31,7 +33,6 @@ from .errors import (
 )
 from .fim import FimTemplate, fim_template
 from .service import AIService, create_backend
-from .settings import AIModels, AISettings, AITimeouts, parse_ai_settings
 from .stream import GenerationSlot, TextStream
 
 __all__ = [

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csound_lsp import environment
+
 log = logging.getLogger(__name__)
 
 LOG_NAME = "ai.jsonl"
@@ -28,8 +30,7 @@ BACKUPS = 3
 
 
 def log_dir(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    override = env.get("CSOUND_LSP_LOG_DIR", "").strip()
+    override = environment.log_dir(env)
     if override:
         return Path(override)
     import platformdirs

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from csound_lsp.settings import BackendKind
+
 from .errors import AIError
 from .fim import FimTemplate
 
@@ -121,7 +123,7 @@ class Backend(Protocol):
     closes its HTTP connection. A newer stream on the same lane supersedes an older one.
     """
 
-    kind: str
+    kind: BackendKind
     host: str
 
     def stream_complete(

@@ -50,7 +50,7 @@ def context_window(setting: int, server_num_ctx: int | None, context_length: int
     """The window a prompt must fit: `ai.numCtx` when set (it overrides what the server says), else
     the window the server runs with, else up to the default of the model's trained window
     (`context_length`)."""
-    from .settings import DEFAULT_NUM_CTX
+    from csound_lsp.settings import DEFAULT_NUM_CTX
 
     if setting > 0:  # the user's number, capped only by the model's trained window
         return setting if not context_length else min(setting, context_length)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import httpx
 
+from csound_lsp.settings import AISettings, BackendKind
+
 from .base import ChatMessage, EmbeddingInfo, ModelCapabilities, StreamStats
 from .budget import context_window, estimate_messages, fit_fim, prompt_budget
 from .errors import (
@@ -18,14 +20,14 @@ from .errors import (
     ContextTooLong,
     MalformedResponse,
 )
-from .settings import AISettings
 from .stream import ChunkSource, GenerationSlot, StreamTimeouts, TextStream
 
 
 class BackendCore:
     """Base class of `OllamaBackend` and `OpenAIBackend`; subclasses implement `_fetch_capabilities`."""
 
-    kind = "ollama"
+    #: Which kind of server the subclass speaks to (`settings.BACKEND_FACTS`).
+    kind: BackendKind
 
     def __init__(self, settings: AISettings) -> None:
         self.settings = settings

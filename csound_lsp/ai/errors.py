@@ -7,6 +7,8 @@ these classes, so features never see a library exception and the server can show
 
 from __future__ import annotations
 
+from csound_lsp.settings import BACKEND_FACTS, BackendKind
+
 
 class AIError(Exception):
     """Base class; `str(error)` is the user-facing message."""
@@ -34,11 +36,8 @@ class BackendUnreachable(AIError):
 
     backend_down = True
 
-    def __init__(self, host: str, backend: str = "ollama", detail: str = "") -> None:
-        if backend == "ollama":
-            hint = "start Ollama (`ollama serve`)"
-        else:
-            hint = "start the OpenAI-compatible server (llama-server, LM Studio, vLLM)"
+    def __init__(self, host: str, backend: BackendKind, detail: str = "") -> None:
+        hint = BACKEND_FACTS[backend].start_hint
         message = f"No AI backend at {host}: {hint} or set csound-lsp's ai.host / CSOUND_LSP_AI_HOST"
         if detail:
             message += f" ({detail})"

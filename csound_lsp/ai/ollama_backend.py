@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 import httpx
 import ollama
 
+from csound_lsp.settings import AISettings, BackendKind
+
 from .base import (
     ChatMessage,
     EmbedKind,
@@ -41,7 +43,6 @@ from .errors import (
     ModelNotFound,
 )
 from .fim import fim_template
-from .settings import AISettings
 from .stream import TextStream
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ T = TypeVar("T")
 
 
 class OllamaBackend(BackendCore):
-    kind = "ollama"
+    kind: BackendKind = "ollama"
 
     def __init__(self, settings: AISettings) -> None:
         super().__init__(settings)

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from csound_lsp.settings import AISettings, BackendKind
+
 from .base import (
     ChatMessage,
     EmbedKind,
@@ -35,12 +37,11 @@ from .errors import (
     ModelNotFound,
 )
 from .fim import fim_template
-from .settings import AISettings
 from .stream import TextStream
 
 
 class OpenAIBackend(BackendCore):
-    kind = "openai"
+    kind: BackendKind = "openai"
 
     def __init__(self, settings: AISettings) -> None:
         super().__init__(settings)

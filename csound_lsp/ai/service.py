@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
+from csound_lsp.settings import AISettings, BackendKind, parse_ai_settings
+
 from .availability import HealthCache, Notifier
 from .base import Backend, ChatMessage, EmbeddingInfo, EmbedKind, Health
 from .errors import AIError, BackendUnavailable
-from .settings import AISettings, parse_ai_settings
 from .stream import TextStream
 
 log = logging.getLogger(__name__)
@@ -29,15 +30,32 @@ log = logging.getLogger(__name__)
 Purpose = Literal["completion", "chat", "embedding"]
 
 
-def create_backend(settings: AISettings) -> Backend:
-    if settings.backend == "openai":
-        from .openai_backend import OpenAIBackend
+# The clients are imported on first use: the ollama client and httpx take a large share of start-up time.
 
-        return OpenAIBackend(settings)
-    # Imported on first use: the ollama client and httpx take a large share of start-up time.
+
+def _ollama(settings: AISettings) -> Backend:
     from .ollama_backend import OllamaBackend
 
     return OllamaBackend(settings)
+
+
+def _openai(settings: AISettings) -> Backend:
+    from .openai_backend import OpenAIBackend
+
+    return OpenAIBackend(settings)
+
+
+#: The client class of each backend kind.
+CLIENTS: dict[BackendKind, Callable[[AISettings], Backend]] = {"ollama": _ollama, "openai": _openai}
+
+
+def create_backend(settings: AISettings) -> Backend:
+    return CLIENTS[settings.backend](settings)
+
+
+def import_clients() -> None:
+    """Loads the client libraries (blocking, ~0.4 s), for a caller that runs it off the event loop."""
+    from . import ollama_backend, openai_backend  # noqa: F401
 
 
 class AIService:

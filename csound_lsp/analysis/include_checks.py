@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from csound_lsp import environment
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.syntax_errors import syntax_errors
 from csound_lsp.analysis.variable_checks import macros_may_define
@@ -165,7 +166,7 @@ def resolve(target: str, folder: str, root_folder: str) -> str | None:
     if os.path.isabs(expanded):
         return os.path.normpath(expanded) if os.path.isfile(expanded) else None
     folders = [folder, root_folder]
-    folders += [p for p in os.environ.get("INCDIR", "").split(os.pathsep) if p]
+    folders += environment.include_dirs()
     for candidate_folder in folders:
         candidate = os.path.normpath(os.path.join(candidate_folder, expanded))
         if os.path.isfile(candidate):

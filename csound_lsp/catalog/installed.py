@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from csound_lsp import environment
+
 if TYPE_CHECKING:
     from csound_lsp.csound.discovery import Candidate
 
@@ -194,7 +196,7 @@ def query_installed(
     command = [python or sys.executable, "-m", "csound_lsp.catalog.installed"]
     if engine is not None:
         command += ["--engine", engine]
-    env = dict(os.environ)
+    env = environment.for_child()
     env.setdefault("PYTHONIOENCODING", "utf-8")
     # make this very copy of csound_lsp importable in the child, installed or not
     package_root = str(Path(__file__).resolve().parents[2])

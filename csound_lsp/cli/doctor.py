@@ -170,6 +170,7 @@ def check_render_command(choice: str | None = None) -> list[Line]:
 async def _ai_lines() -> list[Line]:
     from csound_lsp.ai.errors import AIError
     from csound_lsp.ai.service import AIService
+    from csound_lsp.settings import BACKEND_FACTS
 
     service, problems = AIService.from_config(None)
     lines = [Line("WARN", "AI settings", problem) for problem in problems]
@@ -195,7 +196,7 @@ async def _ai_lines() -> list[Line]:
                 or f"{name}:latest" in installed
                 or name.removesuffix(":latest") in installed
             )
-            pull = f"ollama pull {name}" if settings.backend == "ollama" else f"load {name} in the server"
+            pull = BACKEND_FACTS[settings.backend].model_hint.format(model=name)
             if not present:
                 lines.append(Line("WARN", f"model ({role})", f"{name} is not on the server", pull))
                 continue

@@ -8,7 +8,6 @@ off, as does writing to something that is not a terminal.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import TextIO
@@ -16,6 +15,7 @@ from typing import TextIO
 from tree_sitter import Node, Query, QueryCursor
 
 import csound_lsp
+from csound_lsp import environment
 from csound_lsp.syntax.languages import KEYWORDS, FileKind, language, new_parser
 
 RESET = "\x1b[0m"
@@ -53,7 +53,7 @@ _FALLBACK = {
 
 def colour_wanted(stream: TextIO) -> bool:
     """Colour only for a terminal that wants it."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if not environment.colour_allowed():
         return False
     try:
         return stream.isatty()

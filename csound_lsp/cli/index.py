@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any, TextIO
 
@@ -52,10 +51,10 @@ def embedder_from(args: argparse.Namespace) -> Embedder | None:
         return None
     try:
         from csound_lsp.ai.service import create_backend
-        from csound_lsp.ai.settings import parse_ai_settings
+        from csound_lsp.settings import parse_ai_settings
     except ImportError:
         return default_embedder()
-    settings, problems = parse_ai_settings(None, os.environ)
+    settings, problems = parse_ai_settings(None)
     for problem in problems:
         print(f"csound-lsp: {problem}", file=sys.stderr)
     if not settings.enabled:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from csound_lsp import environment
+
 __all__ = [
     "CHOICES",
     "ENGINE_ENV",
@@ -41,7 +43,7 @@ __all__ = [
 ]
 
 #: The environment variable that carries the engine choice to child processes and tests.
-ENGINE_ENV = "CSOUND_LSP_ENGINE"
+ENGINE_ENV = environment.ENGINE
 CHOICES = ("auto", "6", "7")
 
 Origin = Literal["system", "bundled", "setting"]
@@ -95,7 +97,7 @@ def normalise_choice(value: object) -> str:
 def engine_from_env(default: str = "auto") -> str:
     """The choice in `ENGINE_ENV`, or `default` when it is unset or not a valid choice."""
     try:
-        return normalise_choice(os.environ.get(ENGINE_ENV) or default)
+        return normalise_choice(environment.engine_choice() or default)
     except ValueError:
         return default
 

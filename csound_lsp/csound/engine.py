@@ -18,11 +18,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from csound_lsp import environment
 from csound_lsp.csound.discovery import Candidate, candidates
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
 SourceKind = Literal["csd", "orc", "sco"]
 
 #: Set to 1 to make every engine load fail, as on a machine without Csound.
-DISABLE_ENV = "CSOUND_LSP_NO_CSOUND"
+DISABLE_ENV = environment.NO_CSOUND
 INSTALL_HINT = "Csound library not found: install csound and libcsnd-dev (Debian/Ubuntu) or csound (Homebrew)"
 
 #: Compile-only flags: no sound file or device (-n), no displays, warnings on (-m4 = warnings only;
@@ -139,7 +139,7 @@ def _preload_jack() -> None:
 
 
 def _check_enabled() -> None:
-    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+    if environment.csound_disabled():
         raise CsoundUnavailableError(INSTALL_HINT)
 
 
@@ -289,7 +289,7 @@ def open_library(candidate: Candidate) -> Any:
     if candidate.library is None:
         raise CsoundUnavailableError(f"{candidate.describe()} has no library file to open")
     if candidate.plugins:
-        os.environ["OPCODE7DIR64"] = candidate.plugins
+        environment.set_for_this_process(environment.OPCODE7DIR64, candidate.plugins)
     if candidate.origin != "bundled":
         _preload_jack()
     try:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import csound_lsp
+from csound_lsp import environment
 from csound_lsp.csound.discovery import engine_from_env, normalise_choice
 from csound_lsp.csound.engine import DISABLE_ENV, INSTALL_HINT
 from csound_lsp.csound.messages import RawDiagnostic, parse_messages
@@ -270,7 +271,7 @@ class CsoundChecker:
         if self._worker is not None and self._worker.proc.returncode is None:
             return self._worker
         self._worker = None
-        env = dict(os.environ)
+        env = environment.for_child()
         package_root = str(Path(csound_lsp.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         env.setdefault("MALLOC_ARENA_MAX", "2")

@@ -11,9 +11,9 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 from collections.abc import Callable
 
+from csound_lsp import environment
 from csound_lsp.analysis.csound_findings import anchor, neutralised_findings
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.catalog.versions import set_engine
@@ -61,7 +61,7 @@ class CsoundScheduler:
         if self._checker is None:
             self._checker = CsoundChecker(
                 timeout_s=self._timeout_s,
-                simulate_missing_csound=os.environ.get("CSOUND_LSP_NO_CSOUND") == "1",
+                simulate_missing_csound=environment.csound_disabled(),
                 engine=self._engine,
             )
         return self._checker

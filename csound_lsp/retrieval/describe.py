@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from csound_lsp import environment
 from csound_lsp.catalog.manual_text import manual_texts
 from csound_lsp.retrieval.dense import Embedder, Matrix, normalise
 from csound_lsp.retrieval.lexical import Bm25Index
@@ -201,7 +201,7 @@ def description_index(tokenizer: Tokenizer, embedder: Embedder | None) -> Descri
             texts = {name: d.text for name, d in descriptions().items()}
             phrases = vocabulary()
             extra: dict[str, str] = {}
-            if os.environ.get("CSOUND_LSP_MANUAL_DESCRIPTIONS", "1") != "0":
+            if environment.manual_descriptions():
                 # The installed manual's words beside ours, when the user has it.
                 extra = manual_texts(names=frozenset(texts))
         except Exception:

@@ -30,10 +30,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from csound_lsp import environment
 from csound_lsp.retrieval.chunks import Chunk
 
 FORMAT = 1
-CACHE_ENV = "CSOUND_LSP_CACHE_DIR"
+CACHE_ENV = environment.CACHE_DIR
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.npy"
@@ -45,7 +46,7 @@ class IndexCorrupt(Exception):
 
 
 def default_cache_dir() -> Path:
-    override = os.environ.get(CACHE_ENV)
+    override = environment.cache_dir()
     if override:
         return Path(override).expanduser() / "retrieval"
     import platformdirs

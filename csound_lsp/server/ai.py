@@ -2,7 +2,8 @@
 `csound/explain`, the `csound.generate` and `csound.ai.accepted` commands.
 
 All state lives on the server's `AIFeature` (`ls.ai`): one `AIState`, made on first use from the
-client's `ai` settings and the environment and remade when those change, and what the quiet backend
+AI part of the server's settings (`ls.settings.ai`, resolved with the environment) and remade when it
+changes, and what the quiet backend
 watch last learnt. With no backend reachable every handler answers empty at once; the service tells
 the user once per session (through `window/showMessage`).
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -25,10 +25,11 @@ from csound_lsp.ai.ailog import AILog
 from csound_lsp.ai.assistant import explain, fix, generate
 from csound_lsp.ai.grounding import Retriever
 from csound_lsp.ai.inline import InlineEngine, Suggestion
-from csound_lsp.ai.settings import parse_ai_settings
+from csound_lsp.ai.service import import_clients
 from csound_lsp.csound.worker import CsoundChecker
 from csound_lsp.features import ai_actions, convert
 from csound_lsp.server.feature import Feature
+from csound_lsp.settings import AISettings
 from csound_lsp.syntax.document import Document, Position
 from csound_lsp.syntax.store import uri_to_path
 
@@ -46,7 +47,7 @@ ITEM_BUDGET_S = 0.25
 
 @dataclass
 class AIState:
-    raw: dict[str, Any]
+    settings: AISettings
     service: AIService
     engine: InlineEngine
     log: AILog
@@ -57,16 +58,14 @@ class AIState:
 def state(ls: CsoundLanguageServer) -> AIState:
     """The server's AI state for its current settings (made, or remade after a settings change)."""
     current = ls.ai.current
-    raw = dict(ls.settings.ai)
-    if current is not None and current.raw == raw:
+    settings = ls.settings.ai
+    if current is not None and current.settings == settings:
         return current
 
     def notice(message: str) -> None:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
-    service, problems = AIService.from_config(raw or None, on_notice=notice)
-    if problems:
-        ls.show_problems(problems)
+    service = AIService(settings, on_notice=notice)
     ai_log = AILog(enabled=service.settings.log)
     retriever = Retriever(service=service)
 
@@ -74,7 +73,7 @@ def state(ls: CsoundLanguageServer) -> AIState:
         return _checker(ls)
 
     engine = InlineEngine(service, retriever=retriever, log=ai_log, checker=checker)
-    made = ls.ai.current = AIState(raw, service, engine, ai_log, retriever)
+    made = ls.ai.current = AIState(settings, service, engine, ai_log, retriever)
     if current is not None:
         _spawn(made, current.service.aclose())
     return made
@@ -286,14 +285,13 @@ async def watch_backend(ls: CsoundLanguageServer, start_delay_s: float = 2.0) ->
     Nothing listening on the backend's port (the usual case: no Ollama) is learnt with one connect
     attempt, without loading the AI clients (httpx, ollama: ~20 MB and ~0.4 s)."""
     await asyncio.sleep(start_delay_s)
-    checked: dict[str, Any] | None = None
+    checked: AISettings | None = None
     last: bool | None = None
     waited = 0.0
     while True:
-        raw = dict(ls.settings.ai)
-        if raw != checked or waited >= BACKEND_CHECK_INTERVAL_S:
-            checked, waited = raw, 0.0
-            settings, _ = parse_ai_settings(raw or None)
+        settings = ls.settings.ai
+        if settings != checked or waited >= BACKEND_CHECK_INTERVAL_S:
+            checked, waited = settings, 0.0
             if settings.enabled:
                 up = await _backend_answers(ls, settings.host)
                 ls.ai.backend_answers = up
@@ -309,8 +307,7 @@ async def _backend_answers(ls: CsoundLanguageServer, host: str) -> bool:
     if not await _port_open(host):
         return False
     # The AI client's imports run off the event loop.
-    for backend in ("csound_lsp.ai.ollama_backend", "csound_lsp.ai.openai_backend"):
-        await asyncio.to_thread(importlib.import_module, backend)
+    await asyncio.to_thread(import_clients)
     try:
         health = await state(ls).service.check()
     except Exception:  # a check must never end the watch

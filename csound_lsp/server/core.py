@@ -27,7 +27,7 @@ from csound_lsp.server.feature import Feature
 from csound_lsp.server.index import IndexFeature
 from csound_lsp.server.navigation import NavigationFeature
 from csound_lsp.server.render import RenderFeature
-from csound_lsp.settings import Settings, parse_settings
+from csound_lsp.settings import parse
 from csound_lsp.syntax.document import Encoding
 from csound_lsp.syntax.store import DocumentStore
 
@@ -112,9 +112,12 @@ class CsoundLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("csound-lsp", __version__, protocol_cls=_Protocol)
         self.idle_gc = IdleCollector()
-        self.settings = Settings()
+        #: The settings every area reads: the defaults and the environment until the client's arrive.
+        self.settings = parse(None).settings
         self.store = DocumentStore()
         self._notices: set[str] = set()
+        #: Settings problems already reported this session.
+        self._settings_reported: set[str] = set()
         #: Strong references to fire-and-forget tasks, so they are not collected mid-flight.
         self.background_tasks: set[asyncio.Task[None]] = set()
         #: LSP: `exit` after `shutdown` ends the process with 0, without it with 1.
@@ -154,12 +157,28 @@ class CsoundLanguageServer(LanguageServer):
         self._notices.add(message)
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
-    def show_problems(self, problems: list[str]) -> None:
-        if problems:
+    def configure(self, raw: Any) -> None:
+        """The client's settings (initializationOptions, workspace/configuration) overlaid on the
+        current ones. Each problem is reported once per session, however often the client sends the
+        same settings: a malformed value in a message (the user meant something and it is not in
+        effect), a key the server does not know in the log (a typo, or another version's setting)."""
+        parsed = parse(raw, self.settings)
+        self.settings = parsed.settings
+        self.diagnostics.csound.configure(self.settings.diagnostics, engine=self.settings.engine)
+        invalid = [p for p in parsed.problems.invalid if p not in self._settings_reported]
+        unknown = [key for key in parsed.problems.unknown if key not in self._settings_reported]
+        self._settings_reported.update(invalid, unknown)
+        if invalid:
             self.window_show_message(
                 types.ShowMessageParams(
                     type=types.MessageType.Warning,
-                    message="csound-lsp settings ignored: " + "; ".join(problems),
+                    message="csound-lsp settings ignored: " + "; ".join(invalid),
+                )
+            )
+        for key in unknown:
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Warning, message=f"csound-lsp: unknown setting {key!r} ignored"
                 )
             )
 
@@ -182,10 +201,8 @@ def create_server() -> CsoundLanguageServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: CsoundLanguageServer, params: types.InitializeParams) -> None:
-        ls.settings, problems = parse_settings(params.initialization_options)
+        ls.configure(params.initialization_options)
         ls.store.encoding = Encoding.parse(str(ls.workspace.position_encoding or "utf-16"))
-        ls.diagnostics.csound.configure(ls.settings.diagnostics, engine=ls.settings.engine)
-        ls.show_problems(problems)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CsoundLanguageServer, params: types.InitializedParams) -> None:
@@ -200,8 +217,7 @@ def create_server() -> CsoundLanguageServer:
         ls: CsoundLanguageServer, params: types.DidChangeConfigurationParams
     ) -> None:
         if isinstance(params.settings, dict) and params.settings:
-            ls.settings, problems = parse_settings(params.settings, ls.settings)
-            ls.show_problems(problems)
+            ls.configure(params.settings)
         else:
             await _pull_configuration(ls)
         ls.diagnostics.settings_changed()
@@ -298,5 +314,4 @@ async def _pull_configuration(ls: CsoundLanguageServer) -> None:
         log.warning("workspace/configuration failed: %s", exc)
         return
     if result and isinstance(result[0], dict):
-        ls.settings, problems = parse_settings(result[0], ls.settings)
-        ls.show_problems(problems)
+        ls.configure(result[0])

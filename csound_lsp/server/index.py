@@ -9,15 +9,15 @@ serves nothing else.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import os
 import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from csound_lsp import environment
+from csound_lsp.ai.service import import_clients
 from csound_lsp.server.ai import state
 from csound_lsp.server.feature import Feature
 
@@ -51,11 +51,7 @@ class BackgroundIndex:
 
     def start(self, ls: CsoundLanguageServer) -> None:
         # CSOUND_LSP_INDEX_ON_START=0 turns it off for scripts and test runs that start many servers.
-        if (
-            self.task is not None
-            or not ls.settings.index_on_start
-            or os.environ.get("CSOUND_LSP_INDEX_ON_START") == "0"
-        ):
+        if self.task is not None or not ls.settings.index_on_start or not environment.index_on_start():
             return
         self.task = asyncio.ensure_future(self._start_when_ai_is_up(ls))
 
@@ -66,8 +62,7 @@ class BackgroundIndex:
 
         # The editor's first requests come first; the AI client's imports (~0.4 s) run off the loop.
         await asyncio.sleep(START_DELAY_S)
-        for backend in ("csound_lsp.ai.ollama_backend", "csound_lsp.ai.openai_backend"):
-            await asyncio.to_thread(importlib.import_module, backend)
+        await asyncio.to_thread(import_clients)
         if self.cancel.is_set():
             return
         try:
