@@ -127,6 +127,8 @@ def _analyse(
     if large is not None:
         findings.append(large)
     if large is not None or len(findings) > SEMANTIC_LIMIT:
+        # what a fresh open of this text knows of its globals: none (not the version before's)
+        document.items.carry(_ASSIGNED, frozenset())
         return VersionFindings(sorted(findings, key=lambda f: (f.start_byte, f.end_byte, f.code)), {})
     root = document.tree.root_node
     items = document.items
