@@ -204,7 +204,7 @@ def _still_valid(ctx: FixContext, finding: Finding, fix: Fix) -> bool:
         return False
     errors_before, errors_after = _counts(before, True), _counts(after, True)
     for code, count in errors_after.items():
-        if fix.structural and not code.startswith(("syntax-error", "missing")):
+        if fix.structural and not code.startswith(("syntax-error", "missing", "unclosed-block")):
             continue
         if count > errors_before[code]:
             return False
