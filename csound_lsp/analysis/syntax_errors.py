@@ -130,7 +130,7 @@ def _still_open(node: Node, source: bytes) -> list[Finding]:
     line = source[start : len(source) if line_end == -1 else line_end]
     end = start + len(line.rstrip())
     message = f"missing {wanted}: {context} (line {block.start_point.row + 1}) is still open here"
-    return [Finding(start, end, Severity.ERROR, "unclosed-block", message)]
+    return [Finding(start, end, Severity.ERROR, "unclosed-block", message, data={"keyword": wanted})]
 
 
 _BLOCK_ENDS = frozenset({"endin", "endop", "endif", "od", "fi", "enduntil"})
