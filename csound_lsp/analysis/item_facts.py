@@ -39,6 +39,10 @@ ITEM_TYPES = ("instrument_definition", "udo_definition")
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
+#: The reach of macros (`macro_reach`) as a hashable table: (name, words or None) sorted by name.
+MacroTable = tuple[tuple[str, frozenset[str] | None], ...]
+
+
 @dataclass(frozen=True)
 class Context:
     """The document-wide facts item checks read."""
@@ -51,6 +55,8 @@ class Context:
     report_unused: bool
     #: The Csound major version that compiles the document (what `analysis.dialect` reports).
     engine: int = 6
+    #: The reach of the macros defined at the document's top level (`macro_reach`), by name.
+    macros: MacroTable = ()
 
 
 @dataclass
@@ -231,6 +237,8 @@ class ContextChange:
     udo_set: bool
     udo_words: frozenset[str]
     global_names: frozenset[str]
+    #: Macros whose reach differs.
+    macro_names: frozenset[str] = frozenset()
 
 
 def context_change(old: Context, new: Context) -> ContextChange:
@@ -242,7 +250,15 @@ def context_change(old: Context, new: Context) -> ContextChange:
         old.udos.keys() != new.udos.keys(),
         frozenset(changed | (old.udo_names ^ new.udo_names)),
         old.global_names ^ new.global_names,
+        _changed_macros(old.macros, new.macros),
     )
+
+
+def _changed_macros(old: MacroTable, new: MacroTable) -> frozenset[str]:
+    if old == new:
+        return frozenset()
+    before, after = dict(old), dict(new)
+    return frozenset(n for n in before.keys() | after.keys() if before.get(n, ()) != after.get(n, ()))
 
 
 def still_valid(facts: ItemFacts, result: ItemResult, change: ContextChange) -> bool:
@@ -252,6 +268,7 @@ def still_valid(facts: ItemFacts, result: ItemResult, change: ContextChange) -> 
         and not (change.udo_set and result.reads_all_udo_names)
         and facts.words.isdisjoint(change.udo_words)
         and result.undefined_names.isdisjoint(change.global_names)
+        and (not change.macro_names or change.macro_names.isdisjoint(r.name for r in result.macro_uses))
     )
 
 
@@ -273,6 +290,7 @@ def analyse_item(
             report_unused=context.report_unused,
             also_defined=context.global_names,
             engine=context.engine,
+            outside_macros=dict(context.macros),
         )
     )
     defined, used = structure_checks.table_facts(model)

@@ -260,6 +260,8 @@ class DocumentModel:
     udos: dict[str, Udo] = field(default_factory=dict)
     macros: dict[str, Macro] = field(default_factory=dict)
     macro_uses: list[Ref] = field(default_factory=list)
+    #: Macros defined more than once (`macros` keeps the first definition).
+    redefined_macros: set[str] = field(default_factory=set)
     #: Names tested by `#ifdef`/`#ifndef`/`#undef`: references, but never "undefined".
     macro_tests: list[Ref] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
