@@ -161,6 +161,9 @@ def _analyse(
         report_unused,
         engine,
         _macro_table(skeleton),
+        frozenset(n for n, v in global_vars.items() if v.is_array).union(
+            *(facts.global_arrays for _, facts in placed)
+        ),
     )
     changes: dict[int, ContextChange] = {}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
 
 from csound_lsp.analysis import registry, structure_checks
 from csound_lsp.analysis.findings import Finding
@@ -24,6 +24,7 @@ from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import item_model
 from csound_lsp.syntax.items import Slot
+from csound_lsp.syntax.languages import query_for
 from csound_lsp.syntax.model import (
     DocumentModel,
     Instrument,
@@ -32,11 +33,13 @@ from csound_lsp.syntax.model import (
     Scope,
     ScopeKind,
     Udo,
+    is_global_name,
 )
 from csound_lsp.syntax.model_builder import ModelBuilder
 
 ITEM_TYPES = ("instrument_definition", "udo_definition")
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_ARRAY_DECLARATIONS = "(array_declaration name: (identifier) @name)"
 
 
 #: The reach of macros (`macro_reach`) as a hashable table: (name, words or None) sorted by name.
@@ -57,6 +60,8 @@ class Context:
     engine: int = 6
     #: The reach of the macros defined at the document's top level (`macro_reach`), by name.
     macros: MacroTable = ()
+    #: Global variables declared as arrays anywhere in the document.
+    global_arrays: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -71,7 +76,8 @@ class ItemResult:
     tables_used: list[tuple[float, int, int]]
     macro_uses: list[Ref]
     has_macros: bool
-    #: Local variables with no definition: their findings depend on the global-scope definitions.
+    #: Variables the item reads but does not set (locals and globals): their findings depend on the
+    #: document's global definitions and global arrays.
     undefined_names: frozenset[str]
     #: An unknown opcode's did-you-mean reads every UDO name.
     reads_all_udo_names: bool
@@ -107,6 +113,9 @@ class ItemFacts:
     udo_name: str | None
     udo: Udo | None
     words: frozenset[str]
+    #: Global variables the item declares as arrays (`gkNotes[] init 8`): an item that only uses
+    #: `gkNotes` types it as an array too, as the whole-document model does.
+    global_arrays: frozenset[str] = frozenset()
     #: The names moved to a start offset, reused while the item does not move.
     moved: tuple[int, list[InstrumentName]] = (-1, [])
 
@@ -169,13 +178,22 @@ def item_facts(source: bytes, root: Node, item: Node) -> ItemFacts:
             (n.text, n.number, n.ref.start_byte - base, n.ref.end_byte - base)
             for n in builder.model.instruments[0].names
         ]
-        return ItemFacts(False, names, None, None, words)
+        return ItemFacts(False, names, None, None, words, _global_arrays(source, root, item))
     name_node = item.child_by_field_name("name")
     builder.on_udo_definition(item, builder.global_scope)
     udo = next(iter(builder.model.udos.values()), None)
     if udo is not None:
         udo = replace(udo, ref=_moved(udo.ref, -base), doc="", parameters=list(udo.parameters))
-    return ItemFacts(True, [], builder.text(name_node) if name_node is not None else None, udo, words)
+    name = builder.text(name_node) if name_node is not None else None
+    return ItemFacts(True, [], name, udo, words, _global_arrays(source, root, item))
+
+
+def _global_arrays(source: bytes, root: Node, item: Node) -> frozenset[str]:
+    if b"[" not in source[item.start_byte : item.end_byte]:
+        return frozenset()
+    captured = QueryCursor(query_for(root, _ARRAY_DECLARATIONS)).captures(item).get("name", [])
+    names = {source[n.start_byte : n.end_byte].decode("utf-8", "replace") for n in captured}
+    return frozenset(n for n in names if is_global_name(n))
 
 
 class SkeletonBuilder(ModelBuilder):
@@ -249,7 +267,7 @@ def context_change(old: Context, new: Context) -> ContextChange:
         != (new.includes_unresolved, new.report_unused, new.engine),
         old.udos.keys() != new.udos.keys(),
         frozenset(changed | (old.udo_names ^ new.udo_names)),
-        old.global_names ^ new.global_names,
+        (old.global_names ^ new.global_names) | (old.global_arrays ^ new.global_arrays),
         _changed_macros(old.macros, new.macros),
     )
 
@@ -281,6 +299,7 @@ def analyse_item(
 ) -> ItemResult:
     model = item_model(document, item, context.udo_names)
     model.udos = dict(skeleton.udos)
+    model.global_arrays = context.global_arrays
     base = item.start_byte
     found = registry.item_findings(
         registry.ItemInput(
@@ -296,7 +315,9 @@ def analyse_item(
     defined, used = structure_checks.table_facts(model)
     instrument = model.instruments[0] if model.instruments else None
     globals_ = model.global_scope.variables
-    undefined = frozenset(v.name for s in model.scopes for v in s.variables.values() if not v.definitions)
+    undefined = frozenset(
+        v.name for s in (model.global_scope, *model.scopes) for v in s.variables.values() if not v.definitions
+    )
     return ItemResult(
         findings=[replace(f, start_byte=f.start_byte - base, end_byte=f.end_byte - base) for f in found],
         pfields=structure_checks.pfields_read(instrument) if instrument is not None else None,

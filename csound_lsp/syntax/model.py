@@ -278,6 +278,8 @@ class DocumentModel:
     declarations: dict[str, Udo] = field(default_factory=dict)
     member_uses: list[MemberUse] = field(default_factory=list)
     dialect_marks: list[DialectMark] = field(default_factory=list)
+    #: Global variables declared as arrays outside this model (an item's model reads the others').
+    global_arrays: frozenset[str] = frozenset()
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
