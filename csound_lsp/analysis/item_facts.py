@@ -30,10 +30,12 @@ from csound_lsp.syntax.model import (
     Instrument,
     InstrumentName,
     Ref,
+    RelativeNames,
     Scope,
     ScopeKind,
     Udo,
     is_global_name,
+    names_at,
 )
 from csound_lsp.syntax.model_builder import ModelBuilder
 
@@ -108,7 +110,7 @@ class ItemFacts:
 
     is_udo: bool
     #: Instruments: (text, number, start, end) per name.
-    names: list[tuple[str, float | None, int, int]]
+    names: RelativeNames
     #: UDOs: the name node's text, None without a name node.
     udo_name: str | None
     udo: Udo | None
@@ -120,16 +122,9 @@ class ItemFacts:
     moved: tuple[int, list[InstrumentName]] = (-1, [])
 
     def names_at(self, base: int) -> list[InstrumentName]:
-        found = self.moved
-        if found[0] != base:
-            found = self.moved = (
-                base,
-                [
-                    InstrumentName(text, number, Ref(text, start + base, end + base))
-                    for text, number, start, end in self.names
-                ],
-            )
-        return found[1]
+        if self.moved[0] != base:
+            self.moved = (base, names_at(self.names, base))
+        return self.moved[1]
 
 
 @dataclass

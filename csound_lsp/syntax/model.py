@@ -116,6 +116,18 @@ class InstrumentName:
     ref: Ref
 
 
+#: An instrument's names kept relative to its start: (text, number, start, end) each.
+RelativeNames = list[tuple[str, float | None, int, int]]
+
+
+def names_at(names: RelativeNames, base: int) -> list[InstrumentName]:
+    """Relative names moved to an instrument that starts at `base`."""
+    return [
+        InstrumentName(text, number, Ref(text, start + base, end + base))
+        for text, number, start, end in names
+    ]
+
+
 @dataclass(eq=False)
 class Instrument:
     names: list[InstrumentName]
