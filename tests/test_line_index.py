@@ -48,6 +48,8 @@ def test_crlf_lines_and_clamping() -> None:
     # Past the end of a line clamps to its end, past the last line to the end of the text.
     assert index.offset(Position(2, 99)) == TEXT.encode().index(b"endin") + 5
     assert index.offset(Position(99, 0)) == len(TEXT.encode())
+    # A line the text does not have (a request about an older version) has no bytes.
+    assert index.line_bytes(99) == b"" and index.line_bytes(-1) == b""
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))

@@ -69,7 +69,10 @@ class LineIndex:
         return len(self.line_starts)
 
     def line_bytes(self, line: int) -> bytes:
-        """The bytes of a line without its line terminator."""
+        """The bytes of a line without its line terminator; none for a line the text does not have (a
+        request about an older version of the document can name one)."""
+        if not 0 <= line < len(self.line_starts):
+            return b""
         start = self.line_starts[line]
         end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.source)
         return self.source[start:end].rstrip(b"\r\n")
