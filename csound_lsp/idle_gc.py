@@ -5,9 +5,7 @@ document open such a pass takes 50-125 ms on our test machine, and it lands on w
 happens to allocate at that moment: most of the whole-server bench's p95/p99 (`bench/README.md`).
 The server keeps the young generations automatic, takes the full passes off automatic, and runs
 them itself once no message has arrived for `quiet_s`, or after `longest_s` of unbroken activity so
-memory stays bounded even under a client that never pauses. A quiet editor is not an idle server:
-while `busy()` (the analysis thread has work: a long instrument's analysis takes a second) the pass
-waits, since it would hold the interpreter lock that analysis needs for 50-200 ms.
+memory stays bounded even under a client that never pauses.
 """
 
 from __future__ import annotations
@@ -25,14 +23,9 @@ class IdleCollector:
     """Call `activity()` for each message; run `watch()` as a task for the server's lifetime."""
 
     def __init__(
-        self,
-        quiet_s: float = 0.4,
-        longest_s: float = 20.0,
-        clock: Callable[[], float] = time.monotonic,
-        busy: Callable[[], bool] = lambda: False,
+        self, quiet_s: float = 0.4, longest_s: float = 20.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.quiet_s = quiet_s
-        self.busy = busy
         self.longest_s = longest_s
         self._clock = clock
         self._last_message = clock()
@@ -58,13 +51,11 @@ class IdleCollector:
 
     def due(self) -> bool:
         """Whether a full pass should run now: something happened since the last one, and the
-        editor has been quiet for a moment with the server not busy (or busy for too long)."""
+        editor has been quiet for a moment (or busy for too long)."""
         if not self._pending:
             return False
         now = self._clock()
-        if now - self._last_full >= self.longest_s:
-            return True
-        return now - self._last_message >= self.quiet_s and not self.busy()
+        return now - self._last_message >= self.quiet_s or now - self._last_full >= self.longest_s
 
     def collect_if_due(self) -> bool:
         if not self.due():

@@ -84,22 +84,6 @@ def test_a_client_that_never_pauses_still_gets_collections() -> None:
     assert passes == 2
 
 
-def test_waits_while_the_server_is_busy_but_not_for_ever() -> None:
-    clock = Clock()
-    busy = [True]
-    collector = IdleCollector(quiet_s=0.4, longest_s=2, clock=clock, busy=lambda: busy[0])
-    collector.activity()
-    clock.now += 1.0
-    assert not collector.collect_if_due()  # the editor is quiet, the analysis thread is not
-    busy[0] = False
-    assert collector.collect_if_due()
-    collector.activity()
-    busy[0] = True
-    clock.now += 2.0
-    assert collector.collect_if_due()  # busy for longer than longest_s: memory stays bounded
-    assert collector.collections == 2
-
-
 def test_the_watch_task_collects_and_restores_thresholds_when_cancelled() -> None:
     before = gc.get_threshold()
 

@@ -111,7 +111,7 @@ class CsoundLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("csound-lsp", __version__, protocol_cls=_Protocol)
-        self.idle_gc = IdleCollector(busy=lambda: self.diagnostics.publisher.busy())
+        self.idle_gc = IdleCollector()
         #: The settings every area reads: the defaults and the environment until the client's arrive.
         self.settings = parse(None).settings
         self.store = DocumentStore()

@@ -105,10 +105,6 @@ class StaticPublisher:
         running = self._running.get(uri)
         return uri in self._due or (running is not None and running is self._store.get(uri))
 
-    def busy(self) -> bool:
-        """Whether the analysis thread has work (then the idle full garbage collection waits)."""
-        return self._queued > 0
-
     def settled(self, uri: str) -> Document | None:
         """The last version of a document whose analysis finished (its models are built)."""
         return self._settled.get(uri)
