@@ -11,7 +11,7 @@ from csound_lsp.catalog import versions
 from csound_lsp.catalog._data import DATA_DIR
 from csound_lsp.catalog.installed import query_installed
 from csound_lsp.csound.discovery import candidates
-from csound_lsp.features import hover
+from csound_lsp.features import opcode_text
 from csound_lsp.features.completion import completion
 from tests.feature_fixtures import with_cursor
 
@@ -50,10 +50,11 @@ def test_notes_depend_on_the_engine() -> None:
 def test_hover_title_carries_the_mark() -> None:
     versions.set_engine("7")
     assert (
-        "*not in Csound 7.0's opcode list*" in hover.opcode_hover_text("STKFlute", None, None).split("\n")[0]
+        "*not in Csound 7.0's opcode list*"
+        in opcode_text.opcode_hover_text("STKFlute", None, None).split("\n")[0]
     )
     versions.set_engine("6")
-    assert "Csound 7" not in hover.opcode_hover_text("STKFlute", None, None).split("\n")[0]
+    assert "Csound 7" not in opcode_text.opcode_hover_text("STKFlute", None, None).split("\n")[0]
 
 
 def test_completion_detail_carries_the_mark() -> None:

@@ -236,3 +236,23 @@ def test_a_statement_starting_with_a_missing_name_is_not_reused_after_an_error(
     document, back = apply_to(document, [Edit(start, start + len(new), old, "undo")], edited, 3)
     assert back == text
     _equal_to_fresh(document, back)
+
+
+def test_globals_assigned_before_an_edit_that_stops_the_analysis_are_not_offered() -> None:
+    """A paste over a global's line that leaves more syntax errors than the analysis reads past stops
+    it early; the global the version before assigned must not stay offered by completion (a fresh
+    open of the same text offers none). The public MultitapDelay.csd diverged this way, 61 edits in."""
+    text = "gaReverb init 0\n\ninstr 1\n  aSig oscili 0.5, 440\n  outs aSig, aSig\nendin\n"
+    document = Document("file:///globals.orc", text, 1)
+    document_findings(document)
+    position = types.Position(line=4, character=7)  # the start of `outs`
+    assert ("gaReverb", types.CompletionItemKind.Variable) in FEATURES["completion"](document, [position])[0]
+    broken = "".join(f"instr {number}\n  x (( }}\nendin\n" for number in range(2, 62))
+    end = len("gaReverb init 0\n")
+    document, edited = apply_to(document, [Edit(0, end, broken, "paste over")], text, 2)
+    assert len([f for f in document_findings(document) if f.code == "syntax-error"]) > 50
+    fresh = Document(document.uri, edited, 2)
+    document_findings(fresh)
+    moved = types.Position(line=position.line + 180 - 1, character=7)
+    assert FEATURES["completion"](document, [moved]) == FEATURES["completion"](fresh, [moved])
+    _equal_to_fresh(document, edited)

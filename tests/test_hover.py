@@ -10,7 +10,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from csound_lsp.catalog import default_catalog
-from csound_lsp.features.hover import hover, manual_link, opcode_hover_text
+from csound_lsp.features.hover import hover
+from csound_lsp.features.opcode_text import manual_link, opcode_hover_text
 from csound_lsp.settings import Settings
 from csound_lsp.syntax.document import Document
 from tests.conftest import open_document

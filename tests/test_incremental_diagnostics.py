@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csound_lsp.analysis.diagnostics import static_findings
+from csound_lsp.analysis.findings import Severity
 from csound_lsp.analysis.incremental import IncrementalDiagnostics, analyse_version
 from csound_lsp.features.diagnostics import diagnostic_json, static_diagnostics
 from csound_lsp.syntax.document import Document, Span
@@ -82,3 +83,45 @@ def test_converted_diagnostics_kept_per_item_equal_a_fresh_conversion(
             diagnostic_json(fresh, f) for f in static_findings(fresh)
         ]
     assert from_items[0] > 0  # the unedited text's come from the items' entries
+
+
+#: A global array declared in one place and passed whole in another item (at the top level, in
+#: another instrument, or to a UDO that takes an array).
+GLOBAL_ARRAYS = """giSteps[] fillarray 1, 2, 3
+
+opcode Total, i, i[]
+  iValues[] xin
+  xout sumarray(iValues)
+endop
+
+instr 1
+  gkLevels[] init 4
+endin
+
+instr 2
+  kTick metro 2
+  printarray gkLevels, kTick
+  iSum Total giSteps
+  print iSum
+endin
+"""
+
+
+def test_a_global_array_declared_elsewhere_is_an_array_in_each_item() -> None:
+    """Each item's analysis types `gkLevels` and `giSteps` as the arrays declared in other items."""
+    document = Document("file:///arrays.orc", GLOBAL_ARRAYS)
+    assert static_findings(document) == []
+    assert IncrementalDiagnostics().findings(document) == []
+
+
+def test_a_global_array_that_stops_being_one_is_checked_again() -> None:
+    """Turning the declaration into a plain variable changes the other item's verdict at once."""
+    cache = IncrementalDiagnostics()
+    document = Document("file:///arrays.orc", GLOBAL_ARRAYS)
+    cache.findings(document)
+    start = document.source.index(b"gkLevels[]")
+    span = Span(document.index.position(start), document.index.position(start + len("gkLevels[]")))
+    document = document.edited([(span, "gkLevels")])
+    found = cache.findings(document)
+    assert found == static_findings(document)
+    assert [f.code for f in found if f.severity is Severity.ERROR] == ["rate-mismatch"]

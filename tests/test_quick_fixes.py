@@ -274,6 +274,15 @@ def test_missing_end_is_inserted_after_the_last_statement(
     assert expected in fixed
     assert not [f for f in static_findings(Document(document.uri, fixed)) if f.severity is Severity.ERROR]
     assert compiles(fixed, tmp_path)
+    # the same fix where the block is found still open (the line Csound names)
+    keyword = code.removeprefix("missing-")
+    at_end = [
+        f for f in static_findings(document) if f.code == "unclosed-block" and f.data["keyword"] == keyword
+    ]
+    assert len(at_end) == 1
+    again = fixes_for(document, at_end[0])
+    assert titles(again) == titles(found)
+    assert apply_edits(document.source, again[0].edits) == apply_edits(document.source, found[0].edits)
 
 
 @NEEDS_CSOUND

@@ -361,3 +361,41 @@ def test_glued_option_comments_follow_csound(options: str, tmp_path: Path) -> No
         f for f in static_findings(Document(path.as_uri(), path.read_text())) if f.code == "option-comment"
     ]
     assert (proc.returncode == 0) == (ours == []), proc.stdout + proc.stderr
+
+
+#: A block left open, and the text that tells Csound's reader so (where Csound names the error).
+UNCLOSED = {
+    "instr-before-the-next-instr": "instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\n\ninstr 2\nendin\n",
+    "instr-at-the-end-of-the-orchestra": "instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\n\n\n",
+    "udo-before-an-instr": "opcode Half, a, a\n  aIn xin\n  xout aIn * 0.5\n\ninstr 1\nendin\n",
+    "if-before-endin": "instr 1\n  kx init 1\n  if kx > 0 then\n    kx = 2\n\nendin\n",
+}
+UNCLOSED_END = {
+    name: "endop" if name.startswith("udo") else "endif" if name.startswith("if") else "endin"
+    for name in UNCLOSED
+}
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(UNCLOSED))
+def test_an_unclosed_block_is_also_named_on_csounds_line(name: str, tmp_path: Path) -> None:
+    """We name a missing `endin` on the `instr` line; Csound names the line where its reader found
+    out (the next block, the end of the orchestra): an error there too, so both can be found."""
+    text = csd(UNCLOSED[name])
+    path = tmp_path / f"{name}.csd"
+    path.write_text(text)
+    proc = subprocess.run(
+        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+        check=False,
+    )
+    raw = parse_messages(proc.stdout + proc.stderr, return_code=proc.returncode)
+    lines = {d.line + 1 for d in raw if d.line is not None}  # 0-based there
+    assert proc.returncode != 0 and lines, f"Csound accepts the {name} example"
+    found = [f for f in static_findings(Document(path.as_uri(), text)) if f.severity == Severity.ERROR]
+    assert {f.code for f in found} == {"missing-" + UNCLOSED_END[name], "unclosed-block"}
+    ours = {text.count("\n", 0, f.start_byte) + 1 for f in found if f.code == "unclosed-block"}
+    assert ours == lines

@@ -69,6 +69,17 @@ def test_missing_endin_is_named_on_the_instr_line() -> None:
     assert finding.message == "missing endin for instr 1"
 
 
+def test_missing_endin_is_also_named_where_the_reader_finds_out() -> None:
+    """Where the next `instr` (or the end of the orchestra) shows the block is still open."""
+    text = csd("instr 1\n  aSig rand 0.1\n  outs aSig, aSig\n\ninstr 2\nendin\n")
+    finding = assert_one(text, "unclosed-block", "instr 2", Severity.ERROR)
+    assert finding.message == "missing endin: instr 1 (line 10) is still open here"
+    text = csd("instr 1\n  aSig rand 0.1\n  outs aSig, aSig\n")
+    assert_one(text, "unclosed-block", "</CsInstruments>", Severity.ERROR)
+    text = csd("instr 1\n  aSig rand 0.1\n  outs aSig, aSig\ninstr 2\nendin\n")
+    assert_one(text, "unclosed-block", "instr 2", Severity.ERROR)
+
+
 def test_unknown_opcode_with_suggestion() -> None:
     text = csd("instr 1\n  aSig oscilli 0.1, 440\n  outs aSig, aSig\nendin\n")
     finding = assert_one(text, "unknown-opcode", "oscilli", Severity.ERROR)

@@ -59,7 +59,10 @@ def variable_type_of(name: str, ctx: TypeContext) -> str:
     letter = variable_type(name)
     if letter is None:
         return UNKNOWN
-    if variable is not None and variable.is_array and not letter.endswith("]"):
+    is_array = variable is not None and (
+        variable.is_array or (variable.is_global and name in ctx.model.global_arrays)
+    )
+    if is_array and not letter.endswith("]"):
         return letter + "[]"
     return letter
 

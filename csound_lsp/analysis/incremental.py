@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from csound_lsp.analysis import registry, structure_checks
+from csound_lsp.analysis import macro_reach, registry, structure_checks
 from csound_lsp.analysis.diagnostics import SEMANTIC_LIMIT, drop_inside_syntax_errors, too_large
 from csound_lsp.analysis.findings import Finding
 from csound_lsp.analysis.item_facts import (
@@ -30,6 +30,7 @@ from csound_lsp.analysis.item_facts import (
     Context,
     ContextChange,
     ItemFacts,
+    MacroTable,
     SkeletonBuilder,
     analyse_item,
     context_change,
@@ -41,7 +42,7 @@ from csound_lsp.catalog import Catalog
 from csound_lsp.catalog.versions import catalog_for, current_major
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.items import ItemEntry, ItemTable, Slot
-from csound_lsp.syntax.model import Ref, is_global_name
+from csound_lsp.syntax.model import DocumentModel, Ref, is_global_name
 from csound_lsp.syntax.model_builder import orchestra_containers
 
 
@@ -127,6 +128,8 @@ def _analyse(
     if large is not None:
         findings.append(large)
     if large is not None or len(findings) > SEMANTIC_LIMIT:
+        # what a fresh open of this text knows of its globals: none (not the version before's)
+        document.items.carry(_ASSIGNED, frozenset())
         return VersionFindings(sorted(findings, key=lambda f: (f.start_byte, f.end_byte, f.code)), {})
     root = document.tree.root_node
     items = document.items
@@ -157,6 +160,10 @@ def _analyse(
         unresolved,
         report_unused,
         engine,
+        _macro_table(skeleton),
+        frozenset(n for n, v in global_vars.items() if v.is_array).union(
+            *(facts.global_arrays for _, facts in placed)
+        ),
     )
     changes: dict[int, ContextChange] = {}
 
@@ -254,6 +261,14 @@ def _analyse(
     findings += drop_inside_syntax_errors(semantic, findings)
     findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.code))
     return VersionFindings(findings, origin)
+
+
+def _macro_table(skeleton: DocumentModel) -> MacroTable:
+    """The reach of the macros the skeleton defines, for the items' variable checks: what the whole
+    document's model gives (`macro_reach.document_reach`), as a hashable table."""
+    if not skeleton.macros:
+        return ()
+    return tuple(sorted(macro_reach.document_reach(skeleton).items()))
 
 
 def _moved(ref: Ref, base: int) -> Ref:

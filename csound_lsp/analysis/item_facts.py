@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
 
 from csound_lsp.analysis import registry, structure_checks
 from csound_lsp.analysis.findings import Finding
@@ -24,19 +24,28 @@ from csound_lsp.catalog import Catalog
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import item_model
 from csound_lsp.syntax.items import Slot
+from csound_lsp.syntax.languages import query_for
 from csound_lsp.syntax.model import (
     DocumentModel,
     Instrument,
     InstrumentName,
     Ref,
+    RelativeNames,
     Scope,
     ScopeKind,
     Udo,
+    is_global_name,
+    names_at,
 )
 from csound_lsp.syntax.model_builder import ModelBuilder
 
 ITEM_TYPES = ("instrument_definition", "udo_definition")
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_ARRAY_DECLARATIONS = "(array_declaration name: (identifier) @name)"
+
+
+#: The reach of macros (`macro_reach`) as a hashable table: (name, words or None) sorted by name.
+MacroTable = tuple[tuple[str, frozenset[str] | None], ...]
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,10 @@ class Context:
     report_unused: bool
     #: The Csound major version that compiles the document (what `analysis.dialect` reports).
     engine: int = 6
+    #: The reach of the macros defined at the document's top level (`macro_reach`), by name.
+    macros: MacroTable = ()
+    #: Global variables declared as arrays anywhere in the document.
+    global_arrays: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -65,7 +78,8 @@ class ItemResult:
     tables_used: list[tuple[float, int, int]]
     macro_uses: list[Ref]
     has_macros: bool
-    #: Local variables with no definition: their findings depend on the global-scope definitions.
+    #: Variables the item reads but does not set (locals and globals): their findings depend on the
+    #: document's global definitions and global arrays.
     undefined_names: frozenset[str]
     #: An unknown opcode's did-you-mean reads every UDO name.
     reads_all_udo_names: bool
@@ -96,25 +110,21 @@ class ItemFacts:
 
     is_udo: bool
     #: Instruments: (text, number, start, end) per name.
-    names: list[tuple[str, float | None, int, int]]
+    names: RelativeNames
     #: UDOs: the name node's text, None without a name node.
     udo_name: str | None
     udo: Udo | None
     words: frozenset[str]
+    #: Global variables the item declares as arrays (`gkNotes[] init 8`): an item that only uses
+    #: `gkNotes` types it as an array too, as the whole-document model does.
+    global_arrays: frozenset[str] = frozenset()
     #: The names moved to a start offset, reused while the item does not move.
     moved: tuple[int, list[InstrumentName]] = (-1, [])
 
     def names_at(self, base: int) -> list[InstrumentName]:
-        found = self.moved
-        if found[0] != base:
-            found = self.moved = (
-                base,
-                [
-                    InstrumentName(text, number, Ref(text, start + base, end + base))
-                    for text, number, start, end in self.names
-                ],
-            )
-        return found[1]
+        if self.moved[0] != base:
+            self.moved = (base, names_at(self.names, base))
+        return self.moved[1]
 
 
 @dataclass
@@ -163,13 +173,22 @@ def item_facts(source: bytes, root: Node, item: Node) -> ItemFacts:
             (n.text, n.number, n.ref.start_byte - base, n.ref.end_byte - base)
             for n in builder.model.instruments[0].names
         ]
-        return ItemFacts(False, names, None, None, words)
+        return ItemFacts(False, names, None, None, words, _global_arrays(source, root, item))
     name_node = item.child_by_field_name("name")
     builder.on_udo_definition(item, builder.global_scope)
     udo = next(iter(builder.model.udos.values()), None)
     if udo is not None:
         udo = replace(udo, ref=_moved(udo.ref, -base), doc="", parameters=list(udo.parameters))
-    return ItemFacts(True, [], builder.text(name_node) if name_node is not None else None, udo, words)
+    name = builder.text(name_node) if name_node is not None else None
+    return ItemFacts(True, [], name, udo, words, _global_arrays(source, root, item))
+
+
+def _global_arrays(source: bytes, root: Node, item: Node) -> frozenset[str]:
+    if b"[" not in source[item.start_byte : item.end_byte]:
+        return frozenset()
+    captured = QueryCursor(query_for(root, _ARRAY_DECLARATIONS)).captures(item).get("name", [])
+    names = {source[n.start_byte : n.end_byte].decode("utf-8", "replace") for n in captured}
+    return frozenset(n for n in names if is_global_name(n))
 
 
 class SkeletonBuilder(ModelBuilder):
@@ -231,6 +250,8 @@ class ContextChange:
     udo_set: bool
     udo_words: frozenset[str]
     global_names: frozenset[str]
+    #: Macros whose reach differs.
+    macro_names: frozenset[str] = frozenset()
 
 
 def context_change(old: Context, new: Context) -> ContextChange:
@@ -241,8 +262,16 @@ def context_change(old: Context, new: Context) -> ContextChange:
         != (new.includes_unresolved, new.report_unused, new.engine),
         old.udos.keys() != new.udos.keys(),
         frozenset(changed | (old.udo_names ^ new.udo_names)),
-        old.global_names ^ new.global_names,
+        (old.global_names ^ new.global_names) | (old.global_arrays ^ new.global_arrays),
+        _changed_macros(old.macros, new.macros),
     )
+
+
+def _changed_macros(old: MacroTable, new: MacroTable) -> frozenset[str]:
+    if old == new:
+        return frozenset()
+    before, after = dict(old), dict(new)
+    return frozenset(n for n in before.keys() | after.keys() if before.get(n, ()) != after.get(n, ()))
 
 
 def still_valid(facts: ItemFacts, result: ItemResult, change: ContextChange) -> bool:
@@ -252,6 +281,7 @@ def still_valid(facts: ItemFacts, result: ItemResult, change: ContextChange) -> 
         and not (change.udo_set and result.reads_all_udo_names)
         and facts.words.isdisjoint(change.udo_words)
         and result.undefined_names.isdisjoint(change.global_names)
+        and (not change.macro_names or change.macro_names.isdisjoint(r.name for r in result.macro_uses))
     )
 
 
@@ -264,6 +294,7 @@ def analyse_item(
 ) -> ItemResult:
     model = item_model(document, item, context.udo_names)
     model.udos = dict(skeleton.udos)
+    model.global_arrays = context.global_arrays
     base = item.start_byte
     found = registry.item_findings(
         registry.ItemInput(
@@ -273,12 +304,15 @@ def analyse_item(
             report_unused=context.report_unused,
             also_defined=context.global_names,
             engine=context.engine,
+            outside_macros=dict(context.macros),
         )
     )
     defined, used = structure_checks.table_facts(model)
     instrument = model.instruments[0] if model.instruments else None
     globals_ = model.global_scope.variables
-    undefined = frozenset(v.name for s in model.scopes for v in s.variables.values() if not v.definitions)
+    undefined = frozenset(
+        v.name for s in (model.global_scope, *model.scopes) for v in s.variables.values() if not v.definitions
+    )
     return ItemResult(
         findings=[replace(f, start_byte=f.start_byte - base, end_byte=f.end_byte - base) for f in found],
         pfields=structure_checks.pfields_read(instrument) if instrument is not None else None,

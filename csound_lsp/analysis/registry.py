@@ -15,7 +15,7 @@ Adding a diagnostic is one function and one line in `CHECKS`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -52,6 +52,9 @@ class ItemInput:
     engine: int = 6
     #: The document's URI, where checks that read beside it (included files) look; "" for none.
     origin: str = ""
+    #: For an item analysed on its own, the document's macro table (`macro_reach.document_reach` of
+    #: the skeleton); None where the model is the whole document or the skeleton.
+    outside_macros: Mapping[str, frozenset[str] | None] | None = None
 
 
 @dataclass
@@ -155,6 +158,7 @@ def _variables(run: ItemInput) -> list[Finding]:
         report_unused=run.report_unused,
         check_globals=False,
         also_defined=run.also_defined,
+        outside_macros=run.outside_macros,
     )
 
 

@@ -460,3 +460,6 @@ _BUILTIN_MACROS = frozenset(
     "M_NAN",
     "CSOUND_VERSION",
 }
+
+#: The same, for the checks that ask which macros expand to numbers only.
+BUILTIN_MACROS = _BUILTIN_MACROS

@@ -29,6 +29,8 @@ def syntax_errors(tree: Tree, source: bytes) -> list[Finding]:
     findings: list[Finding] = []
     for node in _problem_nodes(tree.root_node):
         findings.append(_describe(node, source))
+        if node.is_missing:
+            findings.extend(_still_open(node, source))
         if len(findings) >= _MAX_ERRORS:
             break
     return findings
@@ -109,6 +111,29 @@ def _missing(node: Node, source: bytes) -> Finding:
         message = f"missing {wanted.replace('_', ' ')}" + (f" in {context}" if context else "")
     start = node.start_byte
     return Finding(start, start, Severity.ERROR, "missing", message)
+
+
+def _still_open(node: Node, source: bytes) -> list[Finding]:
+    """A block end missing below the block's first line is also named where the reader finds out:
+    the line that cannot belong to the block (the next `instr`, the `endin` of an `if` left open) or
+    the end of the section. Csound names that line ("unexpected INSTR_TOKEN", "unexpected end of
+    file"), and someone reading Csound's message looks there."""
+    wanted = node.type
+    block = _enclosing_block_node(node)
+    context = _enclosing_block(node, source)
+    if wanted not in _BLOCK_ENDS or block is None or context is None:
+        return []
+    if node.start_point.row == block.start_point.row:
+        return []
+    start = node.start_byte
+    line_end = source.find(b"\n", start)
+    line = source[start : len(source) if line_end == -1 else line_end]
+    end = start + len(line.rstrip())
+    message = f"missing {wanted}: {context} (line {block.start_point.row + 1}) is still open here"
+    return [Finding(start, end, Severity.ERROR, "unclosed-block", message, data={"keyword": wanted})]
+
+
+_BLOCK_ENDS = frozenset({"endin", "endop", "endif", "od", "fi", "enduntil"})
 
 
 def _enclosing_block_node(node: Node) -> Node | None:

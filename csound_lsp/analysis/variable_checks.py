@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from csound_lsp.analysis import macro_reach
 from csound_lsp.analysis.expressions import RESERVED_NAMES
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.syntax.model import DocumentModel, Ref, Scope, ScopeKind, Variable
@@ -21,9 +22,12 @@ def plain_variable(name: str, rate: str | None, declared_type: str | None) -> bo
     return name not in _IMPLICIT and not _is_pfield(name) and (rate is not None or declared_type is not None)
 
 
-def _scope_has_macros(model: DocumentModel, scope: Scope) -> bool:
-    """Macro expansions can define anything, so strict checks stand down in their scope."""
-    return any(scope.start_byte <= ref.start_byte <= scope.end_byte for ref in model.macro_uses)
+def _scope_macro_uses(model: DocumentModel, scope: Scope) -> list[Ref]:
+    """The macro uses in a scope; the global scope's are those outside every instrument and UDO."""
+    if scope.kind is ScopeKind.GLOBAL:
+        items = [(s.start_byte, s.end_byte) for s in model.scopes]
+        return [r for r in model.macro_uses if not any(a <= r.start_byte <= b for a, b in items)]
+    return [ref for ref in model.macro_uses if scope.start_byte <= ref.start_byte <= scope.end_byte]
 
 
 def variable_findings(
@@ -33,25 +37,37 @@ def variable_findings(
     report_unused: bool = True,
     check_globals: bool = True,
     also_defined: frozenset[str] = frozenset(),
+    outside_macros: macro_reach.Reach | None = None,
 ) -> list[Finding]:
     """All variable and label findings.
 
     `check_globals=False` leaves out "global never assigned" (the incremental path checks that
-    across the whole document); `also_defined` names global-scope variables defined elsewhere.
+    across the whole document); `also_defined` names global-scope variables defined elsewhere;
+    `outside_macros`, for one item's model, the document's macro table (`macro_reach.document_reach`
+    of the skeleton; None: the model is the whole document or its skeleton). A macro
+    used in a scope silences "never assigned" and "used before assigned" there only for the names it
+    could bring in.
     """
     findings: list[Finding] = []
     global_defined = {name for name, v in model.global_scope.variables.items() if v.definitions}
     global_defined |= also_defined
     global_macros = includes_unresolved or macros_may_define(model.source, model.macro_uses)
+    reach: macro_reach.Reach = {}
+    if model.macro_uses:
+        if outside_macros is None:
+            reach = macro_reach.document_reach(model)
+        else:
+            reach = macro_reach.item_reach(model, outside_macros)
     for scope in [model.global_scope, *model.scopes]:
-        macros_here = _scope_has_macros(model, scope)
+        uses = _scope_macro_uses(model, scope)
+        macro_may_touch = macro_reach.toucher(model, uses, reach, (scope.start_byte, scope.end_byte))
         for variable in scope.variables.values():
             if variable.name in _IMPLICIT or _is_pfield(variable.name) or "$" in variable.name:
                 continue  # `gkKey$VOICE`: the real name is known only after macro expansion
             if variable.rate is None and variable.declared_type is None:
                 if variable.name.startswith("t") or variable.name in model.udos:
                     # `t1 init 10`: Csound 6.18 still takes the old t-variables (k-rate). A UDO's
-                    # name read as a result (`MyUdo i(kx), 1`: our grammar cannot know the name)
+                    # name read as a result (`MyUdo i (kx), 1`: our grammar cannot know the name)
                     # is a call, not a variable.
                     continue
                 # Not a Csound variable name at all (e.g. a misspelt opcode used as a value).
@@ -62,12 +78,12 @@ def variable_findings(
                     findings.extend(undefined_global(variable.name, variable.uses))
                 continue
             if not variable.definitions:
-                if variable.name in global_defined or macros_here:
+                if variable.name in global_defined or macro_may_touch(variable.name):
                     continue
                 findings.extend(_undefined(variable, "variable"))
                 continue
             early = [u for u in variable.early_uses if not _self_fed(scope, variable.name, u)]
-            if early and not macros_here and scope.kind is not ScopeKind.GLOBAL:
+            if early and scope.kind is not ScopeKind.GLOBAL and not macro_may_touch(variable.name):
                 for use in early:
                     findings.append(
                         Finding(

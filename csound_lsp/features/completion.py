@@ -30,7 +30,7 @@ from csound_lsp.catalog.options import all_options
 from csound_lsp.catalog.types import Param, split_found
 from csound_lsp.catalog.usage import usage_count
 from csound_lsp.catalog.versions import current_major, note_for
-from csound_lsp.features import csound7, hover
+from csound_lsp.features import csound7, opcode_text
 from csound_lsp.features.completion_index import (
     call_text,
     catalog_facts,
@@ -435,7 +435,7 @@ class _Builder:
 
         def detail() -> str:
             chosen = opcode_overload(opcode, outs, function)
-            line = hover.overload_line(opcode.name, chosen) if chosen else ""
+            line = opcode_text.overload_line(opcode.name, chosen) if chosen else ""
             version = note_for(opcode.name)
             return f"{line} ({version})" if version else line
 
@@ -459,10 +459,10 @@ class _Builder:
             udo.name,
             _KIND.Method,
             group,
-            detail=f"UDO: {hover.overload_line(udo.name, overload)}",
+            detail=f"UDO: {opcode_text.overload_line(udo.name, overload)}",
             insert=insert,
             snippet=is_snippet,
-            documentation=hover.udo_markdown(udo),
+            documentation=opcode_text.udo_markdown(udo),
         )
 
     def variables(self, scope: Scope, accepts: str | None, preferred: str | None, group: int = 0) -> None:
@@ -502,7 +502,7 @@ class _Builder:
             fit = 1
         else:
             fit = 3
-        detail = hover.rate_words(found) + (" (global)" if is_global else "")
+        detail = opcode_text.rate_words(found) + (" (global)" if is_global else "")
         self.add(name, _KIND.Variable, group + fit * 2, detail=detail)
 
     @property

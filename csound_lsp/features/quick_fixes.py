@@ -143,7 +143,9 @@ def _context(
 
 def _maker_for(finding: Finding) -> Callable[[FixContext, Finding], Iterator[Fix]] | None:
     maker = _MAKERS.get(finding.code)
-    if maker is None and finding.code.removeprefix("missing-") in BLOCK_ENDS:
+    if maker is None and (
+        finding.code.removeprefix("missing-") in BLOCK_ENDS or finding.code == "unclosed-block"
+    ):
         return _missing_end
     return maker
 
@@ -204,7 +206,7 @@ def _still_valid(ctx: FixContext, finding: Finding, fix: Fix) -> bool:
         return False
     errors_before, errors_after = _counts(before, True), _counts(after, True)
     for code, count in errors_after.items():
-        if fix.structural and not code.startswith(("syntax-error", "missing")):
+        if fix.structural and not code.startswith(("syntax-error", "missing", "unclosed-block")):
             continue
         if count > errors_before[code]:
             return False
@@ -291,17 +293,19 @@ def _unknown_opcode(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
 
 
 def _missing_end(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
-    """Closes the block on a new line after its last statement, at the block's indentation.
+    """Closes the block on a new line after its last statement, at the block's indentation (offered
+    on the block's first line and where the block is found still open).
 
     When the parser ran on into the next `instr` or `opcode` (an `if` left open at the end of an
     instrument), the enclosing blocks are closed there too, so the next one starts clean.
     """
-    keyword = finding.code.removeprefix("missing-")
+    at_end = finding.code == "unclosed-block"  # named where the block is found still open
+    keyword = str(finding.data.get("keyword", "")) if at_end else finding.code.removeprefix("missing-")
     for missing in _missing_nodes(ctx.document.tree.root_node, keyword):
         block = missing.parent
         while block is not None and block.type not in _BLOCKS:
             block = block.parent
-        if block is None or block.start_byte != finding.start_byte:
+        if block is None or (missing.start_byte if at_end else block.start_byte) != finding.start_byte:
             continue
         indent = indent_at(ctx.source, block.start_byte)
         end, cut = _blockcontent_end(ctx, block, missing, len(indent))

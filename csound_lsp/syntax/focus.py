@@ -25,10 +25,11 @@ from csound_lsp.syntax.model import (
     Include,
     Instrument,
     InstrumentName,
-    Ref,
+    RelativeNames,
     Scope,
     ScopeKind,
     Variable,
+    names_at,
 )
 from csound_lsp.syntax.model_builder import ModelBuilder, build_model, orchestra_containers
 
@@ -39,21 +40,14 @@ _ITEM_TYPES = ("instrument_definition", "udo_definition")
 class _Names:
     """An instrument's names and scope label, offsets relative to its start."""
 
-    names: list[tuple[str, float | None, int, int]]
+    names: RelativeNames
     label: str
     moved: tuple[int, list[InstrumentName]] = (-1, [])
 
     def at(self, base: int) -> list[InstrumentName]:
-        found = self.moved
-        if found[0] != base:
-            found = self.moved = (
-                base,
-                [
-                    InstrumentName(text, number, Ref(text, start + base, end + base))
-                    for text, number, start, end in self.names
-                ],
-            )
-        return found[1]
+        if self.moved[0] != base:
+            self.moved = (base, names_at(self.names, base))
+        return self.moved[1]
 
 
 #: An instrument's names (an item entry's slot).

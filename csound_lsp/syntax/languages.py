@@ -6,7 +6,7 @@ import enum
 from functools import cache
 from pathlib import PurePath
 
-from tree_sitter import Language, Parser
+from tree_sitter import Language, Node, Parser, Query
 
 from csound_lsp import _binding
 
@@ -71,6 +71,20 @@ def language(kind: FileKind) -> Language:
         FileKind.SCO: _binding.language_sco,
     }[kind]()
     return Language(capsule)
+
+
+_ROOT_KINDS = {"csd_document": FileKind.CSD, "orchestra": FileKind.ORC, "score": FileKind.SCO}
+_QUERIES: dict[tuple[FileKind, str], Query] = {}
+
+
+def query_for(root: Node, pattern: str) -> Query:
+    """A compiled query for the language of the tree whose root is `root`, made once per language
+    and pattern (a query walks a subtree in C, where a Python walk visits every node)."""
+    key = (_ROOT_KINDS.get(root.type, FileKind.CSD), pattern)
+    query = _QUERIES.get(key)
+    if query is None:
+        query = _QUERIES.setdefault(key, Query(language(key[0]), pattern))
+    return query
 
 
 def new_parser(kind: FileKind) -> Parser:

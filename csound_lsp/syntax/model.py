@@ -136,6 +136,18 @@ class InstrumentName:
     ref: Ref
 
 
+#: An instrument's names kept relative to its start: (text, number, start, end) each.
+RelativeNames = list[tuple[str, float | None, int, int]]
+
+
+def names_at(names: RelativeNames, base: int) -> list[InstrumentName]:
+    """Relative names moved to an instrument that starts at `base`."""
+    return [
+        InstrumentName(text, number, Ref(text, start + base, end + base))
+        for text, number, start, end in names
+    ]
+
+
 @dataclass(eq=False)
 class Instrument:
     names: list[InstrumentName]
@@ -280,6 +292,8 @@ class DocumentModel:
     udos: dict[str, Udo] = field(default_factory=dict)
     macros: dict[str, Macro] = field(default_factory=dict)
     macro_uses: list[Ref] = field(default_factory=list)
+    #: Macros defined more than once (`macros` keeps the first definition).
+    redefined_macros: set[str] = field(default_factory=set)
     #: Names tested by `#ifdef`/`#ifndef`/`#undef`: references, but never "undefined".
     macro_tests: list[Ref] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
@@ -296,6 +310,8 @@ class DocumentModel:
     declarations: dict[str, Udo] = field(default_factory=dict)
     member_uses: list[MemberUse] = field(default_factory=list)
     dialect_marks: list[DialectMark] = field(default_factory=list)
+    #: Global variables declared as arrays outside this model (an item's model reads the others').
+    global_arrays: frozenset[str] = frozenset()
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")

@@ -425,6 +425,8 @@ class ModelBuilder(Csound7Handlers):
         if body_text.startswith("#") and body_text.endswith("#") and len(body_text) >= 2:
             body_text = body_text[1:-1]
         macro = Macro(self.text(name), self.ref(name), parameter_names, body_text, node)
+        if macro.name in self.model.macros:
+            self.model.redefined_macros.add(macro.name)
         self.model.macros.setdefault(macro.name, macro)
 
     def on_macro_use(self, node: Node, scope: Scope) -> None:
