@@ -106,6 +106,34 @@ def test_random_edits_match_fresh_parse(edits: list[tuple[float, int, str]], enc
         assert sexp(document) == sexp(fresh(document))
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDIT, min_size=2, max_size=8), st.sampled_from(list(Encoding)), st.integers(0, 7))
+def test_a_burst_of_versions_parsed_once_matches_fresh_parses(
+    edits: list[tuple[float, int, str]], encoding: Encoding, asked: int
+) -> None:
+    """A version's tree is made when first asked for, from the nearest parsed version with every edit
+    since: a burst of keystrokes whose versions nobody parsed is reparsed once, and a skipped version
+    asked for later still gets its own tree."""
+    document = Document("file:///x.csd", CSD, encoding=encoding)
+    versions = [document]
+    for where, length, text in edits:
+        source = document.source
+        start = int(where * len(source))
+        while 0 < start < len(source) and (source[start] & 0xC0) == 0x80:
+            start -= 1
+        end = min(len(source), start + length)
+        while end < len(source) and (source[end] & 0xC0) == 0x80:
+            end += 1
+        document = document.edited(
+            [(Span(document.index.position(start), document.index.position(end)), text)]
+        )
+        versions.append(document)
+    assert not any(version.parsed for version in versions[1:])
+    assert sexp(document) == sexp(fresh(document))  # made from the first version and all the edits
+    skipped = versions[1 + asked % (len(versions) - 2)] if len(versions) > 2 else versions[-1]
+    assert sexp(skipped) == sexp(fresh(skipped))
+
+
 def test_edits_after_lone_surrogates_stay_inside_the_text() -> None:
     """A lone surrogate (a client's broken paste) is kept as three bytes; a position after it on its
     line must map inside the line, so the next edit lands where the client meant (it once ran past the

@@ -31,7 +31,7 @@ from csound_lsp.features.diagnostics import DiagnosticsManager, Json, static_dia
 from csound_lsp.server.feature import Feature
 from csound_lsp.settings import DiagnosticsSettings
 from csound_lsp.syntax.document import Document, map_back
-from csound_lsp.syntax.focus import LARGE_ITEM_BYTES, model_ready, warm_long_items
+from csound_lsp.syntax.focus import LARGE_ITEM_BYTES, long_model_ready, model_ready, warm_long_items
 from csound_lsp.syntax.store import DocumentStore
 
 if TYPE_CHECKING:
@@ -112,17 +112,21 @@ class StaticPublisher:
     def stand_in(self, document: Document, offset: int) -> tuple[Document, int]:
         """The version (and the offset in it) an interactive request at `offset` answers from: this
         one, unless the long instrument there has no model yet (its analysis is still running) and the
-        last analysed version has one, with the offset still standing in unedited text."""
-        if model_ready(document, offset):
+        last analysed version has one, with the offset still standing in unedited text. A version not
+        parsed yet is not parsed here (its reparse takes tens of milliseconds in a long instrument and
+        runs on the analysis thread): the last analysed version answers when it has the long
+        instrument at that offset modelled."""
+        if document.parsed and model_ready(document, offset):
             return document, offset
         settled = self._settled.get(document.uri)
         edits = self._store.edits_since(settled) if settled is not None else None
         if settled is None or edits is None:
             return document, offset
         before = map_back(offset, edits)
-        if before is None or not model_ready(settled, before):
+        if before is None:
             return document, offset
-        return settled, before
+        ready = model_ready(settled, before) if document.parsed else long_model_ready(settled, before)
+        return (settled, before) if ready else (document, offset)
 
     async def off_loop(
         self, document: Document, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs

@@ -1,10 +1,17 @@
 """One version of a Csound document: its bytes, its line index and its tree-sitter tree, never changed.
 
-An edit makes a new version (`Document.edited`): the tree is copied before tree-sitter is told of
-the edit and reparses, so the old version's tree, and every node and model made from it, stays valid
-for whoever still reads it (an analysis on a worker thread, a hover answered from the last analysed
-version). Each version has an item table (`items.ItemTable`) holding what is computed from it, and
-inheriting from the version before what an unchanged instrument or UDO already had.
+An edit makes a new version (`Document.edited`): its bytes and line index at once, its tree when
+first asked for (`Document.tree`). The tree is then made from the nearest earlier version that has
+one: a copy of that tree is told of every edit since and reparsed, so the old version's tree, and
+every node and model made from it, stays valid for whoever still reads it (an analysis on a worker
+thread, a hover answered from the last analysed version). Reparsing is not free: tree-sitter reuses
+neither a repetition's nodes nor those made while it tried two readings, so one keystroke in a
+20,000-line instrument costs ~35 ms, linear in the instrument. Made on demand, it runs on the thread
+that first needs the tree (the analysis thread, with the interpreter lock released while
+tree-sitter parses), and a burst of keystrokes is reparsed once.
+
+Each version has an item table (`items.ItemTable`) holding what is computed from it, and inheriting
+from the version before what an unchanged instrument or UDO already had.
 
 LSP counts `\n`, `\r\n` and a lone `\r` as line breaks; the grammar (and tree-sitter's rows) know
 `\n` only. So the parser reads the text with each lone `\r` turned into `\n`: the same length, so byte
@@ -14,6 +21,7 @@ offsets are shared, and tree-sitter's rows become the line index's lines.
 from __future__ import annotations
 
 import re
+import threading
 from functools import cached_property
 
 from tree_sitter import Node, Parser, Tree
@@ -24,6 +32,9 @@ from csound_lsp.syntax.lines import Encoding, LineIndex, Position, Span
 
 #: One edit in bytes: (start, end in the old text, end in the new text).
 ByteChange = tuple[int, int, int]
+
+#: One edit as tree-sitter's `Tree.edit` takes it: start, old end and new end bytes, then points.
+_TreeEdit = tuple[int, int, int, tuple[int, int], tuple[int, int], tuple[int, int]]
 
 __all__ = ["Document", "Encoding", "LineIndex", "Position", "Span", "parse_view"]
 
@@ -45,10 +56,15 @@ class Document:
     kind: FileKind
     encoding: Encoding
     index: LineIndex
-    tree: Tree
     items: ItemTable
     _parser: Parser
+    #: Held while any version of this document is parsed (the parser is shared by its versions).
+    _lock: threading.RLock
     _source: bytes
+    _tree: Tree | None
+    #: Until the tree is made: the version it is made from and the tree edits since (no version: the
+    #: text was replaced whole, parse it fresh).
+    _after: tuple[Document | None, tuple[_TreeEdit, ...]] | None
     #: The byte edits that made this version from the one before, in order (empty for a fresh text).
     edits: tuple[ByteChange, ...]
 
@@ -66,14 +82,21 @@ class Document:
         self.kind = kind if kind is not None else kind_for(uri, language_id)
         self.encoding = encoding
         self._parser = new_parser(self.kind)
+        self._lock = threading.RLock()
         self._source = text.encode("utf-8", errors="surrogatepass")
         self.index = LineIndex(self._source, encoding)
-        self.tree = self._parser.parse(parse_view(self._source))
+        self._tree = self._parser.parse(parse_view(self._source))
+        self._after = None
         self.items = ItemTable()
         self.edits = ()
 
     def _next(
-        self, source: bytes, tree: Tree, version: int | None, edits: tuple[ByteChange, ...]
+        self,
+        source: bytes,
+        index: LineIndex,
+        after: tuple[Document | None, tuple[_TreeEdit, ...]],
+        version: int | None,
+        edits: tuple[ByteChange, ...],
     ) -> Document:
         made = object.__new__(Document)
         made.uri = self.uri
@@ -81,9 +104,11 @@ class Document:
         made.kind = self.kind
         made.encoding = self.encoding
         made._parser = self._parser
+        made._lock = self._lock
         made._source = source
-        made.index = LineIndex(source, self.encoding)
-        made.tree = tree
+        made.index = index
+        made._tree = None
+        made._after = after
         made.items = ItemTable(self.items)
         made.edits = edits
         return made
@@ -91,6 +116,49 @@ class Document:
     @property
     def source(self) -> bytes:
         return self._source
+
+    @property
+    def tree(self) -> Tree:
+        """This version's tree, parsed when first asked for (by whichever thread asks)."""
+        tree = self._tree
+        if tree is None:
+            with self._lock:
+                tree = self._tree
+                if tree is None:
+                    tree = self._tree = self._parse()
+                    self._after = None  # the version it was made from may go
+        return tree
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the tree is made (asking for it then costs nothing)."""
+        return self._tree is not None
+
+    def _parse(self) -> Tree:
+        """The tree, from the nearest earlier version with one and the edits since (under the lock)."""
+        steps: list[tuple[_TreeEdit, ...]] = []
+        base: Document | None = self
+        while base is not None and base._tree is None:
+            assert base._after is not None
+            base, edits = base._after
+            steps.append(edits)
+        view = parse_view(self._source)
+        if base is None or base._tree is None:
+            return self._parser.parse(view)
+        tree = base._tree.copy()
+        done = [edit for step in reversed(steps) for edit in step]
+        for start, old_end, new_end, start_point, old_end_point, new_end_point in done:
+            tree.edit(
+                start_byte=start,
+                old_end_byte=old_end,
+                new_end_byte=new_end,
+                start_point=start_point,
+                old_end_point=old_end_point,
+                new_end_point=new_end_point,
+            )
+        if done:
+            _unreuse_missing(tree, self.index, len(self._source), min(edit[0] for edit in done))
+        return self._parser.parse(view, tree)
 
     @cached_property
     def text(self) -> str:
@@ -101,27 +169,28 @@ class Document:
         return self.edited([(None, text)], version)
 
     def edited(self, edits: list[tuple[Span | None, str]], version: int | None = None) -> Document:
-        """The next version after LSP content changes applied in order: the tree edited for each (on a
-        copy: this version keeps its own) and reparsed once. A change without a range replaces the
-        whole document, as LSP defines it."""
+        """The next version after LSP content changes applied in order. Its tree is made when asked
+        for: this version's tree (or the nearest earlier one's) copied, told of each edit, and
+        reparsed once. A change without a range replaces the whole document, as LSP defines it."""
         source = self._source
         index = self.index
-        tree: Tree | None = self.tree.copy()
+        fresh = False
+        tree_edits: list[_TreeEdit] = []
         done: list[ByteChange] = []
         for span, new_text in edits:
             if span is None:
                 done.append((0, len(source), len(new_text.encode("utf-8", errors="surrogatepass"))))
                 source = new_text.encode("utf-8", errors="surrogatepass")
                 index = LineIndex(source, self.encoding)
-                tree = None
+                fresh = True
                 continue
-            source, index, edit = _edit(source, index, span, new_text, tree)
-            done.append(edit)
-        if tree is not None and done:
-            _unreuse_missing(tree, index, len(source), min(start for start, _, _ in done))
-        view = parse_view(source)
-        parsed = self._parser.parse(view) if tree is None else self._parser.parse(view, tree)
-        return self._next(source, parsed, version, tuple(done))
+            source, index, edit = _edit(source, index, span, new_text)
+            done.append(edit[:3])
+            tree_edits.append(edit)
+        after: tuple[Document | None, tuple[_TreeEdit, ...]] = (
+            (None, ()) if fresh else (self, tuple(tree_edits))
+        )
+        return self._next(source, index, after, version, tuple(done))
 
     def node_text(self, node: Node) -> str:
         return self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
@@ -137,9 +206,7 @@ class Document:
         return found if found is not None else root
 
 
-def _edit(
-    source: bytes, index: LineIndex, span: Span, new_text: str, tree: Tree | None
-) -> tuple[bytes, LineIndex, ByteChange]:
+def _edit(source: bytes, index: LineIndex, span: Span, new_text: str) -> tuple[bytes, LineIndex, _TreeEdit]:
     start = index.offset(span.start)
     old_end = max(start, index.offset(span.end))
     inserted = new_text.encode("utf-8", errors="surrogatepass")
@@ -153,16 +220,7 @@ def _edit(
     source = source[:start] + inserted + source[old_end:]
     index = LineIndex(source, index.encoding)
     new_end = start + len(inserted)
-    if tree is not None:
-        tree.edit(
-            start_byte=start,
-            old_end_byte=old_end,
-            new_end_byte=new_end,
-            start_point=start_point,
-            old_end_point=old_end_point,
-            new_end_point=index.point(new_end),
-        )
-    return source, index, (start, old_end, new_end)
+    return source, index, (start, old_end, new_end, start_point, old_end_point, index.point(new_end))
 
 
 def _unreuse_missing(tree: Tree, index: LineIndex, size: int, first: int) -> None:

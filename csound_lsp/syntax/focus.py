@@ -181,6 +181,14 @@ def model_ready(document: Document, offset: int) -> bool:
     return document.items.peek((_FOCUSED, item.start_byte)) is not None
 
 
+def long_model_ready(document: Document, offset: int) -> bool:
+    """Whether the item at `offset` is a long instrument or UDO whose focused model is built."""
+    item = item_at(document, offset)
+    if item is None or item.end_byte - item.start_byte < LARGE_ITEM_BYTES:
+        return False
+    return document.items.peek((_FOCUSED, item.start_byte)) is not None
+
+
 def warm_long_items(document: Document) -> None:
     """Builds the focused model of each long instrument or UDO (off the event loop, after its analysis
     built the item's model), so requests in it can answer from this version while a newer one is

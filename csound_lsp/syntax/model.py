@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from tree_sitter import Node
 
@@ -41,13 +42,32 @@ class ScopeKind(enum.Enum):
     UDO = "udo"
 
 
-@dataclass(frozen=True, slots=True)
 class Ref:
-    """A named occurrence: where a name stands in the source."""
+    """A named occurrence: where a name stands in the source. An immutable value (equal by its
+    fields); a plain slotted class rather than a frozen dataclass, whose `__init__` sets each field
+    through `object.__setattr__` at about three times the cost: a model makes one Ref per name."""
 
-    name: str
-    start_byte: int
-    end_byte: int
+    __slots__ = ("end_byte", "name", "start_byte")
+
+    def __init__(self, name: str, start_byte: int, end_byte: int) -> None:
+        self.name: Final = name
+        self.start_byte: Final = start_byte
+        self.end_byte: Final = end_byte
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ref):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and self.start_byte == other.start_byte
+            and self.end_byte == other.end_byte
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.start_byte, self.end_byte))
+
+    def __repr__(self) -> str:
+        return f"Ref(name={self.name!r}, start_byte={self.start_byte!r}, end_byte={self.end_byte!r})"
 
     def contains(self, offset: int) -> bool:
         return self.start_byte <= offset <= self.end_byte

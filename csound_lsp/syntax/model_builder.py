@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
@@ -38,6 +38,43 @@ from csound_lsp.syntax.model_csound7 import (
 
 if TYPE_CHECKING:
     from csound_lsp.syntax.document import Document
+
+#: What `ModelBuilder.visit` does with a node type that has no handler: walk its children, or nothing
+#: (a literal has no children worth asking for).
+_DESCEND: Any = object()
+_LEAF: Any = object()
+_LEAF_TYPES = ("number", "integer", "float", "string", "comment")
+
+
+def _handlers(cls: type) -> dict[str, Any]:
+    """The handler of each node type for a builder class (`on_<type>`, identifiers as uses, sections),
+    looked up once per class and type instead of by name at every node."""
+    found: dict[str, Any] | None = cls.__dict__.get("_handler_table")
+    if found is None:
+        found = _HandlerTable(cls)
+        cls._handler_table = found  # type: ignore[attr-defined]  # per class: read from cls.__dict__
+    return found
+
+
+class _HandlerTable(dict[str, Any]):
+    def __init__(self, cls: type) -> None:
+        super().__init__()
+        self.cls: Any = cls
+
+    def __missing__(self, kind: str) -> Any:
+        handler = getattr(self.cls, f"on_{kind}", None)
+        if handler is None:
+            if kind == "identifier":
+                handler = self.cls.use
+            elif kind in _SECTION_TYPES:
+                handler = self.cls.on_section
+            elif kind in _LEAF_TYPES:
+                handler = _LEAF
+            else:
+                handler = _DESCEND
+        self[kind] = handler
+        return handler
+
 
 #: Opcodes whose arguments name a label (all of them for the plain forms, the last for the
 #: conditional ones), so those identifiers are label uses, not variables.
@@ -83,7 +120,7 @@ class ModelBuilder(Csound7Handlers):
 
     # -- helpers -----------------------------------------------------------------------------------
     def text(self, node: Node) -> str:
-        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def ref(self, node: Node, name: str | None = None) -> Ref:
         return Ref(name if name is not None else self.text(node), node.start_byte, node.end_byte)
@@ -144,19 +181,16 @@ class ModelBuilder(Csound7Handlers):
     def visit(self, node: Node, scope: Scope) -> None:
         # An explicit stack for the generic nodes: expressions such as `1 + 1 + ...` nest one level
         # per operator, far deeper than Python's recursion allows on long generated lines.
+        handlers = _handlers(type(self))
         stack = [node]
         while stack:
             current = stack.pop()
             kind = current.type
-            handler = getattr(self, f"on_{kind}", None)
-            if handler is not None:
-                handler(current, scope)
-            elif kind == "identifier":
-                self.use(current, scope)
-            elif kind in _SECTION_TYPES:
-                self.on_section(current, scope)
-            else:
+            handler = handlers[kind]
+            if handler is _DESCEND:
                 stack.extend(reversed(current.named_children))
+            elif handler is not _LEAF:
+                handler(self, current, scope)
 
     def on_section(self, node: Node, scope: Scope) -> None:
         tag = node.type.removesuffix("_section")
@@ -302,8 +336,10 @@ class ModelBuilder(Csound7Handlers):
 
     def on_assignment(self, node: Node, scope: Scope) -> None:
         lefts = node.children_by_field_name("left")
+        operator = node.child_by_field_name("operator")
+        right = node.child_by_field_name("right")
         self.mark_outputs_over_lines(lefts)
-        self.mark_value_on_next_line(node)
+        self.mark_value_on_next_line(operator, right)
         if len(lefts) > 1:
             # `a, b = b, a`: every right side is read before any target is written.
             for right_side in node.children_by_field_name("right"):
@@ -311,9 +347,7 @@ class ModelBuilder(Csound7Handlers):
             for target in lefts:
                 self.define_target(target, scope)
             return
-        left = node.child_by_field_name("left")
-        operator = node.child_by_field_name("operator")
-        right = node.child_by_field_name("right")
+        left = lefts[0] if lefts else None
         if left is not None:
             name = self.text(left)
             if scope is self.global_scope and name in HEADER_NAMES and right is not None:

@@ -99,6 +99,10 @@ class Csound7Handlers:
         the name as an output."""
         if opcode is None:
             return
+        # Most statements have a blank and an argument after the name: no tree walk for them.
+        rest = self.source[opcode.end_byte : opcode.end_byte + 64].lstrip(b" \t")
+        if rest[:1] not in (b",", b";", b"/", b"\\", b""):
+            return
         following = opcode.next_sibling
         while following is not None and following.type == "comment":
             following = following.next_sibling
@@ -113,13 +117,14 @@ class Csound7Handlers:
         if b"\n" in span or b"\r" in span:
             self.mark(6, "outputs continued on the next line after a comma", outputs[0], outputs[-1])
 
-    def mark_value_on_next_line(self, node: Node) -> None:
+    def mark_value_on_next_line(self, operator: Node | None, right: Node | None) -> None:
         """`ix =` with its value on the next line: Csound 7 ends the statement at the `=`."""
-        operator = node.child_by_field_name("operator")
-        right = node.child_by_field_name("right")
         if operator is None or right is None:
             return
-        gap = _CONTINUATION.sub(b" ", self.source[operator.end_byte : right.start_byte])
+        gap = self.source[operator.end_byte : right.start_byte]
+        if b"\n" not in gap and b"\r" not in gap:
+            return
+        gap = _CONTINUATION.sub(b" ", gap)
         if b"\n" in gap or b"\r" in gap:
             self.mark(6, f"a value on the line after '{self.text(operator)}'", operator, right)
 
