@@ -12,7 +12,7 @@ check and the incremental one (item by item, over a skeleton without bodies) fin
 
 from __future__ import annotations
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node, QueryCursor
 
 from csound_lsp.analysis.expressions import TypeContext, argument_nodes, expression_type, variable_type_of
 from csound_lsp.analysis.findings import Finding, Severity
@@ -20,7 +20,7 @@ from csound_lsp.analysis.udo_overloads import classic_types
 from csound_lsp.catalog import Catalog
 from csound_lsp.catalog._data import DATA_DIR, Lazy, read_json
 from csound_lsp.catalog.types import TypeStringError, parse_types
-from csound_lsp.syntax.languages import FileKind, language
+from csound_lsp.syntax.languages import query_for
 from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind
 
 #: Argument forms `i()` accepts: a plain variable (an array element is a different message).
@@ -110,26 +110,20 @@ def _i_of_expressions(scope: Scope) -> list[Finding]:
     return findings
 
 
-_ROOT_KINDS = {"csd_document": FileKind.CSD, "orchestra": FileKind.ORC, "score": FileKind.SCO}
-_QUERIES: dict[FileKind, Query] = {}
+_BODY_QUERY = "(assignment) @set (instrument_definition) @item (udo_definition) @item"
 
 
 def _body_assignments(model: DocumentModel, body: Node) -> list[Node]:
     """The assignments in an instrument's or UDO's body, outermost only, in document order, without
     those of an item nested in it (broken code: an `instr` before the `endin`). Found by a query,
-    in C: a Python walk over every node of a 20,000-line instrument took a tenth of its analysis."""
-    kind = _ROOT_KINDS.get(model.root.type, FileKind.CSD)
-    query = _QUERIES.get(kind)
-    if query is None:
-        query = _QUERIES.setdefault(
-            kind,
-            Query(language(kind), "(assignment) @set (instrument_definition) @item (udo_definition) @item"),
-        )
-    captured = QueryCursor(query).captures(body)
+    in C: a Python walk over every node of a 20,000-line instrument took a tenth of its analysis.
+    A capture list is not in document order (it varied from run to run on a body with an error), so
+    it is sorted, outer before inner, before the outermost are kept."""
+    captured = QueryCursor(query_for(model.root, _BODY_QUERY)).captures(body)
     nested = [(n.start_byte, n.end_byte) for n in captured.get("item", []) if n != body]
     found: list[Node] = []
     end = -1
-    for node in captured.get("set", []):
+    for node in sorted(captured.get("set", []), key=lambda n: (n.start_byte, -n.end_byte)):
         start = node.start_byte
         if start < end or any(s <= start < e for s, e in nested):
             continue
