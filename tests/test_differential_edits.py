@@ -256,3 +256,36 @@ def test_globals_assigned_before_an_edit_that_stops_the_analysis_are_not_offered
     moved = types.Position(line=position.line + 180 - 1, character=7)
     assert FEATURES["completion"](document, [moved]) == FEATURES["completion"](fresh, [moved])
     _equal_to_fresh(document, edited)
+
+
+def test_an_unchanged_broken_instrument_read_another_way_is_analysed_again() -> None:
+    """A paste into `instr 2` makes the parser read the unchanged, broken `instr 1` another way (an
+    error around `mySample.wav",0`, then a member access with the error after it) with as many
+    nodes: its entry, keyed by bytes and size, used to keep the first reading's findings. Where the
+    parser recovered is part of the key now. (Old Mac line ends, as in the public file that showed it.)"""
+    lines = [
+        "sr=44100",
+        "ksmps=10",
+        "",
+        "instr 1",
+        "iamp=p4*.;1",
+        "",
+        'a1\tdiskin2\tmySample.wav",0',
+        "a1=a1*k1",
+        "out\ta1",
+        "endin",
+        "",
+        "instr 2",
+        "iamp=p4*.1",
+        "k1\tlin; a line that rises over the note's length and then falls back wk1\tlinen\tiamp,.01, p3, .01",
+        'a1\tdiskin2\t"my]Sample.wa',
+    ]
+    text = "\r\r".join(lines)
+    document = Document("file:///recovered.orc", text, 1)
+    FEATURES["diagnostics"](document, [])
+    at = text.index("over the note")
+    document, edited = apply_to(document, [Edit(at, at, "</CsoundSynthesizer>\n\n", "paste")], text, 2)
+    first = next(n for n in document.tree.root_node.named_children if n.type == "instrument_definition")
+    before = Document("file:///recovered.orc", text, 1).tree.root_node.named_children
+    assert str(first) != str(next(n for n in before if n.type == "instrument_definition"))  # read another way
+    _equal_to_fresh(document, edited)

@@ -31,9 +31,9 @@ T = TypeVar("T")
 #: The one lock of every item table and every version's slots.
 _LOCK = threading.Lock()
 
-#: An item's key: its node type, the size and health of its subtree, and its bytes from the start of
-#: its first line to its end.
-ItemKey = tuple[str, int, bool, bytes]
+#: An item's key: its node type, the size of its subtree and where the parser recovered in it, and its
+#: bytes from the start of its first line to its end.
+ItemKey = tuple[str, int, tuple[tuple[str, int, int], ...], bytes]
 
 #: Entries carried to the next version beyond the items a complete walk met, before the table gives
 #: up on carrying the leftovers (a long run of versions nobody walked whole).
@@ -74,14 +74,33 @@ def item_key(source: bytes, node: Node) -> ItemKey:
     counts as a line start for the parser, so the last `\\n` before it is at least as far back), and
     the shape of its subtree: the same bytes do not always parse the same after an edit elsewhere
     (error recovery can keep another reading of unchanged text for a version), and an entry made from
-    another reading must not be reused (both numbers are stored in the tree: no walk)."""
+    another reading must not be reused (both numbers are stored in the tree: no walk). In an item with
+    an error, where the parser recovered counts too: two readings of one broken instrument can have as
+    many nodes (the public loop2.orc: `uglybdM2.aif",0` read as an error, then as a member access)."""
     start = node.start_byte
     return (
         node.type,
         node.descendant_count,
-        node.has_error,
+        _recoveries(node) if node.has_error else (),
         source[source.rfind(b"\n", 0, start) + 1 : node.end_byte],
     )
+
+
+def _recoveries(node: Node) -> tuple[tuple[str, int, int], ...]:
+    """The ERROR and MISSING nodes inside an item, relative to its start, found by going down only
+    into subtrees with an error (1 ms in a 20,000-line instrument, where a query took 45)."""
+    start = node.start_byte
+    marks: list[tuple[str, int, int]] = []
+    stack = [node]
+    while stack:
+        for child in stack.pop().children:
+            if child.is_missing:
+                marks.append((child.type, child.start_byte - start, child.end_byte - start))
+            elif child.has_error:
+                if child.is_error:
+                    marks.append(("ERROR", child.start_byte - start, child.end_byte - start))
+                stack.append(child)
+    return tuple(sorted(marks))
 
 
 class ItemTable:
