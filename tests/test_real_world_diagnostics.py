@@ -82,6 +82,12 @@ ACCEPTED = {
     "macro-glued-to-global-names": csd(
         "#define VOICE #1#\ngkKey$VOICE init 60\ninstr 1\n  kNote = gkKey$VOICE\n  printk2 kNote\nendin\n"
     ),
+    # a separator after the last parameter name: Csound 6.18 adds one more parameter, named by
+    # nothing, which a use fills with nothing after its own last separator
+    "macro-parameters-ending-in-a-separator": csd(
+        "#define VOICE(out'num')#\ninstr $num\n  $out oscili 0.1, 440\n  outs $out, $out\nendin\n#\n"
+        "$VOICE(aTone'1')\n"
+    ),
     "udo-overloads": csd(
         "opcode Twice, a, k\n  kIn xin\n  xout a(kIn) * 2\nendop\n"
         "opcode Twice, k, k\n  kIn xin\n  xout kIn * 2\nendop\n"
@@ -399,3 +405,50 @@ def test_an_unclosed_block_is_also_named_on_csounds_line(name: str, tmp_path: Pa
     assert {f.code for f in found} == {"missing-" + UNCLOSED_END[name], "unclosed-block"}
     ours = {text.count("\n", 0, f.start_byte) + 1 for f in found if f.code == "unclosed-block"}
     assert ours == lines
+
+
+BODY = "<CsInstruments>\ninstr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n</CsInstruments>\n"
+NO_CSD_START = {
+    "no-tag-at-all": "instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n",
+    "sections-without-the-tag": BODY + "<CsScore>\ni 1 0 0.1\n</CsScore>\n",
+    "tag-in-a-comment": "; a piece for <CsoundSynthesizer>\n" + BODY,
+    "tag-with-a-space-inside": "<CsoundSynthesizer >\n" + BODY,
+    "tag-after-text-on-its-line": "notes <CsoundSynthesizer>\n" + BODY,
+}
+CSD_STARTS = {
+    "tag-indented": "  \t<CsoundSynthesizer>\n" + BODY,
+    "tag-after-other-lines": "a first line of notes\n<CsoundSynthesizer> and more words\n" + BODY,
+    "british-spelling": "<CsoundSynthesiser>\n" + BODY + "</CsoundSynthesiser>\n",
+    # the end tag stops Csound's reader whether or not a start tag came first
+    "only-the-end-tag": "notes <CsoundSynthesizer>\n" + BODY + "</CsoundSynthesizer>\n",
+}
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(NO_CSD_START))
+def test_a_csd_with_no_line_starting_the_tag_is_refused_on_its_first_line(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.csd"
+    path.write_text(NO_CSD_START[name])
+    proc = subprocess.run(
+        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+    )
+    assert "Could not find <CsoundSynthesizer>" in proc.stdout + proc.stderr
+    found = check(path, with_worker=False)
+    first_line = len(path.read_bytes().split(b"\n", 1)[0])
+    # ours, or a syntax error on the same line (one problem, one message: the syntax error stays)
+    assert any(f.severity == Severity.ERROR and f.start_byte <= first_line for f in found)
+    if not [f for f in found if f.code == "syntax-error"]:
+        assert [f.start_byte for f in found if f.code == "no-csd-tag"] == [0]
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(CSD_STARTS))
+def test_a_tag_csound_finds_gives_no_csd_start_error(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.csd"
+    path.write_text(CSD_STARTS[name])
+    assert csound_accepts(path)
+    assert not [f for f in check(path, with_worker=False) if f.code == "no-csd-tag"]

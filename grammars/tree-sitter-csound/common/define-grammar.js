@@ -106,7 +106,8 @@ function commonRules() {
     macro_parameters: ($) =>
       seq(
         token.immediate('('),
-        optional(seq($.identifier, repeat(seq(choice("'", '#'), $.identifier)))),
+        // Csound 6.18 also takes a separator after the last name: `#define M(a'b')`
+        optional(seq($.identifier, repeat(seq(choice("'", '#'), $.identifier)), optional(choice("'", '#')))),
         ')',
       ),
 
@@ -139,7 +140,9 @@ function commonRules() {
     macro_arguments: ($) =>
       seq(
         token.immediate('('),
-        optional(seq($.macro_argument, repeat(seq(choice("'", '#'), $.macro_argument)))),
+        // an argument may be empty: `$M(a'')` (a definition ending in a separator asks for one)
+        optional($.macro_argument),
+        repeat(seq(choice("'", '#'), optional($.macro_argument))),
         ')',
       ),
 
