@@ -452,3 +452,19 @@ def test_a_tag_csound_finds_gives_no_csd_start_error(name: str, tmp_path: Path) 
     path.write_text(CSD_STARTS[name])
     assert csound_accepts(path)
     assert not [f for f in check(path, with_worker=False) if f.code == "no-csd-tag"]
+
+
+@needs_csound
+def test_every_i_from_k_assignment_is_found_after_longer_statements(tmp_path: Path) -> None:
+    # the assignments are found by a tree-sitter query whose captures do not come in document order
+    orchestra = (
+        "instr 1\n  iSteps[] = fillarray(1, 2, 3, 4, 5, 6, 7, 8)\n  iNow = times() % 10\n"
+        "  iHalf = (iNow > 5) ? (10 - iNow) : iNow\n  iPart = iHalf / 5\n  iGain = (iPart * 20) + 0.5\n"
+        "  iLast = times() * 2\n  print iGain, iLast, iSteps[0]\nendin\n"
+    )
+    path = tmp_path / "order.csd"
+    path.write_text(csd(orchestra))
+    assert not csound_accepts(path)
+    text = path.read_text()
+    found = [f for f in check(path, with_worker=False) if f.code == "rate-mismatch"]
+    assert sorted(text[f.start_byte : f.end_byte] for f in found) == ["times() % 10", "times() * 2"]

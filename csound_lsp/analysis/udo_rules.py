@@ -129,7 +129,8 @@ def _body_assignments(model: DocumentModel, body: Node) -> list[Node]:
     nested = [(n.start_byte, n.end_byte) for n in captured.get("item", []) if n != body]
     found: list[Node] = []
     end = -1
-    for node in captured.get("set", []):
+    # captures come grouped by match, not in document order: sorted, so the outermost test holds
+    for node in sorted(captured.get("set", []), key=lambda n: (n.start_byte, -n.end_byte)):
         start = node.start_byte
         if start < end or any(s <= start < e for s, e in nested):
             continue
