@@ -86,6 +86,10 @@ ACCEPTED = {
     "misspelt-start-tag-and-the-end-tag": csd("instr 1\n  print p3\nendin\n").replace(
         "<CsoundSynthesizer>", "<CSoundSynthesizer>", 1
     ),
+    "header-names-read-inside-an-instrument": csd(
+        "instr 1\n  iRate = sr\n  kTicks = kr * ksmps / iRate\n  print iRate, nchnls, 0dbfs, A4\n"
+        "  printk2 kTicks\nendin\n"
+    ),
     # a separator after the last parameter name: Csound 6.18 adds one more parameter, named by
     # nothing, which a use fills with nothing after its own last separator
     "macro-parameters-ending-in-a-separator": csd(
@@ -210,6 +214,15 @@ def test_builtin_called_another_way_with_an_include_only_warns(tmp_path: Path) -
 
 
 REJECTED = {
+    "header-setting-inside-an-instrument": (
+        "instr 1\n  aSig oscili 0.1, 440\n  sr = 44100\n  outs aSig, aSig\nendin\n",
+        "header-in-body",
+    ),
+    "header-setting-inside-a-udo": (
+        "opcode Quiet, a, a\n  aIn xin\n  0dbfs = 1\n  xout aIn * 0.5\nendop\n"
+        "instr 1\n  aOut Quiet oscili(0.1, 440)\n  outs aOut, aOut\nendin\n",
+        "header-in-body",
+    ),
     "udo-without-xin": (
         "opcode Half, i, i\n  xout 1\nendop\ninstr 1\n  iv Half 2\n  print iv\nendin\n",
         "udo-signature",
