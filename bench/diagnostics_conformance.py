@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,31 @@ def _include_lines(document: Document, name: str | None) -> set[int]:
     }
 
 
+_INCLUDE_LINE = re.compile(r'^[ \t]*#[ \t]*include[ \t]+["|]([^"|\r\n]+)["|]', re.M)
+
+
+def _reaching(document: Document, path: Path, name: str | None) -> set[int]:
+    """The document's `#include` lines through which Csound reached a missing file that an included
+    file names (the missing file is not the document's own include): followed beside each file."""
+    if not name:
+        return set()
+    base = Path(name).name
+    lines: set[int] = set()
+    for include in full_model(document).includes:
+        todo, seen = [path.parent / include.target.strip().replace("\\", "/")], set()
+        while todo and len(seen) < 50:
+            file = todo.pop()
+            if file in seen or not file.is_file():
+                continue
+            seen.add(file)
+            names = _INCLUDE_LINE.findall(file.read_text(errors="replace"))
+            if any(Path(n.replace("\\", "/")).name == base for n in names):
+                lines.add(document.index.position(include.ref.start_byte).line)
+                break
+            todo += [file.parent / n.strip().replace("\\", "/") for n in names]
+    return lines
+
+
 def _score_lines(document: Document) -> set[int]:
     lines: set[int] = set()
     for section in full_model(document).sections:
@@ -177,7 +203,7 @@ def csound_targets(
             targets |= _include_lines(document, included[-1] if included else raw.file)
             how = "include" if how != "line" else how
         elif raw.kind == "include-not-found":
-            targets |= _include_lines(document, raw.token)
+            targets |= _include_lines(document, raw.token) or _reaching(document, path, raw.token)
             how = "include" if how != "line" else how
         else:
             unlocated = True

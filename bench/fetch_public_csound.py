@@ -59,6 +59,11 @@ FORBIDDEN = {
 }
 
 
+# Copies of the FLOSS manual's examples inside other repositories (named like 03A01_name.csd,
+# or in a folder named after it) are left out too: the FLOSS manual is the independent check.
+_FLOSS_COPY = re.compile(r"(^|/)\d\d[A-Z]\d\d[a-z]?_|floss[^/]*/", re.I)
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -99,6 +104,41 @@ SOURCES = (
     Source("patches", "micah-frank-studio/Csound-Live-Coding"),
     Source("patches", "reezmaize/GialloMusic"),
     Source("patches", "stygian-phrygian/hypatia"),
+    # Third round (issue 15): course material, students' and musicians' work in progress (more
+    # files Csound rejects), then the reference manual's examples (a sample of develop, Csound 7's
+    # manual, whose new syntax 6.18 rejects), a 2019 fork of Csound with its soak and regression
+    # tests, and small collections of pieces and tutorials.
+    Source("courses", "chernenko-victor/csound_edu"),
+    Source("courses", "casanovajose/csound-course"),
+    Source("courses", "gsenna/learn-csound-site"),
+    Source("courses", "alexhojinpark/csound-lab"),
+    Source("courses", "pmatsinopoulos/csound_a_sound_and_music_system"),
+    Source("courses", "gergalerg/CSound_practice"),
+    Source("courses", "kunstmusik/icsc2022-csound-web"),
+    Source("work-in-progress", "bsnacks000/Csound_projects"),
+    Source("work-in-progress", "mateolarreaferro/Csound-Experiments"),
+    Source("work-in-progress", "mateolarreaferro/Csound-Unity-Experiments"),
+    Source("work-in-progress", "zeffii/csound_patches"),
+    Source("work-in-progress", "bredfern/csound-compositions"),
+    Source("work-in-progress", "ST-Music/csound-examples"),
+    Source("work-in-progress", "nkint/csound_composition"),
+    Source("work-in-progress", "PvonN/csound-UDOs"),
+    Source("work-in-progress", "spell-music/csound-bits"),
+    Source("work-in-progress", "flats/csound-utility-instruments"),
+    Source("work-in-progress", "edclements/csound-instruments"),
+    Source("work-in-progress", "rpezemk/csound-instruments"),
+    Source("work-in-progress", "andy-fillebrown/csound-instruments"),
+    Source("work-in-progress", "rgilbert82/csound_instruments"),
+    Source("work-in-progress", "Leofltt/csound_opcodes"),
+    Source("manual", "csound/manual", ("examples/",), limit=300),
+    Source("csound-fork", "eddyc/csound", ("tests/", "examples/", "iOS/", "Android/", "Opcodes/")),
+    Source("small-collections", "mjladd/devcontainer-csound", ("scores/",)),
+    Source("small-collections", "jasonhallen/grammarmusic"),
+    Source("small-collections", "jasonhallen/music_framework"),
+    Source("small-collections", "khoeger/learnCsound"),
+    Source("small-collections", "anton-k/csound-wizard"),
+    Source("small-collections", "gesellkammer/csoundengine"),
+    Source("small-collections", "csound/csound.github.io", ("learn/",)),
 )
 
 HEADER_ORC = "sr = 48000\nksmps = 4800\nnchnls = 2\n0dbfs = 1\n"
@@ -180,7 +220,11 @@ def export(source: Source, mirror: Path, seen: set[str], support: set[str]) -> l
     names = [path for meta, path in rows if not meta.startswith("120000")]
     in_tree = set(names)
     chosen = [
-        n for n in names if n.lower().endswith(SUFFIXES) and any(n.startswith(f) for f in source.folders)
+        n
+        for n in names
+        if n.lower().endswith(SUFFIXES)
+        and any(n.startswith(f) for f in source.folders)
+        and not _FLOSS_COPY.search(n)
     ]
     chosen.sort(key=lambda n: hashlib.sha256(n.encode()).hexdigest())
     prefix = f"{source.name}/{source.repo.replace('/', '+')}"

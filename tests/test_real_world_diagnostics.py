@@ -82,6 +82,20 @@ ACCEPTED = {
     "macro-glued-to-global-names": csd(
         "#define VOICE #1#\ngkKey$VOICE init 60\ninstr 1\n  kNote = gkKey$VOICE\n  printk2 kNote\nendin\n"
     ),
+    # Csound skips a start tag it does not know and reads the sections anyway; the end tag ends it
+    "misspelt-start-tag-and-the-end-tag": csd("instr 1\n  print p3\nendin\n").replace(
+        "<CsoundSynthesizer>", "<CSoundSynthesizer>", 1
+    ),
+    "header-names-read-inside-an-instrument": csd(
+        "instr 1\n  iRate = sr\n  kTicks = kr * ksmps / iRate\n  print iRate, nchnls, 0dbfs, A4\n"
+        "  printk2 kTicks\nendin\n"
+    ),
+    # a separator after the last parameter name: Csound 6.18 adds one more parameter, named by
+    # nothing, which a use fills with nothing after its own last separator
+    "macro-parameters-ending-in-a-separator": csd(
+        "#define VOICE(out'num')#\ninstr $num\n  $out oscili 0.1, 440\n  outs $out, $out\nendin\n#\n"
+        "$VOICE(aTone'1')\n"
+    ),
     "udo-overloads": csd(
         "opcode Twice, a, k\n  kIn xin\n  xout a(kIn) * 2\nendop\n"
         "opcode Twice, k, k\n  kIn xin\n  xout kIn * 2\nendop\n"
@@ -200,6 +214,15 @@ def test_builtin_called_another_way_with_an_include_only_warns(tmp_path: Path) -
 
 
 REJECTED = {
+    "header-setting-inside-an-instrument": (
+        "instr 1\n  aSig oscili 0.1, 440\n  sr = 44100\n  outs aSig, aSig\nendin\n",
+        "header-in-body",
+    ),
+    "header-setting-inside-a-udo": (
+        "opcode Quiet, a, a\n  aIn xin\n  0dbfs = 1\n  xout aIn * 0.5\nendop\n"
+        "instr 1\n  aOut Quiet oscili(0.1, 440)\n  outs aOut, aOut\nendin\n",
+        "header-in-body",
+    ),
     "udo-without-xin": (
         "opcode Half, i, i\n  xout 1\nendop\ninstr 1\n  iv Half 2\n  print iv\nendin\n",
         "udo-signature",
@@ -399,3 +422,66 @@ def test_an_unclosed_block_is_also_named_on_csounds_line(name: str, tmp_path: Pa
     assert {f.code for f in found} == {"missing-" + UNCLOSED_END[name], "unclosed-block"}
     ours = {text.count("\n", 0, f.start_byte) + 1 for f in found if f.code == "unclosed-block"}
     assert ours == lines
+
+
+BODY = "<CsInstruments>\ninstr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n</CsInstruments>\n"
+NO_CSD_START = {
+    "no-tag-at-all": "instr 1\n  aSig oscili 0.1, 440\n  outs aSig, aSig\nendin\n",
+    "sections-without-the-tag": BODY + "<CsScore>\ni 1 0 0.1\n</CsScore>\n",
+    "tag-in-a-comment": "; a piece for <CsoundSynthesizer>\n" + BODY,
+    "tag-with-a-space-inside": "<CsoundSynthesizer >\n" + BODY,
+    "tag-after-text-on-its-line": "notes <CsoundSynthesizer>\n" + BODY,
+}
+CSD_STARTS = {
+    "tag-indented": "  \t<CsoundSynthesizer>\n" + BODY,
+    "tag-after-other-lines": "a first line of notes\n<CsoundSynthesizer> and more words\n" + BODY,
+    "british-spelling": "<CsoundSynthesiser>\n" + BODY + "</CsoundSynthesiser>\n",
+    # the end tag stops Csound's reader whether or not a start tag came first
+    "only-the-end-tag": "notes <CsoundSynthesizer>\n" + BODY + "</CsoundSynthesizer>\n",
+}
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(NO_CSD_START))
+def test_a_csd_with_no_line_starting_the_tag_is_refused_on_its_first_line(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.csd"
+    path.write_text(NO_CSD_START[name])
+    proc = subprocess.run(
+        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+    )
+    assert "Could not find <CsoundSynthesizer>" in proc.stdout + proc.stderr
+    found = check(path, with_worker=False)
+    first_line = len(path.read_bytes().split(b"\n", 1)[0])
+    # ours, or a syntax error on the same line (one problem, one message: the syntax error stays)
+    assert any(f.severity == Severity.ERROR and f.start_byte <= first_line for f in found)
+    if not [f for f in found if f.code == "syntax-error"]:
+        assert [f.start_byte for f in found if f.code == "no-csd-tag"] == [0]
+
+
+@needs_csound
+@pytest.mark.parametrize("name", sorted(CSD_STARTS))
+def test_a_tag_csound_finds_gives_no_csd_start_error(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.csd"
+    path.write_text(CSD_STARTS[name])
+    assert csound_accepts(path)
+    assert not [f for f in check(path, with_worker=False) if f.code == "no-csd-tag"]
+
+
+@needs_csound
+def test_every_i_from_k_assignment_is_found_after_longer_statements(tmp_path: Path) -> None:
+    # the assignments are found by a tree-sitter query whose captures do not come in document order
+    orchestra = (
+        "instr 1\n  iSteps[] = fillarray(1, 2, 3, 4, 5, 6, 7, 8)\n  iNow = times() % 10\n"
+        "  iHalf = (iNow > 5) ? (10 - iNow) : iNow\n  iPart = iHalf / 5\n  iGain = (iPart * 20) + 0.5\n"
+        "  iLast = times() * 2\n  print iGain, iLast, iSteps[0]\nendin\n"
+    )
+    path = tmp_path / "order.csd"
+    path.write_text(csd(orchestra))
+    assert not csound_accepts(path)
+    text = path.read_text()
+    found = [f for f in check(path, with_worker=False) if f.code == "rate-mismatch"]
+    assert sorted(text[f.start_byte : f.end_byte] for f in found) == ["times() % 10", "times() * 2"]

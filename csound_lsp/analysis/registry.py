@@ -225,6 +225,10 @@ def _includes(doc: DocumentInput) -> list[Finding]:
     return structure_checks.include_findings(doc.model)
 
 
+def _csd_start(doc: DocumentInput) -> list[Finding]:
+    return structure_checks.csd_start_findings(doc.model)
+
+
 def _included_files(doc: DocumentInput) -> list[Finding]:
     """Errors inside the files the document `#include`s, on the `#include` line."""
     return include_checks.include_findings(doc.origin, doc.model, _alone(doc.catalog))
@@ -307,6 +311,7 @@ CHECKS: list[Check] = [
     Check("header", "document", _header),
     Check("options", "document", _options),
     Check("includes", "document", _includes),
+    Check("csd-start", "document", _csd_start),
     Check("included-files", "document", _included_files),
     Check("macros", "document", _macros),
     Check(

@@ -391,6 +391,30 @@ def _glued_comment_problem(model: DocumentModel, comment: Node) -> str | None:
     return None
 
 
+#: The lines Csound 6.18's CSD reader acts on: one that begins, after spaces or tabs, with exactly
+#: the start tag (either spelling) starts the piece; the end tag stops reading, started or not, so a
+#: file with only the end tag is read too (no attributes, nothing before the tag).
+_CSD_START = re.compile(rb"^[ \t]*</?CsoundSynthesi[sz]er>", re.M)
+
+
+def csd_start_findings(model: DocumentModel) -> list[Finding]:
+    """A CSD with no line that starts `<CsoundSynthesizer>`: Csound refuses the whole file ("Could
+    not find <CsoundSynthesizer> tag"), often an orchestra fragment or an include saved as .csd."""
+    if model.root.type != "csd_document" or _CSD_START.search(model.source):
+        return []
+    end = model.source.find(b"\n")
+    return [
+        Finding(
+            0,
+            end if end != -1 else len(model.source),
+            Severity.ERROR,
+            "no-csd-tag",
+            "Csound does not read this file as a CSD: no line starts with <CsoundSynthesizer> "
+            "(save an orchestra as .orc, or wrap it in <CsoundSynthesizer> and <CsInstruments>)",
+        )
+    ]
+
+
 def include_findings(model: DocumentModel) -> list[Finding]:
     """Includes of URLs: we never fetch them, and Csound needs the network to."""
     return [

@@ -21,7 +21,7 @@ from csound_lsp.catalog import Catalog
 from csound_lsp.catalog._data import DATA_DIR, Lazy, read_json
 from csound_lsp.catalog.types import TypeStringError, parse_types
 from csound_lsp.syntax.languages import query_for
-from csound_lsp.syntax.model import DocumentModel, Scope, ScopeKind
+from csound_lsp.syntax.model import HEADER_NAMES, DocumentModel, Scope, ScopeKind
 
 #: Argument forms `i()` accepts: a plain variable (an array element is a different message).
 _I_ACCEPTS = frozenset({"identifier", "array_access", "subscript_expression", "macro_use"})
@@ -133,7 +133,8 @@ def _body_assignments(model: DocumentModel, body: Node) -> list[Node]:
 
 
 def _assignments(model: DocumentModel, scope: Scope, catalog: Catalog) -> list[Finding]:
-    """`iw = kz`: Csound 6.18 has no `=` from a k- or a-rate value into an i-rate variable."""
+    """`iw = kz`: Csound 6.18 has no `=` from a k- or a-rate value into an i-rate variable; and a
+    header setting (`sr = 44100`) inside a body is a syntax error to Csound."""
     assert scope.node is not None
     findings: list[Finding] = []
     ctx = TypeContext(model, scope, catalog)
@@ -141,6 +142,20 @@ def _assignments(model: DocumentModel, scope: Scope, catalog: Catalog) -> list[F
         lefts = node.children_by_field_name("left")
         rights = node.children_by_field_name("right")
         operator = node.child_by_field_name("operator")
+        if len(lefts) == 1 and lefts[0].type == "identifier" and model.text(lefts[0]) in HEADER_NAMES:
+            # Csound's lexer makes these header tokens, which its grammar takes at the top only
+            name = model.text(lefts[0])
+            findings.append(
+                Finding(
+                    lefts[0].start_byte,
+                    lefts[0].end_byte,
+                    Severity.ERROR,
+                    "header-in-body",
+                    f"'{name}' is set in the orchestra header, outside every instrument and UDO: "
+                    f"Csound refuses it here (a syntax error); move it above the first instrument",
+                )
+            )
+            continue
         if len(lefts) != 1 or len(rights) != 1 or operator is None or model.text(operator) != "=":
             continue
         left, right = lefts[0], rights[0]

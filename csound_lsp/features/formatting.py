@@ -320,7 +320,9 @@ class _Formatter:
                 if synthesizer.type == "ERROR":
                     self.broken(synthesizer)
                     continue
-                for section in synthesizer.named_children:
+                # sections before any <CsoundSynthesizer> (Csound reads them too) stand at the top
+                top = synthesizer.type in ("instruments_section", "score_section")
+                for section in [synthesizer] if top else synthesizer.named_children:
                     if section.type == "ERROR" or section.is_missing:
                         self.broken(section)
                     elif section.type in ("instruments_section", "score_section"):

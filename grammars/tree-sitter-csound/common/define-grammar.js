@@ -106,7 +106,8 @@ function commonRules() {
     macro_parameters: ($) =>
       seq(
         token.immediate('('),
-        optional(seq($.identifier, repeat(seq(choice("'", '#'), $.identifier)))),
+        // Csound 6.18 also takes a separator after the last name: `#define M(a'b')`
+        optional(seq($.identifier, repeat(seq(choice("'", '#'), $.identifier)), optional(choice("'", '#')))),
         ')',
       ),
 
@@ -139,7 +140,9 @@ function commonRules() {
     macro_arguments: ($) =>
       seq(
         token.immediate('('),
-        optional(seq($.macro_argument, repeat(seq(choice("'", '#'), $.macro_argument)))),
+        // an argument may be empty: `$M(a'')` (a definition ending in a separator asks for one)
+        optional($.macro_argument),
+        repeat(seq(choice("'", '#'), optional($.macro_argument))),
         ')',
       ),
 
@@ -621,8 +624,21 @@ function csdRules() {
   return {
     // Csound reads a CSD line by line and skips whatever is not one of its
     // sections: free text, HTML, tags it does not know (`</p>`, `<br>`),
-    // elements such as `<Cabbage>` or `<CsHtml5>`.
-    csd_document: ($) => repeat(choice($.synthesizer, $._outside_item)),
+    // elements such as `<Cabbage>` or `<CsHtml5>`. It reads the sections it
+    // meets before `<CsoundSynthesizer>` too (a misspelt `<CSoundSynthesizer>`
+    // line is skipped, and the end tag then ends the file as read).
+    csd_document: ($) =>
+      repeat(
+        choice(
+          $.synthesizer,
+          $.options_section,
+          $.instruments_section,
+          $.score_section,
+          $.licence_section,
+          $.file_section,
+          $._outside_item,
+        ),
+      ),
 
     _outside_item: ($) => choice($.unknown_section, $.stray_tag, $.outside_text),
 
