@@ -8,6 +8,8 @@ use it. An engine is skipped only when it is not installed.
 from __future__ import annotations
 
 import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,3 +31,17 @@ def engine_fixture(six: str = "6") -> Any:
         return str(request.param)
 
     return engine
+
+
+def csound_accepts(path: Path, *, cwd: Path | None = None) -> bool:
+    """Csound 6.18's own verdict on a file (`--syntax-check-only`: the orchestra, and the CSD around it)."""
+    proc = subprocess.run(
+        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+        check=False,
+        cwd=cwd,
+    )
+    return proc.returncode == 0

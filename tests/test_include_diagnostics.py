@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from csound_lsp.analysis.diagnostics import static_findings
 from csound_lsp.analysis.findings import Finding, Severity
 from csound_lsp.analysis.incremental import IncrementalDiagnostics
 from csound_lsp.syntax.document import Document, Span
+from tests.engines import csound_accepts as csound6_accepts
 
 needs_csound = pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound 6")
 
@@ -57,16 +57,7 @@ def line_of(path: Path, finding: Finding) -> int:
 
 
 def csound_accepts(path: Path) -> bool:
-    proc = subprocess.run(
-        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-        check=False,
-        cwd=path.parent,
-    )
-    return proc.returncode == 0
+    return csound6_accepts(path, cwd=path.parent)  # includes are read from the piece's folder
 
 
 DOUBLE = "opcode Double, i, i\n  iIn xin\n  xout iIn * 2\nendop\n"

@@ -10,7 +10,6 @@ the whole-document path and the editor's incremental one.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from csound_lsp.analysis.macro_reach import document_reach, item_reach, results_
 from csound_lsp.syntax.document import Document
 from csound_lsp.syntax.focus import full_model
 from tests.differential import Edit, apply_to
+from tests.engines import csound_accepts
 
 needs_csound = pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound 6")
 
@@ -71,18 +71,6 @@ def piece(body: str) -> str:
         "<CsoundSynthesizer>\n<CsOptions>\n-d -m0\n</CsOptions>\n<CsInstruments>\n"
         f"{orchestra}</CsInstruments>\n<CsScore>\ni 1 0 0.1\n</CsScore>\n</CsoundSynthesizer>\n"
     )
-
-
-def csound_accepts(path: Path) -> bool:
-    proc = subprocess.run(
-        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-        check=False,
-    )
-    return proc.returncode == 0
 
 
 def error_codes(document: Document) -> set[str]:

@@ -26,6 +26,7 @@ from csound_lsp.features.hover import hover
 from csound_lsp.features.navigation import definition
 from csound_lsp.features.signature import signature_help
 from csound_lsp.syntax.document import Document, Position
+from tests.engines import csound_accepts as csound6_accepts
 
 needs_csound = pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound 6")
 
@@ -45,15 +46,7 @@ def csound_accepts(path: Path) -> bool:
     """Csound 6.18's own verdict on the orchestra (the text as the worker hands it over)."""
     clean = path.with_name("clean-" + path.name)
     clean.write_text(sanitize(path.read_text()).text)
-    proc = subprocess.run(
-        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(clean)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-        check=False,
-    )
-    return proc.returncode == 0
+    return csound6_accepts(clean)
 
 
 def check(path: Path, *, with_worker: bool = True) -> list[Finding]:
