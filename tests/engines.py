@@ -33,9 +33,9 @@ def engine_fixture(six: str = "6") -> Any:
     return engine
 
 
-def csound_accepts(path: Path, *, cwd: Path | None = None) -> bool:
-    """Csound 6.18's own verdict on a file (`--syntax-check-only`: the orchestra, and the CSD around it)."""
-    proc = subprocess.run(
+def csound_syntax_check(path: Path, *, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Csound 6.18's `--syntax-check-only` run on a file (the orchestra, and the CSD around it)."""
+    return subprocess.run(
         ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
         capture_output=True,
         text=True,
@@ -44,4 +44,8 @@ def csound_accepts(path: Path, *, cwd: Path | None = None) -> bool:
         check=False,
         cwd=cwd,
     )
-    return proc.returncode == 0
+
+
+def csound_accepts(path: Path, *, cwd: Path | None = None) -> bool:
+    """Csound 6.18's own verdict on a file."""
+    return csound_syntax_check(path, cwd=cwd).returncode == 0

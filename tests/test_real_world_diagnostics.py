@@ -27,6 +27,7 @@ from csound_lsp.features.navigation import definition
 from csound_lsp.features.signature import signature_help
 from csound_lsp.syntax.document import Document, Position
 from tests.engines import csound_accepts as csound6_accepts
+from tests.engines import csound_syntax_check
 
 needs_csound = pytest.mark.skipif(shutil.which("csound") is None, reason="needs Csound 6")
 
@@ -400,14 +401,7 @@ def test_an_unclosed_block_is_also_named_on_csounds_line(name: str, tmp_path: Pa
     text = csd(UNCLOSED[name])
     path = tmp_path / f"{name}.csd"
     path.write_text(text)
-    proc = subprocess.run(
-        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-        check=False,
-    )
+    proc = csound_syntax_check(path)
     raw = parse_messages(proc.stdout + proc.stderr, return_code=proc.returncode)
     lines = {d.line + 1 for d in raw if d.line is not None}  # 0-based there
     assert proc.returncode != 0 and lines, f"Csound accepts the {name} example"
@@ -439,13 +433,7 @@ CSD_STARTS = {
 def test_a_csd_with_no_line_starting_the_tag_is_refused_on_its_first_line(name: str, tmp_path: Path) -> None:
     path = tmp_path / f"{name}.csd"
     path.write_text(NO_CSD_START[name])
-    proc = subprocess.run(
-        ["csound", "--syntax-check-only", "-n", "-d", "-m0", str(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        check=False,
-    )
+    proc = csound_syntax_check(path)
     assert "Could not find <CsoundSynthesizer>" in proc.stdout + proc.stderr
     found = check(path, with_worker=False)
     first_line = len(path.read_bytes().split(b"\n", 1)[0])
