@@ -6,11 +6,10 @@ tree-sitter marks what it could not parse; users need to hear what is wrong in C
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tree_sitter import Node, Tree
 
 from csound_lsp.analysis.findings import Finding, Severity
+from csound_lsp.syntax.recovery import recovery_nodes
 
 _BLOCK_NAMES = {
     "instrument_definition": "instr",
@@ -27,36 +26,14 @@ _SNIPPET = 30
 def syntax_errors(tree: Tree, source: bytes) -> list[Finding]:
     """Every syntax error in the tree, at most a few hundred so huge broken files stay responsive."""
     findings: list[Finding] = []
-    for node in _problem_nodes(tree.root_node):
+    # an ERROR node's insides are noise: it is reported once
+    for node in recovery_nodes(tree.root_node, into_errors=False):
         findings.append(_describe(node, source))
         if node.is_missing:
             findings.extend(_still_open(node, source))
         if len(findings) >= _MAX_ERRORS:
             break
     return findings
-
-
-def _problem_nodes(root: Node) -> Iterator[Node]:
-    if not root.has_error:
-        return
-    cursor = root.walk()
-    visited_children = False
-    while True:
-        node = cursor.node
-        assert node is not None
-        if not visited_children:
-            if node.is_missing or node.is_error:
-                yield node
-                # An ERROR node's insides are noise: report the node once and skip them.
-                visited_children = True
-                continue
-            if node.has_error and cursor.goto_first_child():
-                continue
-            visited_children = True
-        elif cursor.goto_next_sibling():
-            visited_children = False
-        elif not cursor.goto_parent():
-            return
 
 
 def _describe(node: Node, source: bytes) -> Finding:

@@ -29,6 +29,7 @@ from tree_sitter import Node, Parser, Tree
 from csound_lsp.syntax.items import ItemTable
 from csound_lsp.syntax.languages import FileKind, kind_for, new_parser
 from csound_lsp.syntax.lines import Encoding, LineIndex, Position, Span
+from csound_lsp.syntax.recovery import recovery_nodes
 
 #: One edit in bytes: (start, end in the old text, end in the new text).
 ByteChange = tuple[int, int, int]
@@ -231,17 +232,7 @@ def _unreuse_missing(tree: Tree, index: LineIndex, size: int, first: int) -> Non
     reparse recovers in a way a fresh parse (which never sees that token) cannot, and the trees
     differ (`i` then `,0` on the next line, edited into `"",0`). An edit over the byte after each such
     token makes its ancestors unreusable; the parser reads the tokens there again."""
-    root = tree.root_node
-    if not root.has_error:
-        return
-    found: list[int] = []
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if node.is_missing:
-            found.append(node.start_byte)
-            continue
-        pending.extend(c for c in node.children if c.has_error and c.end_byte >= first)
+    found = [n.start_byte for n in recovery_nodes(tree.root_node, ending_from=first) if n.is_missing]
     for start in found:
         end = min(start + 1, size)
         start_point, end_point = index.point(start), index.point(end)
