@@ -89,7 +89,7 @@ def item_key(source: bytes, node: Node) -> ItemKey:
 
 
 def _recoveries(node: Node) -> tuple[tuple[str, int, int], ...]:
-    """The ERROR and MISSING nodes inside an item, relative to its start (1 ms in a 20,000-line
+    """The ERROR and MISSING nodes inside an item, relative to its start (1-2 ms in a 20,000-line
     instrument with one error, where a query took 45)."""
     start = node.start_byte
     return tuple((n.type, n.start_byte - start, n.end_byte - start) for n in recovery_nodes(node))
